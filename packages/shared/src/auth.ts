@@ -1,0 +1,36 @@
+import { Type, type Static } from 'typebox'
+import { User } from './user.js'
+
+/**
+ * Login form. The password is only length-capped here (not min-length) so that a
+ * short wrong password gets the same `invalid_credentials` as any other wrong one.
+ */
+export const LoginRequest = Type.Object(
+  {
+    username: Type.String({ minLength: 1, maxLength: 64 }),
+    password: Type.String({ minLength: 1, maxLength: 256 }),
+  },
+  { additionalProperties: false },
+)
+export type LoginRequest = Static<typeof LoginRequest>
+
+/** A freshly signed access token and who it belongs to. */
+export const LoginResponse = Type.Object(
+  {
+    token: Type.String(),
+    tokenType: Type.Literal('Bearer'),
+    /** ISO 8601 instant after which the token is refused with `expired_token`. */
+    expiresAt: Type.String({ format: 'date-time' }),
+    user: User,
+  },
+  { additionalProperties: false },
+)
+export type LoginResponse = Static<typeof LoginResponse>
+
+/** `GET /api/me`. */
+export const MeResponse = User
+export type MeResponse = Static<typeof MeResponse>
+
+/** `GET /api/health`. */
+export const HealthResponse = Type.Object({ status: Type.Literal('ok') }, { additionalProperties: false })
+export type HealthResponse = Static<typeof HealthResponse>

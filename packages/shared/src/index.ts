@@ -1,0 +1,9 @@
+/**
+ * The wire contract between the SPA and the API: every request, response and error,
+ * as TypeBox schemas (validated and serialized by Fastify) and `Static<>` types.
+ */
+export * from './wire-names.js'
+export * from './errors.js'
+export * from './user.js'
+export * from './auth.js'
+export * from './notes.js'

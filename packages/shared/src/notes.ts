@@ -1,0 +1,30 @@
+import { Type, type Static } from 'typebox'
+
+/** The sample resource: a short note owned by the user who wrote it. */
+export const Note = Type.Object(
+  {
+    id: Type.Integer({ minimum: 1 }),
+    ownerId: Type.Integer({ minimum: 1 }),
+    ownerUsername: Type.String(),
+    text: Type.String(),
+    createdAt: Type.String({ format: 'date-time' }),
+  },
+  { additionalProperties: false },
+)
+export type Note = Static<typeof Note>
+
+export const NoteList = Type.Object({ notes: Type.Array(Note) }, { additionalProperties: false })
+export type NoteList = Static<typeof NoteList>
+
+export const NOTE_MAX_LENGTH = 2000
+export const CreateNoteRequest = Type.Object(
+  { text: Type.String({ minLength: 1, maxLength: NOTE_MAX_LENGTH }) },
+  { additionalProperties: false },
+)
+export type CreateNoteRequest = Static<typeof CreateNoteRequest>
+
+export const NoteIdParams = Type.Object(
+  { id: Type.Integer({ minimum: 1, maximum: Number.MAX_SAFE_INTEGER }) },
+  { additionalProperties: false },
+)
+export type NoteIdParams = Static<typeof NoteIdParams>

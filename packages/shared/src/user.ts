@@ -1,0 +1,28 @@
+import { Type, type Static } from 'typebox'
+
+/** A role name. `admin` is the one the API itself gives meaning to. */
+export const Role = Type.String({ minLength: 1, maxLength: 32, pattern: '^[a-z][a-z0-9_-]*$' })
+export type Role = Static<typeof Role>
+
+/** Usernames: 1–64 characters of letters, digits, `.`, `_`, `-`; compared case-insensitively. */
+export const Username = Type.String({ minLength: 1, maxLength: 64, pattern: '^[A-Za-z0-9._-]+$' })
+export type Username = Static<typeof Username>
+
+/**
+ * Passwords: 8–256 characters, any characters, no composition rules (NIST SP 800-63B).
+ * Nothing is truncated: the whole string is hashed.
+ */
+export const PASSWORD_MIN_LENGTH = 8
+export const PASSWORD_MAX_LENGTH = 256
+export const Password = Type.String({ minLength: PASSWORD_MIN_LENGTH, maxLength: PASSWORD_MAX_LENGTH })
+
+/** The public view of a user. */
+export const User = Type.Object(
+  {
+    id: Type.Integer({ minimum: 1 }),
+    username: Username,
+    roles: Type.Array(Role),
+  },
+  { additionalProperties: false, $id: 'User' },
+)
+export type User = Static<typeof User>

@@ -1,0 +1,20 @@
+import { defineConfig } from 'vitest/config'
+
+// One runner for the whole workspace. The `source` export condition makes workspace
+// packages resolve to their TypeScript sources, so tests never need a build first.
+export default defineConfig({
+  resolve: { conditions: ['source'] },
+  ssr: { resolve: { conditions: ['source'] } },
+  test: {
+    projects: [
+      {
+        extends: true,
+        test: {
+          name: 'server',
+          environment: 'node',
+          include: ['packages/*/src/**/*.test.ts', 'apps/api/src/**/*.test.ts', 'scripts/**/*.test.ts'],
+        },
+      },
+    ],
+  },
+})
