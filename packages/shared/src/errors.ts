@@ -16,6 +16,8 @@ export const ErrorCode = Type.Union([
   Type.Literal('insufficient_role'),
   Type.Literal('invalid_credentials'),
   Type.Literal('invalid_password'),
+  Type.Literal('invalid_setup_token'),
+  Type.Literal('setup_complete'),
   Type.Literal('bad_request'),
   Type.Literal('not_found'),
   Type.Literal('method_not_allowed'),
@@ -39,7 +41,7 @@ export const ErrorBody = Type.Object(
       { additionalProperties: false },
     ),
   },
-  { additionalProperties: false, $id: 'ErrorBody' },
+  { additionalProperties: false },
 )
 export type ErrorBody = Static<typeof ErrorBody>
 
@@ -53,6 +55,8 @@ export const errorMessages: Readonly<Record<ErrorCode, string>> = {
   insufficient_role: 'You do not have permission to do this.',
   invalid_credentials: 'Incorrect username or password.',
   invalid_password: 'The password does not meet the requirements.',
+  invalid_setup_token: 'This setup link is not valid, has expired or was already used.',
+  setup_complete: 'Setup is already complete. Please sign in.',
   bad_request: 'The request is not valid.',
   not_found: 'Not found.',
   method_not_allowed: 'Method not allowed.',

@@ -23,6 +23,6 @@ export const User = Type.Object(
     username: Username,
     roles: Type.Array(Role),
   },
-  { additionalProperties: false, $id: 'User' },
+  { additionalProperties: false },
 )
 export type User = Static<typeof User>

@@ -13,3 +13,10 @@ export const SESSION_COOKIE = 'tokenauth.sid'
 export const SESSION_COOKIE_PRODUCTION = '__Host-tokenauth.sid'
 /** Every API route lives under this prefix; anything else is the SPA. */
 export const API_PREFIX = '/api'
+/**
+ * Custom header that `POST /api/auth/refresh` requires. A cross-site form or image
+ * cannot set it, and a cross-site `fetch` that does triggers a CORS preflight we refuse.
+ */
+export const REFRESH_HEADER = 'x-tokenauth-refresh'
+/** Path the server's scoped demo cookies live under. */
+export const DEMO_COOKIE_PATH = '/api/cookies'
