@@ -23,8 +23,9 @@ export const CreateNoteRequest = Type.Object(
 )
 export type CreateNoteRequest = Static<typeof CreateNoteRequest>
 
+/** Path ids arrive as text; digits only, no sign, no leading zero, at most 15 digits. */
 export const NoteIdParams = Type.Object(
-  { id: Type.Integer({ minimum: 1, maximum: Number.MAX_SAFE_INTEGER }) },
+  { id: Type.String({ pattern: '^[1-9][0-9]{0,14}$' }) },
   { additionalProperties: false },
 )
 export type NoteIdParams = Static<typeof NoteIdParams>

@@ -1,0 +1,59 @@
+import { describe, expect, it } from 'vitest'
+import { VerifiedTokenCache } from './verified-token-cache.js'
+
+describe('VerifiedTokenCache', () => {
+  it('returns what was stored', () => {
+    const cache = new VerifiedTokenCache<{ sub: string }>(2)
+    const value = { sub: 'u1' }
+    cache.set('t1', value)
+    expect(cache.get('t1')).toBe(value)
+    expect(cache.get('t2')).toBeUndefined()
+  })
+
+  it('never holds more than its capacity, evicting the least recently used', () => {
+    const cache = new VerifiedTokenCache<number>(3)
+    for (let i = 1; i <= 3; i++) cache.set(`t${i}`, i)
+    cache.get('t1') // t2 is now the least recently used
+    cache.set('t4', 4)
+
+    expect(cache.size).toBe(3)
+    expect(cache.get('t2')).toBeUndefined()
+    expect([cache.get('t1'), cache.get('t3'), cache.get('t4')]).toEqual([1, 3, 4])
+
+    for (let i = 5; i < 100; i++) {
+      cache.set(`t${i}`, i)
+      expect(cache.size).toBeLessThanOrEqual(3)
+    }
+    expect([cache.get('t97'), cache.get('t98'), cache.get('t99')]).toEqual([97, 98, 99])
+  })
+
+  it('refreshes, rather than duplicates, a token stored twice', () => {
+    const cache = new VerifiedTokenCache<number>(2)
+    cache.set('a', 1)
+    cache.set('b', 2)
+    cache.set('a', 3)
+    cache.set('c', 4)
+    expect(cache.size).toBe(2)
+    expect(cache.get('a')).toBe(3)
+    expect(cache.get('b')).toBeUndefined()
+  })
+
+  it('forgets a deleted token', () => {
+    const cache = new VerifiedTokenCache<number>(2)
+    cache.set('a', 1)
+    cache.delete('a')
+    expect(cache.get('a')).toBeUndefined()
+    expect(cache.size).toBe(0)
+  })
+
+  it('stores nothing with capacity 0', () => {
+    const cache = new VerifiedTokenCache<number>(0)
+    cache.set('a', 1)
+    expect(cache.get('a')).toBeUndefined()
+    expect(cache.size).toBe(0)
+  })
+
+  it.each([-1, 1.5, Number.NaN, Number.POSITIVE_INFINITY])('refuses capacity %s', (capacity) => {
+    expect(() => new VerifiedTokenCache(capacity)).toThrow(RangeError)
+  })
+})
