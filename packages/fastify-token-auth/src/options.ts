@@ -1,0 +1,69 @@
+import { TOKEN_HEADER, TOKEN_SCHEME } from '@tokenauth/shared'
+import type { TokenAuthOptions } from './types.js'
+
+/** The options with defaults applied and checked, so a typo fails at start-up, not per request. */
+export interface ResolvedOptions {
+  readonly verifyToken: TokenAuthOptions['verifyToken']
+  /** Lower-case, as Node stores header names; `false` when disabled. */
+  readonly tokenHeader: string | false
+  readonly scheme: string
+  readonly realm: string
+  readonly maxTokenLength: number
+  readonly onFailure: TokenAuthOptions['onFailure']
+  readonly ruleForUndeclared: TokenAuthOptions['ruleForUndeclared']
+}
+
+export const DEFAULT_REALM = 'api'
+export const DEFAULT_MAX_TOKEN_LENGTH = 4096
+
+/** RFC 9110 `token`: what a header name and an auth scheme are made of. */
+const HTTP_TOKEN = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/
+
+export function resolveOptions(options: TokenAuthOptions): ResolvedOptions {
+  if (typeof options?.verifyToken !== 'function') fail('`verifyToken` must be a function')
+  const { onFailure, ruleForUndeclared } = options
+  if (onFailure !== undefined && typeof onFailure !== 'function') fail('`onFailure` must be a function')
+  if (ruleForUndeclared !== undefined && typeof ruleForUndeclared !== 'function') {
+    fail('`ruleForUndeclared` must be a function')
+  }
+  return {
+    verifyToken: options.verifyToken,
+    tokenHeader: resolveTokenHeader(options.tokenHeader),
+    scheme: resolveScheme(options.scheme),
+    realm: resolveRealm(options.realm),
+    maxTokenLength: resolveMaxTokenLength(options.maxTokenLength),
+    onFailure,
+    ruleForUndeclared,
+  }
+}
+
+function resolveTokenHeader(value: string | false | undefined): string | false {
+  if (value === undefined) return TOKEN_HEADER
+  if (value === false) return false
+  if (typeof value !== 'string' || !HTTP_TOKEN.test(value)) fail('`tokenHeader` must be a header name or false')
+  const name = value.toLowerCase()
+  if (name === 'authorization') fail('`tokenHeader` cannot be `authorization`; it is always read with `scheme`')
+  return name
+}
+
+function resolveScheme(value: string | undefined): string {
+  if (value === undefined) return TOKEN_SCHEME
+  if (typeof value !== 'string' || !HTTP_TOKEN.test(value)) fail('`scheme` must be an auth scheme name such as Bearer')
+  return value
+}
+
+function resolveRealm(value: string | undefined): string {
+  if (value === undefined) return DEFAULT_REALM
+  if (typeof value !== 'string' || !/^[\x20-\x7e]*$/.test(value)) fail('`realm` must be printable ASCII')
+  return value
+}
+
+function resolveMaxTokenLength(value: number | undefined): number {
+  if (value === undefined) return DEFAULT_MAX_TOKEN_LENGTH
+  if (!Number.isSafeInteger(value) || value < 1) fail('`maxTokenLength` must be a positive integer')
+  return value
+}
+
+function fail(message: string): never {
+  throw new TypeError(`@tokenauth/fastify-token-auth: ${message}`)
+}

@@ -1,0 +1,186 @@
+import fp from 'fastify-plugin'
+import type { FastifyInstance, FastifyReply, FastifyRequest, HookHandlerDoneFunction, RouteOptions } from 'fastify'
+import type { AuthFailureCode } from '@tokenauth/shared'
+import { buildRefusals, sendRefusal } from './challenge.js'
+import { TOKEN_ABSENT, TOKEN_CONFLICT, createTokenExtractor } from './extract-token.js'
+import { resolveOptions } from './options.js'
+import { RULE_OPTIONAL, RULE_PUBLIC, RULE_ROLES, compileRule, rolesSatisfy, type AuthRule, type CompiledRule } from './rules.js'
+import type { TokenAuthFailureCode, TokenAuthOptions, TokenAuthPrincipal } from './types.js'
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    /**
+     * Who sent the request: the principal `verifyToken` returned. `null` on `public`
+     * routes and on `optional` routes called without a token.
+     */
+    user: TokenAuthPrincipal | null
+  }
+  interface FastifyContextConfig {
+    /** Who may call the route. Every route needs one: see `AuthRule`. */
+    auth?: AuthRule
+  }
+}
+
+/** Where `onRoute` leaves the compiled rule: on the route's own config, so the lookup is one property read. */
+const kCompiledRule = Symbol('tokenauth.compiledRule')
+interface WithCompiledRule {
+  readonly [kCompiledRule]?: CompiledRule
+}
+
+/** `verifyToken` may answer only these codes; anything else is reported as `invalid_token`. */
+const AUTH_FAILURE_CODES: Readonly<Record<AuthFailureCode, true>> = {
+  missing_token: true,
+  malformed_token: true,
+  invalid_token: true,
+  expired_token: true,
+  revoked_token: true,
+}
+
+/**
+ * Token authentication with rules declared on each route, fail-closed: flask-httpauth's
+ * `HTTPTokenAuth` for Fastify. Register it before any route (see the README).
+ * @see https://fastify.dev/docs/latest/Reference/Hooks/#onroute
+ */
+async function tokenAuthPlugin(fastify: FastifyInstance, options: TokenAuthOptions): Promise<void> {
+  const { verifyToken, onFailure, ruleForUndeclared, ...settings } = resolveOptions(options)
+  const extractToken = createTokenExtractor(settings)
+  const refusals = buildRefusals(settings.scheme, settings.realm)
+
+  fastify.decorateRequest('user', null)
+
+  // Every route added from now on, here or in a child context, gets its rule compiled,
+  // or start-up fails. Fastify calls this for the automatic HEAD route of a GET route
+  // too, with the GET route's options: HEAD follows GET.
+  fastify.addHook('onRoute', (route) => {
+    const declared = route.config?.auth
+    const rule = declared === undefined && ruleForUndeclared !== undefined ? ruleForUndeclared(route) : declared
+    const compiled = compileRule(rule, describeRoute(route))
+    route.config = { ...route.config, [kCompiledRule]: compiled } as RouteOptions['config']
+  })
+
+  fastify.addHook('onRequest', authenticate)
+
+  function authenticate(request: FastifyRequest, reply: FastifyReply, done: HookHandlerDoneFunction): void {
+    // Unknown paths answer 404 as usual: there is nothing to protect.
+    if (request.is404) return done()
+    // A CORS preflight never carries credentials; the actual request is checked.
+    if (request.method === 'OPTIONS' && isPreflight(request)) return done()
+    const rule = (request.routeOptions.config as WithCompiledRule)[kCompiledRule]
+    if (rule === undefined) return refuseUnruledRoute(request, reply)
+    if (rule.kind === RULE_PUBLIC) return done()
+
+    const token = extractToken(request.headers)
+    if (typeof token !== 'string') {
+      if (token === TOKEN_ABSENT) {
+        if (rule.kind === RULE_OPTIONAL) return done()
+        return refuse(request, reply, 'missing_token', undefined)
+      }
+      if (token === TOKEN_CONFLICT) return refuse(request, reply, 'bad_request', 'token header and Authorization differ')
+      return refuse(request, reply, 'malformed_token', undefined)
+    }
+
+    let result: unknown
+    try {
+      result = verifyToken(token, request)
+    } catch (error) {
+      return refuseUnavailable(request, reply, error)
+    }
+    if (isThenable(result)) {
+      void settleLater(result, rule, request, reply, done)
+      return
+    }
+    settle(result, rule, request, reply, done)
+  }
+
+  async function settleLater(
+    pending: PromiseLike<unknown>,
+    rule: CompiledRule,
+    request: FastifyRequest,
+    reply: FastifyReply,
+    done: HookHandlerDoneFunction,
+  ): Promise<void> {
+    let result: unknown
+    try {
+      result = await pending
+    } catch (error) {
+      return refuseUnavailable(request, reply, error)
+    }
+    settle(result, rule, request, reply, done)
+  }
+
+  function settle(
+    result: unknown,
+    rule: CompiledRule,
+    request: FastifyRequest,
+    reply: FastifyReply,
+    done: HookHandlerDoneFunction,
+  ): void {
+    if (!isObject(result)) return refuseUnavailable(request, reply, new TypeError('verifyToken returned no result'))
+    if (result.ok !== true) {
+      const code = result.code as AuthFailureCode
+      const detail = typeof result.detail === 'string' ? result.detail : undefined
+      return refuse(request, reply, Object.hasOwn(AUTH_FAILURE_CODES, code) ? code : 'invalid_token', detail)
+    }
+    const principal = result.principal
+    if (!isObject(principal)) return refuseUnavailable(request, reply, new TypeError('verifyToken returned no principal'))
+    request.user = principal as unknown as TokenAuthPrincipal
+    if (rule.kind === RULE_ROLES) {
+      const roles = principal.roles
+      if (!Array.isArray(roles) || !rolesSatisfy(rule, roles)) return refuse(request, reply, 'insufficient_role', undefined)
+    }
+    done()
+  }
+
+  function refuse(request: FastifyRequest, reply: FastifyReply, code: TokenAuthFailureCode, detail: string | undefined) {
+    if (onFailure !== undefined) {
+      try {
+        onFailure(request, code, detail)
+      } catch (error) {
+        request.log.error({ err: error }, 'token auth: onFailure threw')
+      }
+    }
+    sendRefusal(reply, refusals[code])
+  }
+
+  function refuseUnavailable(request: FastifyRequest, reply: FastifyReply, error: unknown) {
+    // Cannot tell whether the token is good (e.g. the session store is down): refuse.
+    request.log.error({ err: error }, 'token auth: verifyToken failed; refusing with 503')
+    refuse(request, reply, 'service_unavailable', error instanceof Error ? error.message : String(error))
+  }
+
+  function refuseUnruledRoute(request: FastifyRequest, reply: FastifyReply) {
+    const route = `${request.method} ${request.routeOptions.url ?? request.url}`
+    request.log.error(
+      `token auth: ${route} has no compiled auth rule, so it is refused for everyone. It was added before ` +
+        '@tokenauth/fastify-token-auth loaded: `await app.register(tokenAuth, …)` before adding routes.',
+    )
+    refuse(request, reply, 'insufficient_role', `${route} has no compiled auth rule`)
+  }
+}
+
+/** A real CORS preflight: `OPTIONS` with both `Origin` and `Access-Control-Request-Method`. */
+function isPreflight(request: FastifyRequest): boolean {
+  const headers = request.headers
+  return headers.origin !== undefined && headers['access-control-request-method'] !== undefined
+}
+
+function describeRoute(route: RouteOptions): string {
+  return `${Array.isArray(route.method) ? route.method.join(',') : route.method} ${route.url}`
+}
+
+function isThenable(value: unknown): value is PromiseLike<unknown> {
+  return isObject(value) && typeof value.then === 'function'
+}
+
+function isObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null
+}
+
+/**
+ * The plugin. Wrapped with fastify-plugin so that its hooks and `request.user` reach the
+ * context it is registered in, not just a child of it.
+ */
+export const tokenAuth = fp<TokenAuthOptions>(tokenAuthPlugin, {
+  name: '@tokenauth/fastify-token-auth',
+  fastify: '5.x',
+})

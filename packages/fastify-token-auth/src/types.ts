@@ -1,0 +1,62 @@
+import type { FastifyRequest, RouteOptions } from 'fastify'
+import type { AuthFailureCode } from '@tokenauth/shared'
+import type { AuthRule } from './rules.js'
+
+/**
+ * Who `request.user` is. The plugin only needs `roles`; an app adds its own fields by
+ * declaration merging, once, next to its `verifyToken`:
+ *
+ * ```ts
+ * declare module '@tokenauth/fastify-token-auth' {
+ *   interface TokenAuthPrincipal {
+ *     readonly id: number
+ *     readonly username: string
+ *   }
+ * }
+ * ```
+ */
+export interface TokenAuthPrincipal {
+  readonly roles: readonly string[]
+}
+
+/**
+ * What `verifyToken` answers. `detail` stays on the server (it reaches `onFailure`,
+ * never the client): the client only learns the `code`.
+ */
+export type VerifyTokenResult<P extends TokenAuthPrincipal = TokenAuthPrincipal> =
+  | { readonly ok: true; readonly principal: P }
+  | { readonly ok: false; readonly code: AuthFailureCode; readonly detail?: string }
+
+/** Every refusal the plugin can answer with, as the `code` of the JSON error body. */
+export type TokenAuthFailureCode = AuthFailureCode | 'insufficient_role' | 'bad_request' | 'service_unavailable'
+
+/** Options of the plugin. Only `verifyToken` is required. */
+export interface TokenAuthOptions<P extends TokenAuthPrincipal = TokenAuthPrincipal> {
+  /**
+   * Checks a well-formed token (signature, expiry, revocation). Called only on
+   * `optional`, `required` and roles routes, never for a missing or malformed token.
+   * Throwing or rejecting means "cannot tell right now": the request is refused with
+   * 503 `service_unavailable` and the error is logged.
+   */
+  verifyToken(token: string, request: FastifyRequest): Promise<VerifyTokenResult<P>> | VerifyTokenResult<P>
+  /** Header read as `<name>: <token>`. Default `token` (`TOKEN_HEADER`); `false` reads only `Authorization`. */
+  tokenHeader?: string | false
+  /** Scheme of `Authorization: <scheme> <token>` (case-insensitive) and of the challenge. Default `Bearer`. */
+  scheme?: string
+  /** `realm` of the `WWW-Authenticate` challenge. Default `api`. */
+  realm?: string
+  /** Longer tokens are refused as `malformed_token` without calling `verifyToken`. Default 4096. */
+  maxTokenLength?: number
+  /**
+   * Called for every refusal, before the reply is sent: for audit logs and metrics.
+   * `detail` is `verifyToken`'s detail, or the plugin's own reason. Errors it throws are
+   * logged and do not change the reply.
+   */
+  onFailure?(request: FastifyRequest, code: TokenAuthFailureCode, detail: string | undefined): void
+  /**
+   * The rule for a route that declares no `config.auth`: routes added by other plugins
+   * (static files, API docs, CORS preflight). Return `undefined` to keep refusing the
+   * route at start-up. Called once per route (and once for its automatic HEAD route).
+   */
+  ruleForUndeclared?(route: RouteOptions): AuthRule | undefined
+}
