@@ -1,0 +1,91 @@
+import Fastify, { type FastifyReply } from 'fastify'
+import fastifyCookie from '@fastify/cookie'
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
+import tokenAuth from '@tokenauth/fastify-token-auth'
+import { API_PREFIX } from '@tokenauth/shared'
+import type { Config } from './config/config.js'
+import { loadSecrets, type Secrets } from './config/secrets.js'
+import { systemClock, type Clock } from './clock.js'
+import { createServices, type Services } from './services.js'
+import { createVerifyAccessToken } from './auth/verify-access-token.js'
+import errorShape from './plugins/error-shape.js'
+import { errorBody } from './http/api-error.js'
+import staticSpa from './plugins/static-spa.js'
+import type { App } from './http/app-instance.js'
+import cookieSessionRoutes from './routes/auth/index.js'
+import healthRoutes from './routes/health.js'
+import meRoutes from './routes/me.js'
+import noteRoutes from './routes/notes.js'
+import userRoutes from './routes/users.js'
+import sessionItemRoutes from './routes/session-items.js'
+import cookieRoutes from './routes/cookies.js'
+
+/** Request bodies are small JSON documents; anything larger is refused with 413. */
+export const BODY_LIMIT_BYTES = 32 * 1024
+
+export interface BuildOptions {
+  /** Injected in tests to move time without waiting. */
+  readonly clock?: Clock
+  /** Defaults to `loadSecrets(config)`. */
+  readonly secrets?: Secrets
+}
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    services: Services
+  }
+}
+
+/** Builds the whole server without listening; tests drive it with `app.inject`. */
+export async function buildApp(config: Config, options: BuildOptions = {}): Promise<App> {
+  const clock = options.clock ?? systemClock
+  const services = await createServices(config, options.secrets ?? loadSecrets(config), clock)
+  const app: App = Fastify({
+    logger: {
+      level: config.logLevel,
+      redact: ['req.headers.token', 'req.headers.authorization', 'req.headers.cookie', 'res.headers["set-cookie"]'],
+    },
+    bodyLimit: BODY_LIMIT_BYTES,
+    trustProxy: config.trustProxy,
+    return503OnClosing: true,
+    // Errors Fastify raises before routing (a bad URL encoding, say) get the one shape too.
+    frameworkErrors: (error, _request, reply: FastifyReply) => {
+      const status = error.statusCode && error.statusCode < 500 ? error.statusCode : 400
+      void reply.code(status).send(errorBody(status === 413 ? 'payload_too_large' : 'bad_request', error.message))
+    },
+    // Validation must reject what does not fit the contract, not quietly repair it.
+    ajv: { customOptions: { removeAdditional: false, coerceTypes: false, useDefaults: false } },
+  }).withTypeProvider<TypeBoxTypeProvider>()
+
+  app.decorate('services', services)
+  app.addHook('onClose', async () => services.db.close())
+  // Only JSON bodies are part of the contract; text/plain would otherwise be accepted.
+  app.removeContentTypeParser('text/plain')
+
+  await app.register(errorShape)
+  await app.register(fastifyCookie, { secret: [...services.secrets.sessionSecrets] })
+  await app.register(tokenAuth, {
+    realm: 'tokenauth',
+    verifyToken: createVerifyAccessToken({
+      signer: services.accessTokens,
+      sessions: services.sessions,
+      clock,
+      idleTimeoutMs: config.sessionIdleTimeoutSeconds * 1000,
+    }),
+  })
+
+  await app.register(
+    async (api: App) => {
+      await api.register(healthRoutes)
+      await api.register(cookieSessionRoutes, { services })
+      await api.register(meRoutes)
+      await api.register(noteRoutes, { services })
+      await api.register(userRoutes, { services })
+      await api.register(sessionItemRoutes, { services })
+      await api.register(cookieRoutes, { services })
+    },
+    { prefix: API_PREFIX },
+  )
+  await app.register(staticSpa, { root: config.webDistDir })
+  return app
+}

@@ -1,0 +1,16 @@
+import type { User } from '@tokenauth/shared'
+
+declare module '@tokenauth/fastify-token-auth' {
+  /** Who `request.user` is in this app. */
+  interface TokenAuthPrincipal {
+    readonly id: number
+    readonly username: string
+    /** The session's public handle (the token's `sid`). */
+    readonly sessionId: string
+  }
+}
+
+/** The public view of a user record or principal. */
+export function toPublicUser(user: { id: number; username: string; roles: readonly string[] }): User {
+  return { id: user.id, username: user.username, roles: [...user.roles] }
+}

@@ -1,0 +1,42 @@
+import { randomBytes } from 'node:crypto'
+import type { FastifyRequest } from 'fastify'
+import type { LoginResponse } from '@tokenauth/shared'
+import type { Services } from '../services.js'
+import { toPublicUser } from './principal.js'
+
+const USER_AGENT_MAX = 512
+
+/**
+ * Starts a server session for `user` on this request and signs its first access token.
+ * The cookie session id is regenerated (the old session is destroyed), so a session id
+ * planted before login is worthless after it.
+ */
+export async function startSession(
+  services: Services,
+  request: FastifyRequest,
+  user: { id: number; username: string; roles: readonly string[] },
+): Promise<LoginResponse> {
+  await request.session.regenerate()
+  const now = services.clock()
+  const handle = randomBytes(18).toString('base64url')
+  request.session.set('auth', {
+    handle,
+    userId: user.id,
+    createdAt: now,
+    absoluteExpiresAt: now + services.config.sessionAbsoluteTimeoutSeconds * 1000,
+    userAgent: request.headers['user-agent']?.slice(0, USER_AGENT_MAX) ?? null,
+    ip: request.ip,
+  })
+  await request.session.save()
+  return issueAccessToken(services, user, handle)
+}
+
+/** Signs an access token for a session that exists. */
+export async function issueAccessToken(
+  services: Services,
+  user: { id: number; username: string; roles: readonly string[] },
+  handle: string,
+): Promise<LoginResponse> {
+  const { token, expiresAt } = await services.accessTokens.sign({ sub: String(user.id), sid: handle })
+  return { token, tokenType: 'Bearer', expiresAt: expiresAt.toISOString(), user: toPublicUser(user) }
+}

@@ -1,0 +1,52 @@
+import type { AuthFailureCode } from '@tokenauth/shared'
+import type { TokenFailure } from '@tokenauth/signer'
+import type { TokenAuthPrincipal, VerifyTokenResult } from '@tokenauth/fastify-token-auth'
+import type { Clock } from '../clock.js'
+import type { SessionStore } from '../store/session-store.js'
+import type { AccessTokenSigner } from './access-tokens.js'
+import { sessionState } from './session-liveness.js'
+
+const CODE_FOR_FAILURE: Readonly<Record<TokenFailure, AuthFailureCode>> = {
+  malformed: 'malformed_token',
+  bad_signature: 'invalid_token',
+  bad_payload: 'invalid_token',
+  wrong_audience: 'invalid_token',
+  unknown_key: 'invalid_token',
+  expired: 'expired_token',
+}
+
+/** `last_seen_at` is written at most this often per session: idle time is exact to a minute. */
+export const TOUCH_INTERVAL_MS = 60_000
+
+export interface VerifyAccessTokenDeps {
+  readonly signer: AccessTokenSigner
+  readonly sessions: SessionStore
+  readonly clock: Clock
+  readonly idleTimeoutMs: number
+}
+
+/**
+ * The per-request check: the signature (cached by the signer), then the session named
+ * by `sid` must exist, belong to `sub` and be live — so logout takes effect at once.
+ */
+export function createVerifyAccessToken(deps: VerifyAccessTokenDeps) {
+  const { signer, sessions, clock, idleTimeoutMs } = deps
+  return async function verifyAccessToken(token: string): Promise<VerifyTokenResult<TokenAuthPrincipal>> {
+    const verified = await signer.verify(token)
+    if (!verified.ok) return { ok: false, code: CODE_FOR_FAILURE[verified.reason], detail: verified.reason }
+    const { sid, sub } = verified.payload
+    const session = sessions.findLiveView(sid)
+    if (!session || String(session.userId) !== sub) return { ok: false, code: 'revoked_token', detail: 'no_session' }
+    const now = clock()
+    const state = sessionState(session, now, idleTimeoutMs)
+    if (state !== 'live') {
+      sessions.deleteByHandle(sid)
+      return { ok: false, code: 'revoked_token', detail: state }
+    }
+    if (now - session.lastSeenAt >= TOUCH_INTERVAL_MS) sessions.touch(sid, now)
+    return {
+      ok: true,
+      principal: { id: session.userId, username: session.username, roles: session.roles, sessionId: sid },
+    }
+  }
+}

@@ -1,0 +1,95 @@
+import { spawnSync } from 'node:child_process'
+import { mkdtempSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import path from 'node:path'
+import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import { openDatabase, type Db } from '../store/database.js'
+import { UserStore } from '../store/user-store.js'
+import { verifyPassword } from '../auth/passwords.js'
+import { runUsersCommand, type UsersCommandIo } from './users-command.js'
+
+let dataDir: string
+let db: Db
+let out: string[]
+let err: string[]
+const io = (passwords: string[], interactive = false): UsersCommandIo => ({
+  db,
+  interactive,
+  readPassword: async () => passwords.shift() ?? '',
+  out: (line) => out.push(line),
+  err: (line) => err.push(line),
+  now: () => 0,
+})
+
+beforeEach(() => {
+  dataDir = mkdtempSync(path.join(tmpdir(), 'tokenauth-cli-'))
+  db = openDatabase(dataDir)
+  out = []
+  err = []
+})
+afterEach(() => {
+  db.close()
+  rmSync(dataDir, { recursive: true, force: true })
+})
+
+describe('users command', () => {
+  it('adds a user with roles and a hashed password', async () => {
+    expect(await runUsersCommand(['add', 'alice', '--role', 'admin'], io(['secret-pass']))).toBe(0)
+    const user = new UserStore(db).findByUsername('alice')
+    expect(user?.roles).toEqual(['admin'])
+    expect(user?.passwordHash).toMatch(/^\$argon2id\$/)
+    expect(await verifyPassword(user?.passwordHash ?? '', 'secret-pass')).toBe(true)
+    expect(out.join('\n')).toContain('Created user alice')
+  })
+
+  it('asks twice on a terminal and refuses a mismatch', async () => {
+    expect(await runUsersCommand(['add', 'alice'], io(['secret-pass', 'secret-pasz'], true))).toBe(1)
+    expect(err.join('\n')).toContain('do not match')
+    expect(new UserStore(db).count()).toBe(0)
+  })
+
+  it('refuses short passwords, bad names, bad roles and taken names', async () => {
+    expect(await runUsersCommand(['add', 'alice'], io(['short']))).toBe(1)
+    expect(await runUsersCommand(['add', 'al ice'], io(['secret-pass']))).toBe(2)
+    expect(await runUsersCommand(['add', 'alice', '--role', 'Admin!'], io(['secret-pass']))).toBe(2)
+    expect(await runUsersCommand(['add', 'alice'], io(['secret-pass']))).toBe(0)
+    expect(await runUsersCommand(['add', 'ALICE'], io(['secret-pass']))).toBe(1)
+    expect(err.join('\n')).toMatch(/at least 8 characters[\s\S]*letters, digits[\s\S]*not a role name[\s\S]*taken/)
+  })
+
+  it('lists and removes users', async () => {
+    await runUsersCommand(['add', 'alice', '--role', 'admin'], io(['secret-pass']))
+    await runUsersCommand(['add', 'bob'], io(['secret-pass']))
+    out = []
+    expect(await runUsersCommand(['list'], io([]))).toBe(0)
+    expect(out).toEqual(['   1  alice  (roles: admin)', '   2  bob  (no roles)'])
+    expect(await runUsersCommand(['remove', 'bob'], io([]))).toBe(0)
+    expect(await runUsersCommand(['remove', 'bob'], io([]))).toBe(1)
+    expect(new UserStore(db).list().map((u) => u.username)).toEqual(['alice'])
+  })
+
+  it('prints usage for unknown commands', async () => {
+    expect(await runUsersCommand(['frobnicate'], io([]))).toBe(2)
+    expect(err.join('\n')).toContain('Usage:')
+  })
+})
+
+describe('the users CLI as a process', () => {
+  it('reads the password from a pipe: printf "secret-pass\\n" | users add alice', () => {
+    const cli = path.resolve(import.meta.dirname, 'users.ts')
+    const run = (args: string[], input = '') =>
+      spawnSync(process.execPath, ['--conditions=source', '--import', 'tsx', cli, ...args], {
+        input,
+        env: { ...process.env, DATA_DIR: dataDir, NODE_ENV: 'development' },
+        encoding: 'utf8',
+      })
+    const added = run(['add', 'carol', '--role', 'admin'], 'secret-pass\n')
+    expect(added.stderr).toBe('')
+    expect(added.status).toBe(0)
+    expect(added.stdout).toContain('Created user carol')
+    const listed = run(['list'])
+    expect(listed.stdout).toContain('carol  (roles: admin)')
+    const user = new UserStore(db).findByUsername('carol')
+    expect(user).toBeDefined()
+  }, 30_000)
+})

@@ -1,0 +1,33 @@
+#!/usr/bin/env node
+import { loadConfig, ConfigError } from '../config/config.js'
+import { openDatabase } from '../store/database.js'
+import { promptHidden, readLineFromPipe } from './read-password.js'
+import { runUsersCommand } from './users-command.js'
+
+/** `pnpm users …`: manage accounts in the database under DATA_DIR. */
+async function main(): Promise<number> {
+  const config = loadConfig()
+  const db = openDatabase(config.dataDir)
+  const interactive = process.stdin.isTTY === true
+  try {
+    return await runUsersCommand(process.argv.slice(2), {
+      db,
+      interactive,
+      readPassword: (prompt) =>
+        interactive ? promptHidden(prompt, process.stdin, process.stderr) : readLineFromPipe(process.stdin),
+      out: (line) => process.stdout.write(`${line}\n`),
+      err: (line) => process.stderr.write(`${line}\n`),
+      now: Date.now,
+    })
+  } finally {
+    db.close()
+  }
+}
+
+main().then(
+  (code) => process.exit(code),
+  (error: unknown) => {
+    process.stderr.write(error instanceof ConfigError ? `Configuration error: ${error.message}\n` : `${String(error)}\n`)
+    process.exit(1)
+  },
+)

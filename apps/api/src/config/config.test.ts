@@ -1,0 +1,79 @@
+import { describe, expect, it } from 'vitest'
+import path from 'node:path'
+import { ConfigError, loadConfig } from './config.js'
+import { parseDurationSeconds } from './durations.js'
+
+describe('loadConfig', () => {
+  it('has working defaults', () => {
+    const config = loadConfig({})
+    expect(config).toMatchObject({
+      env: 'development',
+      host: '127.0.0.1',
+      port: 3000,
+      dataDir: path.resolve('data'),
+      accessTokenTtlSeconds: 900,
+      sessionIdleTimeoutSeconds: 1800,
+      sessionAbsoluteTimeoutSeconds: 43200,
+      trustProxy: false,
+    })
+  })
+
+  it('reads every variable', () => {
+    const config = loadConfig({
+      HOST: '0.0.0.0',
+      PORT: '8080',
+      DATA_DIR: '/tmp/x',
+      ACCESS_TOKEN_TTL: '5m',
+      SESSION_IDLE_TIMEOUT: '10m',
+      SESSION_ABSOLUTE_TIMEOUT: '1d',
+      TRUST_PROXY: 'true',
+      LOG_LEVEL: 'debug',
+      SESSION_SECRET: 'a'.repeat(32) + ',' + 'b'.repeat(32),
+    })
+    expect(config).toMatchObject({
+      host: '0.0.0.0',
+      port: 8080,
+      dataDir: '/tmp/x',
+      accessTokenTtlSeconds: 300,
+      sessionIdleTimeoutSeconds: 600,
+      sessionAbsoluteTimeoutSeconds: 86400,
+      trustProxy: true,
+      logLevel: 'debug',
+      sessionSecrets: ['a'.repeat(32), 'b'.repeat(32)],
+    })
+  })
+
+  it.each([
+    [{ PORT: 'eighty' }, /PORT/],
+    [{ PORT: '70000' }, /PORT/],
+    [{ NODE_ENV: 'staging' }, /NODE_ENV/],
+    [{ ACCESS_TOKEN_TTL: '15 minutes' }, /ACCESS_TOKEN_TTL/],
+    [{ SESSION_IDLE_TIMEOUT: '2d' }, /SESSION_IDLE_TIMEOUT must not be longer/],
+    [{ SESSION_SECRET: 'short' }, /SESSION_SECRET/],
+    [{ TRUST_PROXY: 'maybe' }, /TRUST_PROXY/],
+  ])('refuses %o with a message naming the variable', (env, message) => {
+    expect(() => loadConfig(env)).toThrow(ConfigError)
+    expect(() => loadConfig(env)).toThrow(message)
+  })
+
+  it('refuses to start in production without keys, saying what to set', () => {
+    expect(() => loadConfig({ NODE_ENV: 'production' })).toThrow(/TOKEN_KEYS and SESSION_SECRET must be set/)
+    expect(() => loadConfig({ NODE_ENV: 'production', SESSION_SECRET: 'x'.repeat(32) })).toThrow(/TOKEN_KEYS must be set/)
+  })
+})
+
+describe('parseDurationSeconds', () => {
+  it.each([
+    ['900', 900],
+    ['900s', 900],
+    ['15m', 900],
+    ['12h', 43200],
+    ['7d', 604800],
+    ['', undefined],
+    ['-5', undefined],
+    ['1.5h', undefined],
+    ['15 minutes', undefined],
+  ])('%s → %s', (text, seconds) => {
+    expect(parseDurationSeconds(text)).toBe(seconds)
+  })
+})

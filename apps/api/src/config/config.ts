@@ -1,0 +1,106 @@
+import path from 'node:path'
+import { parseDurationSeconds } from './durations.js'
+
+/** Everything the server reads from its environment, parsed and checked once at start-up. */
+export interface Config {
+  readonly env: 'development' | 'production' | 'test'
+  readonly host: string
+  readonly port: number
+  readonly dataDir: string
+  /** `TOKEN_KEYS` text (`kid:base64url,…`, first signs), or undefined to use/generate the dev key file. */
+  readonly tokenKeys: string | undefined
+  /** `SESSION_SECRET` values (first signs cookies), or undefined to use/generate the dev secret file. */
+  readonly sessionSecrets: readonly string[] | undefined
+  readonly accessTokenTtlSeconds: number
+  readonly sessionIdleTimeoutSeconds: number
+  readonly sessionAbsoluteTimeoutSeconds: number
+  readonly logLevel: string
+  readonly trustProxy: boolean
+  /** Folder holding the built SPA; served when it exists. */
+  readonly webDistDir: string
+}
+
+/** Thrown when the environment is wrong; its message says which variable and what to set. */
+export class ConfigError extends Error {
+  override name = 'ConfigError'
+}
+
+type Env = Readonly<Record<string, string | undefined>>
+
+const DEFAULT_WEB_DIST = path.resolve(import.meta.dirname, '../../../web/dist')
+
+/** Parses the process environment (or any map, for tests) into a `Config`. */
+export function loadConfig(env: Env = process.env): Config {
+  const nodeEnv = env.NODE_ENV ?? 'development'
+  if (nodeEnv !== 'development' && nodeEnv !== 'production' && nodeEnv !== 'test') {
+    throw new ConfigError(`NODE_ENV must be development, production or test (got "${nodeEnv}")`)
+  }
+  const port = integer(env, 'PORT', 3000, 0, 65535)
+  const accessTokenTtlSeconds = duration(env, 'ACCESS_TOKEN_TTL', 15 * 60)
+  const sessionIdleTimeoutSeconds = duration(env, 'SESSION_IDLE_TIMEOUT', 30 * 60)
+  const sessionAbsoluteTimeoutSeconds = duration(env, 'SESSION_ABSOLUTE_TIMEOUT', 12 * 3600)
+  if (sessionIdleTimeoutSeconds > sessionAbsoluteTimeoutSeconds) {
+    throw new ConfigError('SESSION_IDLE_TIMEOUT must not be longer than SESSION_ABSOLUTE_TIMEOUT')
+  }
+  const sessionSecrets = list(env.SESSION_SECRET)
+  for (const secret of sessionSecrets ?? []) {
+    if (secret.length < 32) throw new ConfigError('each SESSION_SECRET value must be at least 32 characters')
+  }
+  const tokenKeys = env.TOKEN_KEYS?.trim() || undefined
+  if (nodeEnv === 'production') {
+    const missing = [!tokenKeys && 'TOKEN_KEYS', !sessionSecrets && 'SESSION_SECRET'].filter(Boolean)
+    if (missing.length > 0) {
+      throw new ConfigError(
+        `In production ${missing.join(' and ')} must be set. ` +
+          'Generate values with `pnpm keys` and keep them in your secret store.',
+      )
+    }
+  }
+  return {
+    env: nodeEnv,
+    host: env.HOST?.trim() || '127.0.0.1',
+    port,
+    dataDir: path.resolve(env.DATA_DIR?.trim() || 'data'),
+    tokenKeys,
+    sessionSecrets,
+    accessTokenTtlSeconds,
+    sessionIdleTimeoutSeconds,
+    sessionAbsoluteTimeoutSeconds,
+    logLevel: env.LOG_LEVEL?.trim() || (nodeEnv === 'test' ? 'warn' : 'info'),
+    trustProxy: bool(env, 'TRUST_PROXY', false),
+    webDistDir: path.resolve(env.WEB_DIST_DIR?.trim() || DEFAULT_WEB_DIST),
+  }
+}
+
+function integer(env: Env, name: string, fallback: number, min: number, max: number): number {
+  const raw = env[name]?.trim()
+  if (!raw) return fallback
+  const value = Number(raw)
+  if (!Number.isInteger(value) || value < min || value > max) {
+    throw new ConfigError(`${name} must be a whole number from ${min} to ${max} (got "${raw}")`)
+  }
+  return value
+}
+
+function duration(env: Env, name: string, fallbackSeconds: number): number {
+  const raw = env[name]?.trim()
+  if (!raw) return fallbackSeconds
+  const seconds = parseDurationSeconds(raw)
+  if (seconds === undefined || seconds < 1) {
+    throw new ConfigError(`${name} must be a duration such as 900, 15m, 12h or 7d (got "${raw}")`)
+  }
+  return seconds
+}
+
+function bool(env: Env, name: string, fallback: boolean): boolean {
+  const raw = env[name]?.trim().toLowerCase()
+  if (!raw) return fallback
+  if (['1', 'true', 'yes'].includes(raw)) return true
+  if (['0', 'false', 'no'].includes(raw)) return false
+  throw new ConfigError(`${name} must be true or false (got "${raw}")`)
+}
+
+function list(raw: string | undefined): string[] | undefined {
+  const items = (raw ?? '').split(',').map((s) => s.trim()).filter(Boolean)
+  return items.length > 0 ? items : undefined
+}

@@ -1,0 +1,44 @@
+import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import path from 'node:path'
+import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import { formatKeyRing, generateSigningKey } from '@tokenauth/signer'
+import { loadConfig } from './config.js'
+import { DEV_SECRETS_FILE, loadSecrets } from './secrets.js'
+
+let dataDir: string
+beforeEach(() => {
+  dataDir = mkdtempSync(path.join(tmpdir(), 'tokenauth-secrets-'))
+})
+afterEach(() => rmSync(dataDir, { recursive: true, force: true }))
+
+describe('loadSecrets', () => {
+  it('generates development secrets once, in a 0600 file, and reuses them after a restart', () => {
+    const first = loadSecrets(loadConfig({ DATA_DIR: dataDir }))
+    const file = path.join(dataDir, DEV_SECRETS_FILE)
+    expect(statSync(file).mode & 0o777).toBe(0o600)
+    expect(first.tokenKeys).toHaveLength(1)
+    expect(first.tokenKeys[0]?.secret.byteLength).toBeGreaterThanOrEqual(32)
+    const second = loadSecrets(loadConfig({ DATA_DIR: dataDir }))
+    expect(second.tokenKeys[0]?.kid).toBe(first.tokenKeys[0]?.kid)
+    expect(Buffer.from(second.tokenKeys[0]?.secret ?? []).equals(Buffer.from(first.tokenKeys[0]?.secret ?? []))).toBe(true)
+    expect(second.sessionSecrets).toEqual(first.sessionSecrets)
+  })
+
+  it('prefers TOKEN_KEYS, newest first, and then writes no file for them', () => {
+    const keys = [generateSigningKey('new'), generateSigningKey('old')]
+    const secrets = loadSecrets(loadConfig({ DATA_DIR: dataDir, TOKEN_KEYS: formatKeyRing(keys), SESSION_SECRET: 'x'.repeat(32) }))
+    expect(secrets.tokenKeys.map((k) => k.kid)).toEqual(['new', 'old'])
+    expect(() => readFileSync(path.join(dataDir, DEV_SECRETS_FILE))).toThrow()
+  })
+
+  it('names TOKEN_KEYS when it is wrong, without echoing the secret', () => {
+    const secret = 'c2hvcnQ'
+    expect(() => loadSecrets(loadConfig({ DATA_DIR: dataDir, TOKEN_KEYS: `k1:${secret}` }))).toThrow(/TOKEN_KEYS/)
+    try {
+      loadSecrets(loadConfig({ DATA_DIR: dataDir, TOKEN_KEYS: `k1:${secret}` }))
+    } catch (error) {
+      expect((error as Error).message).not.toContain(secret)
+    }
+  })
+})

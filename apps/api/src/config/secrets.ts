@@ -1,0 +1,63 @@
+import { randomBytes } from 'node:crypto'
+import { existsSync, mkdirSync, readFileSync, writeFileSync, chmodSync } from 'node:fs'
+import path from 'node:path'
+import { formatKeyRing, generateSigningKey, parseKeyRing, type SigningKey } from '@tokenauth/signer'
+import { ConfigError, type Config } from './config.js'
+
+/** The key material the server signs with. */
+export interface Secrets {
+  readonly tokenKeys: readonly SigningKey[]
+  readonly sessionSecrets: readonly string[]
+}
+
+interface DevSecretsFile {
+  tokenKeys: string
+  sessionSecret: string
+}
+
+/** Name of the file that keeps generated development secrets under `DATA_DIR`. */
+export const DEV_SECRETS_FILE = 'dev-secrets.json'
+
+/**
+ * Secrets from the environment; outside production, missing ones come from a file under
+ * `DATA_DIR` (created with mode 0600 on first start), so a restart keeps people logged in.
+ * Production never reaches the file: `loadConfig` has already refused to start.
+ */
+export function loadSecrets(config: Config): Secrets {
+  let devFile: DevSecretsFile | undefined
+  const dev = (): DevSecretsFile => (devFile ??= readOrCreateDevSecrets(config.dataDir))
+  const tokenKeys = parseKeys(config.tokenKeys ?? dev().tokenKeys, config.tokenKeys ? 'TOKEN_KEYS' : DEV_SECRETS_FILE)
+  const sessionSecrets = config.sessionSecrets ?? [dev().sessionSecret]
+  return { tokenKeys, sessionSecrets }
+}
+
+function parseKeys(spec: string, source: string): SigningKey[] {
+  try {
+    return parseKeyRing(spec)
+  } catch (error) {
+    throw new ConfigError(`${source}: ${(error as Error).message}`)
+  }
+}
+
+function readOrCreateDevSecrets(dataDir: string): DevSecretsFile {
+  const file = path.join(dataDir, DEV_SECRETS_FILE)
+  if (existsSync(file)) {
+    const parsed: unknown = JSON.parse(readFileSync(file, 'utf8'))
+    if (isDevSecretsFile(parsed)) return parsed
+    throw new ConfigError(`${file} is not a valid secrets file; delete it to generate a new one`)
+  }
+  mkdirSync(dataDir, { recursive: true })
+  const created: DevSecretsFile = {
+    tokenKeys: formatKeyRing([generateSigningKey()]),
+    sessionSecret: randomBytes(32).toString('base64url'),
+  }
+  writeFileSync(file, JSON.stringify(created, null, 2) + '\n', { mode: 0o600, flag: 'wx' })
+  chmodSync(file, 0o600)
+  return created
+}
+
+function isDevSecretsFile(value: unknown): value is DevSecretsFile {
+  if (typeof value !== 'object' || value === null) return false
+  const record = value as Record<string, unknown>
+  return typeof record.tokenKeys === 'string' && typeof record.sessionSecret === 'string'
+}

@@ -1,0 +1,57 @@
+import { mkdirSync, writeFileSync } from 'node:fs'
+import path from 'node:path'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { createTestApp, type TestApp } from '../test-support/test-app.js'
+import { mkdtempSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+
+let t: TestApp
+beforeAll(async () => {
+  const dist = mkdtempSync(path.join(tmpdir(), 'tokenauth-web-'))
+  mkdirSync(path.join(dist, 'assets'))
+  writeFileSync(path.join(dist, 'index.html'), '<!doctype html><title>app</title>')
+  writeFileSync(path.join(dist, 'assets', 'index-abc123.js'), 'console.log(1)')
+  writeFileSync(path.join(dist, 'favicon.svg'), '<svg/>')
+  t = await createTestApp({ WEB_DIST_DIR: dist })
+})
+afterAll(async () => t.close())
+
+describe('serving the built SPA', () => {
+  it('serves index.html at / and for history-mode routes, never cached', async () => {
+    for (const url of ['/', '/login', '/notes?x=1', '/deep/nested/route']) {
+      const response = await t.app.inject({ url })
+      expect(response.statusCode, url).toBe(200)
+      expect(response.headers['content-type']).toMatch(/^text\/html/)
+      expect(response.headers['cache-control']).toBe('no-cache')
+    }
+  })
+
+  it('serves hashed assets with a year-long immutable cache', async () => {
+    const response = await t.app.inject({ url: '/assets/index-abc123.js' })
+    expect(response.statusCode).toBe(200)
+    expect(response.headers['cache-control']).toBe('public, max-age=31536000, immutable')
+  })
+
+  it('answers a missing file with 404 JSON, not index.html', async () => {
+    const response = await t.app.inject({ url: '/assets/missing.js' })
+    expect(response.statusCode).toBe(404)
+    expect(response.json().error.code).toBe('not_found')
+  })
+
+  it('keeps unknown /api paths as JSON 404', async () => {
+    for (const url of ['/api', '/api/', '/api/nope', '/api/nope/deeper']) {
+      const response = await t.app.inject({ url })
+      expect(response.statusCode, url).toBe(404)
+      expect(response.json().error.code).toBe('not_found')
+    }
+  })
+
+  it('refuses path traversal', async () => {
+    for (const url of ['/..%2f..%2fetc%2fpasswd.txt', '/assets/..%2f..%2fpackage.json', '/%2e%2e/%2e%2e/etc/hosts.txt']) {
+      const response = await t.app.inject({ url })
+      expect(response.statusCode, url).toBeGreaterThanOrEqual(400)
+      expect(response.statusCode, url).toBeLessThan(500)
+      expect(response.body).not.toContain('root:')
+    }
+  })
+})

@@ -1,0 +1,49 @@
+import { existsSync } from 'node:fs'
+import path from 'node:path'
+import fp from 'fastify-plugin'
+import fastifyStatic from '@fastify/static'
+import { API_PREFIX } from '@tokenauth/shared'
+import { errorBody } from '../http/api-error.js'
+
+/** Vite names built assets by content hash, so they never change: cache them for a year. */
+const IMMUTABLE = 'public, max-age=31536000, immutable'
+
+/**
+ * Serves the built SPA from the API process (same origin). Unknown paths without a file
+ * extension fall back to `index.html` (history-mode routes); `/api/*` is never the SPA.
+ * `index.html` is never cached, so a deploy reaches every user on their next load.
+ * @see https://github.com/fastify/fastify-static
+ */
+export default fp<{ root: string }>(
+  async (app, { root }) => {
+    if (!existsSync(path.join(root, 'index.html'))) {
+      app.log.info({ root }, 'no built web app found; serving the API only')
+      return
+    }
+    await app.register(fastifyStatic, { root, serve: false })
+
+    app.get('/*', { config: { auth: 'public' } }, (request, reply) => {
+      const rawPathname = request.url.split('?', 1)[0] ?? '/'
+      const pathname = decodePathname(rawPathname)
+      if (pathname === undefined) return reply.code(400).send(errorBody('bad_request', 'Invalid path.'))
+      if (pathname === API_PREFIX || pathname.startsWith(`${API_PREFIX}/`)) return reply.callNotFound()
+      if (path.posix.extname(pathname) === '') {
+        reply.header('cache-control', 'no-cache')
+        return reply.sendFile('index.html', { cacheControl: false })
+      }
+      if (pathname.startsWith('/assets/')) reply.header('cache-control', IMMUTABLE)
+      // @fastify/send decodes the path itself, refuses `..` and dotfiles, and answers a
+      // missing file with callNotFound.
+      return reply.sendFile(rawPathname.slice(1), { cacheControl: !pathname.startsWith('/assets/') })
+    })
+  },
+  { name: 'static-spa' },
+)
+
+function decodePathname(rawPathname: string): string | undefined {
+  try {
+    return decodeURIComponent(rawPathname)
+  } catch {
+    return undefined
+  }
+}

@@ -1,0 +1,38 @@
+import { LoginRequest, LoginResponse } from '@tokenauth/shared'
+import type { App } from '../../http/app-instance.js'
+import { ApiError } from '../../http/api-error.js'
+import { errorResponses } from '../../http/schemas.js'
+import { startSession } from '../../auth/start-session.js'
+import type { Services } from '../../services.js'
+
+/**
+ * `POST /api/auth/login`. Unknown user, wrong password and disabled account answer the
+ * same 401 in the same time: an unknown name is verified against a dummy hash.
+ */
+export function loginRoute(app: App, services: Services): void {
+  app.post(
+    '/login',
+    {
+      config: { auth: 'public' },
+      schema: {
+        tags: ['auth'],
+        summary: 'Sign in with a username and password',
+        body: LoginRequest,
+        response: { 200: LoginResponse, ...errorResponses(400, 401, 413, 415) },
+      },
+    },
+    async (request, reply) => {
+      const { username, password } = request.body
+      const user = services.users.findByUsername(username)
+      const passwordOk = await services.passwords.verify(user?.passwordHash ?? services.dummyPasswordHash, password)
+      if (!user || !passwordOk || user.disabled) {
+        request.log.info({ reason: !user ? 'unknown_user' : !passwordOk ? 'wrong_password' : 'disabled' }, 'login failed')
+        throw new ApiError(401, 'invalid_credentials')
+      }
+      const response = await startSession(services, request, user)
+      request.log.info({ userId: user.id }, 'login succeeded')
+      reply.header('cache-control', 'no-store')
+      return response
+    },
+  )
+}

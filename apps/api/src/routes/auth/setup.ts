@@ -1,0 +1,51 @@
+import { LoginResponse, SetupRequest, SetupStatus } from '@tokenauth/shared'
+import type { App } from '../../http/app-instance.js'
+import { ApiError } from '../../http/api-error.js'
+import { errorResponses } from '../../http/schemas.js'
+import { startSession } from '../../auth/start-session.js'
+import type { Services } from '../../services.js'
+
+/**
+ * `GET /api/setup` and `POST /api/setup`: the first admin account, created in the browser
+ * with the one-time link the server prints while no user exists. No default password.
+ */
+export function setupRoutes(app: App, services: Services): void {
+  app.get(
+    '/setup',
+    {
+      config: { auth: 'public' },
+      schema: { tags: ['setup'], summary: 'Whether the first admin still has to be created', response: { 200: SetupStatus } },
+    },
+    async () => ({ required: services.users.count() === 0 }),
+  )
+
+  app.post(
+    '/setup',
+    {
+      config: { auth: 'public' },
+      schema: {
+        tags: ['setup'],
+        summary: 'Create the first admin with the setup link',
+        body: SetupRequest,
+        response: { 201: LoginResponse, ...errorResponses(400, 403, 409) },
+      },
+    },
+    async (request, reply) => {
+      const { setupToken, username, password } = request.body
+      if (services.users.count() > 0) throw new ApiError(409, 'setup_complete')
+      const nonce = await services.setupTokens.check(setupToken)
+      if (!nonce) throw new ApiError(403, 'invalid_setup_token')
+      const passwordHash = await services.passwords.hash(password)
+      const result = services.setupTokens.redeem(nonce, () =>
+        services.users.create({ username, passwordHash, roles: ['admin'], createdAt: services.clock() }),
+      )
+      if (!result.ok) {
+        throw result.reason === 'complete' ? new ApiError(409, 'setup_complete') : new ApiError(403, 'invalid_setup_token')
+      }
+      request.log.info({ userId: result.value.id }, 'first admin created')
+      const response = await startSession(services, request, result.value)
+      reply.header('cache-control', 'no-store')
+      return reply.code(201).send(response)
+    },
+  )
+}

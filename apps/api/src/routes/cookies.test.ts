@@ -1,0 +1,63 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import { createTestApp, type TestApp } from '../test-support/test-app.js'
+
+let t: TestApp
+let token: string
+beforeEach(async () => {
+  t = await createTestApp()
+  await t.addUser('alice', 'correct horse battery')
+  token = (await t.login('alice', 'correct horse battery')).token
+})
+afterEach(async () => t.close())
+
+describe('/api/cookies — the seed’s set_cookie made useful', () => {
+  it('sets a scoped HttpOnly cookie and reads it back', async () => {
+    const set = await t.app.inject({ method: 'PUT', url: '/api/cookies/flavour', headers: { token }, payload: { value: 'oatmeal' } })
+    expect(set.statusCode).toBe(200)
+    const cookie = set.cookies.find((c) => c.name === 'flavour')
+    expect(cookie).toMatchObject({ value: 'oatmeal', path: '/api/cookies', httpOnly: true, sameSite: 'Lax' })
+    const read = await t.app.inject({ url: '/api/cookies/flavour', headers: { token, cookie: 'flavour=oatmeal' } })
+    expect(read.json()).toEqual({ name: 'flavour', value: 'oatmeal', signed: false, valid: true })
+  })
+
+  it('signs on request, and a tampered signed cookie reads as invalid', async () => {
+    const set = await t.app.inject({
+      method: 'PUT',
+      url: '/api/cookies/pass',
+      headers: { token },
+      payload: { value: '123456', signed: true, maxAgeSeconds: 60 },
+    })
+    const cookie = set.cookies.find((c) => c.name === 'pass')
+    expect(cookie?.value).toMatch(/^s:123456\./)
+    expect(cookie?.maxAge).toBe(60)
+    const good = await t.app.inject({ url: '/api/cookies/pass', headers: { token, cookie: `pass=${encodeURIComponent(cookie?.value ?? '')}` } })
+    expect(good.json()).toEqual({ name: 'pass', value: '123456', signed: true, valid: true })
+    const tampered = (cookie?.value ?? '').replace('123456', '654321')
+    const bad = await t.app.inject({ url: '/api/cookies/pass', headers: { token, cookie: `pass=${encodeURIComponent(tampered)}` } })
+    expect(bad.json()).toEqual({ name: 'pass', value: '', signed: true, valid: false })
+  })
+
+  it('lists cookies but never the session cookie', async () => {
+    const list = await t.app.inject({ url: '/api/cookies', headers: { token, cookie: 'a=1; tokenauth.sid=secret; b=2' } })
+    expect(list.json().cookies.map((c: { name: string }) => c.name)).toEqual(['a', 'b'])
+  })
+
+  it('refuses to set or delete the session cookie or a prefixed name', async () => {
+    for (const name of ['tokenauth.sid', '__Host-x', '__Secure-x']) {
+      const response = await t.app.inject({ method: 'PUT', url: `/api/cookies/${name}`, headers: { token }, payload: { value: 'x' } })
+      expect(response.statusCode).toBe(400)
+    }
+  })
+
+  it('deletes a cookie', async () => {
+    const response = await t.app.inject({ method: 'DELETE', url: '/api/cookies/flavour', headers: { token } })
+    expect(response.statusCode).toBe(204)
+    const cleared = response.cookies.find((c) => c.name === 'flavour')
+    expect(cleared?.value).toBe('')
+    expect(cleared?.path).toBe('/api/cookies')
+  })
+
+  it('needs a token', async () => {
+    expect((await t.app.inject({ url: '/api/cookies' })).statusCode).toBe(401)
+  })
+})

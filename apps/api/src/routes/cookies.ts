@@ -1,0 +1,85 @@
+import type { FastifyReply, FastifyRequest } from 'fastify'
+import { CookieList, CookieParams, CookieView, DEMO_COOKIE_PATH, SetCookieRequest } from '@tokenauth/shared'
+import type { App } from '../http/app-instance.js'
+import { ApiError } from '../http/api-error.js'
+import { errorResponses } from '../http/schemas.js'
+import { sessionCookieSettings } from '../plugins/cookie-session.js'
+import type { Services } from '../services.js'
+
+/** Signed values are stored as `s:<value>.<signature>`, so reading tells them apart. */
+const SIGNED_PREFIX = 's:'
+
+/**
+ * `/api/cookies/*`: the seed's `request.cookies` and `set_cookie`, made useful. Cookies are
+ * HttpOnly, SameSite=Lax and scoped to `Path=/api/cookies`: they ride on no other request.
+ * The session cookie is never listed, read, set or deleted here.
+ */
+export default async function cookieRoutes(app: App, { services }: { services: Services }): Promise<void> {
+  const sessionCookie = sessionCookieSettings(services)
+  const rule = { auth: 'required' } as const
+  const tags = ['cookies']
+  const isReserved = (name: string): boolean =>
+    name === sessionCookie.name || name.toLowerCase().startsWith('__host-') || name.toLowerCase().startsWith('__secure-')
+
+  const readCookie = (request: FastifyRequest, name: string, raw: string): CookieView => {
+    if (!raw.startsWith(SIGNED_PREFIX)) return { name, value: raw, signed: false, valid: true }
+    const unsigned = request.unsignCookie(raw.slice(SIGNED_PREFIX.length))
+    return { name, value: unsigned.valid ? (unsigned.value ?? '') : '', signed: true, valid: unsigned.valid }
+  }
+  const attributes = { path: DEMO_COOKIE_PATH, httpOnly: true, sameSite: 'lax', secure: sessionCookie.secure } as const
+  const noStore = (reply: FastifyReply) => reply.header('cache-control', 'no-store')
+
+  app.get('/cookies', { config: rule, schema: { tags, response: { 200: CookieList, ...errorResponses(401) } } }, async (request, reply) => {
+    noStore(reply)
+    const cookies = Object.entries(request.cookies)
+      .filter((entry): entry is [string, string] => typeof entry[1] === 'string' && !isReserved(entry[0]))
+      .filter(([name]) => /^[A-Za-z0-9_-]{1,64}$/.test(name))
+      .map(([name, raw]) => readCookie(request, name, raw))
+    return { cookies }
+  })
+
+  app.get(
+    '/cookies/:name',
+    { config: rule, schema: { tags, params: CookieParams, response: { 200: CookieView, ...errorResponses(401, 404) } } },
+    async (request, reply) => {
+      const { name } = request.params
+      const raw = request.cookies[name]
+      if (raw === undefined || isReserved(name)) throw new ApiError(404, 'not_found', 'No such cookie.')
+      noStore(reply)
+      return readCookie(request, name, raw)
+    },
+  )
+
+  app.put(
+    '/cookies/:name',
+    {
+      config: rule,
+      schema: {
+        tags,
+        params: CookieParams,
+        body: SetCookieRequest,
+        response: { 200: CookieView, ...errorResponses(400, 401, 413, 415) },
+      },
+    },
+    async (request, reply) => {
+      const { name } = request.params
+      if (isReserved(name)) throw new ApiError(400, 'bad_request', 'That cookie name is reserved.')
+      const { value, signed = false, maxAgeSeconds } = request.body
+      const stored = signed ? SIGNED_PREFIX + reply.signCookie(value) : value
+      reply.setCookie(name, stored, { ...attributes, ...(maxAgeSeconds ? { maxAge: maxAgeSeconds } : {}) })
+      noStore(reply)
+      return { name, value, signed, valid: true }
+    },
+  )
+
+  app.delete(
+    '/cookies/:name',
+    { config: rule, schema: { tags, params: CookieParams, response: { 204: { type: 'null' }, ...errorResponses(400, 401) } } },
+    async (request, reply) => {
+      const { name } = request.params
+      if (isReserved(name)) throw new ApiError(400, 'bad_request', 'That cookie name is reserved.')
+      reply.clearCookie(name, attributes)
+      return reply.code(204).send(null)
+    },
+  )
+}

@@ -1,0 +1,11 @@
+import { HealthResponse } from '@tokenauth/shared'
+import type { App } from '../http/app-instance.js'
+
+/** `GET /api/health`: public liveness probe. */
+export default async function healthRoutes(app: App): Promise<void> {
+  app.get(
+    '/health',
+    { config: { auth: 'public' }, schema: { tags: ['system'], response: { 200: HealthResponse } } },
+    async () => ({ status: 'ok' as const }),
+  )
+}

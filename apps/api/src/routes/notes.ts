@@ -1,0 +1,57 @@
+import { CreateNoteRequest, Note, NoteIdParams, NoteList } from '@tokenauth/shared'
+import type { App } from '../http/app-instance.js'
+import { ApiError } from '../http/api-error.js'
+import { errorResponses } from '../http/schemas.js'
+import { currentUser } from '@tokenauth/fastify-token-auth'
+import type { NoteRecord } from '../store/note-store.js'
+import type { Services } from '../services.js'
+
+/**
+ * The sample resource, with per-method rules as Flask-RESTful's `method_decorators`:
+ * GET and POST need a signed-in user; DELETE needs the note's owner or role `admin`.
+ */
+export default async function noteRoutes(app: App, { services }: { services: Services }): Promise<void> {
+  app.get(
+    '/notes',
+    {
+      config: { auth: 'required' },
+      schema: { tags: ['notes'], response: { 200: NoteList, ...errorResponses(401) } },
+    },
+    async (_request, reply) => {
+      reply.header('cache-control', 'no-store')
+      return { notes: services.notes.list().map(toNote) }
+    },
+  )
+
+  app.post(
+    '/notes',
+    {
+      config: { auth: 'required' },
+      schema: { tags: ['notes'], body: CreateNoteRequest, response: { 201: Note, ...errorResponses(400, 401, 413, 415) } },
+    },
+    async (request, reply) => {
+      const note = services.notes.create(currentUser(request).id, request.body.text, services.clock())
+      return reply.code(201).header('cache-control', 'no-store').send(toNote(note))
+    },
+  )
+
+  app.delete(
+    '/notes/:id',
+    {
+      config: { auth: 'required' },
+      schema: { tags: ['notes'], params: NoteIdParams, response: { 204: { type: 'null' }, ...errorResponses(401, 403, 404) } },
+    },
+    async (request, reply) => {
+      const user = currentUser(request)
+      const note = services.notes.findById(Number(request.params.id))
+      if (!note) throw new ApiError(404, 'not_found', 'No such note.')
+      if (note.ownerId !== user.id && !user.roles.includes('admin')) throw new ApiError(403, 'insufficient_role')
+      services.notes.delete(note.id)
+      return reply.code(204).send(null)
+    },
+  )
+}
+
+function toNote(note: NoteRecord): Note {
+  return { ...note, createdAt: new Date(note.createdAt).toISOString() }
+}

@@ -1,0 +1,108 @@
+import {
+  SESSION_ITEM_MAX_KEYS,
+  SessionItem,
+  SessionItemParams,
+  SessionView,
+  SetSessionItemRequest,
+} from '@tokenauth/shared'
+import type { App } from '../http/app-instance.js'
+import { ApiError } from '../http/api-error.js'
+import { errorResponses } from '../http/schemas.js'
+import { currentUser } from '@tokenauth/fastify-token-auth'
+import type { SessionRecord } from '../store/session-store.js'
+import type { Services } from '../services.js'
+import type { FastifyRequest } from 'fastify'
+
+/**
+ * `/api/session/*`: the seed's Flask `session[...]`, made useful — see what the server
+ * keeps for your session and set, read, remove one key or clear all. The session is the
+ * one the token names; items live in its row and die with it.
+ */
+export default async function sessionItemRoutes(app: App, { services }: { services: Services }): Promise<void> {
+  const idleMs = services.config.sessionIdleTimeoutSeconds * 1000
+  const rule = { auth: 'required' } as const
+  const tags = ['session']
+
+  const currentSession = (request: FastifyRequest): SessionRecord => {
+    const session = services.sessions.findByHandle(currentUser(request).sessionId)
+    // The hook saw the session a moment ago; gone now means it was ended concurrently.
+    if (!session) throw new ApiError(401, 'revoked_token')
+    return session
+  }
+  const save = (session: SessionRecord, items: Record<string, string>): void => {
+    if (!services.sessions.setItems(session.handle, items)) throw new ApiError(401, 'revoked_token')
+  }
+
+  app.get('/session', { config: rule, schema: { tags, response: { 200: SessionView, ...errorResponses(401) } } }, async (request, reply) => {
+    const session = currentSession(request)
+    reply.header('cache-control', 'no-store')
+    return {
+      id: session.handle,
+      userId: session.userId,
+      createdAt: iso(session.createdAt),
+      lastSeenAt: iso(session.lastSeenAt),
+      idleExpiresAt: iso(Math.min(session.lastSeenAt + idleMs, session.absoluteExpiresAt)),
+      absoluteExpiresAt: iso(session.absoluteExpiresAt),
+      items: { ...session.items },
+    }
+  })
+
+  app.get(
+    '/session/items/:key',
+    { config: rule, schema: { tags, params: SessionItemParams, response: { 200: SessionItem, ...errorResponses(401, 404) } } },
+    async (request, reply) => {
+      const value = currentSession(request).items[request.params.key]
+      if (value === undefined) throw new ApiError(404, 'not_found', 'No such session item.')
+      reply.header('cache-control', 'no-store')
+      return { key: request.params.key, value }
+    },
+  )
+
+  app.put(
+    '/session/items/:key',
+    {
+      config: rule,
+      schema: {
+        tags,
+        params: SessionItemParams,
+        body: SetSessionItemRequest,
+        response: { 200: SessionItem, ...errorResponses(400, 401, 409, 413, 415) },
+      },
+    },
+    async (request) => {
+      const session = currentSession(request)
+      const { key } = request.params
+      const items = { ...session.items, [key]: request.body.value }
+      if (Object.keys(items).length > SESSION_ITEM_MAX_KEYS) {
+        throw new ApiError(409, 'conflict', `A session holds at most ${SESSION_ITEM_MAX_KEYS} items.`)
+      }
+      save(session, items)
+      return { key, value: request.body.value }
+    },
+  )
+
+  app.delete(
+    '/session/items/:key',
+    { config: rule, schema: { tags, params: SessionItemParams, response: { 204: { type: 'null' }, ...errorResponses(401, 404) } } },
+    async (request, reply) => {
+      const session = currentSession(request)
+      const { [request.params.key]: removed, ...rest } = session.items
+      if (removed === undefined) throw new ApiError(404, 'not_found', 'No such session item.')
+      save(session, rest)
+      return reply.code(204).send(null)
+    },
+  )
+
+  app.delete(
+    '/session/items',
+    { config: rule, schema: { tags, response: { 204: { type: 'null' }, ...errorResponses(401) } } },
+    async (request, reply) => {
+      save(currentSession(request), {})
+      return reply.code(204).send(null)
+    },
+  )
+}
+
+function iso(ms: number): string {
+  return new Date(ms).toISOString()
+}

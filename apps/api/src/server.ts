@@ -1,0 +1,49 @@
+import { buildApp } from './app.js'
+import { ConfigError, loadConfig } from './config/config.js'
+import { SETUP_TOKEN_TTL_SECONDS } from './auth/setup-tokens.js'
+
+/** Prunes sessions past their timeouts this often, so the table does not grow forever. */
+const PRUNE_INTERVAL_MS = 10 * 60 * 1000
+
+async function main(): Promise<void> {
+  const config = loadConfig()
+  const app = await buildApp(config)
+  const { services } = app
+
+  const prune = setInterval(() => {
+    const removed = services.sessions.deleteExpired(services.clock(), config.sessionIdleTimeoutSeconds * 1000)
+    if (removed > 0) app.log.info({ removed }, 'expired sessions pruned')
+  }, PRUNE_INTERVAL_MS)
+  prune.unref()
+
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+    process.once(signal, () => {
+      app.log.info({ signal }, 'shutting down')
+      clearInterval(prune)
+      app.close().then(
+        () => process.exit(0),
+        () => process.exit(1),
+      )
+    })
+  }
+
+  const address = await app.listen({ host: config.host, port: config.port })
+  if (services.users.count() === 0) {
+    const token = await services.setupTokens.issue()
+    const minutes = Math.round(SETUP_TOKEN_TTL_SECONDS / 60)
+    // The token is in the fragment: browsers never send it, so it stays out of logs and Referer.
+    process.stdout.write(
+      `\nCreate the first admin account: ${address}/setup#token=${token}  (single use, expires in ${minutes === 60 ? "1 hour" : `${minutes} minutes`})\n` +
+        `Or from a shell: pnpm users add <name> --role admin\n\n`,
+    )
+  }
+}
+
+main().catch((error: unknown) => {
+  if (error instanceof ConfigError) {
+    process.stderr.write(`Configuration error: ${error.message}\n`)
+  } else {
+    process.stderr.write(`Failed to start: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`)
+  }
+  process.exit(1)
+})

@@ -1,0 +1,193 @@
+import type { Db } from './database.js'
+import { parseRoles } from './user-store.js'
+
+/**
+ * A server session. `cookieId` is the secret id in the (signed) HttpOnly cookie; `handle`
+ * is the public id that access tokens carry as `sid`. They differ so that a token never
+ * reveals the cookie, and so the cookie id can rotate while the session lives on.
+ */
+export interface SessionRecord {
+  readonly cookieId: string
+  readonly handle: string
+  readonly userId: number
+  readonly createdAt: number
+  readonly lastSeenAt: number
+  readonly absoluteExpiresAt: number
+  /** The cookie attributes @fastify/session keeps with the session, as JSON. */
+  readonly cookie: string
+  readonly items: Readonly<Record<string, string>>
+  readonly userAgent: string | null
+  readonly ip: string | null
+}
+
+/** What the per-request check needs: the session and its user, from one indexed read. */
+export interface LiveSessionView {
+  readonly handle: string
+  readonly userId: number
+  readonly username: string
+  readonly roles: readonly string[]
+  readonly disabled: boolean
+  readonly lastSeenAt: number
+  readonly absoluteExpiresAt: number
+}
+
+interface SessionRow {
+  cookie_id: string
+  handle: string
+  user_id: number
+  created_at: number
+  last_seen_at: number
+  absolute_expires_at: number
+  cookie: string
+  items: string
+  user_agent: string | null
+  ip: string | null
+}
+
+interface SessionUserRow {
+  handle: string
+  user_id: number
+  username: string
+  roles: string
+  disabled: number
+  last_seen_at: number
+  absolute_expires_at: number
+}
+
+/** Server sessions in SQLite. */
+export class SessionStore {
+  readonly #insert
+  readonly #updateCookie
+  readonly #byCookieId
+  readonly #byHandle
+  readonly #liveViewByHandle
+  readonly #touch
+  readonly #deleteByCookieId
+  readonly #deleteByHandle
+  readonly #setItems
+  readonly #deleteExpired
+  // The roles column is re-parsed only when its text changes; most requests hit this.
+  #lastRolesText = '[]'
+  #lastRoles: readonly string[] = []
+
+  constructor(db: Db) {
+    this.#insert = db.prepare<[string, string, number, number, number, number, string, string | null, string | null]>(
+      `INSERT INTO sessions (cookie_id, handle, user_id, created_at, last_seen_at, absolute_expires_at, cookie, user_agent, ip)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+    )
+    this.#updateCookie = db.prepare<[string, string]>('UPDATE sessions SET cookie = ? WHERE cookie_id = ?')
+    this.#byCookieId = db.prepare<[string], SessionRow>('SELECT * FROM sessions WHERE cookie_id = ?')
+    this.#byHandle = db.prepare<[string], SessionRow>('SELECT * FROM sessions WHERE handle = ?')
+    this.#liveViewByHandle = db.prepare<[string], SessionUserRow>(
+      `SELECT s.handle, s.user_id, u.username, u.roles, u.disabled, s.last_seen_at, s.absolute_expires_at
+       FROM sessions s JOIN users u ON u.id = s.user_id WHERE s.handle = ?`,
+    )
+    this.#touch = db.prepare<[number, string, number]>(
+      'UPDATE sessions SET last_seen_at = ? WHERE handle = ? AND last_seen_at < ?',
+    )
+    this.#deleteByCookieId = db.prepare<[string]>('DELETE FROM sessions WHERE cookie_id = ?')
+    this.#deleteByHandle = db.prepare<[string]>('DELETE FROM sessions WHERE handle = ?')
+    this.#setItems = db.prepare<[string, string]>('UPDATE sessions SET items = ? WHERE handle = ?')
+    this.#deleteExpired = db.prepare<[number, number]>(
+      'DELETE FROM sessions WHERE absolute_expires_at <= ? OR last_seen_at <= ?',
+    )
+  }
+
+  create(session: Omit<SessionRecord, 'items'>): void {
+    this.#insert.run(
+      session.cookieId,
+      session.handle,
+      session.userId,
+      session.createdAt,
+      session.lastSeenAt,
+      session.absoluteExpiresAt,
+      session.cookie,
+      session.userAgent,
+      session.ip,
+    )
+  }
+
+  /** Updates the cookie attributes of a session that exists; never creates one. */
+  updateCookie(cookieId: string, cookie: string): void {
+    this.#updateCookie.run(cookie, cookieId)
+  }
+
+  findByCookieId(cookieId: string): SessionRecord | undefined {
+    const row = this.#byCookieId.get(cookieId)
+    return row && toRecord(row)
+  }
+
+  findByHandle(handle: string): SessionRecord | undefined {
+    const row = this.#byHandle.get(handle)
+    return row && toRecord(row)
+  }
+
+  /** The hot-path read: session and user in one statement, no liveness judgement. */
+  findLiveView(handle: string): LiveSessionView | undefined {
+    const row = this.#liveViewByHandle.get(handle)
+    if (!row) return undefined
+    if (row.roles !== this.#lastRolesText) {
+      this.#lastRolesText = row.roles
+      this.#lastRoles = Object.freeze(parseRoles(row.roles))
+    }
+    return {
+      handle: row.handle,
+      userId: row.user_id,
+      username: row.username,
+      roles: this.#lastRoles,
+      disabled: row.disabled !== 0,
+      lastSeenAt: row.last_seen_at,
+      absoluteExpiresAt: row.absolute_expires_at,
+    }
+  }
+
+  /** Moves `last_seen_at` forward; a no-op when it is already at or past `now`. */
+  touch(handle: string, now: number): void {
+    this.#touch.run(now, handle, now)
+  }
+
+  deleteByCookieId(cookieId: string): boolean {
+    return this.#deleteByCookieId.run(cookieId).changes > 0
+  }
+
+  deleteByHandle(handle: string): boolean {
+    return this.#deleteByHandle.run(handle).changes > 0
+  }
+
+  /** Replaces the user's key-value items; false when the session no longer exists. */
+  setItems(handle: string, items: Readonly<Record<string, string>>): boolean {
+    return this.#setItems.run(JSON.stringify(items), handle).changes > 0
+  }
+
+  /** Deletes sessions past either timeout; returns how many. */
+  deleteExpired(now: number, idleTimeoutMs: number): number {
+    return this.#deleteExpired.run(now, now - idleTimeoutMs).changes
+  }
+}
+
+function toRecord(row: SessionRow): SessionRecord {
+  return {
+    cookieId: row.cookie_id,
+    handle: row.handle,
+    userId: row.user_id,
+    createdAt: row.created_at,
+    lastSeenAt: row.last_seen_at,
+    absoluteExpiresAt: row.absolute_expires_at,
+    cookie: row.cookie,
+    items: parseItems(row.items),
+    userAgent: row.user_agent,
+    ip: row.ip,
+  }
+}
+
+function parseItems(text: string): Record<string, string> {
+  try {
+    const value: unknown = JSON.parse(text)
+    if (typeof value !== 'object' || value === null || Array.isArray(value)) return {}
+    const items: Record<string, string> = Object.create(null) as Record<string, string>
+    for (const [key, item] of Object.entries(value)) if (typeof item === 'string') items[key] = item
+    return items
+  } catch {
+    return {}
+  }
+}

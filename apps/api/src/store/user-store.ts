@@ -1,0 +1,110 @@
+import type { Db } from './database.js'
+
+/** A user as stored, with the secret parts the public `User` leaves out. */
+export interface UserRecord {
+  readonly id: number
+  readonly username: string
+  readonly roles: readonly string[]
+  readonly passwordHash: string
+  readonly disabled: boolean
+  readonly createdAt: number
+}
+
+interface UserRow {
+  id: number
+  username: string
+  roles: string
+  password_hash: string
+  disabled: number
+  created_at: number
+}
+
+/** The username is taken (usernames are unique without regard to case). */
+export class UsernameTakenError extends Error {
+  override name = 'UsernameTakenError'
+}
+
+export interface NewUser {
+  readonly username: string
+  readonly passwordHash: string
+  readonly roles: readonly string[]
+  readonly createdAt: number
+}
+
+/** Users in SQLite. */
+export class UserStore {
+  readonly #insert
+  readonly #byUsername
+  readonly #byId
+  readonly #all
+  readonly #deleteByUsername
+  readonly #count
+
+  constructor(db: Db) {
+    this.#insert = db.prepare<[string, string, string, number], UserRow>(
+      'INSERT INTO users (username, password_hash, roles, created_at) VALUES (?, ?, ?, ?) RETURNING *',
+    )
+    this.#byUsername = db.prepare<[string], UserRow>('SELECT * FROM users WHERE username = ?')
+    this.#byId = db.prepare<[number], UserRow>('SELECT * FROM users WHERE id = ?')
+    this.#all = db.prepare<[], UserRow>('SELECT * FROM users ORDER BY id')
+    this.#deleteByUsername = db.prepare<[string]>('DELETE FROM users WHERE username = ?')
+    this.#count = db.prepare<[], { n: number }>('SELECT count(*) AS n FROM users')
+  }
+
+  create(user: NewUser): UserRecord {
+    try {
+      const row = this.#insert.get(user.username, user.passwordHash, JSON.stringify(user.roles), user.createdAt)
+      if (!row) throw new Error('INSERT … RETURNING returned no row')
+      return toRecord(row)
+    } catch (error) {
+      if ((error as { code?: string }).code === 'SQLITE_CONSTRAINT_UNIQUE') {
+        throw new UsernameTakenError(`the username "${user.username}" is taken`)
+      }
+      throw error
+    }
+  }
+
+  findByUsername(username: string): UserRecord | undefined {
+    const row = this.#byUsername.get(username)
+    return row && toRecord(row)
+  }
+
+  findById(id: number): UserRecord | undefined {
+    const row = this.#byId.get(id)
+    return row && toRecord(row)
+  }
+
+  list(): UserRecord[] {
+    return this.#all.all().map(toRecord)
+  }
+
+  /** Removes the user with their sessions and notes; false when there was none. */
+  remove(username: string): boolean {
+    return this.#deleteByUsername.run(username).changes > 0
+  }
+
+  count(): number {
+    return this.#count.get()?.n ?? 0
+  }
+}
+
+function toRecord(row: UserRow): UserRecord {
+  return {
+    id: row.id,
+    username: row.username,
+    roles: parseRoles(row.roles),
+    passwordHash: row.password_hash,
+    disabled: row.disabled !== 0,
+    createdAt: row.created_at,
+  }
+}
+
+/** Roles are stored as a JSON array of strings; anything else reads as no roles. */
+export function parseRoles(text: string): string[] {
+  try {
+    const value: unknown = JSON.parse(text)
+    return Array.isArray(value) ? value.filter((r): r is string => typeof r === 'string') : []
+  } catch {
+    return []
+  }
+}

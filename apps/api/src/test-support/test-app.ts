@@ -1,0 +1,78 @@
+import { mkdtempSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import path from 'node:path'
+import { generateSigningKey, type SigningKey } from '@tokenauth/signer'
+import type { LoginResponse } from '@tokenauth/shared'
+import { buildApp } from '../app.js'
+import { loadConfig } from '../config/config.js'
+import { hashPassword } from '../auth/passwords.js'
+import type { App } from '../http/app-instance.js'
+import type { Services } from '../services.js'
+
+/** A clock tests move by hand. */
+export interface ManualClock {
+  (): number
+  advance(ms: number): void
+  set(ms: number): void
+}
+
+export function manualClock(start = Date.UTC(2026, 0, 1, 9)): ManualClock {
+  let now = start
+  const clock = (() => now) as ManualClock
+  clock.advance = (ms) => {
+    now += ms
+  }
+  clock.set = (ms) => {
+    now = ms
+  }
+  return clock
+}
+
+export interface TestApp {
+  readonly app: App
+  readonly services: Services
+  readonly clock: ManualClock
+  readonly dataDir: string
+  readonly keys: SigningKey[]
+  addUser(username: string, password: string, roles?: string[]): Promise<{ id: number }>
+  /** Logs in through the API; returns the body and the session cookie header to send back. */
+  login(username: string, password: string): Promise<LoginResponse & { cookie: string }>
+  close(): Promise<void>
+}
+
+/**
+ * The real app on a real SQLite file in a fresh temporary folder, with a manual clock.
+ * `env` overrides configuration variables.
+ */
+export async function createTestApp(env: Record<string, string> = {}, keys = [generateSigningKey('test-1')]): Promise<TestApp> {
+  const dataDir = mkdtempSync(path.join(tmpdir(), 'tokenauth-test-'))
+  const clock = manualClock()
+  const config = loadConfig({ NODE_ENV: 'test', DATA_DIR: dataDir, LOG_LEVEL: 'silent', WEB_DIST_DIR: path.join(dataDir, 'no-web'), ...env })
+  const app = await buildApp(config, {
+    clock,
+    secrets: { tokenKeys: keys, sessionSecrets: ['test-session-secret-with-at-least-32-chars'] },
+  })
+  await app.ready()
+  const { services } = app
+  return {
+    app,
+    services,
+    clock,
+    dataDir,
+    keys,
+    async addUser(username, password, roles = []) {
+      return services.users.create({ username, passwordHash: await hashPassword(password), roles, createdAt: clock() })
+    },
+    async login(username, password) {
+      const response = await app.inject({ method: 'POST', url: '/api/auth/login', payload: { username, password } })
+      if (response.statusCode !== 200) throw new Error(`login failed: ${response.statusCode} ${response.body}`)
+      const setCookie = response.cookies.find((c) => c.name === 'tokenauth.sid')
+      if (!setCookie) throw new Error('login set no session cookie')
+      return { ...(response.json() as LoginResponse), cookie: `${setCookie.name}=${setCookie.value}` }
+    },
+    async close() {
+      await app.close()
+      rmSync(dataDir, { recursive: true, force: true })
+    },
+  }
+}

@@ -1,0 +1,128 @@
+/**
+ * `pnpm bench`: starts the built server on a fresh SQLite database and measures, in one
+ * run, the bare route against the token-checked one (the price of authentication per
+ * request), logins per second, and whether a login's answer time tells an unknown user
+ * from a wrong password. Traffic goes to 127.0.0.1 only, bounded in time.
+ */
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process'
+import { mkdtempSync, rmSync } from 'node:fs'
+import { createServer } from 'node:net'
+import { tmpdir } from 'node:os'
+import path from 'node:path'
+import autocannon from 'autocannon'
+
+const root = path.resolve(import.meta.dirname, '..')
+const DURATION_S = Number(process.env.BENCH_DURATION ?? 10)
+const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 32)
+const PASSWORD = 'bench-password-1'
+
+async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer().listen(0, '127.0.0.1', () => {
+      const address = server.address()
+      server.close(() => (typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port'))))
+    })
+  })
+}
+
+async function waitForHealth(base: string, server: ChildProcess): Promise<void> {
+  for (let i = 0; i < 200; i++) {
+    if (server.exitCode !== null) throw new Error(`server exited with ${server.exitCode}`)
+    try {
+      if ((await fetch(`${base}/api/health`)).ok) return
+    } catch {
+      // not listening yet
+    }
+    await new Promise((r) => setTimeout(r, 50))
+  }
+  throw new Error('server did not become healthy')
+}
+
+function run(title: string, options: autocannon.Options): Promise<autocannon.Result> {
+  process.stdout.write(`  running: ${title} (${options.duration}s, ${options.connections} connections)\n`)
+  return autocannon({ ...options })
+}
+
+async function login(base: string, username: string, password: string): Promise<{ status: number; ms: number; token?: string }> {
+  const started = performance.now()
+  const response = await fetch(`${base}/api/auth/login`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ username, password }),
+  })
+  const body = (await response.json()) as { token?: string }
+  return { status: response.status, ms: performance.now() - started, token: body.token }
+}
+
+function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b)
+  return sorted[Math.floor(sorted.length / 2)] ?? NaN
+}
+
+async function main(): Promise<void> {
+  const dataDir = mkdtempSync(path.join(tmpdir(), 'tokenauth-bench-'))
+  const env = { ...process.env, DATA_DIR: dataDir, NODE_ENV: 'development', LOG_LEVEL: 'warn' }
+  const added = spawnSync(process.execPath, [path.join(root, 'apps/api/dist/cli/users.js'), 'add', 'bench'], {
+    input: `${PASSWORD}\n`,
+    env,
+    encoding: 'utf8',
+  })
+  if (added.status !== 0) throw new Error(`could not add the bench user: ${added.stderr}`)
+
+  const port = await freePort()
+  const base = `http://127.0.0.1:${port}`
+  const server = spawn(process.execPath, [path.join(root, 'apps/api/dist/server.js')], {
+    env: { ...env, PORT: String(port), HOST: '127.0.0.1' },
+    stdio: ['ignore', 'ignore', 'inherit'],
+  })
+  try {
+    await waitForHealth(base, server)
+    const { token } = await login(base, 'bench', PASSWORD)
+    if (!token) throw new Error('bench login failed')
+
+    process.stdout.write(`tokenauth bench — Node ${process.version}, LOG_LEVEL=warn, server and load generator on one 2-core machine\n`)
+    const health = await run('GET /api/health', { url: `${base}/api/health`, duration: DURATION_S, connections: CONNECTIONS })
+    const me = await run('GET /api/me (token)', { url: `${base}/api/me`, headers: { token }, duration: DURATION_S, connections: CONNECTIONS })
+    const logins = await run('POST /api/auth/login', {
+      url: `${base}/api/auth/login`,
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ username: 'bench', password: PASSWORD }),
+      duration: DURATION_S,
+      connections: 8,
+    })
+    for (const result of [health, me]) {
+      if (result.non2xx > 0 || result.errors > 0) throw new Error(`${result.url}: ${result.non2xx} non-2xx, ${result.errors} errors`)
+    }
+
+    // Sequential logins, alternating, so both kinds see the same machine state.
+    const unknown: number[] = []
+    const wrong: number[] = []
+    for (let i = 0; i < 40; i++) {
+      unknown.push((await login(base, `nobody-${i}`, 'wrong-password-1')).ms)
+      wrong.push((await login(base, 'bench', 'wrong-password-1')).ms)
+    }
+
+    const rps = (r: autocannon.Result) => r.requests.average
+    const lines = [
+      '',
+      `GET /api/health           ${rps(health).toFixed(0).padStart(7)} req/s   p99 ${health.latency.p99} ms`,
+      `GET /api/me (with token)  ${rps(me).toFixed(0).padStart(7)} req/s   p99 ${me.latency.p99} ms`,
+      `ratio me/health           ${(rps(me) / rps(health)).toFixed(3).padStart(7)}`,
+      `auth cost per request     ${((1 / rps(me) - 1 / rps(health)) * 1e6).toFixed(1).padStart(7)} µs of server time (1/rps difference)`,
+      `POST /api/auth/login      ${rps(logins).toFixed(1).padStart(7)} logins/s (${logins.non2xx} non-2xx)`,
+      `login, unknown user       ${median(unknown).toFixed(1).padStart(7)} ms median of 40`,
+      `login, wrong password     ${median(wrong).toFixed(1).padStart(7)} ms median of 40`,
+      '',
+    ]
+    process.stdout.write(lines.join('\n'))
+  } finally {
+    server.kill('SIGTERM')
+    rmSync(dataDir, { recursive: true, force: true })
+  }
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(`bench failed: ${error instanceof Error ? error.message : String(error)}\n`)
+  process.exit(1)
+})
