@@ -19,6 +19,9 @@ import noteRoutes from './routes/notes.js'
 import userRoutes from './routes/users.js'
 import sessionItemRoutes from './routes/session-items.js'
 import cookieRoutes from './routes/cookies.js'
+import sessionRoutes from './routes/sessions.js'
+import accountRoutes from './routes/account.js'
+import auditRoutes from './routes/audit.js'
 
 /** Request bodies are small JSON documents; anything larger is refused with 413. */
 export const BODY_LIMIT_BYTES = 32 * 1024
@@ -71,6 +74,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
       sessions: services.sessions,
       clock,
       idleTimeoutMs: config.sessionIdleTimeoutSeconds * 1000,
+      audit: services.audit,
     }),
   })
 
@@ -83,6 +87,9 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
       await api.register(userRoutes, { services })
       await api.register(sessionItemRoutes, { services })
       await api.register(cookieRoutes, { services })
+      await api.register(sessionRoutes, { services })
+      await api.register(accountRoutes, { services })
+      await api.register(auditRoutes, { services })
     },
     { prefix: API_PREFIX },
   )

@@ -1,8 +1,9 @@
 import { buildApp } from './app.js'
 import { ConfigError, loadConfig } from './config/config.js'
 import { SETUP_TOKEN_TTL_SECONDS } from './auth/setup-tokens.js'
+import { pruneExpired } from './housekeeping.js'
 
-/** Prunes sessions past their timeouts this often, so the table does not grow forever. */
+/** Prunes expired sessions and old audit events this often, so the tables do not grow forever. */
 const PRUNE_INTERVAL_MS = 10 * 60 * 1000
 
 async function main(): Promise<void> {
@@ -10,16 +11,18 @@ async function main(): Promise<void> {
   const app = await buildApp(config)
   const { services } = app
 
-  const prune = setInterval(() => {
-    const removed = services.sessions.deleteExpired(services.clock(), config.sessionIdleTimeoutSeconds * 1000)
-    if (removed > 0) app.log.info({ removed }, 'expired sessions pruned')
-  }, PRUNE_INTERVAL_MS)
-  prune.unref()
+  const prune = (): void => {
+    const removed = pruneExpired(services)
+    if (removed.sessions + removed.auditEvents > 0) app.log.info(removed, 'pruned expired sessions and audit events')
+  }
+  prune()
+  const pruneTimer = setInterval(prune, PRUNE_INTERVAL_MS)
+  pruneTimer.unref()
 
   for (const signal of ['SIGINT', 'SIGTERM'] as const) {
     process.once(signal, () => {
       app.log.info({ signal }, 'shutting down')
-      clearInterval(prune)
+      clearInterval(pruneTimer)
       app.close().then(
         () => process.exit(0),
         () => process.exit(1),

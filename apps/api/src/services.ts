@@ -5,6 +5,8 @@ import { openDatabase, type Db } from './store/database.js'
 import { UserStore } from './store/user-store.js'
 import { SessionStore } from './store/session-store.js'
 import { NoteStore } from './store/note-store.js'
+import { AuditStore } from './store/audit-store.js'
+import { AuditLog } from './auth/audit.js'
 import { createAccessTokenSigner, type AccessTokenSigner } from './auth/access-tokens.js'
 import { SetupTokens } from './auth/setup-tokens.js'
 import { createDummyHash, createPasswordHasher, type PasswordHasher } from './auth/passwords.js'
@@ -21,12 +23,15 @@ export interface Services {
   readonly accessTokens: AccessTokenSigner
   readonly setupTokens: SetupTokens
   readonly passwords: PasswordHasher
+  readonly audit: AuditLog
+  readonly auditStore: AuditStore
   /** Verified against when a login names no user, so both cases take the same time. */
   readonly dummyPasswordHash: string
 }
 
 export async function createServices(config: Config, secrets: Secrets, clock: Clock): Promise<Services> {
   const db = openDatabase(config.dataDir)
+  const auditStore = new AuditStore(db)
   return {
     config,
     secrets,
@@ -38,6 +43,8 @@ export async function createServices(config: Config, secrets: Secrets, clock: Cl
     accessTokens: createAccessTokenSigner(secrets.tokenKeys, config.accessTokenTtlSeconds, clock),
     setupTokens: new SetupTokens(db, secrets.tokenKeys, clock),
     passwords: createPasswordHasher(),
+    audit: new AuditLog(auditStore, clock),
+    auditStore,
     dummyPasswordHash: await createDummyHash(),
   }
 }

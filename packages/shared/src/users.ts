@@ -1,11 +1,14 @@
 import { Type, type Static } from 'typebox'
-import { User } from './user.js'
+import { Password, User } from './user.js'
 
 /** `GET /api/users` (role `admin`): every account. */
 export const UserSummary = Type.Object(
   {
     ...User.properties,
+    disabled: Type.Boolean(),
     createdAt: Type.String({ format: 'date-time' }),
+    /** How many live sessions the user has. */
+    sessions: Type.Integer({ minimum: 0 }),
   },
   { additionalProperties: false },
 )
@@ -13,3 +16,14 @@ export type UserSummary = Static<typeof UserSummary>
 
 export const UserList = Type.Object({ users: Type.Array(UserSummary) }, { additionalProperties: false })
 export type UserList = Static<typeof UserList>
+
+/** Path ids arrive as text; digits only, no sign, no leading zero. */
+export const UserIdParams = Type.Object(
+  { id: Type.String({ pattern: '^[1-9][0-9]{0,14}$' }) },
+  { additionalProperties: false },
+)
+export type UserIdParams = Static<typeof UserIdParams>
+
+/** `POST /api/users/:id/password` (admin): set a new password; all the user's sessions end. */
+export const ResetPasswordRequest = Type.Object({ newPassword: Password }, { additionalProperties: false })
+export type ResetPasswordRequest = Static<typeof ResetPasswordRequest>

@@ -1,9 +1,11 @@
+import type { FastifyRequest } from 'fastify'
 import type { AuthFailureCode } from '@tokenauth/shared'
 import type { TokenFailure } from '@tokenauth/signer'
 import type { TokenAuthPrincipal, VerifyTokenResult } from '@tokenauth/fastify-token-auth'
 import type { Clock } from '../clock.js'
 import type { SessionStore } from '../store/session-store.js'
 import type { AccessTokenSigner } from './access-tokens.js'
+import type { AuditLog } from './audit.js'
 import { sessionState } from './session-liveness.js'
 
 const CODE_FOR_FAILURE: Readonly<Record<TokenFailure, AuthFailureCode>> = {
@@ -23,6 +25,7 @@ export interface VerifyAccessTokenDeps {
   readonly sessions: SessionStore
   readonly clock: Clock
   readonly idleTimeoutMs: number
+  readonly audit: AuditLog
 }
 
 /**
@@ -30,10 +33,14 @@ export interface VerifyAccessTokenDeps {
  * by `sid` must exist, belong to `sub` and be live — so logout takes effect at once.
  */
 export function createVerifyAccessToken(deps: VerifyAccessTokenDeps) {
-  const { signer, sessions, clock, idleTimeoutMs } = deps
-  return async function verifyAccessToken(token: string): Promise<VerifyTokenResult<TokenAuthPrincipal>> {
+  const { signer, sessions, clock, idleTimeoutMs, audit } = deps
+  return async function verifyAccessToken(token: string, request: FastifyRequest): Promise<VerifyTokenResult<TokenAuthPrincipal>> {
     const verified = await signer.verify(token)
-    if (!verified.ok) return { ok: false, code: CODE_FOR_FAILURE[verified.reason], detail: verified.reason }
+    if (!verified.ok) {
+      // A kid we do not know: a removed key still in use, or someone probing. Worth a record.
+      if (verified.reason === 'unknown_key') audit.record(request, 'key_not_found', { secretRef: token })
+      return { ok: false, code: CODE_FOR_FAILURE[verified.reason], detail: verified.reason }
+    }
     const { sid, sub } = verified.payload
     const session = sessions.findLiveView(sid)
     if (!session || String(session.userId) !== sub) return { ok: false, code: 'revoked_token', detail: 'no_session' }
@@ -41,6 +48,7 @@ export function createVerifyAccessToken(deps: VerifyAccessTokenDeps) {
     const state = sessionState(session, now, idleTimeoutMs)
     if (state !== 'live') {
       sessions.deleteByHandle(sid)
+      audit.record(request, 'session_ended', { userId: session.userId, username: session.username, secretRef: sid, detail: state })
       return { ok: false, code: 'revoked_token', detail: state }
     }
     if (now - session.lastSeenAt >= TOUCH_INTERVAL_MS) sessions.touch(sid, now)

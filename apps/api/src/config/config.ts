@@ -14,6 +14,8 @@ export interface Config {
   readonly accessTokenTtlSeconds: number
   readonly sessionIdleTimeoutSeconds: number
   readonly sessionAbsoluteTimeoutSeconds: number
+  /** Audit events older than this are deleted. */
+  readonly auditRetentionDays: number
   readonly logLevel: string
   readonly trustProxy: boolean
   /** Folder holding the built SPA; served when it exists. */
@@ -66,6 +68,7 @@ export function loadConfig(env: Env = process.env): Config {
     accessTokenTtlSeconds,
     sessionIdleTimeoutSeconds,
     sessionAbsoluteTimeoutSeconds,
+    auditRetentionDays: integer(env, 'AUDIT_RETENTION_DAYS', 90, 1, 36500),
     logLevel: env.LOG_LEVEL?.trim() || (nodeEnv === 'test' ? 'warn' : 'info'),
     trustProxy: bool(env, 'TRUST_PROXY', false),
     webDistDir: path.resolve(env.WEB_DIST_DIR?.trim() || DEFAULT_WEB_DIST),

@@ -1,26 +1,96 @@
-import { UserList } from '@tokenauth/shared'
+import { EndedSessions, ResetPasswordRequest, UserIdParams, UserList } from '@tokenauth/shared'
+import { currentUser } from '@tokenauth/fastify-token-auth'
 import type { App } from '../http/app-instance.js'
+import { ApiError } from '../http/api-error.js'
 import { errorResponses } from '../http/schemas.js'
+import { checkNewPassword } from '../auth/password-policy.js'
+import type { UserRecord } from '../store/user-store.js'
 import type { Services } from '../services.js'
 
-/** `GET /api/users` (role `admin`): every account. */
+/**
+ * `/api/users` (role `admin`): list accounts, disable and enable them, end their
+ * sessions, reset their password. Disabling or resetting ends the user's sessions at
+ * once; the last admin who can sign in cannot be disabled.
+ */
 export default async function userRoutes(app: App, { services }: { services: Services }): Promise<void> {
-  app.get(
-    '/users',
-    {
-      config: { auth: { roles: { anyOf: ['admin'] } } },
-      schema: { tags: ['users'], response: { 200: UserList, ...errorResponses(401, 403) } },
-    },
-    async (_request, reply) => {
-      reply.header('cache-control', 'no-store')
-      return {
-        users: services.users.list().map((user) => ({
-          id: user.id,
-          username: user.username,
-          roles: [...user.roles],
-          createdAt: new Date(user.createdAt).toISOString(),
-        })),
+  const rule = { auth: { roles: { anyOf: ['admin'] } } } as const
+  const tags = ['users']
+  const idleMs = services.config.sessionIdleTimeoutSeconds * 1000
+
+  const target = (id: string): UserRecord => {
+    const user = services.users.findById(Number(id))
+    if (!user) throw new ApiError(404, 'not_found', 'No such user.')
+    return user
+  }
+  const subject = (user: UserRecord, detail: string) => ({ userId: user.id, username: user.username, detail })
+
+  app.get('/users', { config: rule, schema: { tags, response: { 200: UserList, ...errorResponses(401, 403) } } }, async (_request, reply) => {
+    reply.header('cache-control', 'no-store')
+    const counts = services.sessions.liveCountsByUser(services.clock(), idleMs)
+    return {
+      users: services.users.list().map((user) => ({
+        id: user.id,
+        username: user.username,
+        roles: [...user.roles],
+        disabled: user.disabled,
+        createdAt: new Date(user.createdAt).toISOString(),
+        sessions: counts.get(user.id) ?? 0,
+      })),
+    }
+  })
+
+  app.post(
+    '/users/:id/disable',
+    { config: rule, schema: { tags, params: UserIdParams, response: { 200: EndedSessions, ...errorResponses(401, 403, 404, 409) } } },
+    async (request) => {
+      const user = target(request.params.id)
+      const admins = services.users.enabledAdminIds()
+      if (!user.disabled && admins.length === 1 && admins[0] === user.id) {
+        throw new ApiError(409, 'conflict', 'This is the last admin who can sign in; it cannot be disabled.')
       }
+      services.users.setDisabled(user.id, true)
+      const ended = services.sessions.deleteByUser(user.id)
+      services.audit.record(request, 'user_disabled', subject(user, `by ${currentUser(request).username}; ${ended} sessions ended`))
+      return { ended }
+    },
+  )
+
+  app.post(
+    '/users/:id/enable',
+    { config: rule, schema: { tags, params: UserIdParams, response: { 204: { type: 'null' }, ...errorResponses(401, 403, 404) } } },
+    async (request, reply) => {
+      const user = target(request.params.id)
+      services.users.setDisabled(user.id, false)
+      services.audit.record(request, 'user_enabled', subject(user, `by ${currentUser(request).username}`))
+      return reply.code(204).send(null)
+    },
+  )
+
+  app.delete(
+    '/users/:id/sessions',
+    { config: rule, schema: { tags, params: UserIdParams, response: { 200: EndedSessions, ...errorResponses(401, 403, 404) } } },
+    async (request) => {
+      const user = target(request.params.id)
+      const ended = services.sessions.deleteByUser(user.id)
+      services.audit.record(request, 'session_ended', subject(user, `all ${ended} sessions, by admin ${currentUser(request).username}`))
+      return { ended }
+    },
+  )
+
+  app.post(
+    '/users/:id/password',
+    {
+      config: rule,
+      schema: { tags, params: UserIdParams, body: ResetPasswordRequest, response: { 200: EndedSessions, ...errorResponses(400, 401, 403, 404) } },
+    },
+    async (request) => {
+      const user = target(request.params.id)
+      const check = checkNewPassword(request.body.newPassword, { username: user.username })
+      if (!check.ok) throw new ApiError(400, 'invalid_password', check.message)
+      services.users.setPasswordHash(user.id, await services.passwords.hash(request.body.newPassword))
+      const ended = services.sessions.deleteByUser(user.id)
+      services.audit.record(request, 'password_reset', subject(user, `by admin ${currentUser(request).username}; ${ended} sessions ended`))
+      return { ended }
     },
   )
 }

@@ -36,6 +36,30 @@ const MIGRATIONS: readonly string[] = [
     used_at    INTEGER
   );
   `,
+  // Renewal rotates the cookie id; retired ids are kept (with their session) to recognise
+  // a replayed cookie. And the audit log of security events.
+  `
+  CREATE TABLE retired_cookie_ids (
+    cookie_id  TEXT    PRIMARY KEY,
+    handle     TEXT    NOT NULL REFERENCES sessions(handle) ON DELETE CASCADE,
+    retired_at INTEGER NOT NULL
+  );
+  CREATE INDEX retired_cookie_ids_handle ON retired_cookie_ids(handle);
+  CREATE TABLE audit_events (
+    id          INTEGER PRIMARY KEY,
+    at          INTEGER NOT NULL,
+    kind        TEXT    NOT NULL,
+    user_id     INTEGER,
+    username    TEXT,
+    ip          TEXT,
+    user_agent  TEXT,
+    session     TEXT,
+    detail      TEXT
+  );
+  CREATE INDEX audit_events_at ON audit_events(at);
+  CREATE INDEX audit_events_user_id ON audit_events(user_id, id);
+  CREATE INDEX audit_events_kind ON audit_events(kind, id);
+  `,
 ]
 
 /** Applies the migrations the database has not seen yet, each in its own transaction. */

@@ -66,6 +66,12 @@ export class SessionStore {
   readonly #deleteByHandle
   readonly #setItems
   readonly #deleteExpired
+  readonly #rotate
+  readonly #retire
+  readonly #retiredByCookieId
+  readonly #byUser
+  readonly #deleteByUserExcept
+  readonly #countsByUser
   // The roles column is re-parsed only when its text changes; most requests hit this.
   #lastRolesText = '[]'
   #lastRoles: readonly string[] = []
@@ -91,6 +97,52 @@ export class SessionStore {
     this.#deleteExpired = db.prepare<[number, number]>(
       'DELETE FROM sessions WHERE absolute_expires_at <= ? OR last_seen_at <= ?',
     )
+    this.#retire = db.prepare<[string, string, number]>(
+      'INSERT INTO retired_cookie_ids (cookie_id, handle, retired_at) VALUES (?, ?, ?)',
+    )
+    const setCookieId = db.prepare<[string, string]>('UPDATE sessions SET cookie_id = ? WHERE cookie_id = ?')
+    this.#rotate = db.transaction((oldCookieId: string, newCookieId: string, handle: string, now: number): boolean => {
+      if (setCookieId.run(newCookieId, oldCookieId).changes === 0) return false
+      this.#retire.run(oldCookieId, handle, now)
+      return true
+    })
+    this.#retiredByCookieId = db.prepare<[string], { handle: string; retired_at: number }>(
+      'SELECT handle, retired_at FROM retired_cookie_ids WHERE cookie_id = ?',
+    )
+    this.#byUser = db.prepare<[number], SessionRow>('SELECT * FROM sessions WHERE user_id = ? ORDER BY last_seen_at DESC')
+    this.#deleteByUserExcept = db.prepare<[number, string]>('DELETE FROM sessions WHERE user_id = ? AND handle != ?')
+    this.#countsByUser = db.prepare<[number, number], { user_id: number; n: number }>(
+      'SELECT user_id, count(*) AS n FROM sessions WHERE absolute_expires_at > ? AND last_seen_at > ? GROUP BY user_id',
+    )
+  }
+
+  /**
+   * Gives the session a new cookie id and retires the old one, in one transaction.
+   * False when the old id no longer names a session (a concurrent renewal won).
+   */
+  rotateCookieId(oldCookieId: string, newCookieId: string, handle: string, now: number): boolean {
+    return this.#rotate(oldCookieId, newCookieId, handle, now)
+  }
+
+  /** The session a retired cookie id belonged to, and when it was retired. */
+  findRetiredCookieId(cookieId: string): { handle: string; retiredAt: number } | undefined {
+    const row = this.#retiredByCookieId.get(cookieId)
+    return row && { handle: row.handle, retiredAt: row.retired_at }
+  }
+
+  /** A user's sessions, most recently used first (expired ones included until pruned). */
+  listByUser(userId: number): SessionRecord[] {
+    return this.#byUser.all(userId).map(toRecord)
+  }
+
+  /** Ends every session of the user except `keepHandle` (pass '' to end all); returns how many. */
+  deleteByUser(userId: number, keepHandle = ''): number {
+    return this.#deleteByUserExcept.run(userId, keepHandle).changes
+  }
+
+  /** How many live sessions each user has. */
+  liveCountsByUser(now: number, idleTimeoutMs: number): Map<number, number> {
+    return new Map(this.#countsByUser.all(now, now - idleTimeoutMs).map((row) => [row.user_id, row.n]))
   }
 
   create(session: Omit<SessionRecord, 'items'>): void {

@@ -39,6 +39,9 @@ export class UserStore {
   readonly #all
   readonly #deleteByUsername
   readonly #count
+  readonly #setDisabled
+  readonly #setPasswordHash
+  readonly #enabledAdmins
 
   constructor(db: Db) {
     this.#insert = db.prepare<[string, string, string, number], UserRow>(
@@ -49,6 +52,24 @@ export class UserStore {
     this.#all = db.prepare<[], UserRow>('SELECT * FROM users ORDER BY id')
     this.#deleteByUsername = db.prepare<[string]>('DELETE FROM users WHERE username = ?')
     this.#count = db.prepare<[], { n: number }>('SELECT count(*) AS n FROM users')
+    this.#setDisabled = db.prepare<[number, number]>('UPDATE users SET disabled = ? WHERE id = ?')
+    this.#setPasswordHash = db.prepare<[string, number]>('UPDATE users SET password_hash = ? WHERE id = ?')
+    this.#enabledAdmins = db.prepare<[], { id: number }>(
+      "SELECT id FROM users WHERE disabled = 0 AND EXISTS (SELECT 1 FROM json_each(users.roles) WHERE value = 'admin')",
+    )
+  }
+
+  setDisabled(id: number, disabled: boolean): boolean {
+    return this.#setDisabled.run(disabled ? 1 : 0, id).changes > 0
+  }
+
+  setPasswordHash(id: number, passwordHash: string): boolean {
+    return this.#setPasswordHash.run(passwordHash, id).changes > 0
+  }
+
+  /** Ids of the admins who can still sign in. */
+  enabledAdminIds(): number[] {
+    return this.#enabledAdmins.all().map((row) => row.id)
   }
 
   create(user: NewUser): UserRecord {

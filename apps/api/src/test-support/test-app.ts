@@ -40,13 +40,23 @@ export interface TestApp {
   close(): Promise<void>
 }
 
+export interface TestAppOptions {
+  /** Reuse a data folder (a "restart"); it is then left in place on close. */
+  readonly dataDir?: string
+  readonly clock?: ManualClock
+}
+
 /**
  * The real app on a real SQLite file in a fresh temporary folder, with a manual clock.
  * `env` overrides configuration variables.
  */
-export async function createTestApp(env: Record<string, string> = {}, keys = [generateSigningKey('test-1')]): Promise<TestApp> {
-  const dataDir = mkdtempSync(path.join(tmpdir(), 'tokenauth-test-'))
-  const clock = manualClock()
+export async function createTestApp(
+  env: Record<string, string> = {},
+  keys = [generateSigningKey('test-1')],
+  options: TestAppOptions = {},
+): Promise<TestApp> {
+  const dataDir = options.dataDir ?? mkdtempSync(path.join(tmpdir(), 'tokenauth-test-'))
+  const clock = options.clock ?? manualClock()
   const config = loadConfig({ NODE_ENV: 'test', DATA_DIR: dataDir, LOG_LEVEL: 'silent', WEB_DIST_DIR: path.join(dataDir, 'no-web'), ...env })
   const app = await buildApp(config, {
     clock,
@@ -72,7 +82,7 @@ export async function createTestApp(env: Record<string, string> = {}, keys = [ge
     },
     async close() {
       await app.close()
-      rmSync(dataDir, { recursive: true, force: true })
+      if (!options.dataDir) rmSync(dataDir, { recursive: true, force: true })
     },
   }
 }

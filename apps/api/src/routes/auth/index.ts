@@ -7,15 +7,20 @@ import { refreshRoute } from './refresh.js'
 import { setupRoutes } from './setup.js'
 
 /**
- * The routes a session cookie takes part in, in one context that alone loads
- * @fastify/session: `/api/auth/{login,logout,refresh}` and `/api/setup`.
+ * The routes a session cookie takes part in. Login, logout and setup run in a context
+ * that alone loads @fastify/session; refresh rotates the cookie itself (see refresh.ts).
  */
 export default async function cookieSessionRoutes(app: App, { services }: { services: Services }): Promise<void> {
-  await app.register(cookieSession, { services })
-  await app.register(async (auth: App) => {
-    loginRoute(auth, services)
-    logoutRoute(auth, services)
-    refreshRoute(auth, services)
-  }, { prefix: '/auth' })
-  setupRoutes(app, services)
+  await app.register(async (auth: App) => refreshRoute(auth, services), { prefix: '/auth' })
+  await app.register(async (withSession: App) => {
+    await withSession.register(cookieSession, { services })
+    await withSession.register(
+      async (auth: App) => {
+        loginRoute(auth, services)
+        logoutRoute(auth, services)
+      },
+      { prefix: '/auth' },
+    )
+    setupRoutes(withSession, services)
+  })
 }

@@ -26,11 +26,15 @@ export function loginRoute(app: App, services: Services): void {
       const user = services.users.findByUsername(username)
       const passwordOk = await services.passwords.verify(user?.passwordHash ?? services.dummyPasswordHash, password)
       if (!user || !passwordOk || user.disabled) {
-        request.log.info({ reason: !user ? 'unknown_user' : !passwordOk ? 'wrong_password' : 'disabled' }, 'login failed')
+        const reason = !user ? 'unknown_user' : !passwordOk ? 'wrong_password' : 'user_disabled'
+        request.log.info({ reason }, 'login failed')
+        // The reason stays server-side: the client gets the same answer for all three.
+        services.audit.record(request, 'login_failed', { userId: user?.id, username: user?.username ?? username.slice(0, 64), detail: reason })
         throw new ApiError(401, 'invalid_credentials')
       }
       const response = await startSession(services, request, user)
       request.log.info({ userId: user.id }, 'login succeeded')
+      services.audit.record(request, 'login_succeeded', { userId: user.id, username: user.username, secretRef: request.session.get('auth')?.handle })
       reply.header('cache-control', 'no-store')
       return response
     },

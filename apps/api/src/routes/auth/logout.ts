@@ -21,7 +21,10 @@ export function logoutRoute(app: App, services: Services): void {
     },
     async (request, reply) => {
       const principal = request.user
-      if (principal) services.sessions.deleteByHandle(principal.sessionId)
+      if (principal) {
+        services.sessions.deleteByHandle(principal.sessionId)
+        services.audit.record(request, 'logout', { userId: principal.id, username: principal.username, secretRef: principal.sessionId })
+      }
       // The cookie may name the same session (already gone) or an older one: end it too.
       if (request.session.sessionId && request.session.get('auth')) await request.session.destroy()
       reply.clearCookie(cookie.name, { path: cookie.path, httpOnly: true, sameSite: 'lax', secure: cookie.secure })

@@ -2,19 +2,24 @@ import { LoginResponse, REFRESH_HEADER } from '@tokenauth/shared'
 import type { App } from '../../http/app-instance.js'
 import { ApiError } from '../../http/api-error.js'
 import { errorResponses } from '../../http/schemas.js'
-import { sessionState } from '../../auth/session-liveness.js'
+import { renewSession } from '../../auth/renewal.js'
 import { issueAccessToken } from '../../auth/start-session.js'
 import { sessionCookieSettings } from '../../plugins/cookie-session.js'
 import type { Services } from '../../services.js'
 
 /**
  * `POST /api/auth/refresh`: a new access token for the session the HttpOnly cookie
- * names. The custom header is the CSRF guard: a cross-site form cannot send it and a
- * cross-site `fetch` that tries needs a preflight, which is refused.
+ * names, and a new cookie id (the old one is retired; replaying it later ends the
+ * session). The custom header is the CSRF guard: a cross-site form cannot send it and
+ * a cross-site `fetch` that tries needs a preflight, which is refused.
+ *
+ * This route reads and rotates the cookie itself, outside @fastify/session, whose
+ * `onSend` would clear a cookie it does not find in the store (a just-retired one).
+ * Both sign with the same secrets, so the cookies are the same either way.
  */
 export function refreshRoute(app: App, services: Services): void {
   const idleTimeoutMs = services.config.sessionIdleTimeoutSeconds * 1000
-  const cookieName = sessionCookieSettings(services).name
+  const cookie = sessionCookieSettings(services)
   app.post(
     '/refresh',
     {
@@ -30,21 +35,42 @@ export function refreshRoute(app: App, services: Services): void {
       if (request.headers[REFRESH_HEADER] !== '1') {
         throw new ApiError(400, 'bad_request', `The ${REFRESH_HEADER}: 1 header is required.`)
       }
-      const auth = request.session.get('auth')
-      if (!auth) {
-        const hadCookie = request.cookies[cookieName] !== undefined
-        throw new ApiError(401, hadCookie ? 'revoked_token' : 'missing_token')
-      }
-      const session = services.sessions.findLiveView(auth.handle)
+      const raw = request.cookies[cookie.name]
+      if (!raw) throw new ApiError(401, 'missing_token')
+      const unsigned = request.unsignCookie(raw)
+      if (!unsigned.valid || !unsigned.value) throw new ApiError(401, 'revoked_token')
+
       const now = services.clock()
-      const state = session ? sessionState(session, now, idleTimeoutMs) : 'gone'
-      if (!session || state !== 'live') {
-        services.sessions.deleteByHandle(auth.handle)
-        request.log.info({ state }, 'refresh refused')
-        throw new ApiError(401, 'revoked_token')
+      const outcome = renewSession(services.sessions, unsigned.value, now, idleTimeoutMs)
+      switch (outcome.kind) {
+        case 'unknown':
+          throw new ApiError(401, 'revoked_token')
+        case 'ended':
+          services.audit.record(request, 'session_ended', { ...auditSubject(outcome), detail: outcome.state })
+          throw new ApiError(401, 'revoked_token')
+        case 'replayed':
+          request.log.warn({ userId: outcome.userId }, 'retired session cookie replayed: session revoked')
+          services.audit.record(request, 'renewal_replayed', { ...auditSubject(outcome), detail: 'retired cookie presented after the grace window' })
+          throw new ApiError(401, 'revoked_token')
+        case 'renewed': {
+          const session = services.sessions.findByHandle(outcome.handle)
+          if (outcome.newCookieId && session) {
+            reply.setCookie(cookie.name, reply.signCookie(outcome.newCookieId), {
+              path: cookie.path,
+              httpOnly: true,
+              sameSite: 'lax',
+              secure: cookie.secure,
+              maxAge: Math.max(1, Math.floor((session.absoluteExpiresAt - now) / 1000)),
+            })
+          }
+          services.audit.record(request, 'token_renewed', { ...auditSubject(outcome), detail: outcome.newCookieId ? null : 'grace' })
+          return issueAccessToken(services, { id: outcome.userId, username: outcome.username, roles: outcome.roles }, outcome.handle)
+        }
       }
-      services.sessions.touch(auth.handle, now)
-      return issueAccessToken(services, { id: session.userId, username: session.username, roles: session.roles }, auth.handle)
     },
   )
+}
+
+function auditSubject(outcome: { userId: number; username: string; handle: string }) {
+  return { userId: outcome.userId, username: outcome.username, secretRef: outcome.handle }
 }

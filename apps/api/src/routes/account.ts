@@ -1,0 +1,43 @@
+import { ChangePasswordRequest, ChangePasswordResponse } from '@tokenauth/shared'
+import { currentUser } from '@tokenauth/fastify-token-auth'
+import type { App } from '../http/app-instance.js'
+import { ApiError } from '../http/api-error.js'
+import { errorResponses } from '../http/schemas.js'
+import { checkNewPassword } from '../auth/password-policy.js'
+import type { Services } from '../services.js'
+
+/**
+ * `POST /api/me/password`: needs the current password, re-hashes, and ends my other
+ * sessions (whoever knew the old password is out). A wrong current password is 403,
+ * not 401: the caller's session is fine, and a 401 would log the app out.
+ */
+export default async function accountRoutes(app: App, { services }: { services: Services }): Promise<void> {
+  app.post(
+    '/me/password',
+    {
+      config: { auth: 'required' },
+      schema: {
+        tags: ['account'],
+        body: ChangePasswordRequest,
+        response: { 200: ChangePasswordResponse, ...errorResponses(400, 401, 403) },
+      },
+    },
+    async (request, reply) => {
+      const me = currentUser(request)
+      const user = services.users.findById(me.id)
+      if (!user) throw new ApiError(401, 'revoked_token')
+      const { currentPassword, newPassword } = request.body
+      if (!(await services.passwords.verify(user.passwordHash, currentPassword))) {
+        services.audit.record(request, 'login_failed', { userId: user.id, username: user.username, detail: 'wrong current password on password change' })
+        throw new ApiError(403, 'invalid_credentials', 'The current password is not correct.')
+      }
+      const check = checkNewPassword(newPassword, { username: user.username })
+      if (!check.ok) throw new ApiError(400, 'invalid_password', check.message)
+      services.users.setPasswordHash(user.id, await services.passwords.hash(newPassword))
+      const endedSessions = services.sessions.deleteByUser(user.id, me.sessionId)
+      services.audit.record(request, 'password_changed', { userId: user.id, username: user.username, detail: `${endedSessions} other sessions ended` })
+      reply.header('cache-control', 'no-store')
+      return { endedSessions }
+    },
+  )
+}

@@ -1,0 +1,62 @@
+import { EndedSessions, SessionIdParams, SessionList } from '@tokenauth/shared'
+import { currentUser } from '@tokenauth/fastify-token-auth'
+import type { App } from '../http/app-instance.js'
+import { ApiError } from '../http/api-error.js'
+import { errorResponses } from '../http/schemas.js'
+import { describeUserAgent } from '../auth/device.js'
+import { sessionState } from '../auth/session-liveness.js'
+import type { Services } from '../services.js'
+
+/**
+ * `/api/sessions`: my devices. List them, end one, or end all but this one. Ending a
+ * session deletes it, so every token of it is refused on its very next request.
+ */
+export default async function sessionRoutes(app: App, { services }: { services: Services }): Promise<void> {
+  const rule = { auth: 'required' } as const
+  const tags = ['sessions']
+  const idleMs = services.config.sessionIdleTimeoutSeconds * 1000
+
+  app.get('/sessions', { config: rule, schema: { tags, response: { 200: SessionList, ...errorResponses(401) } } }, async (request, reply) => {
+    const me = currentUser(request)
+    const now = services.clock()
+    reply.header('cache-control', 'no-store')
+    const sessions = services.sessions
+      .listByUser(me.id)
+      .filter((s) => sessionState({ ...s, username: '', roles: [], disabled: false }, now, idleMs) === 'live')
+      .map((s) => ({
+        id: s.handle,
+        ...describeUserAgent(s.userAgent),
+        ip: s.ip,
+        createdAt: new Date(s.createdAt).toISOString(),
+        lastSeenAt: new Date(s.lastSeenAt).toISOString(),
+        current: s.handle === me.sessionId,
+      }))
+    return { sessions }
+  })
+
+  app.delete(
+    '/sessions/:id',
+    { config: rule, schema: { tags, params: SessionIdParams, response: { 204: { type: 'null' }, ...errorResponses(401, 404) } } },
+    async (request, reply) => {
+      const me = currentUser(request)
+      const session = services.sessions.findByHandle(request.params.id)
+      // Someone else's session answers exactly like one that does not exist.
+      if (!session || session.userId !== me.id) throw new ApiError(404, 'not_found', 'No such session.')
+      services.sessions.deleteByHandle(session.handle)
+      services.audit.record(request, 'session_ended', {
+        userId: me.id,
+        username: me.username,
+        secretRef: session.handle,
+        detail: session.handle === me.sessionId ? 'ended by its user (this session)' : 'ended by its user from another session',
+      })
+      return reply.code(204).send(null)
+    },
+  )
+
+  app.delete('/sessions', { config: rule, schema: { tags, response: { 200: EndedSessions, ...errorResponses(401) } } }, async (request) => {
+    const me = currentUser(request)
+    const ended = services.sessions.deleteByUser(me.id, me.sessionId)
+    if (ended > 0) services.audit.record(request, 'session_ended', { userId: me.id, username: me.username, detail: `${ended} other sessions ended by their user` })
+    return { ended }
+  })
+}

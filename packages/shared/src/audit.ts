@@ -1,0 +1,61 @@
+import { Type, type Static } from 'typebox'
+
+/** Every kind of security event the audit log records. */
+export const AuditKind = Type.Union([
+  Type.Literal('login_succeeded'),
+  Type.Literal('login_failed'),
+  Type.Literal('logout'),
+  Type.Literal('token_renewed'),
+  Type.Literal('renewal_replayed'),
+  Type.Literal('session_ended'),
+  Type.Literal('password_changed'),
+  Type.Literal('password_reset'),
+  Type.Literal('user_disabled'),
+  Type.Literal('user_enabled'),
+  Type.Literal('key_not_found'),
+  Type.Literal('setup_completed'),
+])
+export type AuditKind = Static<typeof AuditKind>
+
+/** One recorded event. Tokens and session ids appear only as a short hash. */
+export const AuditEvent = Type.Object(
+  {
+    id: Type.Integer({ minimum: 1 }),
+    at: Type.String({ format: 'date-time' }),
+    kind: AuditKind,
+    userId: Type.Union([Type.Integer(), Type.Null()]),
+    username: Type.Union([Type.String(), Type.Null()]),
+    ip: Type.Union([Type.String(), Type.Null()]),
+    userAgent: Type.Union([Type.String(), Type.Null()]),
+    /** First 12 hex digits of SHA-256 of the session handle or token concerned. */
+    ref: Type.Union([Type.String(), Type.Null()]),
+    /** Why, for failures and endings (e.g. `wrong_password`, `idle_timeout`); shown to admins only. */
+    detail: Type.Union([Type.String(), Type.Null()]),
+  },
+  { additionalProperties: false },
+)
+export type AuditEvent = Static<typeof AuditEvent>
+
+export const AUDIT_PAGE_MAX = 100
+
+/** `GET /api/audit` query: newest first; `before` is the `nextBefore` of the previous page. */
+export const AuditQuery = Type.Object(
+  {
+    userId: Type.Optional(Type.String({ pattern: '^[1-9][0-9]{0,14}$' })),
+    kind: Type.Optional(AuditKind),
+    before: Type.Optional(Type.String({ pattern: '^[1-9][0-9]{0,14}$' })),
+    limit: Type.Optional(Type.String({ pattern: '^(100|[1-9][0-9]?)$' })),
+  },
+  { additionalProperties: false },
+)
+export type AuditQuery = Static<typeof AuditQuery>
+
+export const AuditPage = Type.Object(
+  {
+    events: Type.Array(AuditEvent),
+    /** Pass as `before` for the next (older) page; null on the last page. */
+    nextBefore: Type.Union([Type.String(), Type.Null()]),
+  },
+  { additionalProperties: false },
+)
+export type AuditPage = Static<typeof AuditPage>
