@@ -46,7 +46,8 @@ function readOrCreateDevSecrets(dataDir: string): DevSecretsFile {
     if (isDevSecretsFile(parsed)) return parsed
     throw new ConfigError(`${file} is not a valid secrets file; delete it to generate a new one`)
   }
-  mkdirSync(dataDir, { recursive: true })
+  // Password hashes and keys live here: only the server's own user may look in.
+  mkdirSync(dataDir, { recursive: true, mode: 0o700 })
   const created: DevSecretsFile = {
     tokenKeys: formatKeyRing([generateSigningKey()]),
     sessionSecret: randomBytes(32).toString('base64url'),

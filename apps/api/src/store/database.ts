@@ -13,7 +13,8 @@ export const DATABASE_FILE = 'tokenauth.sqlite'
  * foreign keys on, and brings its schema up to date.
  */
 export function openDatabase(dataDir: string): Db {
-  mkdirSync(dataDir, { recursive: true })
+  // Password hashes and keys live here: only the server's own user may look in.
+  mkdirSync(dataDir, { recursive: true, mode: 0o700 })
   const db = new Database(path.join(dataDir, DATABASE_FILE))
   db.pragma('journal_mode = WAL')
   // NORMAL in WAL mode never corrupts the database; a power loss can drop the last commits.
