@@ -15,6 +15,8 @@ export default defineConfig({
           include: ['packages/*/src/**/*.test.ts', 'apps/api/src/**/*.test.ts', 'scripts/**/*.test.ts'],
         },
       },
+      'apps/web/vitest.config.ts',
+      'apps/web/vitest.e2e.config.ts',
     ],
   },
 })

@@ -25,6 +25,7 @@ export const ErrorCode = Type.Union([
   Type.Literal('payload_too_large'),
   Type.Literal('unsupported_media_type'),
   Type.Literal('rate_limited'),
+  Type.Literal('csrf_rejected'),
   Type.Literal('service_unavailable'),
   Type.Literal('internal_error'),
 ])
@@ -44,26 +45,3 @@ export const ErrorBody = Type.Object(
   { additionalProperties: false },
 )
 export type ErrorBody = Static<typeof ErrorBody>
-
-/** Human-readable default messages; the SPA shows these words for a code. */
-export const errorMessages: Readonly<Record<ErrorCode, string>> = {
-  missing_token: 'Authentication is required.',
-  malformed_token: 'The access token is not well formed.',
-  invalid_token: 'The access token is not valid.',
-  expired_token: 'The access token has expired.',
-  revoked_token: 'The session has ended. Please sign in again.',
-  insufficient_role: 'You do not have permission to do this.',
-  invalid_credentials: 'Incorrect username or password.',
-  invalid_password: 'The password does not meet the requirements.',
-  invalid_setup_token: 'This setup link is not valid, has expired or was already used.',
-  setup_complete: 'Setup is already complete. Please sign in.',
-  bad_request: 'The request is not valid.',
-  not_found: 'Not found.',
-  method_not_allowed: 'Method not allowed.',
-  conflict: 'The request conflicts with the current state.',
-  payload_too_large: 'The request body is too large.',
-  unsupported_media_type: 'Unsupported content type.',
-  rate_limited: 'Too many requests. Please try again later.',
-  service_unavailable: 'The service is busy. Please try again shortly.',
-  internal_error: 'Something went wrong on the server.',
-}

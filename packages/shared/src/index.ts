@@ -4,6 +4,7 @@
  */
 export * from './wire-names.js'
 export * from './errors.js'
+export * from './error-messages.js'
 export * from './user.js'
 export * from './auth.js'
 export * from './notes.js'

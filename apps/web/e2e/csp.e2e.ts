@@ -1,0 +1,63 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import type { Browser } from 'playwright-core'
+import { ADMIN, setupAdminWithApi, signIn } from './support/app'
+import { launchBrowser } from './support/browser'
+import { startServer, type RunningServer } from './support/server'
+
+/** The policy the app must run under: nothing inline, nothing from elsewhere. */
+const STRICT_CSP = [
+  "default-src 'self'",
+  "script-src 'self'",
+  "style-src 'self'",
+  "img-src 'self'",
+  "connect-src 'self'",
+  "base-uri 'none'",
+  "form-action 'self'",
+  "frame-ancestors 'none'",
+  "object-src 'none'",
+].join('; ')
+
+describe('the SPA under a strict Content-Security-Policy', () => {
+  let server: RunningServer
+  let browser: Browser
+
+  beforeAll(async () => {
+    server = await startServer()
+    await setupAdminWithApi(server)
+    browser = await launchBrowser()
+  })
+  afterAll(async () => {
+    await browser?.close()
+    await server?.stop()
+  })
+
+  it('signs in and opens every page without a single violation', async () => {
+    const page = await browser.newPage()
+    const violations: string[] = []
+    page.on('console', (message) => {
+      if (/Content[- ]Security[- ]Policy/i.test(message.text())) violations.push(message.text())
+    })
+    // Add the policy to every HTML document, on top of any the server already sends
+    // (several policies are all enforced).
+    await page.route('**/*', async (route) => {
+      if (route.request().resourceType() !== 'document') return route.continue()
+      const response = await route.fetch()
+      const headers = response.headers()
+      const existing = headers['content-security-policy']
+      headers['content-security-policy'] = existing ? `${existing}, ${STRICT_CSP}` : STRICT_CSP
+      return route.fulfill({ response, headers })
+    })
+
+    await page.goto(`${server.baseURL}/login`)
+    await signIn(page, ADMIN)
+    await page.getByRole('heading', { name: 'Overview' }).waitFor()
+    for (const [link, heading] of [['Notes', 'All notes'], ['Users', 'Users'], ['Session & cookies', 'Session items']] as const) {
+      await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: link }).click()
+      await page.getByRole('heading', { name: heading, exact: true }).waitFor()
+    }
+    await page.reload()
+    await page.getByRole('heading', { name: 'Session items' }).waitFor()
+    expect(violations).toEqual([])
+    await page.close()
+  })
+})

@@ -1,0 +1,52 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import type { Browser } from 'playwright-core'
+import { ADMIN, location } from './support/app'
+import { launchBrowser } from './support/browser'
+import { startServer, type RunningServer } from './support/server'
+
+describe('first-admin setup through the printed link', () => {
+  let server: RunningServer
+  let browser: Browser
+
+  beforeAll(async () => {
+    server = await startServer()
+    browser = await launchBrowser()
+  })
+  afterAll(async () => {
+    await browser?.close()
+    await server?.stop()
+  })
+
+  it('creates the admin and lands signed in on the dashboard', async () => {
+    const context = await browser.newContext()
+    const page = await context.newPage()
+    await page.goto(server.setupLink)
+
+    await page.getByRole('heading', { name: 'Create the first admin' }).waitFor()
+    await page.getByLabel('Username').fill(ADMIN.username)
+    await page.getByLabel('Password', { exact: true }).fill(ADMIN.password)
+    await page.getByLabel('Password again').fill(ADMIN.password)
+    // The one-time token is read once and taken out of the address bar.
+    expect(page.url()).not.toContain('token=')
+    await page.getByRole('button', { name: 'Create account and sign in' }).click()
+
+    await page.waitForURL((url) => url.pathname === '/')
+    await page.getByRole('heading', { name: 'Overview' }).waitFor()
+    expect(await page.getByTestId('current-user').textContent()).toBe(ADMIN.username)
+    expect(await page.getByTestId('overview-username').textContent()).toBe(ADMIN.username)
+    await page.getByTestId('session-ends').waitFor()
+
+    // A reload keeps the session (token renewed through the HttpOnly cookie).
+    await page.reload()
+    await page.getByRole('heading', { name: 'Overview' }).waitFor()
+    expect(location(page)).toBe('/')
+    await context.close()
+  })
+
+  it('the link works only once', async () => {
+    const page = await browser.newPage()
+    await page.goto(server.setupLink)
+    await page.getByText('Setup is already complete.').waitFor()
+    await page.close()
+  })
+})

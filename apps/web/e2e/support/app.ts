@@ -1,0 +1,50 @@
+import type { Page } from 'playwright-core'
+import type { LoginResponse } from '@tokenauth/shared'
+import type { RunningServer } from './server'
+
+export const ADMIN = { username: 'root', password: 'correct horse battery staple' }
+export const PLAIN = { username: 'bob', password: 'pass-word-1' }
+
+/** Creates the first admin through `POST /api/setup` with the printed link's token. */
+export async function setupAdminWithApi(server: RunningServer, admin = ADMIN): Promise<LoginResponse> {
+  const setupToken = new URL(server.setupLink).hash.replace(/^#token=/, '')
+  const response = await fetch(`${server.baseURL}/api/setup`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ setupToken, ...admin }),
+  })
+  if (response.status !== 201) throw new Error(`POST /api/setup answered ${response.status}: ${await response.text()}`)
+  return (await response.json()) as LoginResponse
+}
+
+/** Fills the login form and submits it with Enter, as a person would. */
+export async function signIn(page: Page, user: { username: string; password: string }): Promise<void> {
+  await page.getByLabel('Username').fill(user.username)
+  await page.getByLabel('Password', { exact: true }).fill(user.password)
+  await page.getByLabel('Password', { exact: true }).press('Enter')
+}
+
+/** Path, query and hash of the page's URL. */
+export function location(page: Page): string {
+  const url = new URL(page.url())
+  return `${url.pathname}${url.search}${url.hash}`
+}
+
+/** Counts main-frame navigations (including history.pushState/replaceState) to a path. */
+export function countNavigationsTo(page: Page, pathname: string): () => number {
+  let count = 0
+  page.on('framenavigated', (frame) => {
+    if (frame === page.mainFrame() && new URL(frame.url()).pathname === pathname) count++
+  })
+  return () => count
+}
+
+/** Remembers the last `token` request header the page sent. */
+export function captureToken(page: Page): () => string | null {
+  let token: string | null = null
+  page.on('request', (request) => {
+    const value = request.headers()['token']
+    if (value) token = value
+  })
+  return () => token
+}

@@ -1,0 +1,116 @@
+import { spawn, type ChildProcess } from 'node:child_process'
+import { existsSync } from 'node:fs'
+import { mkdtemp, rm } from 'node:fs/promises'
+import { createServer } from 'node:net'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { fileURLToPath } from 'node:url'
+
+/** The repository root (this file is apps/web/e2e/support/server.ts). */
+export const REPO_ROOT = fileURLToPath(new URL('../../../../', import.meta.url))
+const SERVER_JS = join(REPO_ROOT, 'apps/api/dist/server.js')
+const CLI_JS = join(REPO_ROOT, 'apps/api/dist/cli/users.js')
+const WEB_INDEX = join(REPO_ROOT, 'apps/web/dist/index.html')
+const SETUP_LINK = /Create the first admin account: (\S+\/setup#token=\S+)/
+
+/** A real API server process serving the built SPA, on its own port and data folder. */
+export interface RunningServer {
+  readonly baseURL: string
+  readonly dataDir: string
+  /** The one-time setup link the server printed on its first start. */
+  readonly setupLink: string
+  /** Everything the server wrote to stdout and stderr so far (for failure messages). */
+  output(): string
+  stop(): Promise<void>
+}
+
+/** A port nobody listens on: listen on 0, read the port, close. */
+export async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const probe = createServer()
+    probe.unref()
+    probe.once('error', reject)
+    probe.listen(0, '127.0.0.1', () => {
+      const address = probe.address()
+      probe.close(() => (typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port'))))
+    })
+  })
+}
+
+async function waitFor<T>(what: string, probe: () => Promise<T | undefined>, timeoutMs: number, output: () => string): Promise<T> {
+  const deadline = Date.now() + timeoutMs
+  for (;;) {
+    const value = await probe().catch(() => undefined)
+    if (value !== undefined) return value
+    if (Date.now() > deadline) throw new Error(`Timed out waiting for ${what}. Server output:\n${output()}`)
+    await new Promise((resolve) => setTimeout(resolve, 100))
+  }
+}
+
+/**
+ * Starts the server exactly as `pnpm start` does after the build — `node
+ * apps/api/dist/server.js` — with a fresh DATA_DIR and a free port, waits for
+ * `GET /api/health`, and reads the setup link from its stdout.
+ */
+export async function startServer(): Promise<RunningServer> {
+  for (const file of [SERVER_JS, WEB_INDEX]) {
+    if (!existsSync(file)) throw new Error(`${file} is missing: run \`pnpm build\` before the e2e tests.`)
+  }
+  const dataDir = await mkdtemp(join(tmpdir(), 'tokenauth-e2e-'))
+  const port = await freePort()
+  const baseURL = `http://127.0.0.1:${port}`
+  let log = ''
+  const child: ChildProcess = spawn(process.execPath, [SERVER_JS], {
+    cwd: REPO_ROOT,
+    env: { ...process.env, DATA_DIR: dataDir, HOST: '127.0.0.1', PORT: String(port), NODE_ENV: 'test' },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  })
+  child.stdout?.on('data', (chunk: Buffer) => (log += chunk.toString()))
+  child.stderr?.on('data', (chunk: Buffer) => (log += chunk.toString()))
+  const exited = new Promise<number | null>((resolve) => child.once('exit', resolve))
+  const output = () => log
+
+  const stop = async () => {
+    if (child.exitCode === null && child.signalCode === null) {
+      child.kill('SIGTERM')
+      const timer = setTimeout(() => child.kill('SIGKILL'), 5000)
+      await exited
+      clearTimeout(timer)
+    }
+    await rm(dataDir, { recursive: true, force: true })
+  }
+
+  try {
+    await waitFor(
+      'GET /api/health',
+      async () => {
+        if (child.exitCode !== null) throw new Error(`server exited with ${child.exitCode}:\n${log}`)
+        const response = await fetch(`${baseURL}/api/health`)
+        return response.ok ? true : undefined
+      },
+      20_000,
+      output,
+    )
+    const setupLink = await waitFor('the setup link on stdout', async () => SETUP_LINK.exec(log)?.[1], 5_000, output)
+    return { baseURL, dataDir, setupLink, output, stop }
+  } catch (error) {
+    await stop()
+    throw error
+  }
+}
+
+/** Adds a user with the API's CLI, as an operator would: the password on standard input. */
+export async function addUserWithCli(server: RunningServer, username: string, password: string, roles: string[] = []): Promise<void> {
+  const args = [CLI_JS, 'add', username, ...roles.flatMap((role) => ['--role', role])]
+  const child = spawn(process.execPath, args, {
+    cwd: REPO_ROOT,
+    env: { ...process.env, DATA_DIR: server.dataDir, NODE_ENV: 'test' },
+    stdio: ['pipe', 'pipe', 'pipe'],
+  })
+  let out = ''
+  child.stdout.on('data', (chunk: Buffer) => (out += chunk.toString()))
+  child.stderr.on('data', (chunk: Buffer) => (out += chunk.toString()))
+  child.stdin.end(`${password}\n`)
+  const code = await new Promise<number | null>((resolve) => child.once('exit', resolve))
+  if (code !== 0) throw new Error(`users add ${username} exited with ${code}: ${out}`)
+}

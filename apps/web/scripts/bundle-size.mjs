@@ -1,0 +1,58 @@
+#!/usr/bin/env node
+// Gzipped size of the JavaScript (and CSS) each part of the SPA loads, read from the
+// Vite manifest of `vite build` (`build.manifest: true`). Run after a build:
+//   node apps/web/scripts/bundle-size.mjs          (or: pnpm --filter @tokenauth/web size)
+import { readFileSync } from 'node:fs'
+import { dirname, join } from 'node:path'
+import { fileURLToPath } from 'node:url'
+import { gzipSync } from 'node:zlib'
+
+const dist = join(dirname(fileURLToPath(import.meta.url)), '..', 'dist')
+const manifest = JSON.parse(readFileSync(join(dist, '.vite', 'manifest.json'), 'utf8'))
+
+const gzipped = (file) => gzipSync(readFileSync(join(dist, file)), { level: 9 }).length
+
+/** Every chunk key a set of entries loads before rendering: themselves and their static imports. */
+function closure(keys) {
+  const seen = new Set()
+  const visit = (key) => {
+    if (seen.has(key) || !manifest[key]) return
+    seen.add(key)
+    for (const next of manifest[key].imports ?? []) visit(next)
+  }
+  keys.forEach(visit)
+  return seen
+}
+
+function measure(keys) {
+  const js = new Set()
+  const css = new Set()
+  for (const key of closure(keys)) {
+    js.add(manifest[key].file)
+    for (const file of manifest[key].css ?? []) css.add(file)
+  }
+  const sum = (files) => [...files].reduce((total, file) => total + gzipped(file), 0)
+  return { js: sum(js), css: sum(css), files: js.size }
+}
+
+const entry = Object.keys(manifest).find((key) => manifest[key].isEntry)
+const view = (name) => {
+  const key = Object.keys(manifest).find((k) => k.endsWith(`/${name}.vue`))
+  if (!key) throw new Error(`No chunk for ${name}.vue in the manifest`)
+  return key
+}
+const dashboard = ['DashboardLayout', 'OverviewView', 'NotesView', 'UsersView', 'SessionView', 'ForbiddenView'].map(view)
+
+const rows = [
+  ['/login (first paint)', measure([entry, view('LoginView')])],
+  ['/ dashboard overview', measure([entry, view('DashboardLayout'), view('OverviewView')])],
+  ['whole dashboard (all its pages)', measure([entry, ...dashboard])],
+  ['everything', measure(Object.keys(manifest))],
+]
+
+const kB = (bytes) => `${(bytes / 1024).toFixed(1)} kB`
+const width = Math.max(...rows.map(([label]) => label.length))
+console.log(`${'gzipped'.padEnd(width)}  ${'JS'.padStart(9)}  ${'CSS'.padStart(8)}  chunks`)
+for (const [label, size] of rows) {
+  console.log(`${label.padEnd(width)}  ${kB(size.js).padStart(9)}  ${kB(size.css).padStart(8)}  ${size.files}`)
+}

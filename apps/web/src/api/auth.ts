@@ -1,0 +1,31 @@
+import { REFRESH_HEADER, type LoginRequest, type LoginResponse, type MeResponse } from '@tokenauth/shared'
+import { http } from './http'
+
+/** `POST /api/auth/login`: a token in the body, the session in an HttpOnly cookie. */
+export async function login(body: LoginRequest): Promise<LoginResponse> {
+  const { data } = await http.post<LoginResponse>('/auth/login', body, { authEndpoint: true, inlineErrors: true })
+  return data
+}
+
+/**
+ * `POST /api/auth/refresh`: a new access token for the session in the HttpOnly cookie.
+ * The custom header is what a cross-site form or image cannot send (CSRF).
+ */
+export async function refresh(): Promise<LoginResponse> {
+  const { data } = await http.post<LoginResponse>('/auth/refresh', undefined, {
+    authEndpoint: true,
+    headers: { [REFRESH_HEADER]: '1' },
+  })
+  return data
+}
+
+/** `POST /api/auth/logout`: ends the server session, which revokes every token of it. */
+export async function logout(): Promise<void> {
+  await http.post('/auth/logout', undefined, { authEndpoint: true })
+}
+
+/** `GET /api/me`. */
+export async function me(): Promise<MeResponse> {
+  const { data } = await http.get<MeResponse>('/me')
+  return data
+}

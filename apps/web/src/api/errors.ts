@@ -1,0 +1,71 @@
+import { isAxiosError, isCancel } from 'axios'
+import { errorMessages, type ErrorBody, type ErrorCode } from '@tokenauth/shared'
+
+/** Words shown when the server cannot be reached at all. */
+export const NETWORK_ERROR_WORDS = 'Cannot reach the server. Check your connection and try again.'
+const UNKNOWN_ERROR_WORDS = 'Something went wrong. Please try again.'
+
+const handledGlobally = new WeakSet<object>()
+
+/** Marks a failure the app already told the user about (a toast, or the session-ended notice). */
+export function markHandledGlobally(error: unknown): void {
+  if (typeof error === 'object' && error !== null) handledGlobally.add(error)
+}
+
+/** Whether a view should stay quiet about this failure because the user was already told. */
+export function isHandledGlobally(error: unknown): boolean {
+  return typeof error === 'object' && error !== null && handledGlobally.has(error)
+}
+
+function isErrorCode(value: unknown): value is ErrorCode {
+  return typeof value === 'string' && Object.hasOwn(errorMessages, value)
+}
+
+/** The HTTP status of a failed API call, or null when there was no response. */
+export function statusOf(error: unknown): number | null {
+  return isAxiosError(error) ? (error.response?.status ?? null) : null
+}
+
+/** The API's error code when the failure is an answer in the one error shape `{ error: { code } }`. */
+export function errorCodeOf(error: unknown): ErrorCode | null {
+  if (!isAxiosError<ErrorBody>(error)) return null
+  const data: unknown = error.response?.data
+  if (typeof data !== 'object' || data === null || !('error' in data)) return null
+  const inner: unknown = data.error
+  if (typeof inner !== 'object' || inner === null || !('code' in inner)) return null
+  return isErrorCode(inner.code) ? inner.code : null
+}
+
+/** Seconds to wait from a `Retry-After` header (delta-seconds or an HTTP date), if any. */
+export function retryAfterSeconds(error: unknown, now = Date.now()): number | null {
+  if (!isAxiosError(error)) return null
+  const raw: unknown = error.response?.headers?.['retry-after']
+  if (typeof raw !== 'string' || raw.trim() === '') return null
+  if (/^\d+$/.test(raw.trim())) return Number(raw.trim())
+  const at = Date.parse(raw)
+  return Number.isNaN(at) ? null : Math.max(0, Math.ceil((at - now) / 1000))
+}
+
+/** Whether the request never got an answer (offline, DNS, timeout, aborted by the browser). */
+export function isNetworkFailure(error: unknown): boolean {
+  return isAxiosError(error) && !isCancel(error) && error.response === undefined
+}
+
+/** The words to show for any failure: the server's code in words when there is one. */
+export function errorWords(error: unknown): string {
+  const code = errorCodeOf(error)
+  let words: string
+  if (code) words = errorMessages[code]
+  else if (isNetworkFailure(error)) words = NETWORK_ERROR_WORDS
+  else {
+    const status = statusOf(error)
+    if (status === 429) words = errorMessages.rate_limited
+    else if (status === 503) words = errorMessages.service_unavailable
+    else if (status !== null && status >= 500) words = errorMessages.internal_error
+    else if (status === 404) words = errorMessages.not_found
+    else if (status === 403) words = errorMessages.insufficient_role
+    else words = UNKNOWN_ERROR_WORDS
+  }
+  const wait = statusOf(error) === 429 || statusOf(error) === 503 ? retryAfterSeconds(error) : null
+  return wait === null ? words : `${words} You can retry in ${wait} s.`
+}

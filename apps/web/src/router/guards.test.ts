@@ -1,0 +1,77 @@
+import { describe, expect, it } from 'vitest'
+import { createMemoryHistory, type Router } from 'vue-router'
+import type { User } from '@tokenauth/shared'
+import { alice, bob, deferred } from '../testing/fakes'
+import { stubbedRoutes } from '../testing/routes'
+import { createAppRouter } from '.'
+import { createAuthGuard } from './guards'
+
+function routerFor(user: User | null, ready: Promise<unknown> = Promise.resolve()): Router {
+  const router = createAppRouter(createMemoryHistory(), stubbedRoutes())
+  router.beforeEach(createAuthGuard({ currentUser: () => user, ready: () => ready }))
+  return router
+}
+
+async function land(router: Router, path: string) {
+  await router.push(path)
+  return router.currentRoute.value
+}
+
+describe('auth guard', () => {
+  it('sends an anonymous visitor to login with the whole path and query as ?redirect=', async () => {
+    const route = await land(routerFor(null), '/notes?tab=mine&sort=new')
+    expect(route.name).toBe('login')
+    expect(route.query.redirect).toBe('/notes?tab=mine&sort=new')
+  })
+
+  it('lets an anonymous visitor see public pages (login, setup, 404)', async () => {
+    expect((await land(routerFor(null), '/login')).name).toBe('login')
+    expect((await land(routerFor(null), '/setup')).name).toBe('setup')
+    expect((await land(routerFor(null), '/no/such/page')).name).toBe('not-found')
+  })
+
+  it('sends a plain user to the 403 page for an admin-only route', async () => {
+    const route = await land(routerFor(bob), '/users')
+    expect(route.name).toBe('forbidden')
+  })
+
+  it('lets an admin open the admin-only route', async () => {
+    expect((await land(routerFor(alice), '/users')).name).toBe('users')
+  })
+
+  it('lets a signed-in user open every other page', async () => {
+    const pages = [['/', 'overview'], ['/notes', 'notes'], ['/session', 'session']] as const
+    for (const [path, name] of pages) {
+      expect((await land(routerFor(bob), path)).name).toBe(name)
+    }
+  })
+
+  it('sends a signed-in user away from the login page to the dashboard', async () => {
+    expect((await land(routerFor(bob), '/login')).name).toBe('overview')
+  })
+
+  it('honours a safe ?redirect= on the login page for a signed-in user, and ignores an evil one', async () => {
+    expect((await land(routerFor(bob), '/login?redirect=%2Fnotes%3Fx%3D1')).fullPath).toBe('/notes?x=1')
+    expect((await land(routerFor(bob), '/login?redirect=%2F%2Fevil.example')).name).toBe('overview')
+  })
+
+  it('waits for the boot-time restore before deciding', async () => {
+    let user: User | null = null
+    const restored = deferred<undefined>()
+    const router = createAppRouter(createMemoryHistory(), stubbedRoutes())
+    router.beforeEach(createAuthGuard({ currentUser: () => user, ready: () => restored.promise }))
+
+    const navigation = router.push('/notes')
+    await new Promise((resolve) => setTimeout(resolve, 5))
+    expect(router.currentRoute.value.name).toBeUndefined()
+    user = alice
+    restored.resolve(undefined)
+    await navigation
+    expect(router.currentRoute.value.name).toBe('notes')
+  })
+
+  it('treats a failed restore as signed out, not as a hang', async () => {
+    const route = await land(routerFor(null, Promise.reject(new Error('offline'))), '/notes')
+    expect(route.name).toBe('login')
+  })
+})

@@ -1,0 +1,34 @@
+import type { RouteLocationNormalized, RouteLocationRaw } from 'vue-router'
+import type { User } from '@tokenauth/shared'
+import { sanitizeRedirect } from './redirect'
+
+/** What the auth guard needs: who is signed in, once the boot-time restore is done. */
+export interface AuthGuardDeps {
+  currentUser(): User | null
+  /** Settles once the session has been restored (or not) at boot. */
+  ready(): Promise<unknown>
+}
+
+/**
+ * The one auth guard. It returns where to go instead (or true); it never calls `next()`.
+ * - signed in and on a guest-only page (login) → the `?redirect=` target or the overview;
+ * - public page → on;
+ * - not signed in → login, with `?redirect=` the whole path and query asked for;
+ * - missing role → the 403 page.
+ */
+export function createAuthGuard(deps: AuthGuardDeps) {
+  return async function authGuard(to: RouteLocationNormalized): Promise<true | RouteLocationRaw> {
+    await deps.ready().catch(() => undefined)
+    const user = deps.currentUser()
+
+    if (to.meta.guestOnly && user) return sanitizeRedirect(to.query.redirect) ?? { name: 'overview' }
+    if (to.meta.public) return true
+    if (!user) return { name: 'login', query: { redirect: to.fullPath } }
+
+    const required = to.matched.flatMap((record) => record.meta.roles ?? [])
+    if (required.length > 0 && !required.some((role) => user.roles.includes(role))) {
+      return { name: 'forbidden' }
+    }
+    return true
+  }
+}

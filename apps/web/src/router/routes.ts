@@ -1,0 +1,75 @@
+import type { RouteRecordRaw } from 'vue-router'
+import type { Role } from '@tokenauth/shared'
+
+declare module 'vue-router' {
+  interface RouteMeta {
+    /** Open without signing in. Anything not marked public needs a session (fail closed). */
+    public?: boolean
+    /** Only for visitors who are not signed in (the login page): others go on to the app. */
+    guestOnly?: boolean
+    /** The user needs at least one of these roles; otherwise the 403 page. */
+    roles?: Role[]
+    /** The document title. */
+    title?: string
+    /** Shown in the dashboard navigation. */
+    nav?: boolean
+  }
+}
+
+/** Every page; views are lazy-loaded so `/login` downloads only what it shows. */
+export const routes: RouteRecordRaw[] = [
+  {
+    path: '/login',
+    name: 'login',
+    component: () => import('../views/LoginView.vue'),
+    meta: { public: true, guestOnly: true, title: 'Sign in' },
+  },
+  {
+    path: '/setup',
+    name: 'setup',
+    component: () => import('../views/SetupView.vue'),
+    meta: { public: true, title: 'Create the first admin' },
+  },
+  {
+    path: '/',
+    component: () => import('../views/dashboard/DashboardLayout.vue'),
+    children: [
+      {
+        path: '',
+        name: 'overview',
+        component: () => import('../views/dashboard/OverviewView.vue'),
+        meta: { title: 'Overview', nav: true },
+      },
+      {
+        path: 'notes',
+        name: 'notes',
+        component: () => import('../views/dashboard/NotesView.vue'),
+        meta: { title: 'Notes', nav: true },
+      },
+      {
+        path: 'users',
+        name: 'users',
+        component: () => import('../views/dashboard/UsersView.vue'),
+        meta: { title: 'Users', nav: true, roles: ['admin'] },
+      },
+      {
+        path: 'session',
+        name: 'session',
+        component: () => import('../views/dashboard/SessionView.vue'),
+        meta: { title: 'Session & cookies', nav: true },
+      },
+      {
+        path: 'forbidden',
+        name: 'forbidden',
+        component: () => import('../views/dashboard/ForbiddenView.vue'),
+        meta: { title: 'Not allowed' },
+      },
+    ],
+  },
+  {
+    path: '/:pathMatch(.*)*',
+    name: 'not-found',
+    component: () => import('../views/NotFoundView.vue'),
+    meta: { public: true, title: 'Page not found' },
+  },
+]

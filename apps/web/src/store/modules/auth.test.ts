@@ -1,0 +1,95 @@
+import { beforeEach, describe, expect, it } from 'vitest'
+import { alice, apiError, deferred, fakeAuthApi, networkError, session } from '../../testing/fakes'
+import { createAppStore } from '..'
+import { authOf } from './auth'
+
+describe('auth store module', () => {
+  let api: ReturnType<typeof fakeAuthApi>
+  let auth: ReturnType<typeof authOf>
+
+  beforeEach(() => {
+    api = fakeAuthApi()
+    auth = authOf(createAppStore(api))
+  })
+
+  it('starts empty', () => {
+    expect(auth.token).toBeNull()
+    expect(auth.user).toBeNull()
+    expect(auth.expiresAt).toBeNull()
+  })
+
+  it('login keeps the token, its expiry and the user', async () => {
+    const user = await auth.login({ username: 'alice', password: 'pw' })
+    expect(api.login).toHaveBeenCalledWith({ username: 'alice', password: 'pw' })
+    expect(user).toEqual(alice)
+    expect(auth.token).toBe('token-1')
+    expect(auth.expiresAt).toBe('2030-01-01T00:00:00.000Z')
+    expect(auth.hasRole('admin')).toBe(true)
+    expect(auth.hasRole('auditor')).toBe(false)
+  })
+
+  it('a failed login rejects and keeps nothing', async () => {
+    api.login.mockRejectedValueOnce(apiError(401, 'invalid_credentials'))
+    await expect(auth.login({ username: 'alice', password: 'nope' })).rejects.toThrow()
+    expect(auth.token).toBeNull()
+    expect(auth.user).toBeNull()
+  })
+
+  it('setup signs the new admin in', async () => {
+    await auth.setup({ setupToken: 't', username: 'root', password: 'long-enough' })
+    expect(auth.token).toBe('token-setup')
+  })
+
+  it('logout ends the server session, then clears', async () => {
+    auth.setSession(session('t1'))
+    await auth.logout()
+    expect(api.logout).toHaveBeenCalledTimes(1)
+    expect(auth.token).toBeNull()
+    expect(auth.user).toBeNull()
+  })
+
+  it('logout clears even when the server call fails', async () => {
+    auth.setSession(session('t1'))
+    api.logout.mockRejectedValueOnce(networkError())
+    await expect(auth.logout()).resolves.toBeUndefined()
+    expect(auth.token).toBeNull()
+  })
+
+  it('logout without a token does not call the server', async () => {
+    await auth.logout()
+    expect(api.logout).not.toHaveBeenCalled()
+  })
+
+  it('restore renews through the cookie and reports success', async () => {
+    api.refresh.mockResolvedValueOnce(session('renewed'))
+    await expect(auth.restore()).resolves.toBe(true)
+    expect(auth.token).toBe('renewed')
+    expect(auth.user).toEqual(alice)
+  })
+
+  it('restore with no or a dead session ends up cleanly logged out, never rejecting', async () => {
+    auth.setSession(session('stale'))
+    api.refresh.mockRejectedValueOnce(apiError(401, 'revoked_token'))
+    await expect(auth.restore()).resolves.toBe(false)
+    expect(auth.token).toBeNull()
+  })
+
+  it('renew is single-flight: many callers, one refresh request', async () => {
+    const pending = deferred<ReturnType<typeof session>>()
+    api.refresh.mockReturnValueOnce(pending.promise)
+    const calls = [auth.renew(), auth.renew(), auth.renew()]
+    pending.resolve(session('fresh'))
+    await expect(Promise.all(calls)).resolves.toEqual(['fresh', 'fresh', 'fresh'])
+    expect(api.refresh).toHaveBeenCalledTimes(1)
+    // The next renewal is a new flight.
+    api.refresh.mockResolvedValueOnce(session('fresher'))
+    await expect(auth.renew()).resolves.toBe('fresher')
+    expect(api.refresh).toHaveBeenCalledTimes(2)
+  })
+
+  it('clear forgets everything', () => {
+    auth.setSession(session('t1'))
+    auth.clear()
+    expect([auth.token, auth.user, auth.expiresAt]).toEqual([null, null, null])
+  })
+})

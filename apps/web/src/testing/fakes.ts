@@ -1,0 +1,56 @@
+import { AxiosError, AxiosHeaders, type InternalAxiosRequestConfig } from 'axios'
+import { vi } from 'vitest'
+import { errorMessages, type ErrorCode, type LoginResponse, type User } from '@tokenauth/shared'
+import type { AuthApi } from '../store/modules/auth'
+
+/** Test helpers shared by the unit tests: sessions, API errors, a fake auth API. */
+
+export const alice: User = { id: 1, username: 'alice', roles: ['admin'] }
+export const bob: User = { id: 2, username: 'bob', roles: [] }
+
+export function session(token: string, user: User = alice): LoginResponse {
+  return { token, tokenType: 'Bearer', expiresAt: '2030-01-01T00:00:00.000Z', user }
+}
+
+/** An axios error carrying the API's one error shape. */
+export function apiError(
+  status: number,
+  code: ErrorCode,
+  config: InternalAxiosRequestConfig = { headers: new AxiosHeaders() },
+  headers: Record<string, string> = {},
+): AxiosError {
+  const response = {
+    status,
+    statusText: String(status),
+    headers,
+    config,
+    data: { error: { code, message: errorMessages[code] } },
+  }
+  return new AxiosError(`Request failed with status code ${status}`, AxiosError.ERR_BAD_REQUEST, config, {}, response)
+}
+
+/** An axios error without a response (offline, timeout). */
+export function networkError(config: InternalAxiosRequestConfig = { headers: new AxiosHeaders() }): AxiosError {
+  return new AxiosError('Network Error', AxiosError.ERR_NETWORK, config, {})
+}
+
+/** A promise with its resolve/reject at hand. */
+export function deferred<T>() {
+  let resolve!: (value: T) => void
+  let reject!: (reason: unknown) => void
+  const promise = new Promise<T>((res, rej) => {
+    resolve = res
+    reject = rej
+  })
+  return { promise, resolve, reject }
+}
+
+/** An AuthApi whose every call is a spy; by default nobody has a session. */
+export function fakeAuthApi() {
+  return {
+    login: vi.fn<AuthApi['login']>(async () => session('token-1')),
+    refresh: vi.fn<AuthApi['refresh']>(async () => Promise.reject(apiError(401, 'missing_token'))),
+    logout: vi.fn<AuthApi['logout']>(async () => undefined),
+    completeSetup: vi.fn<AuthApi['completeSetup']>(async () => session('token-setup')),
+  } satisfies AuthApi
+}

@@ -1,0 +1,167 @@
+import { flushPromises, mount } from '@vue/test-utils'
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
+import { createMemoryHistory, type Router } from 'vue-router'
+import { createAppRouter } from '../router'
+import { stubbedRoutes } from '../testing/routes'
+import { createAppStore, storeKey } from '../store'
+import { apiError, deferred, fakeAuthApi, session } from '../testing/fakes'
+import LoginView from './LoginView.vue'
+
+vi.mock('../api/setup', () => ({ getSetupStatus: vi.fn(async () => ({ required: false })) }))
+
+let api: ReturnType<typeof fakeAuthApi>
+let router: Router
+
+async function mountLogin(path = '/login') {
+  api = fakeAuthApi()
+  router = createAppRouter(createMemoryHistory(), stubbedRoutes())
+  await router.push(path)
+  const wrapper = mount(LoginView, {
+    global: { plugins: [router, [createAppStore(api), storeKey]] },
+    attachTo: document.body,
+  })
+  await flushPromises()
+  return wrapper
+}
+
+async function fillIn(wrapper: Awaited<ReturnType<typeof mountLogin>>, username = 'alice', password = 'correct horse') {
+  await wrapper.get('#login-username').setValue(username)
+  await wrapper.get('#login-password').setValue(password)
+}
+
+/** A keydown whose getModifierState reports Caps Lock (happy-dom has no keyboard state). */
+function keyWithCapsLock(type: 'keydown' | 'keyup', on: boolean): KeyboardEvent {
+  const event = new KeyboardEvent(type, { key: on ? 'A' : 'a', bubbles: true })
+  Object.defineProperty(event, 'getModifierState', { value: (key: string) => key === 'CapsLock' && on })
+  return event
+}
+
+describe('LoginView', () => {
+  let wrapper: Awaited<ReturnType<typeof mountLogin>>
+  beforeEach(async () => {
+    wrapper = await mountLogin()
+  })
+  afterEach(() => wrapper.unmount())
+
+  it('has real labels and the autocomplete hints password managers need', () => {
+    const username = wrapper.get('#login-username')
+    const password = wrapper.get('#login-password')
+    expect(wrapper.get('label[for="login-username"]').text()).toBe('Username')
+    expect(wrapper.get('label[for="login-password"]').text()).toBe('Password')
+    expect(username.attributes('autocomplete')).toBe('username')
+    expect(password.attributes('autocomplete')).toBe('current-password')
+    expect(password.attributes('type')).toBe('password')
+  })
+
+  it('shows and hides the password', async () => {
+    const toggle = wrapper.get('button[aria-controls="login-password"]')
+    expect(toggle.attributes('aria-label')).toBe('Show password')
+    await toggle.trigger('click')
+    expect(wrapper.get('#login-password').attributes('type')).toBe('text')
+    expect(toggle.attributes('aria-label')).toBe('Hide password')
+    await toggle.trigger('click')
+    expect(wrapper.get('#login-password').attributes('type')).toBe('password')
+  })
+
+  it('disables the button and shows progress while the request runs, then goes to the dashboard', async () => {
+    const pending = deferred<ReturnType<typeof session>>()
+    api.login.mockReturnValueOnce(pending.promise)
+    await fillIn(wrapper)
+    await wrapper.get('form').trigger('submit')
+
+    const button = wrapper.get('button[type="submit"]')
+    expect(button.attributes('disabled')).toBeDefined()
+    expect(button.attributes('aria-busy')).toBe('true')
+    expect(button.text()).toContain('Signing in')
+    // A second submit while pending sends nothing more.
+    await wrapper.get('form').trigger('submit')
+    expect(api.login).toHaveBeenCalledTimes(1)
+
+    pending.resolve(session('t'))
+    await flushPromises()
+    expect(button.attributes('disabled')).toBeUndefined()
+    expect(router.currentRoute.value.name).toBe('overview')
+  })
+
+  it("shows the server's error code in words in the aria-live region, and nothing about whether the user exists", async () => {
+    api.login.mockRejectedValueOnce(apiError(401, 'invalid_credentials'))
+    await fillIn(wrapper, 'nobody', 'wrong')
+    await wrapper.get('form').trigger('submit')
+    await flushPromises()
+
+    const region = wrapper.get('#login-error')
+    expect(region.attributes('aria-live')).toBe('assertive')
+    expect(region.attributes('role')).toBe('alert')
+    expect(region.text()).toBe('Incorrect username or password.')
+    expect(wrapper.text()).not.toMatch(/not found|no such user|unknown user|does not exist/i)
+    expect(wrapper.get('#login-username').attributes('aria-invalid')).toBe('true')
+    // The password is cleared for the next try; the username stays.
+    expect((wrapper.get('#login-password').element as HTMLInputElement).value).toBe('')
+    expect((wrapper.get('#login-username').element as HTMLInputElement).value).toBe('nobody')
+    expect(router.currentRoute.value.name).toBe('login')
+  })
+
+  it('shows rate limiting in words too', async () => {
+    api.login.mockRejectedValueOnce(apiError(429, 'rate_limited'))
+    await fillIn(wrapper)
+    await wrapper.get('form').trigger('submit')
+    await flushPromises()
+    expect(wrapper.get('#login-error').text()).toContain('Too many requests')
+  })
+
+  it('submits on Enter in a field, once', async () => {
+    await fillIn(wrapper, 'alice', 'pw-with-enter')
+    await wrapper.get('#login-password').trigger('keydown', { key: 'Enter' })
+    await flushPromises()
+    expect(api.login).toHaveBeenCalledTimes(1)
+    expect(api.login).toHaveBeenCalledWith({ username: 'alice', password: 'pw-with-enter' })
+  })
+
+  it('does not submit on Enter while an IME is composing', async () => {
+    await fillIn(wrapper)
+    await wrapper.get('#login-username').trigger('keydown', { key: 'Enter', isComposing: true })
+    expect(api.login).not.toHaveBeenCalled()
+  })
+
+  it('asks for both fields before calling the server', async () => {
+    await wrapper.get('form').trigger('submit')
+    expect(api.login).not.toHaveBeenCalled()
+    expect(wrapper.get('#login-error').text()).toBe('Enter your username and password.')
+  })
+
+  it('hints when Caps Lock is on, and stops when it is off', async () => {
+    const input = wrapper.get('#login-password')
+    const hint = wrapper.get('#login-password-caps')
+    expect(hint.text()).toBe('')
+    expect(hint.attributes('aria-live')).toBe('polite')
+    expect(input.attributes('aria-describedby')).toContain('login-password-caps')
+
+    input.element.dispatchEvent(keyWithCapsLock('keydown', true))
+    await wrapper.vm.$nextTick()
+    expect(hint.text()).toBe('Caps Lock is on.')
+
+    input.element.dispatchEvent(keyWithCapsLock('keyup', false))
+    await wrapper.vm.$nextTick()
+    expect(hint.text()).toBe('')
+  })
+})
+
+describe('LoginView after signing in', () => {
+  it('goes to the ?redirect= path with its query', async () => {
+    const wrapper = await mountLogin('/login?redirect=%2Fnotes%3Ftab%3Dmine')
+    await fillIn(wrapper)
+    await wrapper.get('form').trigger('submit')
+    await flushPromises()
+    expect(router.currentRoute.value.fullPath).toBe('/notes?tab=mine')
+    wrapper.unmount()
+  })
+
+  it('ignores an evil ?redirect= and goes to the dashboard', async () => {
+    const wrapper = await mountLogin('/login?redirect=https%3A%2F%2Fevil.example%2F')
+    await fillIn(wrapper)
+    await wrapper.get('form').trigger('submit')
+    await flushPromises()
+    expect(router.currentRoute.value.name).toBe('overview')
+    wrapper.unmount()
+  })
+})
