@@ -1,14 +1,12 @@
 import type { InjectOptions } from 'fastify'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { createTestApp, type TestApp } from '../test-support/test-app.js'
+import { createAppWithAlice, type TestApp } from '../test-support/test-app.js'
 import { BODY_LIMIT_BYTES } from '../app.js'
 
 let t: TestApp
 let token: string
 beforeAll(async () => {
-  t = await createTestApp()
-  await t.addUser('alice', 'correct horse battery')
-  token = (await t.login('alice', 'correct horse battery')).token
+  ({ t, alice: { token } } = await createAppWithAlice())
 })
 afterAll(async () => t.close())
 

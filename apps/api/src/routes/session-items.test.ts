@@ -1,12 +1,10 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
-import { createTestApp, type TestApp } from '../test-support/test-app.js'
+import { createAppWithAlice, type TestApp } from '../test-support/test-app.js'
 
 let t: TestApp
 let token: string
 beforeEach(async () => {
-  t = await createTestApp()
-  await t.addUser('alice', 'correct horse battery')
-  token = (await t.login('alice', 'correct horse battery')).token
+  ({ t, alice: { token } } = await createAppWithAlice())
 })
 afterEach(async () => t.close())
 

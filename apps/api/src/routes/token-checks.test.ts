@@ -1,14 +1,12 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { createTokenSigner, generateSigningKey, KeyRing } from '@tokenauth/signer'
-import { createTestApp, type TestApp } from '../test-support/test-app.js'
+import { createAppWithAlice, createTestApp, type LoginResult, type TestApp } from '../test-support/test-app.js'
 import { ACCESS_TOKEN_AUDIENCE, ACCESS_TOKEN_TYPE } from '../auth/access-tokens.js'
 
 let t: TestApp
-let alice: Awaited<ReturnType<TestApp['login']>>
+let alice: LoginResult
 beforeEach(async () => {
-  t = await createTestApp()
-  await t.addUser('alice', 'correct horse battery')
-  alice = await t.login('alice', 'correct horse battery')
+  ({ t, alice } = await createAppWithAlice())
 })
 afterEach(async () => t.close())
 

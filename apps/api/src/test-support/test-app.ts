@@ -86,3 +86,13 @@ export async function createTestApp(
     },
   }
 }
+
+export type LoginResult = Awaited<ReturnType<TestApp['login']>>
+export const ALICE_PASSWORD = 'correct horse battery'
+
+/** The most common fixture: a fresh app where `alice` (no roles) has just signed in. */
+export async function createAppWithAlice(env: Record<string, string> = {}): Promise<{ t: TestApp; alice: LoginResult }> {
+  const t = await createTestApp(env)
+  await t.addUser('alice', ALICE_PASSWORD)
+  return { t, alice: await t.login('alice', ALICE_PASSWORD) }
+}

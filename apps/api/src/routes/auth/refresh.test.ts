@@ -1,12 +1,10 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
-import { createTestApp, type TestApp } from '../../test-support/test-app.js'
+import { createAppWithAlice, type LoginResult, type TestApp } from '../../test-support/test-app.js'
 
 let t: TestApp
-let alice: Awaited<ReturnType<TestApp['login']>>
+let alice: LoginResult
 beforeEach(async () => {
-  t = await createTestApp()
-  await t.addUser('alice', 'correct horse battery')
-  alice = await t.login('alice', 'correct horse battery')
+  ({ t, alice } = await createAppWithAlice())
 })
 afterEach(async () => t.close())
 
