@@ -1,8 +1,10 @@
 /**
  * `pnpm bench`: starts the built server on a fresh SQLite database and measures, in one
  * run, the bare route against the token-checked one (the price of authentication per
- * request), logins per second, and whether a login's answer time tells an unknown user
- * from a wrong password. Traffic goes to 127.0.0.1 only, bounded in time.
+ * request), logins per second, whether a login's answer time tells an unknown user
+ * from a wrong password, and verified requests' latency under a login storm, with the
+ * password-hash limit and without it (see bench-storm.ts). Traffic goes to 127.0.0.1
+ * only, bounded in time.
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process'
 import { mkdtempSync, rmSync } from 'node:fs'
@@ -10,11 +12,19 @@ import { createServer } from 'node:net'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
 import autocannon from 'autocannon'
+import { describeStorm, measureStorm } from './bench-storm.js'
 
 const root = path.resolve(import.meta.dirname, '..')
 const DURATION_S = Number(process.env.BENCH_DURATION ?? 10)
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 32)
 const PASSWORD = 'bench-password-1'
+/**
+ * All bench traffic comes from 127.0.0.1: lift the per-IP and per-account limits, or the
+ * bench would measure 429s. The password-hash limit stays as configured.
+ */
+const LIMITS_LIFTED = { RATE_LIMIT_MAX: '1000000000', LOGIN_FAILURES_PER_ACCOUNT: '1000000000', LOGIN_FAILURES_PER_IP: '1000000000' }
+/** The storm again without the password-hash limit, to show what the limit buys. */
+const HASH_LIMIT_LIFTED = { MAX_CONCURRENT_HASHES: '64', MAX_QUEUED_HASHES: '100000' }
 
 async function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
@@ -59,9 +69,31 @@ function median(values: number[]): number {
   return sorted[Math.floor(sorted.length / 2)] ?? NaN
 }
 
+async function startServer(env: NodeJS.ProcessEnv): Promise<{ base: string; stop(): Promise<void> }> {
+  const port = await freePort()
+  const base = `http://127.0.0.1:${port}`
+  const server = spawn(process.execPath, [path.join(root, 'apps/api/dist/server.js')], {
+    env: { ...env, PORT: String(port), HOST: '127.0.0.1' },
+    stdio: ['ignore', 'ignore', 'inherit'],
+  })
+  const stop = async () => {
+    if (server.exitCode !== null) return
+    const exited = new Promise((resolve) => server.once('exit', resolve))
+    server.kill('SIGTERM')
+    await exited
+  }
+  try {
+    await waitForHealth(base, server)
+  } catch (error) {
+    await stop()
+    throw error
+  }
+  return { base, stop }
+}
+
 async function main(): Promise<void> {
   const dataDir = mkdtempSync(path.join(tmpdir(), 'tokenauth-bench-'))
-  const env = { ...process.env, DATA_DIR: dataDir, NODE_ENV: 'development', LOG_LEVEL: 'warn' }
+  const env = { ...process.env, DATA_DIR: dataDir, NODE_ENV: 'development', LOG_LEVEL: 'warn', ...LIMITS_LIFTED }
   const added = spawnSync(process.execPath, [path.join(root, 'apps/api/dist/cli/users.js'), 'add', 'bench'], {
     input: `${PASSWORD}\n`,
     env,
@@ -69,14 +101,9 @@ async function main(): Promise<void> {
   })
   if (added.status !== 0) throw new Error(`could not add the bench user: ${added.stderr}`)
 
-  const port = await freePort()
-  const base = `http://127.0.0.1:${port}`
-  const server = spawn(process.execPath, [path.join(root, 'apps/api/dist/server.js')], {
-    env: { ...env, PORT: String(port), HOST: '127.0.0.1' },
-    stdio: ['ignore', 'ignore', 'inherit'],
-  })
+  const server = await startServer(env)
+  const base = server.base
   try {
-    await waitForHealth(base, server)
     const { token } = await login(base, 'bench', PASSWORD)
     if (!token) throw new Error('bench login failed')
 
@@ -116,8 +143,29 @@ async function main(): Promise<void> {
       '',
     ]
     process.stdout.write(lines.join('\n'))
+
+    const limited = await measureStorm(base, token, DURATION_S)
+    await server.stop()
+    const unlimitedServer = await startServer({ ...env, ...HASH_LIMIT_LIFTED })
+    let unlimited
+    try {
+      const again = await login(unlimitedServer.base, 'bench', PASSWORD)
+      if (!again.token) throw new Error('bench login failed')
+      unlimited = await measureStorm(unlimitedServer.base, again.token, DURATION_S)
+    } finally {
+      await unlimitedServer.stop()
+    }
+    const hashes = process.env.MAX_CONCURRENT_HASHES ?? 'default'
+    process.stdout.write(
+      [
+        '',
+        ...describeStorm(`password hashes limited (MAX_CONCURRENT_HASHES=${hashes}, MAX_QUEUED_HASHES=${process.env.MAX_QUEUED_HASHES ?? 'default'})`, limited),
+        ...describeStorm('hash limit lifted (MAX_CONCURRENT_HASHES=64)', unlimited),
+        '',
+      ].join('\n'),
+    )
   } finally {
-    server.kill('SIGTERM')
+    await server.stop()
     rmSync(dataDir, { recursive: true, force: true })
   }
 }

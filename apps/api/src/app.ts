@@ -9,6 +9,11 @@ import { systemClock, type Clock } from './clock.js'
 import { createServices, type Services } from './services.js'
 import { createVerifyAccessToken } from './auth/verify-access-token.js'
 import errorShape from './plugins/error-shape.js'
+import retryAfter from './plugins/retry-after.js'
+import securityHeaders from './plugins/security-headers.js'
+import cors from './plugins/cors.js'
+import rateLimits from './plugins/rate-limits.js'
+import { HashSlots, limitHashConcurrency } from './auth/hash-concurrency.js'
 import { errorBody } from './http/api-error.js'
 import staticSpa from './plugins/static-spa.js'
 import type { App } from './http/app-instance.js'
@@ -42,7 +47,10 @@ declare module 'fastify' {
 /** Builds the whole server without listening; tests drive it with `app.inject`. */
 export async function buildApp(config: Config, options: BuildOptions = {}): Promise<App> {
   const clock = options.clock ?? systemClock
-  const services = await createServices(config, options.secrets ?? loadSecrets(config), clock)
+  const created = await createServices(config, options.secrets ?? loadSecrets(config), clock)
+  // Every hash and verify, wherever a route calls it, waits for one of a few slots (503 past the queue).
+  const hashSlots = new HashSlots(config.maxConcurrentHashes, config.maxQueuedHashes)
+  const services: Services = { ...created, passwords: limitHashConcurrency(created.passwords, hashSlots) }
   const app: App = Fastify({
     logger: {
       level: config.logLevel,
@@ -66,6 +74,13 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
   app.removeContentTypeParser('text/plain')
 
   await app.register(errorShape)
+  await app.register(retryAfter)
+  // These three run their onRequest hooks before token-auth's, in this order: every answer
+  // (refusals too) gets the security and CORS headers, and a flood is refused before any
+  // token is verified.
+  await app.register(securityHeaders, { production: config.env === 'production' })
+  await app.register(cors, { origins: config.corsOrigins })
+  await app.register(rateLimits, { services })
   await app.register(fastifyCookie, { secret: [...services.secrets.sessionSecrets] })
   await app.register(tokenAuth, {
     realm: 'tokenauth',

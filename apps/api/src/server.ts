@@ -36,7 +36,7 @@ async function main(): Promise<void> {
     const minutes = Math.round(SETUP_TOKEN_TTL_SECONDS / 60)
     // The token is in the fragment: browsers never send it, so it stays out of logs and Referer.
     process.stdout.write(
-      `\nCreate the first admin account: ${address}/setup#token=${token}  (single use, expires in ${minutes === 60 ? "1 hour" : `${minutes} minutes`})\n` +
+      `\nCreate the first admin account: ${config.publicUrl ?? address}/setup#token=${token}  (single use, expires in ${minutes === 60 ? "1 hour" : `${minutes} minutes`})\n` +
         `Or from a shell: pnpm users add <name> --role admin\n\n`,
     )
   }

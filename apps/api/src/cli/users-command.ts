@@ -1,6 +1,6 @@
 import { parseArgs } from 'node:util'
-import { PASSWORD_MAX_LENGTH, PASSWORD_MIN_LENGTH } from '@tokenauth/shared'
 import { hashPassword } from '../auth/passwords.js'
+import { checkNewPassword } from '../auth/password-policy.js'
 import { UserStore, UsernameTakenError } from '../store/user-store.js'
 import type { Db } from '../store/database.js'
 
@@ -69,9 +69,9 @@ async function addUser(args: readonly string[], users: UserStore, io: UsersComma
     return 1
   }
   const password = await io.readPassword(`Password for ${username}: `)
-  const lengthProblem = checkPasswordLength(password)
-  if (lengthProblem) {
-    io.err(lengthProblem)
+  const policy = checkNewPassword(password, { username })
+  if (!policy.ok) {
+    io.err(policy.message)
     return 1
   }
   if (io.interactive && (await io.readPassword('Repeat the password: ')) !== password) {
@@ -120,12 +120,4 @@ function removeUser(args: readonly string[], users: UserStore, io: UsersCommandI
   }
   io.out(`Removed user ${username} and ended their sessions.`)
   return 0
-}
-
-/** Length is the only rule (NIST SP 800-63B): no composition rules, nothing truncated. */
-export function checkPasswordLength(password: string): string | undefined {
-  const length = [...password].length
-  if (length < PASSWORD_MIN_LENGTH) return `A password needs at least ${PASSWORD_MIN_LENGTH} characters.`
-  if (length > PASSWORD_MAX_LENGTH) return `A password has at most ${PASSWORD_MAX_LENGTH} characters.`
-  return undefined
 }

@@ -56,6 +56,58 @@ describe('loadConfig', () => {
     expect(() => loadConfig(env)).toThrow(message)
   })
 
+  it('has the hardening defaults, and reads their variables', () => {
+    expect(loadConfig({})).toMatchObject({
+      rateLimitMax: 600,
+      rateLimitWindowSeconds: 60,
+      loginFailuresPerAccount: 5,
+      loginFailuresPerIp: 20,
+      loginMaxDelaySeconds: 900,
+      loginFailureWindowSeconds: 3600,
+      maxQueuedHashes: 32,
+      corsOrigins: [],
+    })
+    expect(loadConfig({}).maxConcurrentHashes).toBeGreaterThanOrEqual(1)
+    expect(
+      loadConfig({
+        RATE_LIMIT_MAX: '100000',
+        RATE_LIMIT_WINDOW: '10s',
+        LOGIN_FAILURES_PER_ACCOUNT: '10',
+        LOGIN_FAILURES_PER_IP: '50',
+        LOGIN_MAX_DELAY: '1m',
+        LOGIN_FAILURE_WINDOW: '1d',
+        MAX_CONCURRENT_HASHES: '4',
+        MAX_QUEUED_HASHES: '0',
+        CORS_ORIGINS: 'https://app.example.com, http://localhost:5173',
+      }),
+    ).toMatchObject({
+      rateLimitMax: 100000,
+      rateLimitWindowSeconds: 10,
+      loginFailuresPerAccount: 10,
+      loginFailuresPerIp: 50,
+      loginMaxDelaySeconds: 60,
+      loginFailureWindowSeconds: 86400,
+      maxConcurrentHashes: 4,
+      maxQueuedHashes: 0,
+      corsOrigins: ['https://app.example.com', 'http://localhost:5173'],
+    })
+  })
+
+  it.each([
+    [{ RATE_LIMIT_MAX: '0' }, /RATE_LIMIT_MAX must be a whole number from 1/],
+    [{ RATE_LIMIT_WINDOW: 'soon' }, /RATE_LIMIT_WINDOW must be a duration/],
+    [{ LOGIN_FAILURES_PER_IP: 'many' }, /LOGIN_FAILURES_PER_IP/],
+    [{ LOGIN_MAX_DELAY: '2h' }, /LOGIN_FAILURE_WINDOW must be longer than LOGIN_MAX_DELAY/],
+    [{ MAX_CONCURRENT_HASHES: '0' }, /MAX_CONCURRENT_HASHES must be a whole number from 1 to 64/],
+    [{ CORS_ORIGINS: '*' }, /CORS_ORIGINS must list exact origins: "\*" cannot be combined with credentials/],
+    [{ CORS_ORIGINS: 'https://app.example.com/' }, /CORS_ORIGINS must be comma-separated origins .* got "https:\/\/app.example.com\/"/],
+    [{ CORS_ORIGINS: 'app.example.com' }, /CORS_ORIGINS/],
+    [{ CORS_ORIGINS: 'ftp://files.example.com' }, /CORS_ORIGINS/],
+  ])('refuses hardening setting %o with a message naming the variable', (env, message) => {
+    expect(() => loadConfig(env)).toThrow(ConfigError)
+    expect(() => loadConfig(env)).toThrow(message)
+  })
+
   it('refuses to start in production without keys, saying what to set', () => {
     expect(() => loadConfig({ NODE_ENV: 'production' })).toThrow(/TOKEN_KEYS and SESSION_SECRET must be set/)
     expect(() => loadConfig({ NODE_ENV: 'production', SESSION_SECRET: 'x'.repeat(32) })).toThrow(/TOKEN_KEYS must be set/)
@@ -75,5 +127,14 @@ describe('parseDurationSeconds', () => {
     ['15 minutes', undefined],
   ])('%s → %s', (text, seconds) => {
     expect(parseDurationSeconds(text)).toBe(seconds)
+  })
+})
+
+describe('PUBLIC_URL', () => {
+  it('is where people open the app; the setup link uses it', () => {
+    expect(loadConfig({}).publicUrl).toBeUndefined()
+    expect(loadConfig({ PUBLIC_URL: 'https://auth.example.com/' }).publicUrl).toBe('https://auth.example.com')
+    expect(() => loadConfig({ PUBLIC_URL: 'ftp://x' })).toThrow(/PUBLIC_URL/)
+    expect(() => loadConfig({ PUBLIC_URL: 'not a url' })).toThrow(/PUBLIC_URL/)
   })
 })

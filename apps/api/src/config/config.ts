@@ -1,3 +1,4 @@
+import { availableParallelism } from 'node:os'
 import path from 'node:path'
 import { parseDurationSeconds } from './durations.js'
 
@@ -20,6 +21,23 @@ export interface Config {
   readonly trustProxy: boolean
   /** Folder holding the built SPA; served when it exists. */
   readonly webDistDir: string
+  /** Where people open the app, when not at the listening address (a proxy, or Vite in `pnpm dev`). */
+  readonly publicUrl: string | undefined
+  /** Requests one IP may make to `/api` per `rateLimitWindowSeconds` (`/api/health` is exempt). */
+  readonly rateLimitMax: number
+  readonly rateLimitWindowSeconds: number
+  /** Failed sign-ins for one username, then for one IP, allowed back to back before delays start. */
+  readonly loginFailuresPerAccount: number
+  readonly loginFailuresPerIp: number
+  /** Delays start at one second and double with each failure, up to this. */
+  readonly loginMaxDelaySeconds: number
+  /** Failures are forgotten after this long without another. */
+  readonly loginFailureWindowSeconds: number
+  /** Password hashes (argon2id) computed at once; more wait in a queue of `maxQueuedHashes`, then get 503. */
+  readonly maxConcurrentHashes: number
+  readonly maxQueuedHashes: number
+  /** Exact origins (`https://app.example.com`) of apps served elsewhere that may call the API with credentials. */
+  readonly corsOrigins: readonly string[]
 }
 
 /** Thrown when the environment is wrong; its message says which variable and what to set. */
@@ -49,6 +67,12 @@ export function loadConfig(env: Env = process.env): Config {
     if (secret.length < 32) throw new ConfigError('each SESSION_SECRET value must be at least 32 characters')
   }
   const tokenKeys = env.TOKEN_KEYS?.trim() || undefined
+  const loginMaxDelaySeconds = duration(env, 'LOGIN_MAX_DELAY', 15 * 60)
+  const loginFailureWindowSeconds = duration(env, 'LOGIN_FAILURE_WINDOW', 60 * 60)
+  if (loginFailureWindowSeconds <= loginMaxDelaySeconds) {
+    // Otherwise the failures would be forgotten while the delay runs, and the free tries return.
+    throw new ConfigError('LOGIN_FAILURE_WINDOW must be longer than LOGIN_MAX_DELAY')
+  }
   if (nodeEnv === 'production') {
     const missing = [!tokenKeys && 'TOKEN_KEYS', !sessionSecrets && 'SESSION_SECRET'].filter(Boolean)
     if (missing.length > 0) {
@@ -72,6 +96,17 @@ export function loadConfig(env: Env = process.env): Config {
     logLevel: env.LOG_LEVEL?.trim() || (nodeEnv === 'test' ? 'warn' : 'info'),
     trustProxy: bool(env, 'TRUST_PROXY', false),
     webDistDir: path.resolve(env.WEB_DIST_DIR?.trim() || DEFAULT_WEB_DIST),
+    publicUrl: publicUrl(env.PUBLIC_URL),
+    rateLimitMax: integer(env, 'RATE_LIMIT_MAX', 600, 1, 1e9),
+    rateLimitWindowSeconds: duration(env, 'RATE_LIMIT_WINDOW', 60),
+    loginFailuresPerAccount: integer(env, 'LOGIN_FAILURES_PER_ACCOUNT', 5, 1, 1e9),
+    loginFailuresPerIp: integer(env, 'LOGIN_FAILURES_PER_IP', 20, 1, 1e9),
+    loginMaxDelaySeconds,
+    loginFailureWindowSeconds,
+    // Leave a core (and a libuv thread) for everything else: a login storm must not starve token checks.
+    maxConcurrentHashes: integer(env, 'MAX_CONCURRENT_HASHES', Math.min(3, Math.max(1, availableParallelism() - 1)), 1, 64),
+    maxQueuedHashes: integer(env, 'MAX_QUEUED_HASHES', 32, 0, 100_000),
+    corsOrigins: origins(env, 'CORS_ORIGINS'),
   }
 }
 
@@ -103,7 +138,39 @@ function bool(env: Env, name: string, fallback: boolean): boolean {
   throw new ConfigError(`${name} must be true or false (got "${raw}")`)
 }
 
+function origins(env: Env, name: string): string[] {
+  const items = list(env[name]) ?? []
+  for (const item of items) {
+    if (item === '*') throw new ConfigError(`${name} must list exact origins: "*" cannot be combined with credentials`)
+    let origin: string | undefined
+    try {
+      const url = new URL(item)
+      if (url.protocol === 'https:' || url.protocol === 'http:') origin = url.origin
+    } catch {
+      origin = undefined
+    }
+    if (origin !== item) {
+      throw new ConfigError(
+        `${name} must be comma-separated origins such as https://app.example.com (scheme, host and port; no path or trailing slash); got "${item}"`,
+      )
+    }
+  }
+  return items
+}
+
 function list(raw: string | undefined): string[] | undefined {
   const items = (raw ?? '').split(',').map((s) => s.trim()).filter(Boolean)
   return items.length > 0 ? items : undefined
+}
+
+function publicUrl(raw: string | undefined): string | undefined {
+  const text = raw?.trim()
+  if (!text) return undefined
+  try {
+    const url = new URL(text)
+    if (url.protocol === 'http:' || url.protocol === 'https:') return url.href.replace(/\/$/, '')
+  } catch {
+    // reported below
+  }
+  throw new ConfigError(`PUBLIC_URL must be an http(s) URL such as https://auth.example.com (got "${text}")`)
 }

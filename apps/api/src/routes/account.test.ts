@@ -41,3 +41,13 @@ describe('POST /api/me/password', () => {
     expect(same.statusCode).toBe(400)
   })
 })
+
+describe('guessing the current password', () => {
+  it('is throttled like sign-in: after 5 wrong tries the next gets 429 with Retry-After', async () => {
+    for (let i = 0; i < 5; i++) expect((await change(`wrong guess ${i}!`, 'a brand new passphrase')).statusCode).toBe(403)
+    const throttled = await change('correct horse battery', 'a brand new passphrase')
+    expect(throttled.statusCode).toBe(429)
+    expect(throttled.json().error.code).toBe('rate_limited')
+    expect(Number(throttled.headers['retry-after'])).toBeGreaterThan(0)
+  })
+})

@@ -19,7 +19,7 @@ export default async function accountRoutes(app: App, { services }: { services: 
       schema: {
         tags: ['account'],
         body: ChangePasswordRequest,
-        response: { 200: ChangePasswordResponse, ...errorResponses(400, 401, 403) },
+        response: { 200: ChangePasswordResponse, ...errorResponses(400, 401, 403, 429, 503) },
       },
     },
     async (request, reply) => {
@@ -27,7 +27,14 @@ export default async function accountRoutes(app: App, { services }: { services: 
       const user = services.users.findById(me.id)
       if (!user) throw new ApiError(401, 'revoked_token')
       const { currentPassword, newPassword } = request.body
-      if (!(await services.passwords.verify(user.passwordHash, currentPassword))) {
+      // The same throttle as sign-in: a stolen access token must not become a password oracle.
+      const currentOk = await app.loginThrottle.guard(
+        request.ip,
+        user.username,
+        () => services.passwords.verify(user.passwordHash, currentPassword),
+        (ok) => ok,
+      )
+      if (!currentOk) {
         services.audit.record(request, 'login_failed', { userId: user.id, username: user.username, detail: 'wrong current password on password change' })
         throw new ApiError(403, 'invalid_credentials', 'The current password is not correct.')
       }

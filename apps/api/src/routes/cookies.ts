@@ -43,7 +43,8 @@ export default async function cookieRoutes(app: App, { services }: { services: S
     { config: rule, schema: { tags, params: CookieParams, response: { 200: CookieView, ...errorResponses(401, 404) } } },
     async (request, reply) => {
       const { name } = request.params
-      const raw = request.cookies[name]
+      // Own properties only: `__proto__` is a valid cookie name and would read Object.prototype (found by route-fuzz).
+      const raw = Object.hasOwn(request.cookies, name) ? request.cookies[name] : undefined
       if (raw === undefined || isReserved(name)) throw new ApiError(404, 'not_found', 'No such cookie.')
       noStore(reply)
       return readCookie(request, name, raw)

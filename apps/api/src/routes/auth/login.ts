@@ -18,13 +18,19 @@ export function loginRoute(app: App, services: Services): void {
         tags: ['auth'],
         summary: 'Sign in with a username and password',
         body: LoginRequest,
-        response: { 200: LoginResponse, ...errorResponses(400, 401, 413, 415) },
+        response: { 200: LoginResponse, ...errorResponses(400, 401, 413, 415, 429, 503) },
       },
     },
     async (request, reply) => {
       const { username, password } = request.body
       const user = services.users.findByUsername(username)
-      const passwordOk = await services.passwords.verify(user?.passwordHash ?? services.dummyPasswordHash, password)
+      // Throttled (429) before any hash is computed; failures count whether the user exists or not.
+      const passwordOk = await app.loginThrottle.guard(
+        request.ip,
+        username,
+        () => services.passwords.verify(user?.passwordHash ?? services.dummyPasswordHash, password),
+        (ok) => Boolean(user && ok && !user.disabled),
+      )
       if (!user || !passwordOk || user.disabled) {
         const reason = !user ? 'unknown_user' : !passwordOk ? 'wrong_password' : 'user_disabled'
         request.log.info({ reason }, 'login failed')

@@ -3,6 +3,7 @@ import type { App } from '../../http/app-instance.js'
 import { ApiError } from '../../http/api-error.js'
 import { errorResponses } from '../../http/schemas.js'
 import { startSession } from '../../auth/start-session.js'
+import { checkNewPassword } from '../../auth/password-policy.js'
 import type { Services } from '../../services.js'
 
 /**
@@ -35,6 +36,8 @@ export function setupRoutes(app: App, services: Services): void {
       if (services.users.count() > 0) throw new ApiError(409, 'setup_complete')
       const nonce = await services.setupTokens.check(setupToken)
       if (!nonce) throw new ApiError(403, 'invalid_setup_token')
+      const policy = checkNewPassword(password, { username })
+      if (!policy.ok) throw new ApiError(400, 'invalid_password', policy.message)
       const passwordHash = await services.passwords.hash(password)
       const result = services.setupTokens.redeem(nonce, () =>
         services.users.create({ username, passwordHash, roles: ['admin'], createdAt: services.clock() }),

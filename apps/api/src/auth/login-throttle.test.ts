@@ -1,0 +1,110 @@
+import { describe, expect, it } from 'vitest'
+import { manualClock, type ManualClock } from '../test-support/test-app.js'
+import { MemoryRateLimitStore } from '../store/rate-limit-store.js'
+import { RetryLaterError } from '../http/retry-later-error.js'
+import { LoginThrottle, delayAfterFailures } from './login-throttle.js'
+
+const settings = { failuresPerAccount: 3, failuresPerIp: 10, maxDelayMs: 60_000, failureWindowMs: 3_600_000 }
+
+function throttle(clock: ManualClock = manualClock()) {
+  return new LoginThrottle(new MemoryRateLimitStore(clock), clock, settings)
+}
+
+/** One sign-in through the throttle: 'ok', 'failed', or the Retry-After it was refused with. */
+async function signIn(t: LoginThrottle, ip: string, username: string, passwordOk: boolean): Promise<string | number> {
+  try {
+    return (await t.guard(ip, username, async () => passwordOk, (ok) => ok)) ? 'ok' : 'failed'
+  } catch (error) {
+    if (error instanceof RetryLaterError) return error.retryAfterSeconds
+    throw error
+  }
+}
+
+describe('delayAfterFailures', () => {
+  it('is free for the allowance, then 1 s doubling up to the cap', () => {
+    expect([0, 1, 2, 3, 4, 5, 6, 9, 100].map((n) => delayAfterFailures(n, 3, 60_000))).toEqual([
+      0, 0, 0, 1000, 2000, 4000, 8000, 60_000, 60_000,
+    ])
+  })
+})
+
+describe('LoginThrottle', () => {
+  it('lets the free failures through, then makes each next try wait longer', async () => {
+    const clock = manualClock()
+    const t = throttle(clock)
+    for (let i = 0; i < 3; i++) expect(await signIn(t, '10.0.0.1', 'alice', false)).toBe('failed')
+    expect(await signIn(t, '10.0.0.1', 'alice', true)).toBe(1) // even the right password waits
+    clock.advance(1000)
+    expect(await signIn(t, '10.0.0.1', 'alice', false)).toBe('failed')
+    expect(await signIn(t, '10.0.0.1', 'alice', false)).toBe(2)
+    clock.advance(1999)
+    expect(await signIn(t, '10.0.0.1', 'alice', false)).toBe(1)
+    clock.advance(1)
+    expect(await signIn(t, '10.0.0.1', 'alice', true)).toBe('ok')
+  })
+
+  it('counts per username whatever the address, and a success clears it', async () => {
+    const clock = manualClock()
+    const t = throttle(clock)
+    for (let i = 0; i < 3; i++) await signIn(t, `10.0.0.${i}`, 'alice', false)
+    expect(await signIn(t, '10.9.9.9', 'ALICE', false)).toBe(1)
+    clock.advance(1000)
+    expect(await signIn(t, '10.9.9.9', 'alice', true)).toBe('ok')
+    expect(await signIn(t, '10.9.9.9', 'alice', false)).toBe('failed')
+  })
+
+  it('counts per address across usernames (credential stuffing), and a success does not clear it', async () => {
+    const t = throttle()
+    for (let i = 0; i < 9; i++) await signIn(t, '10.0.0.1', `user${i}`, false)
+    expect(await signIn(t, '10.0.0.1', 'mallory', true)).toBe('ok')
+    expect(await signIn(t, '10.0.0.1', 'user9', false)).toBe('failed')
+    expect(await signIn(t, '10.0.0.1', 'someone-else', false)).toBe(1)
+    expect(await signIn(t, '10.0.0.2', 'someone-else', false)).toBe('failed')
+  })
+
+  it('treats IPv6 addresses of one /64 as one address', async () => {
+    const t = throttle()
+    for (let i = 0; i < 10; i++) await signIn(t, `2001:db8::${i + 1}`, `user${i}`, false)
+    expect(await signIn(t, '2001:db8::ffff', 'another', false)).toBe(1)
+  })
+
+  it('answers an unknown username exactly as a known one: the throttle never looks users up', async () => {
+    const t = throttle()
+    const answers = async (username: string) => {
+      const seen = []
+      for (let i = 0; i < 5; i++) seen.push(await signIn(t, `10.1.0.${username.length}`, username, false))
+      return seen
+    }
+    expect(await answers('alice')).toEqual(await answers('nobody'))
+  })
+
+  it('lets a burst sent at once have no more tries than the free allowance', async () => {
+    const t = throttle()
+    let checked = 0
+    let release: () => void = () => {}
+    const gate = new Promise<void>((resolve) => (release = resolve))
+    const attempts = Array.from({ length: 20 }, () =>
+      t
+        .guard('10.0.0.1', 'alice', async () => {
+          checked++
+          await gate
+          return false
+        }, (ok) => ok)
+        .then(() => 'failed', (error: unknown) => (error instanceof RetryLaterError ? 'throttled' : 'error')),
+    )
+    await new Promise((resolve) => setTimeout(resolve, 10))
+    release()
+    const outcomes = await Promise.all(attempts)
+    expect(checked).toBe(3)
+    expect(outcomes.filter((o) => o === 'failed')).toHaveLength(3)
+    expect(outcomes.filter((o) => o === 'throttled')).toHaveLength(17)
+  })
+
+  it('does not count a check that threw (a full hash queue) as a failure', async () => {
+    const t = throttle()
+    for (let i = 0; i < 10; i++) {
+      await expect(t.guard('10.0.0.1', 'alice', async () => Promise.reject(new Error('busy')), () => false)).rejects.toThrow('busy')
+    }
+    expect(await signIn(t, '10.0.0.1', 'alice', false)).toBe('failed')
+  })
+})

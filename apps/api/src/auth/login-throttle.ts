@@ -1,0 +1,124 @@
+import { normalizeIP } from '@fastify/rate-limit'
+import type { Clock } from '../clock.js'
+import { RetryLaterError, describeWait } from '../http/retry-later-error.js'
+import type { RateCounter, RateLimitStore } from '../store/rate-limit-store.js'
+
+/** What the throttle is allowed; see the `LOGIN_*` variables in the README. */
+export interface LoginThrottleSettings {
+  readonly failuresPerAccount: number
+  readonly failuresPerIp: number
+  readonly maxDelayMs: number
+  readonly failureWindowMs: number
+}
+
+/** How a sign-in that was let through ended. `abandoned`: it never got to a verdict (503). */
+export type LoginOutcome = 'success' | 'failure' | 'abandoned'
+
+/** Whether a sign-in may be checked now; if so, report how it ended with `finish` (once). */
+export type LoginAttempt =
+  | { readonly allowed: true; finish(outcome: LoginOutcome): Promise<void> }
+  | { readonly allowed: false; readonly retryAfterSeconds: number }
+
+const FIRST_DELAY_MS = 1000
+
+/**
+ * The wait after `failures` failed sign-ins when the first `free` cost nothing:
+ * 1 s after the `free`-th, then doubling (2 s, 4 s, …) up to `maxDelayMs`.
+ */
+export function delayAfterFailures(failures: number, free: number, maxDelayMs: number): number {
+  if (failures < free) return 0
+  return Math.min(maxDelayMs, FIRST_DELAY_MS * 2 ** Math.min(failures - free, 40))
+}
+
+/**
+ * Growing delays for failed sign-ins, per username and per IP. A username counts whether
+ * or not it exists, so a throttled answer never tells the two apart. While a key is
+ * throttled nothing is checked, not even a right password: otherwise the throttle would
+ * be an oracle. A success clears the username's failures (not the IP's: an attacker
+ * could reset their own address with an account of their own).
+ */
+export class LoginThrottle {
+  readonly #store: RateLimitStore
+  readonly #clock: Clock
+  readonly #settings: LoginThrottleSettings
+  /**
+   * Sign-ins let through and not yet finished, per key. They count as failures until they
+   * finish, so a burst sent at once gets no more tries than the free allowance. Per process:
+   * with a shared store, each instance counts its own.
+   */
+  readonly #pending = new Map<string, number>()
+
+  constructor(store: RateLimitStore, clock: Clock, settings: LoginThrottleSettings) {
+    this.#store = store
+    this.#clock = clock
+    this.#settings = settings
+  }
+
+  /**
+   * Runs `check` (the password verification) unless `username` or `ip` must wait, in
+   * which case it throws a 429 `RetryLaterError` and checks nothing. `succeeded` tells
+   * from `check`'s answer whether the sign-in succeeded; a `check` that throws (a full
+   * hash queue) counts as neither.
+   */
+  async guard<T>(ip: string, username: string, check: () => Promise<T>, succeeded: (answer: T) => boolean): Promise<T> {
+    const attempt = await this.begin(ip, username)
+    if (!attempt.allowed) {
+      const wait = attempt.retryAfterSeconds
+      throw new RetryLaterError(429, 'rate_limited', wait, `Too many failed sign-ins. Try again in ${describeWait(wait)}.`)
+    }
+    try {
+      const answer = await check()
+      await attempt.finish(succeeded(answer) ? 'success' : 'failure')
+      return answer
+    } finally {
+      await attempt.finish('abandoned')
+    }
+  }
+
+  /** Whether a sign-in may be checked now; if so, it is counted as pending until `finish`. */
+  async begin(ip: string, username: string): Promise<LoginAttempt> {
+    const keys = [
+      { key: `login:account:${username.toLowerCase()}`, free: this.#settings.failuresPerAccount },
+      { key: `login:ip:${normalizeIP(ip)}`, free: this.#settings.failuresPerIp },
+    ]
+    const counters = await Promise.all(keys.map(({ key }) => this.#store.get(key)))
+    // No await from here to the reservation below: concurrent sign-ins see each other.
+    const now = this.#clock()
+    const waitMs = Math.max(...keys.map(({ key, free }, i) => this.#waitMs(counters[i], this.#pending.get(key) ?? 0, free, now)))
+    if (waitMs > 0) return { allowed: false, retryAfterSeconds: Math.ceil(waitMs / 1000) }
+
+    for (const { key } of keys) this.#pending.set(key, (this.#pending.get(key) ?? 0) + 1)
+    let finished = false
+    return {
+      allowed: true,
+      finish: async (outcome) => {
+        if (finished) return
+        finished = true
+        for (const { key } of keys) this.#release(key)
+        const [account, address] = keys.map(({ key }) => key) as [string, string]
+        if (outcome === 'failure') {
+          const windowMs = this.#settings.failureWindowMs
+          await Promise.all([this.#store.increment(account, windowMs, 'sliding'), this.#store.increment(address, windowMs, 'sliding')])
+        } else if (outcome === 'success') {
+          await this.#store.delete(account)
+        }
+      },
+    }
+  }
+
+  #waitMs(counter: RateCounter | undefined, pending: number, free: number, now: number): number {
+    const failures = counter?.count ?? 0
+    const { maxDelayMs } = this.#settings
+    const sinceLast = counter ? counter.lastHitAt + delayAfterFailures(failures, free, maxDelayMs) - now : 0
+    if (sinceLast > 0) return sinceLast
+    // Unfinished sign-ins might all fail: once they could use up the free tries, wait.
+    if (pending > 0 && failures + pending >= free) return delayAfterFailures(failures + pending, free, maxDelayMs)
+    return 0
+  }
+
+  #release(key: string): void {
+    const left = (this.#pending.get(key) ?? 1) - 1
+    if (left > 0) this.#pending.set(key, left)
+    else this.#pending.delete(key)
+  }
+}

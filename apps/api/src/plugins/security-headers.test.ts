@@ -1,0 +1,92 @@
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import path from 'node:path'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { createTestApp, type TestApp } from '../test-support/test-app.js'
+
+const CSP =
+  "default-src 'self';script-src 'self';script-src-attr 'none';style-src 'self';img-src 'self' data:;font-src 'self';" +
+  "connect-src 'self';object-src 'none';base-uri 'none';form-action 'self';frame-ancestors 'none'"
+
+let t: TestApp
+let token: string
+let webDist: string
+beforeAll(async () => {
+  webDist = mkdtempSync(path.join(tmpdir(), 'tokenauth-web-'))
+  mkdirSync(path.join(webDist, 'assets'))
+  writeFileSync(path.join(webDist, 'index.html'), '<!doctype html><title>app</title><script type="module" src="/assets/index-abc.js"></script>')
+  writeFileSync(path.join(webDist, 'assets', 'index-abc.js'), 'console.log(1)')
+  t = await createTestApp({ WEB_DIST_DIR: webDist })
+  await t.addUser('alice', 'correct horse battery')
+  token = (await t.login('alice', 'correct horse battery')).token
+})
+afterAll(async () => {
+  await t.close()
+  rmSync(webDist, { recursive: true, force: true })
+})
+
+describe('browser security headers', () => {
+  it('sends the CSP, referrer policy, frame and sniffing guards on the app and on the API', async () => {
+    for (const url of ['/', '/api/health', '/api/me']) {
+      const response = await t.app.inject({ url })
+      expect(response.headers['content-security-policy'], url).toBe(CSP)
+      expect(response.headers['referrer-policy'], url).toBe('no-referrer')
+      expect(response.headers['x-frame-options'], url).toBe('DENY')
+      expect(response.headers['x-content-type-options'], url).toBe('nosniff')
+    }
+  })
+
+  it('sends no HSTS outside production (it would pin plain-HTTP localhost to https)', async () => {
+    const response = await t.app.inject({ url: '/api/health' })
+    expect(response.headers['strict-transport-security']).toBeUndefined()
+  })
+
+  it('in production: HSTS for a year and upgrade-insecure-requests', async () => {
+    const prod = await createTestApp({ NODE_ENV: 'production', TOKEN_KEYS: 'unused:' + 'A'.repeat(43), SESSION_SECRET: 's'.repeat(40) })
+    try {
+      const response = await prod.app.inject({ url: '/api/health' })
+      expect(response.headers['strict-transport-security']).toBe('max-age=31536000; includeSubDomains')
+      expect(response.headers['content-security-policy']).toBe(`${CSP};upgrade-insecure-requests`)
+    } finally {
+      await prod.close()
+    }
+  })
+})
+
+describe('Cache-Control', () => {
+  it('is no-store on every /api answer that can carry a token or user data, refusals and 404s included', async () => {
+    const requests = [
+      { url: '/api/me', headers: { token } },
+      { url: '/api/me' },
+      { url: '/api/notes', headers: { token } },
+      { url: '/api/nope' },
+      { method: 'POST' as const, url: '/api/auth/login', payload: { username: 'alice', password: 'wrong password' } },
+      { method: 'POST' as const, url: '/api/auth/refresh' },
+      { url: '/api/setup' },
+    ]
+    for (const request of requests) {
+      const response = await t.app.inject(request)
+      expect(response.headers['cache-control'], `${request.method ?? 'GET'} ${request.url} → ${response.statusCode}`).toBe('no-store')
+    }
+  })
+
+  it('leaves the health probe and the SPA files their own cache headers', async () => {
+    expect((await t.app.inject({ url: '/api/health' })).headers['cache-control']).toBeUndefined()
+    expect((await t.app.inject({ url: '/login' })).headers['cache-control']).toBe('no-cache')
+    expect((await t.app.inject({ url: '/assets/index-abc.js' })).headers['cache-control']).toBe('public, max-age=31536000, immutable')
+  })
+})
+
+const builtIndex = path.resolve(import.meta.dirname, '../../../web/dist/index.html')
+describe('the built SPA', () => {
+  it.skipIf(!existsSync(builtIndex))('has nothing inline that the CSP would block: no inline script, style or handler', () => {
+    const html = readFileSync(builtIndex, 'utf8')
+    const scripts = [...html.matchAll(/<script\b([^>]*)>([\s\S]*?)<\/script>/g)]
+    expect(scripts.length).toBeGreaterThan(0)
+    for (const [, attributes, body] of scripts) {
+      expect(attributes).toMatch(/\bsrc="\/assets\//)
+      expect(body?.trim()).toBe('')
+    }
+    expect(html).not.toMatch(/<style\b|\sstyle=|\son[a-z]+=|javascript:/i)
+  })
+})

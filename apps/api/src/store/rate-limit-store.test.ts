@@ -1,0 +1,48 @@
+import { describe, expect, it } from 'vitest'
+import { manualClock } from '../test-support/test-app.js'
+import { MemoryRateLimitStore } from './rate-limit-store.js'
+
+describe('MemoryRateLimitStore', () => {
+  it('counts hits in a fixed window that starts at the first hit', async () => {
+    const clock = manualClock()
+    const store = new MemoryRateLimitStore(clock)
+    const start = clock()
+    expect(await store.increment('k', 1000, 'fixed')).toEqual({ count: 1, lastHitAt: start, expiresAt: start + 1000 })
+    clock.advance(600)
+    expect(await store.increment('k', 1000, 'fixed')).toEqual({ count: 2, lastHitAt: start + 600, expiresAt: start + 1000 })
+    clock.advance(400)
+    expect(await store.get('k')).toBeUndefined()
+    expect((await store.increment('k', 1000, 'fixed')).count).toBe(1)
+  })
+
+  it('keeps a sliding counter alive for a window after its latest hit', async () => {
+    const clock = manualClock()
+    const store = new MemoryRateLimitStore(clock)
+    for (let i = 0; i < 5; i++) {
+      await store.increment('k', 1000, 'sliding')
+      clock.advance(900)
+    }
+    expect((await store.get('k'))?.count).toBe(5)
+    clock.advance(100)
+    expect(await store.get('k')).toBeUndefined()
+  })
+
+  it('deletes a key, and keeps keys apart', async () => {
+    const store = new MemoryRateLimitStore(manualClock())
+    await store.increment('a', 1000, 'fixed')
+    await store.increment('b', 1000, 'fixed')
+    await store.delete('a')
+    expect(await store.get('a')).toBeUndefined()
+    expect((await store.get('b'))?.count).toBe(1)
+  })
+
+  it('holds at most maxKeys, dropping the one hit least recently', async () => {
+    const store = new MemoryRateLimitStore(manualClock(), 3)
+    for (const key of ['a', 'b', 'c']) await store.increment(key, 1000, 'fixed')
+    await store.increment('a', 1000, 'fixed')
+    await store.increment('d', 1000, 'fixed')
+    expect(store.size).toBe(3)
+    expect(await store.get('b')).toBeUndefined()
+    expect((await store.get('a'))?.count).toBe(2)
+  })
+})
