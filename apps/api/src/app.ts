@@ -7,7 +7,6 @@ import type { Config } from './config/config.js'
 import { loadSecrets, type Secrets } from './config/secrets.js'
 import { systemClock, type Clock } from './clock.js'
 import { createServices, type Services } from './services.js'
-import { createVerifyAccessToken } from './auth/verify-access-token.js'
 import errorShape from './plugins/error-shape.js'
 import retryAfter from './plugins/retry-after.js'
 import securityHeaders from './plugins/security-headers.js'
@@ -84,13 +83,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
   await app.register(fastifyCookie, { secret: [...services.secrets.sessionSecrets] })
   await app.register(tokenAuth, {
     realm: 'tokenauth',
-    verifyToken: createVerifyAccessToken({
-      signer: services.accessTokens,
-      sessions: services.sessions,
-      clock,
-      idleTimeoutMs: config.sessionIdleTimeoutSeconds * 1000,
-      audit: services.audit,
-    }),
+    verifyToken: services.verifyAccessToken,
   })
 
   await app.register(

@@ -9,6 +9,7 @@ import { AuditStore } from './store/audit-store.js'
 import { AuditLog } from './auth/audit.js'
 import { createAccessTokenSigner, type AccessTokenSigner } from './auth/access-tokens.js'
 import { SetupTokens } from './auth/setup-tokens.js'
+import { createVerifyAccessToken, type VerifyAccessToken } from './auth/verify-access-token.js'
 import { createDummyHash, createPasswordHasher, type PasswordHasher } from './auth/passwords.js'
 
 /** Everything the routes use, built once per app. */
@@ -24,6 +25,8 @@ export interface Services {
   readonly setupTokens: SetupTokens
   readonly passwords: PasswordHasher
   readonly audit: AuditLog
+  /** The per-request token check: signature, then the session it names. */
+  readonly verifyAccessToken: VerifyAccessToken
   readonly auditStore: AuditStore
   /** Verified against when a login names no user, so both cases take the same time. */
   readonly dummyPasswordHash: string
@@ -32,18 +35,28 @@ export interface Services {
 export async function createServices(config: Config, secrets: Secrets, clock: Clock): Promise<Services> {
   const db = openDatabase(config.dataDir)
   const auditStore = new AuditStore(db)
+  const sessions = new SessionStore(db)
+  const accessTokens = createAccessTokenSigner(secrets.tokenKeys, config.accessTokenTtlSeconds, clock)
+  const audit = new AuditLog(auditStore, clock)
   return {
     config,
     secrets,
     clock,
     db,
     users: new UserStore(db),
-    sessions: new SessionStore(db),
+    sessions,
     notes: new NoteStore(db),
-    accessTokens: createAccessTokenSigner(secrets.tokenKeys, config.accessTokenTtlSeconds, clock),
+    accessTokens,
     setupTokens: new SetupTokens(db, secrets.tokenKeys, clock),
     passwords: createPasswordHasher(),
-    audit: new AuditLog(auditStore, clock),
+    audit,
+    verifyAccessToken: createVerifyAccessToken({
+      signer: accessTokens,
+      sessions,
+      clock,
+      idleTimeoutMs: config.sessionIdleTimeoutSeconds * 1000,
+      audit,
+    }),
     auditStore,
     dummyPasswordHash: await createDummyHash(),
   }

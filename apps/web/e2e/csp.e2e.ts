@@ -51,7 +51,15 @@ describe('the SPA under a strict Content-Security-Policy', () => {
     await page.goto(`${server.baseURL}/login`)
     await signIn(page, ADMIN)
     await page.getByRole('heading', { name: 'Overview' }).waitFor()
-    for (const [link, heading] of [['Notes', 'All notes'], ['Users', 'Users'], ['Session & cookies', 'Session items']] as const) {
+    const pages = [
+      ['Notes', 'All notes'],
+      ['Sessions', 'Signed-in devices'],
+      ['Profile', 'Change password'],
+      ['Users', 'Users'],
+      ['Audit log', 'Audit log'],
+      ['Session & cookies', 'Session items'],
+    ] as const
+    for (const [link, heading] of pages) {
       await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: link }).click()
       await page.getByRole('heading', { name: heading, exact: true }).waitFor()
     }

@@ -63,11 +63,13 @@ describe('notes and roles', () => {
     await page.getByRole('heading', { name: 'Overview' }).waitFor()
 
     const nav = page.getByRole('navigation', { name: 'Main' })
-    expect(await nav.getByRole('link').allTextContents()).toEqual(['Overview', 'Notes', 'Session & cookies'])
+    expect(await nav.getByRole('link').allTextContents()).toEqual(['Overview', 'Notes', 'Sessions', 'Profile', 'Session & cookies'])
 
-    await page.goto(`${server.baseURL}/users`)
-    await page.getByRole('heading', { name: 'Not allowed' }).waitFor()
-    expect(new URL(page.url()).pathname).toBe('/forbidden')
+    for (const adminOnly of ['/users', '/audit?kind=logout']) {
+      await page.goto(`${server.baseURL}${adminOnly}`)
+      await page.getByRole('heading', { name: 'Not allowed' }).waitFor()
+      expect(new URL(page.url()).pathname).toBe('/forbidden')
+    }
     expect(await page.getByTestId('current-user').textContent()).toBe(PLAIN.username)
 
     // The API agrees, independently of the SPA.

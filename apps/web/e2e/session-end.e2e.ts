@@ -1,7 +1,16 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { Browser } from 'playwright-core'
-import { TOKEN_HEADER } from '@tokenauth/shared'
-import { ADMIN, captureToken, countNavigationsTo, location, setupAdminWithApi, signIn } from './support/app'
+import {
+  ADMIN,
+  captureToken,
+  countNavigations,
+  countNavigationsTo,
+  location,
+  revokeWithToken,
+  setupAdminWithApi,
+  signIn,
+  signInAgainDialog,
+} from './support/app'
 import { launchBrowser } from './support/browser'
 import { startServer, type RunningServer } from './support/server'
 
@@ -21,7 +30,37 @@ describe('when the session ends', () => {
     await server?.stop()
   })
 
-  it('a token revoked on the server sends the next action to login exactly once; a reload does not loop', async () => {
+  it('in the middle of work: the next action asks to sign in again in place, and what was typed is sent', async () => {
+    const context = await browser.newContext()
+    const page = await context.newPage()
+    const token = captureToken(page)
+    await page.goto(`${server.baseURL}/notes`)
+    await signIn(page, ADMIN)
+    await page.getByRole('heading', { name: 'All notes' }).waitFor()
+    const navigations = countNavigations(page)
+
+    const text = `Typed before the session ended ${Date.now()}`
+    await page.getByLabel('Note', { exact: true }).fill(text)
+    // Revoke from outside the browser: logout with the page's own token.
+    await revokeWithToken(server, token())
+    await page.getByRole('button', { name: 'Post note' }).click()
+
+    const dialog = signInAgainDialog(page)
+    await dialog.waitFor()
+    expect(await dialog.getByLabel('Username').inputValue()).toBe(ADMIN.username)
+    await dialog.getByLabel('Password', { exact: true }).fill(ADMIN.password)
+    await dialog.getByRole('button', { name: 'Sign in' }).click()
+
+    await page.getByRole('article').filter({ hasText: text }).waitFor()
+    await dialog.waitFor({ state: 'detached' })
+    expect(await page.getByTestId('notes-message').textContent()).toContain('Note posted.')
+    expect(await page.getByLabel('Note', { exact: true }).inputValue()).toBe('')
+    expect(navigations()).toBe(0)
+    expect(location(page)).toBe('/notes')
+    await context.close()
+  })
+
+  it('Cancel in the dialog shows the login page exactly once; a reload with the dead session does too, without a dialog', async () => {
     const context = await browser.newContext()
     const page = await context.newPage()
     const token = captureToken(page)
@@ -30,35 +69,31 @@ describe('when the session ends', () => {
     await page.goto(`${server.baseURL}/notes`)
     await signIn(page, ADMIN)
     await page.getByRole('heading', { name: 'All notes' }).waitFor()
-    const sent = token()
-    expect(sent).toBeTruthy()
-
-    // Revoke from outside the browser: logout with the page's own token.
-    const logout = await fetch(`${server.baseURL}/api/auth/logout`, { method: 'POST', headers: { [TOKEN_HEADER]: sent ?? '' } })
-    expect(logout.status).toBe(204)
-    const me = await fetch(`${server.baseURL}/api/me`, { headers: { [TOKEN_HEADER]: sent ?? '' } })
-    expect(me.status).toBe(401)
+    await revokeWithToken(server, token())
 
     const before = toLogin()
     await page.getByLabel('Note', { exact: true }).fill('This will not be saved')
     await page.getByRole('button', { name: 'Post note' }).click()
+    const dialog = signInAgainDialog(page)
+    await dialog.waitFor()
+    await dialog.getByRole('button', { name: 'Cancel' }).click()
     await page.waitForURL((url) => url.pathname === '/login')
     await pause(1000)
     expect(toLogin() - before).toBe(1)
     expect(location(page)).toBe('/login?redirect=/notes')
-    expect(await page.getByText('The session has ended. Please sign in again.').count()).toBe(1)
 
-    // A reload with the dead session: the login page, once, with the form on it.
+    // A reload with the dead session: the login page, once, with the form on it, and no dialog.
     await page.goto(`${server.baseURL}/notes?x=1`)
     await page.getByRole('button', { name: 'Sign in' }).waitFor()
     const afterReload = toLogin()
     await pause(1000)
     expect(toLogin()).toBe(afterReload)
     expect(new URL(page.url()).searchParams.get('redirect')).toBe('/notes?x=1')
+    expect(await page.getByRole('dialog').count()).toBe(0)
     await context.close()
   })
 
-  it('signing out in one tab takes every other tab to the login page within ~1.5 s', async () => {
+  it('signing out in one tab takes every other tab to the login page within ~1.5 s, without a dialog', async () => {
     const context = await browser.newContext()
     const first = await context.newPage()
     await first.goto(`${server.baseURL}/login`)
@@ -76,6 +111,7 @@ describe('when the session ends', () => {
     await second.waitForURL((url) => url.pathname === '/login', { timeout: 1500 })
     expect(Date.now() - started).toBeLessThan(1500)
     await second.getByRole('button', { name: 'Sign in' }).waitFor()
+    expect(await second.getByRole('dialog').count()).toBe(0)
     await context.close()
   })
 })

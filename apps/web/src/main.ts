@@ -1,6 +1,7 @@
 import { createApp } from 'vue'
 import App from './App.vue'
 import * as authApi from './api/auth'
+import { getSession } from './api/session'
 import { completeSetup } from './api/setup'
 import { http } from './api/http'
 import { installInterceptors } from './api/interceptors'
@@ -9,18 +10,22 @@ import { appToasts } from './feedback/toasts'
 import { createAppRouter } from './router'
 import { createAuthGuard } from './router/guards'
 import { installNavigationProgress } from './router/progress'
+import { createReauthentication, reauthenticationKey } from './session/reauthentication'
+import { appSignInPrompt } from './session/sign-in-prompt'
 import { createAppStore, storeKey } from './store'
 import { authOf } from './store/modules/auth'
 import { authChannelKey, createAuthChannel } from './sync/auth-channel'
 import { followOtherTabs } from './sync/follow-other-tabs'
 import './styles/main.css'
 
-const store = createAppStore({ ...authApi, completeSetup })
+const store = createAppStore({ ...authApi, completeSetup, getSession })
 const auth = authOf(store)
 const router = createAppRouter()
 const channel = createAuthChannel()
+// A session that ends in the middle of work is resumed in place (the sign-in-again dialog).
+const reauthentication = createReauthentication({ auth, prompt: appSignInPrompt, router, channel, notifier: appToasts })
 
-installInterceptors(http, { auth, router, notifier: appToasts, progress: appProgress })
+installInterceptors(http, { auth, reauthentication, notifier: appToasts, progress: appProgress })
 installNavigationProgress(router, appProgress)
 
 // The token lives in memory only; a reload renews it through the HttpOnly session
@@ -28,7 +33,7 @@ installNavigationProgress(router, appProgress)
 // the login page, and a dead session lands on it exactly once.
 const restored = auth.restore()
 router.beforeEach(createAuthGuard({ currentUser: () => auth.user, ready: () => restored }))
-followOtherTabs(channel, auth, router)
+followOtherTabs(channel, auth, router, reauthentication)
 
 const app = createApp(App)
 // A bug in a handler must not fail silently: log it for developers, say so to the user.
@@ -36,4 +41,9 @@ app.config.errorHandler = (error) => {
   console.error(error)
   appToasts.notify({ kind: 'error', text: 'Something went wrong on this page. Reloading it may help.' })
 }
-app.use(store, storeKey).use(router).provide(authChannelKey, channel).mount('#app')
+app
+  .use(store, storeKey)
+  .use(router)
+  .provide(authChannelKey, channel)
+  .provide(reauthenticationKey, reauthentication)
+  .mount('#app')

@@ -6,3 +6,11 @@ export { tokenAuth, tokenAuth as default } from './plugin.js'
 export { currentUser } from './current-user.js'
 export { AuthRuleError, type AuthRule, type RoleRequirement } from './rules.js'
 export type { TokenAuthFailureCode, TokenAuthOptions, TokenAuthPrincipal, VerifyTokenResult } from './types.js'
+export {
+  createTokenExtractor,
+  TOKEN_ABSENT,
+  TOKEN_CONFLICT,
+  TOKEN_MALFORMED,
+  type TokenExtraction,
+  type TokenExtractorOptions,
+} from './extract-token.js'

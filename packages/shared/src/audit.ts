@@ -36,8 +36,6 @@ export const AuditEvent = Type.Object(
 )
 export type AuditEvent = Static<typeof AuditEvent>
 
-export const AUDIT_PAGE_MAX = 100
-
 /** `GET /api/audit` query: newest first; `before` is the `nextBefore` of the previous page. */
 export const AuditQuery = Type.Object(
   {

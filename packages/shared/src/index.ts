@@ -3,6 +3,7 @@
  * as TypeBox schemas (validated and serialized by Fastify) and `Static<>` types.
  */
 export * from './wire-names.js'
+export * from './limits.js'
 export * from './errors.js'
 export * from './error-messages.js'
 export * from './user.js'

@@ -1,4 +1,5 @@
 import { Type, type Static } from 'typebox'
+import { NOTE_MAX_LENGTH } from './limits.js'
 
 /** The sample resource: a short note owned by the user who wrote it. */
 export const Note = Type.Object(
@@ -16,7 +17,6 @@ export type Note = Static<typeof Note>
 export const NoteList = Type.Object({ notes: Type.Array(Note) }, { additionalProperties: false })
 export type NoteList = Static<typeof NoteList>
 
-export const NOTE_MAX_LENGTH = 2000
 export const CreateNoteRequest = Type.Object(
   { text: Type.String({ minLength: 1, maxLength: NOTE_MAX_LENGTH }) },
   { additionalProperties: false },

@@ -4,7 +4,6 @@ import { Type, type Static } from 'typebox'
  * The seed's `session['username'] = 'root'`, made useful: a small key-value map kept in
  * the caller's server session (`/api/session/*`), next to what the server keeps itself.
  */
-export const SESSION_ITEM_MAX_KEYS = 32
 export const SessionItemKey = Type.String({ minLength: 1, maxLength: 64, pattern: '^[A-Za-z0-9_.-]+$' })
 export const SessionItemValue = Type.String({ maxLength: 1024 })
 

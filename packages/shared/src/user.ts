@@ -1,4 +1,5 @@
 import { Type, type Static } from 'typebox'
+import { PASSWORD_MAX_LENGTH, PASSWORD_MIN_LENGTH } from './limits.js'
 
 /** A role name. `admin` is the one the API itself gives meaning to. */
 export const Role = Type.String({ minLength: 1, maxLength: 32, pattern: '^[a-z][a-z0-9_-]*$' })
@@ -8,12 +9,7 @@ export type Role = Static<typeof Role>
 export const Username = Type.String({ minLength: 1, maxLength: 64, pattern: '^[A-Za-z0-9._-]+$' })
 export type Username = Static<typeof Username>
 
-/**
- * Passwords: 8–256 characters, any characters, no composition rules (NIST SP 800-63B).
- * Nothing is truncated: the whole string is hashed.
- */
-export const PASSWORD_MIN_LENGTH = 8
-export const PASSWORD_MAX_LENGTH = 256
+/** A password being set; nothing is truncated: the whole string is hashed. */
 export const Password = Type.String({ minLength: PASSWORD_MIN_LENGTH, maxLength: PASSWORD_MAX_LENGTH })
 
 /** The public view of a user. */

@@ -28,11 +28,13 @@ export interface VerifyAccessTokenDeps {
   readonly audit: AuditLog
 }
 
+export type VerifyAccessToken = (token: string, request: FastifyRequest) => Promise<VerifyTokenResult<TokenAuthPrincipal>>
+
 /**
  * The per-request check: the signature (cached by the signer), then the session named
  * by `sid` must exist, belong to `sub` and be live — so logout takes effect at once.
  */
-export function createVerifyAccessToken(deps: VerifyAccessTokenDeps) {
+export function createVerifyAccessToken(deps: VerifyAccessTokenDeps): VerifyAccessToken {
   const { signer, sessions, clock, idleTimeoutMs, audit } = deps
   return async function verifyAccessToken(token: string, request: FastifyRequest): Promise<VerifyTokenResult<TokenAuthPrincipal>> {
     const verified = await signer.verify(token)

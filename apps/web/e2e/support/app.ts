@@ -48,3 +48,33 @@ export function captureToken(page: Page): () => string | null {
   })
   return () => token
 }
+
+/** Counts main-frame navigations of any kind (including history.pushState/replaceState). */
+export function countNavigations(page: Page): () => number {
+  let count = 0
+  page.on('framenavigated', (frame) => {
+    if (frame === page.mainFrame()) count++
+  })
+  return () => count
+}
+
+/** Counts the requests the page sent to one API path (e.g. `/api/auth/refresh`). */
+export function countRequestsTo(page: Page, pathname: string): () => number {
+  let count = 0
+  page.on('request', (request) => {
+    if (new URL(request.url()).pathname === pathname) count++
+  })
+  return () => count
+}
+
+/** Ends a session from outside the browser, as another device or an admin would: logout with its token. */
+export async function revokeWithToken(server: RunningServer, token: string | null): Promise<void> {
+  if (!token) throw new Error('No token captured from the page')
+  const response = await fetch(`${server.baseURL}/api/auth/logout`, { method: 'POST', headers: { token } })
+  if (response.status !== 204) throw new Error(`POST /api/auth/logout answered ${response.status}`)
+}
+
+/** The sign-in-again dialog, by its accessible name. */
+export function signInAgainDialog(page: Page) {
+  return page.getByRole('dialog', { name: 'Your session has ended' })
+}

@@ -37,22 +37,36 @@ export async function freePort(): Promise<number> {
   })
 }
 
-async function waitFor<T>(what: string, probe: () => Promise<T | undefined>, timeoutMs: number, output: () => string): Promise<T> {
+async function waitFor<T>(
+  what: string,
+  probe: () => Promise<T | undefined>,
+  timeoutMs: number,
+  output: () => string,
+  exited: () => boolean = () => false,
+): Promise<T> {
   const deadline = Date.now() + timeoutMs
   for (;;) {
     const value = await probe().catch(() => undefined)
     if (value !== undefined) return value
+    // A server that refused its configuration is not going to answer: say why at once.
+    if (exited()) throw new Error(`The server exited while waiting for ${what}. Server output:\n${output()}`)
     if (Date.now() > deadline) throw new Error(`Timed out waiting for ${what}. Server output:\n${output()}`)
     await new Promise((resolve) => setTimeout(resolve, 100))
   }
 }
 
+/** What a test may change about the server it starts. */
+export interface ServerOptions {
+  /** Extra environment, e.g. `{ ACCESS_TOKEN_TTL: '4s', SESSION_ABSOLUTE_TIMEOUT: '90s' }`. */
+  env?: Record<string, string>
+}
+
 /**
  * Starts the server exactly as `pnpm start` does after the build — `node
- * apps/api/dist/server.js` — with a fresh DATA_DIR and a free port, waits for
- * `GET /api/health`, and reads the setup link from its stdout.
+ * apps/api/dist/server.js` — with a fresh DATA_DIR and a free port (plus any `env` the
+ * test asks for), waits for `GET /api/health`, and reads the setup link from its stdout.
  */
-export async function startServer(): Promise<RunningServer> {
+export async function startServer(options: ServerOptions = {}): Promise<RunningServer> {
   for (const file of [SERVER_JS, WEB_INDEX]) {
     if (!existsSync(file)) throw new Error(`${file} is missing: run \`pnpm build\` before the e2e tests.`)
   }
@@ -62,7 +76,7 @@ export async function startServer(): Promise<RunningServer> {
   let log = ''
   const child: ChildProcess = spawn(process.execPath, [SERVER_JS], {
     cwd: REPO_ROOT,
-    env: { ...process.env, DATA_DIR: dataDir, HOST: '127.0.0.1', PORT: String(port), NODE_ENV: 'test' },
+    env: { ...process.env, ...options.env, DATA_DIR: dataDir, HOST: '127.0.0.1', PORT: String(port), NODE_ENV: 'test' },
     stdio: ['ignore', 'pipe', 'pipe'],
   })
   child.stdout?.on('data', (chunk: Buffer) => (log += chunk.toString()))
@@ -84,12 +98,12 @@ export async function startServer(): Promise<RunningServer> {
     await waitFor(
       'GET /api/health',
       async () => {
-        if (child.exitCode !== null) throw new Error(`server exited with ${child.exitCode}:\n${log}`)
         const response = await fetch(`${baseURL}/api/health`)
         return response.ok ? true : undefined
       },
       20_000,
       output,
+      () => child.exitCode !== null,
     )
     const setupLink = await waitFor('the setup link on stdout', async () => SETUP_LINK.exec(log)?.[1], 5_000, output)
     return { baseURL, dataDir, setupLink, output, stop }

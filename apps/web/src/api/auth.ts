@@ -3,7 +3,7 @@ import { http } from './http'
 
 /** `POST /api/auth/login`: a token in the body, the session in an HttpOnly cookie. */
 export async function login(body: LoginRequest): Promise<LoginResponse> {
-  const { data } = await http.post<LoginResponse>('/auth/login', body, { authEndpoint: true, inlineErrors: true })
+  const { data } = await http.post<LoginResponse>('/auth/login', body, { authEndpoint: true, tokenless: true, inlineErrors: true })
   return data
 }
 
@@ -14,12 +14,17 @@ export async function login(body: LoginRequest): Promise<LoginResponse> {
 export async function refresh(): Promise<LoginResponse> {
   const { data } = await http.post<LoginResponse>('/auth/refresh', undefined, {
     authEndpoint: true,
+    tokenless: true,
     headers: { [REFRESH_HEADER]: '1' },
   })
   return data
 }
 
-/** `POST /api/auth/logout`: ends the server session, which revokes every token of it. */
+/**
+ * `POST /api/auth/logout`: ends the server session, which revokes every token of it.
+ * It needs a live token (an expired one is refused before the session is ended), so it
+ * is not `tokenless`: the token is renewed ahead of it when it is about to expire.
+ */
 export async function logout(): Promise<void> {
   await http.post('/auth/logout', undefined, { authEndpoint: true })
 }

@@ -2,7 +2,7 @@ import { AxiosHeaders, type AxiosError } from 'axios'
 import { describe, expect, it } from 'vitest'
 import { errorMessages } from '@tokenauth/shared'
 import { apiError, networkError } from '../testing/fakes'
-import { errorCodeOf, errorWords, NETWORK_ERROR_WORDS, retryAfterSeconds } from './errors'
+import { errorCodeOf, errorWords, NETWORK_ERROR_WORDS, retryAfterSeconds, serverMessageFor } from './errors'
 
 function withBody(error: AxiosError, data: unknown): AxiosError {
   if (error.response) error.response.data = data
@@ -35,5 +35,16 @@ describe('API errors in words', () => {
     const dated = apiError(503, 'service_unavailable', config, { 'retry-after': 'Tue, 01 Jan 2030 00:01:00 GMT' })
     expect(retryAfterSeconds(dated, now)).toBe(60)
     expect(retryAfterSeconds(apiError(429, 'rate_limited'))).toBeNull()
+  })
+})
+
+describe("the server's own message", () => {
+  it('is read for the codes asked for, and only when it is there', () => {
+    const weak = withBody(apiError(400, 'invalid_password'), { error: { code: 'invalid_password', message: 'Use at least 8 characters.' } })
+    expect(serverMessageFor(weak, ['invalid_password', 'conflict'])).toBe('Use at least 8 characters.')
+    expect(serverMessageFor(weak, ['conflict'])).toBeNull()
+    const blank = withBody(apiError(409, 'conflict'), { error: { code: 'conflict', message: ' ' } })
+    expect(serverMessageFor(blank, ['conflict'])).toBeNull()
+    expect(serverMessageFor(networkError(), ['conflict'])).toBeNull()
   })
 })

@@ -36,6 +36,17 @@ export function errorCodeOf(error: unknown): ErrorCode | null {
   return isErrorCode(inner.code) ? inner.code : null
 }
 
+/**
+ * The server's own `message` when the answer has one of `codes`. Some answers say what
+ * to do in words a code cannot (a weak password: why; the last admin: which rule).
+ */
+export function serverMessageFor(error: unknown, codes: readonly ErrorCode[]): string | null {
+  const code = errorCodeOf(error)
+  if (code === null || !codes.includes(code) || !isAxiosError<ErrorBody>(error)) return null
+  const message: unknown = error.response?.data.error.message
+  return typeof message === 'string' && message.trim() !== '' ? message : null
+}
+
 /** Seconds to wait from a `Retry-After` header (delta-seconds or an HTTP date), if any. */
 export function retryAfterSeconds(error: unknown, now = Date.now()): number | null {
   if (!isAxiosError(error)) return null

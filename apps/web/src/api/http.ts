@@ -8,10 +8,25 @@ declare module 'axios' {
      * session, so the session-recovery interceptor leaves it alone.
      */
     authEndpoint?: boolean
+    /**
+     * Login, refresh and setup work without an access token: the token is never renewed
+     * ahead of them (refresh would wait for itself).
+     */
+    tokenless?: boolean
     /** The form that made the call shows its errors in words itself: no toast for it. */
     inlineErrors?: boolean
-    /** Set on the one retry after the access token was renewed; never retried again. */
-    retriedAfterRenew?: boolean
+    /**
+     * The user this request was sent for (set by the token interceptor). A request is
+     * never retried for another user: what it carried belonged to the one who sent it.
+     */
+    sentForUserId?: number | null
+    /**
+     * The token was already renewed once for this request (ahead of sending, or after a
+     * 401): another 401 means the session is gone, not that the token is old.
+     */
+    renewalTried?: boolean
+    /** Set on the one retry after signing in again in place; never retried again. */
+    retriedAfterSignIn?: boolean
   }
 }
 

@@ -24,3 +24,12 @@ export function formatRelative(iso: string, now = Date.now()): string {
   }
   return iso
 }
+
+const timeOfDay = new Intl.DateTimeFormat(undefined, { timeStyle: 'short' })
+
+/** "2:05 PM" when `iso` is today, else the date too: for "your session ends at …". */
+export function formatTimeOfDay(iso: string, now = Date.now()): string {
+  const at = Date.parse(iso)
+  if (Number.isNaN(at)) return iso
+  return new Date(at).toDateString() === new Date(now).toDateString() ? timeOfDay.format(at) : dateTime.format(at)
+}

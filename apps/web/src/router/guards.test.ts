@@ -35,12 +35,17 @@ describe('auth guard', () => {
     expect(route.name).toBe('forbidden')
   })
 
-  it('lets an admin open the admin-only route', async () => {
+  it('lets an admin open the admin-only routes', async () => {
     expect((await land(routerFor(alice), '/users')).name).toBe('users')
+    expect((await land(routerFor(alice), '/audit?kind=logout')).name).toBe('audit')
+  })
+
+  it('keeps the audit log from a plain user, like the users page', async () => {
+    expect((await land(routerFor(bob), '/audit')).name).toBe('forbidden')
   })
 
   it('lets a signed-in user open every other page', async () => {
-    const pages = [['/', 'overview'], ['/notes', 'notes'], ['/session', 'session']] as const
+    const pages = [['/', 'overview'], ['/notes', 'notes'], ['/sessions', 'sessions'], ['/profile', 'profile'], ['/session', 'session']] as const
     for (const [path, name] of pages) {
       expect((await land(routerFor(bob), path)).name).toBe(name)
     }

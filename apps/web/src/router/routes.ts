@@ -47,10 +47,28 @@ export const routes: RouteRecordRaw[] = [
         meta: { title: 'Notes', nav: true },
       },
       {
+        path: 'sessions',
+        name: 'sessions',
+        component: () => import('../views/dashboard/SessionsView.vue'),
+        meta: { title: 'Sessions', nav: true },
+      },
+      {
+        path: 'profile',
+        name: 'profile',
+        component: () => import('../views/dashboard/ProfileView.vue'),
+        meta: { title: 'Profile', nav: true },
+      },
+      {
         path: 'users',
         name: 'users',
         component: () => import('../views/dashboard/UsersView.vue'),
         meta: { title: 'Users', nav: true, roles: ['admin'] },
+      },
+      {
+        path: 'audit',
+        name: 'audit',
+        component: () => import('../views/dashboard/AuditView.vue'),
+        meta: { title: 'Audit log', nav: true, roles: ['admin'] },
       },
       {
         path: 'session',

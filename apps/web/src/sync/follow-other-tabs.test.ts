@@ -1,10 +1,12 @@
 import { flushPromises } from '@vue/test-utils'
-import { beforeEach, describe, expect, it } from 'vitest'
+import { beforeEach, describe, expect, it, vi } from 'vitest'
 import { createMemoryHistory, type Router } from 'vue-router'
 import { createAppRouter } from '../router'
+import { createReauthentication } from '../session/reauthentication'
+import { createSignInPrompt, type SignInPrompt } from '../session/sign-in-prompt'
 import { createAppStore } from '../store'
 import { authOf, type Auth } from '../store/modules/auth'
-import { alice, fakeAuthApi, session } from '../testing/fakes'
+import { alice, bob, fakeAuthApi, session } from '../testing/fakes'
 import { stubbedRoutes } from '../testing/routes'
 import type { AuthChannel, AuthEvent } from './auth-channel'
 import { followOtherTabs } from './follow-other-tabs'
@@ -12,7 +14,7 @@ import { followOtherTabs } from './follow-other-tabs'
 function fakeChannel() {
   const listeners = new Set<(event: AuthEvent) => void>()
   const channel: AuthChannel = {
-    post: () => undefined,
+    post: vi.fn(),
     subscribe: (listener) => (listeners.add(listener), () => listeners.delete(listener)),
     close: () => listeners.clear(),
   }
@@ -24,13 +26,17 @@ describe('following the other tabs', () => {
   let auth: Auth
   let router: Router
   let tabs: ReturnType<typeof fakeChannel>
+  let prompt: SignInPrompt
+  let reauth: ReturnType<typeof createReauthentication>
 
   beforeEach(() => {
     api = fakeAuthApi()
     auth = authOf(createAppStore(api))
     router = createAppRouter(createMemoryHistory(), stubbedRoutes())
     tabs = fakeChannel()
-    followOtherTabs(tabs.channel, auth, router)
+    prompt = createSignInPrompt()
+    reauth = createReauthentication({ auth, prompt, router, channel: tabs.channel, notifier: { notify: vi.fn() } })
+    followOtherTabs(tabs.channel, auth, router, reauth)
   })
 
   it('a sign-out elsewhere clears this tab and shows the login page, keeping where it was', async () => {
@@ -44,6 +50,18 @@ describe('following the other tabs', () => {
     expect(api.logout).not.toHaveBeenCalled()
   })
 
+  it('a sign-out elsewhere while the sign-in dialog is open closes it and goes straight to the login page', async () => {
+    auth.setSession(session('t'))
+    await router.push('/notes')
+    const outcome = reauth.sessionEnded()
+    expect(prompt.isOpen).toBe(true)
+    tabs.hear('logout')
+    await expect(outcome).resolves.toBe('ended')
+    await flushPromises()
+    expect(prompt.isOpen).toBe(false)
+    expect(router.currentRoute.value.fullPath).toBe('/login?redirect=/notes')
+  })
+
   it('a sign-in elsewhere lets a tab on the login page pick up the shared session', async () => {
     api.refresh.mockResolvedValueOnce(session('shared', alice))
     await router.push('/login?redirect=%2Fsession')
@@ -51,5 +69,26 @@ describe('following the other tabs', () => {
     await flushPromises()
     expect(auth.token).toBe('shared')
     expect(router.currentRoute.value.fullPath).toBe('/session')
+  })
+
+  it('a sign-in elsewhere answers this tab’s open dialog with the shared session', async () => {
+    auth.setSession(session('t'))
+    await router.push('/notes')
+    const outcome = reauth.sessionEnded()
+    api.refresh.mockResolvedValueOnce(session('shared', alice))
+    tabs.hear('login')
+    await expect(outcome).resolves.toBe('same-user')
+    expect(prompt.isOpen).toBe(false)
+    expect(auth.token).toBe('shared')
+  })
+
+  it('a sign-in as someone else elsewhere takes a signed-in tab to the dashboard afresh', async () => {
+    auth.setSession(session('t'))
+    await router.push('/notes')
+    api.refresh.mockResolvedValueOnce(session('bobs', bob))
+    tabs.hear('login')
+    await flushPromises()
+    expect(auth.user).toEqual(bob)
+    expect(router.currentRoute.value.name).toBe('overview')
   })
 })

@@ -1,6 +1,6 @@
 import { AxiosError, AxiosHeaders, type InternalAxiosRequestConfig } from 'axios'
 import { vi } from 'vitest'
-import { errorMessages, type ErrorCode, type LoginResponse, type User } from '@tokenauth/shared'
+import { errorMessages, type ErrorCode, type LoginResponse, type SessionView, type User } from '@tokenauth/shared'
 import type { AuthApi } from '../store/modules/auth'
 
 /** Test helpers shared by the unit tests: sessions, API errors, a fake auth API. */
@@ -10,6 +10,19 @@ export const bob: User = { id: 2, username: 'bob', roles: [] }
 
 export function session(token: string, user: User = alice): LoginResponse {
   return { token, tokenType: 'Bearer', expiresAt: '2030-01-01T00:00:00.000Z', user }
+}
+
+/** What `GET /api/session` answers; the session ends at `absoluteExpiresAt`. */
+export function sessionView(absoluteExpiresAt = '2030-01-01T12:00:00.000Z', user: User = alice): SessionView {
+  return {
+    id: 'session-handle',
+    userId: user.id,
+    createdAt: '2030-01-01T00:00:00.000Z',
+    lastSeenAt: '2030-01-01T00:00:00.000Z',
+    idleExpiresAt: '2030-01-01T00:30:00.000Z',
+    absoluteExpiresAt,
+    items: {},
+  }
 }
 
 /** An axios error carrying the API's one error shape. */
@@ -52,5 +65,6 @@ export function fakeAuthApi() {
     refresh: vi.fn<AuthApi['refresh']>(async () => Promise.reject(apiError(401, 'missing_token'))),
     logout: vi.fn<AuthApi['logout']>(async () => undefined),
     completeSetup: vi.fn<AuthApi['completeSetup']>(async () => session('token-setup')),
+    getSession: vi.fn<AuthApi['getSession']>(async () => sessionView()),
   } satisfies AuthApi
 }

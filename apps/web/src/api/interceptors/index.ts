@@ -1,23 +1,27 @@
 import type { AxiosInstance } from 'axios'
-import type { Router } from 'vue-router'
 import type { Auth } from '../../store/modules/auth'
 import type { Notifier } from '../../feedback/toasts'
 import type { Progress } from '../../feedback/progress'
+import type { Reauthentication } from '../../session/reauthentication'
 import { createNetworkNotices } from './notices'
 import { createProgressInterceptors } from './progress'
+import { createRenewAhead } from './renew-ahead'
 import { createSessionRecovery } from './session'
 import { createTokenInterceptor } from './token'
 
 /** Wires every interceptor into the axios instance; returns a function that removes them. */
 export function installInterceptors(
   http: AxiosInstance,
-  deps: { auth: Auth; router: Router; notifier: Notifier; progress: Progress },
+  deps: { auth: Auth; reauthentication: Pick<Reauthentication, 'sessionEnded'>; notifier: Notifier; progress: Progress },
 ): () => void {
+  const { auth } = deps
   const progress = createProgressInterceptors(deps.progress)
-  // Request interceptors run last-added first: the token is set, then the timer starts.
+  // Request interceptors run last-added first: renew if the token is about to expire,
+  // then set the token, then start the timer.
   const requestIds = [
     http.interceptors.request.use(progress.onRequest),
-    http.interceptors.request.use(createTokenInterceptor(() => deps.auth.token)),
+    http.interceptors.request.use(createTokenInterceptor(() => auth.token, () => auth.user?.id ?? null)),
+    http.interceptors.request.use(createRenewAhead(auth)),
   ]
   // Response interceptors run in order: stop the timer, toast network trouble, recover 401s.
   const responseIds = [
@@ -26,9 +30,8 @@ export function installInterceptors(
     http.interceptors.response.use(
       undefined,
       createSessionRecovery({
-        auth: deps.auth,
-        router: deps.router,
-        notifier: deps.notifier,
+        auth,
+        sessionEnded: () => deps.reauthentication.sessionEnded(),
         retry: (config) => http.request(config),
       }),
     ),

@@ -1,57 +1,66 @@
 import { isAxiosError, type AxiosResponse, type InternalAxiosRequestConfig } from 'axios'
-import type { Router } from 'vue-router'
-import { errorMessages, TOKEN_HEADER } from '@tokenauth/shared'
+import { TOKEN_HEADER } from '@tokenauth/shared'
 import type { Auth } from '../../store/modules/auth'
-import type { Notifier } from '../../feedback/toasts'
-import { errorCodeOf, markHandledGlobally, statusOf } from '../errors'
+import type { ReauthOutcome } from '../../session/reauthentication'
+import { errorCodeOf, isHandledGlobally, markHandledGlobally, statusOf } from '../errors'
 
 /** What the session-recovery interceptor works with; tests pass fakes. */
 export interface SessionRecoveryDeps {
-  auth: Pick<Auth, 'token' | 'renew' | 'clear'>
-  router: Pick<Router, 'currentRoute' | 'replace'>
-  notifier: Notifier
+  auth: Pick<Auth, 'token' | 'user' | 'renew'>
+  /** The session is gone: sign in again in place (or end it in the app); how that went. */
+  sessionEnded(): Promise<ReauthOutcome>
   /** Sends a request again (the axios instance's `request`). */
   retry(config: InternalAxiosRequestConfig): Promise<AxiosResponse>
 }
+
+/** How one recovery ended, for every request that waited on it. */
+type Recovery = 'renewed' | ReauthOutcome
 
 /**
  * Response-error interceptor for 401s from any endpoint but login/refresh/logout/setup.
  *
  * However many requests fail at once, they share ONE flight: renew the access token
- * through the session cookie (unless the server said the session is revoked) and retry
- * each request once; if that is not possible, end the session once — clear the store,
- * one notice, one redirect to login with `?redirect=` the current page. Every request
- * settles: retried, or rejected with its own error.
+ * through the session cookie (unless the server said the session is revoked), then every
+ * request is retried once with the new token. If the session is gone, the sign-in-again
+ * dialog opens once and the requests wait for it: signed in again as the same user →
+ * each is retried; as someone else, or cancelled → each rejects (marked as already told).
+ * Every request settles; none is ever retried for a user other than the one it was for.
  */
 export function createSessionRecovery(deps: SessionRecoveryDeps) {
-  let flight: Promise<string | null> | null = null
+  let flight: Promise<Recovery> | null = null
 
-  function endSession(): null {
-    deps.auth.clear()
-    deps.notifier.notify({ kind: 'warning', text: errorMessages.revoked_token })
-    const route = deps.router.currentRoute.value
-    if (!route.meta.public) {
-      void deps.router.replace({ name: 'login', query: { redirect: route.fullPath } })
-    }
-    return null
-  }
-
-  /** The new token, or null once the session has been ended. Rejects on a network failure. */
-  function recover(mayRenew: boolean): Promise<string | null> {
-    flight ??= (async () => {
+  function recover(mayRenew: boolean): Promise<Recovery> {
+    flight ??= (async (): Promise<Recovery> => {
       if (mayRenew) {
         try {
-          return await deps.auth.renew()
+          await deps.auth.renew()
+          return 'renewed'
         } catch (renewError) {
-          // No answer at all: the session may well be alive; do not log anyone out.
-          if (statusOf(renewError) === null) throw renewError
+          // No answer, 5xx, 429: the session may well be alive; nobody is signed out for that.
+          if (statusOf(renewError) !== 401) throw renewError
         }
       }
-      return endSession()
+      return deps.sessionEnded()
     })().finally(() => {
       flight = null
     })
     return flight
+  }
+
+  /** Whether the signed-in user is still the one the request was sent for. */
+  function sameUser(config: InternalAxiosRequestConfig): boolean {
+    const sentFor = config.sentForUserId
+    return sentFor === undefined || sentFor === null || deps.auth.user?.id === sentFor
+  }
+
+  function settle(outcome: Recovery, error: unknown, config: InternalAxiosRequestConfig): Promise<AxiosResponse> {
+    const retryable =
+      (outcome === 'renewed' || (outcome === 'same-user' && !config.retriedAfterSignIn)) && sameUser(config)
+    if (!retryable) {
+      markHandledGlobally(error)
+      throw error
+    }
+    return deps.retry({ ...config, renewalTried: true, retriedAfterSignIn: config.retriedAfterSignIn || outcome === 'same-user' })
   }
 
   return async function onSessionError(error: unknown): Promise<AxiosResponse> {
@@ -59,30 +68,36 @@ export function createSessionRecovery(deps: SessionRecoveryDeps) {
       throw error
     }
     const config = error.config
-    const sentToken = config.headers.get(TOKEN_HEADER)
-    const current = deps.auth.token
-
-    if (current === null) {
-      // The session already ended (this request was in flight while it did): stay quiet.
+    if (!sameUser(config)) {
+      // Someone else has signed in since: what this request carried was not theirs.
       markHandledGlobally(error)
       throw error
     }
-    if (current !== sentToken && !config.retriedAfterRenew) {
-      // Renewed meanwhile by another request's flight: just try again with the new token.
-      return deps.retry({ ...config, retriedAfterRenew: true })
-    }
+    let outcome: Recovery
 
-    const mayRenew = errorCodeOf(error) !== 'revoked_token' && !config.retriedAfterRenew
-    let renewed: string | null
-    try {
-      renewed = await recover(mayRenew)
-    } catch {
-      throw error
+    if (flight) {
+      // Another request is already recovering: wait for it (renewal, or the dialog).
+      outcome = await flight.catch((renewError: unknown) => Promise.reject(renewFailed(error, renewError)))
+    } else {
+      const current = deps.auth.token
+      if (current === null && deps.auth.user === null) {
+        // The session already ended (this request was in flight while it did): stay quiet.
+        markHandledGlobally(error)
+        throw error
+      }
+      if (current !== null && current !== config.headers.get(TOKEN_HEADER) && !config.renewalTried) {
+        // Renewed meanwhile by another request's flight: just try again with the new token.
+        return deps.retry({ ...config, renewalTried: true })
+      }
+      const mayRenew = current !== null && errorCodeOf(error) !== 'revoked_token' && !config.renewalTried
+      outcome = await recover(mayRenew).catch((renewError: unknown) => Promise.reject(renewFailed(error, renewError)))
     }
-    if (renewed === null) {
-      markHandledGlobally(error)
-      throw error
-    }
-    return deps.retry({ ...config, retriedAfterRenew: true })
+    return settle(outcome, error, config)
   }
+}
+
+/** A renewal that got no usable answer: the request fails with its own error, quietly if a toast already said why. */
+function renewFailed(error: unknown, renewError: unknown): unknown {
+  if (isHandledGlobally(renewError)) markHandledGlobally(error)
+  return error
 }

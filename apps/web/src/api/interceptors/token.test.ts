@@ -26,3 +26,11 @@ describe('token request interceptor', () => {
     expect(createTokenInterceptor(() => 'abc')(request('/notes', 'https://elsewhere.example')).headers.has(TOKEN_HEADER)).toBe(false)
   })
 })
+
+describe('whom a request is sent for', () => {
+  it('is noted on the request, with or without a token', () => {
+    expect(createTokenInterceptor(() => 'abc', () => 7)(request('/notes')).sentForUserId).toBe(7)
+    expect(createTokenInterceptor(() => null, () => 7)(request('/notes')).sentForUserId).toBe(7)
+    expect(createTokenInterceptor(() => null)(request('/notes')).sentForUserId).toBeNull()
+  })
+})

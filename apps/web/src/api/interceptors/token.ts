@@ -6,13 +6,15 @@ const ABSOLUTE_URL = /^(?:[a-z][a-z\d+.-]*:|\/\/)/i
 /**
  * Request interceptor: puts the access token in the `token` header (the seed's
  * convention). Only for our own relative API URLs, so the token never leaves the origin.
+ * It also notes whom the request was sent for, so it is never retried for someone else.
  */
-export function createTokenInterceptor(currentToken: () => string | null) {
+export function createTokenInterceptor(currentToken: () => string | null, currentUserId: () => number | null = () => null) {
   return (config: InternalAxiosRequestConfig): InternalAxiosRequestConfig => {
     const token = currentToken()
     const ownOrigin = !ABSOLUTE_URL.test(config.url ?? '') && !ABSOLUTE_URL.test(config.baseURL ?? '')
     if (token && ownOrigin) config.headers.set(TOKEN_HEADER, token)
     else config.headers.delete(TOKEN_HEADER)
+    config.sentForUserId = currentUserId()
     return config
   }
 }

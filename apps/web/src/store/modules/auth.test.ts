@@ -1,5 +1,6 @@
 import { beforeEach, describe, expect, it } from 'vitest'
-import { alice, apiError, deferred, fakeAuthApi, networkError, session } from '../../testing/fakes'
+import { flushPromises } from '@vue/test-utils'
+import { alice, apiError, bob, deferred, fakeAuthApi, networkError, session, sessionView } from '../../testing/fakes'
 import { createAppStore } from '..'
 import { authOf } from './auth'
 
@@ -87,9 +88,65 @@ describe('auth store module', () => {
     expect(api.refresh).toHaveBeenCalledTimes(2)
   })
 
-  it('clear forgets everything', () => {
-    auth.setSession(session('t1'))
+  it('clear forgets everything', async () => {
+    await auth.login({ username: 'alice', password: 'pw' })
+    await flushPromises()
     auth.clear()
-    expect([auth.token, auth.user, auth.expiresAt]).toEqual([null, null, null])
+    expect([auth.token, auth.user, auth.expiresAt, auth.absoluteExpiresAt]).toEqual([null, null, null, null])
+  })
+
+  describe("the session's absolute end", () => {
+    it('is read after signing in, without holding the sign-in up', async () => {
+      const answer = deferred<ReturnType<typeof sessionView>>()
+      api.getSession.mockReturnValueOnce(answer.promise)
+      await auth.login({ username: 'alice', password: 'pw' })
+      expect(auth.token).toBe('token-1')
+      expect(auth.absoluteExpiresAt).toBeNull()
+      answer.resolve(sessionView('2030-01-01T08:00:00.000Z'))
+      await flushPromises()
+      expect(auth.absoluteExpiresAt).toBe('2030-01-01T08:00:00.000Z')
+    })
+
+    it('is read after setup and after a restore at boot, not after a plain renewal', async () => {
+      await auth.setup({ setupToken: 't', username: 'root', password: 'long-enough' })
+      await flushPromises()
+      expect(api.getSession).toHaveBeenCalledTimes(1)
+      api.refresh.mockResolvedValue(session('renewed'))
+      await auth.renew()
+      await flushPromises()
+      expect(api.getSession).toHaveBeenCalledTimes(1)
+      await auth.restore()
+      await flushPromises()
+      expect(api.getSession).toHaveBeenCalledTimes(2)
+      expect(auth.absoluteExpiresAt).toBe('2030-01-01T12:00:00.000Z')
+    })
+
+    it('a failed read leaves it unknown and the session intact', async () => {
+      api.getSession.mockRejectedValueOnce(networkError())
+      await auth.login({ username: 'alice', password: 'pw' })
+      await flushPromises()
+      expect(auth.absoluteExpiresAt).toBeNull()
+      expect(auth.token).toBe('token-1')
+    })
+
+    it('a late answer for an earlier sign-in is ignored', async () => {
+      const late = deferred<ReturnType<typeof sessionView>>()
+      api.getSession.mockReturnValueOnce(late.promise).mockResolvedValueOnce(sessionView('2030-01-02T00:00:00.000Z', bob))
+      await auth.login({ username: 'alice', password: 'pw' })
+      api.login.mockResolvedValueOnce(session('token-bob', bob))
+      await auth.login({ username: 'bob', password: 'pw' })
+      await flushPromises()
+      late.resolve(sessionView('2030-01-01T01:00:00.000Z'))
+      await flushPromises()
+      expect(auth.absoluteExpiresAt).toBe('2030-01-02T00:00:00.000Z')
+    })
+  })
+
+  it('dropToken forgets the token and the end of the session but keeps the user on screen', async () => {
+    await auth.login({ username: 'alice', password: 'pw' })
+    await flushPromises()
+    auth.dropToken()
+    expect([auth.token, auth.expiresAt, auth.absoluteExpiresAt]).toEqual([null, null, null])
+    expect(auth.user).toEqual(alice)
   })
 })

@@ -1,5 +1,5 @@
 import type { Module, Store } from 'vuex'
-import type { LoginRequest, LoginResponse, Role, SetupRequest, User } from '@tokenauth/shared'
+import type { LoginRequest, LoginResponse, Role, SessionView, SetupRequest, User } from '@tokenauth/shared'
 import type { AuthState, RootState } from '../state'
 
 /** The calls the auth module makes; main.ts passes the real ones, tests pass fakes. */
@@ -8,16 +8,20 @@ export interface AuthApi {
   refresh(): Promise<LoginResponse>
   logout(): Promise<void>
   completeSetup(body: SetupRequest): Promise<LoginResponse>
+  /** `GET /api/session`: read for the session's absolute end. */
+  getSession(): Promise<SessionView>
 }
 
-const emptyState = (): AuthState => ({ token: null, expiresAt: null, user: null })
+const emptyState = (): AuthState => ({ token: null, expiresAt: null, user: null, absoluteExpiresAt: null })
 
 /**
- * The `auth` module: the access token, its expiry and its user.
+ * The `auth` module: the access token, its expiry, its user, and when the session ends.
  * `renew` is single-flight: however many callers ask at once, one refresh request goes out.
  */
 export function createAuthModule(api: AuthApi): Module<AuthState, RootState> {
   let renewing: Promise<string> | null = null
+  /** Counts sign-ins, so a late `GET /api/session` answer for an earlier one is ignored. */
+  let signIns = 0
 
   return {
     namespaced: true,
@@ -32,19 +36,36 @@ export function createAuthModule(api: AuthApi): Module<AuthState, RootState> {
         state.expiresAt = session.expiresAt
         state.user = session.user
       },
+      /** A new server session (sign-in): its end is not known until `loadLifetime`. */
+      startSession(state, session: LoginResponse) {
+        Object.assign(state, emptyState(), { token: session.token, expiresAt: session.expiresAt, user: session.user })
+      },
+      setLifetime(state, absoluteExpiresAt: string | null) {
+        state.absoluteExpiresAt = absoluteExpiresAt
+      },
+      /** The session ended under the user: the token is useless, the user stays on screen. */
+      dropToken(state) {
+        state.token = null
+        state.expiresAt = null
+        state.absoluteExpiresAt = null
+      },
       clear(state) {
         Object.assign(state, emptyState())
       },
     },
     actions: {
-      async login({ commit }, body: LoginRequest): Promise<User> {
+      async login({ commit, dispatch }, body: LoginRequest): Promise<User> {
         const session = await api.login(body)
-        commit('setSession', session)
+        signIns++
+        commit('startSession', session)
+        void dispatch('loadLifetime')
         return session.user
       },
-      async setup({ commit }, body: SetupRequest): Promise<User> {
+      async setup({ commit, dispatch }, body: SetupRequest): Promise<User> {
         const session = await api.completeSetup(body)
-        commit('setSession', session)
+        signIns++
+        commit('startSession', session)
+        void dispatch('loadLifetime')
         return session.user
       },
       async logout({ commit, state }): Promise<void> {
@@ -71,10 +92,26 @@ export function createAuthModule(api: AuthApi): Module<AuthState, RootState> {
       async restore({ commit, dispatch }): Promise<boolean> {
         try {
           await dispatch('renew')
-          return true
         } catch {
           commit('clear')
           return false
+        }
+        void dispatch('loadLifetime')
+        return true
+      },
+      /**
+       * Reads when the session ends (for the warning before it does). Never rejects: without
+       * it the app only loses the warning; the server enforces the end either way.
+       */
+      async loadLifetime({ commit, state }): Promise<void> {
+        if (state.token === null) return
+        const signIn = signIns
+        try {
+          const view = await api.getSession()
+          // Still the same sign-in? (It may have ended, or been replaced, meanwhile.)
+          if (signIn === signIns && state.token !== null) commit('setLifetime', view.absoluteExpiresAt)
+        } catch {
+          // Not known: no warning, nothing else changes.
         }
       },
     },
@@ -93,6 +130,9 @@ export function authOf(store: Pick<Store<RootState>, 'state' | 'commit' | 'dispa
     get expiresAt(): string | null {
       return store.state.auth.expiresAt
     },
+    get absoluteExpiresAt(): string | null {
+      return store.state.auth.absoluteExpiresAt
+    },
     hasRole(role: Role): boolean {
       return store.state.auth.user?.roles.includes(role) ?? false
     },
@@ -103,7 +143,11 @@ export function authOf(store: Pick<Store<RootState>, 'state' | 'commit' | 'dispa
     renew: (): Promise<string> => store.dispatch('auth/renew'),
     /** At boot: renew, or end up cleanly logged out. Never rejects. */
     restore: (): Promise<boolean> => store.dispatch('auth/restore'),
+    /** Reads when the session ends (`absoluteExpiresAt`). Never rejects. */
+    loadLifetime: (): Promise<void> => store.dispatch('auth/loadLifetime'),
     setSession: (session: LoginResponse): void => store.commit('auth/setSession', session),
+    /** The session ended: forget the token, keep the user on screen while they sign in again. */
+    dropToken: (): void => store.commit('auth/dropToken'),
     clear: (): void => store.commit('auth/clear'),
   }
 }

@@ -1,0 +1,36 @@
+import { onBeforeUnmount, ref, watch, type Ref } from 'vue'
+
+/** How long before the session's absolute end the warning shows. */
+export const SESSION_END_WARNING_MS = 5 * 60_000
+/** setTimeout's limit (about 24.8 days); a longer wait is taken in steps. */
+const MAX_TIMER_MS = 2 ** 31 - 1
+
+/** Where the session stands against its absolute end. */
+export type SessionEndPhase = 'far' | 'soon' | 'ended'
+
+/**
+ * Whether the session's absolute end is far, close (within `leadMs`) or past, on timers
+ * rather than polling: one timer to the start of the warning, one to the end. A timer
+ * that fires late (a sleeping laptop, a background tab) just re-reads the clock.
+ */
+export function useSessionEndWarning(endsAt: () => string | null, leadMs = SESSION_END_WARNING_MS): Ref<SessionEndPhase> {
+  const phase = ref<SessionEndPhase>('far')
+  let timer: ReturnType<typeof setTimeout> | undefined
+
+  function update(): void {
+    clearTimeout(timer)
+    timer = undefined
+    const end = Date.parse(endsAt() ?? '')
+    if (Number.isNaN(end)) {
+      phase.value = 'far'
+      return
+    }
+    const left = end - Date.now()
+    phase.value = left <= 0 ? 'ended' : left <= leadMs ? 'soon' : 'far'
+    if (left > 0) timer = setTimeout(update, Math.min(left <= leadMs ? left : left - leadMs, MAX_TIMER_MS))
+  }
+
+  watch(endsAt, update, { immediate: true })
+  onBeforeUnmount(() => clearTimeout(timer))
+  return phase
+}
