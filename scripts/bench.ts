@@ -7,7 +7,7 @@
  * only, bounded in time.
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process'
-import { mkdtempSync, rmSync } from 'node:fs'
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
 import { createServer } from 'node:net'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
@@ -69,7 +69,27 @@ function median(values: number[]): number {
   return sorted[Math.floor(sorted.length / 2)] ?? NaN
 }
 
-async function startServer(env: NodeJS.ProcessEnv): Promise<{ base: string; stop(): Promise<void> }> {
+/** CPU time (user + system) the process has used, in µs, from /proc (Linux); undefined elsewhere. */
+function cpuMicros(pid: number | undefined): number | undefined {
+  try {
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.split(' ') ?? []
+    // Fields 14 and 15 of stat (utime, stime), counted from the state field (3), in 1/100 s.
+    return (Number(fields[11]) + Number(fields[12])) * 10_000
+  } catch {
+    return undefined
+  }
+}
+
+/** Runs a load and reports the server's CPU time per answered request: what the route really costs. */
+async function runMeasured(pid: number | undefined, title: string, options: autocannon.Options) {
+  const before = cpuMicros(pid)
+  const result = await run(title, options)
+  const after = cpuMicros(pid)
+  const cpuPerRequest = before === undefined || after === undefined ? NaN : (after - before) / result.requests.total
+  return { result, cpuPerRequest }
+}
+
+async function startServer(env: NodeJS.ProcessEnv): Promise<{ base: string; pid: number | undefined; stop(): Promise<void> }> {
   const port = await freePort()
   const base = `http://127.0.0.1:${port}`
   const server = spawn(process.execPath, [path.join(root, 'apps/api/dist/server.js')], {
@@ -88,7 +108,7 @@ async function startServer(env: NodeJS.ProcessEnv): Promise<{ base: string; stop
     await stop()
     throw error
   }
-  return { base, stop }
+  return { base, pid: server.pid, stop }
 }
 
 async function main(): Promise<void> {
@@ -108,8 +128,17 @@ async function main(): Promise<void> {
     if (!token) throw new Error('bench login failed')
 
     process.stdout.write(`tokenauth bench — Node ${process.version}, LOG_LEVEL=warn, server and load generator on one 2-core machine\n`)
-    const health = await run('GET /api/health', { url: `${base}/api/health`, duration: DURATION_S, connections: CONNECTIONS })
-    const me = await run('GET /api/me (token)', { url: `${base}/api/me`, headers: { token }, duration: DURATION_S, connections: CONNECTIONS })
+    const { result: health, cpuPerRequest: healthCpu } = await runMeasured(server.pid, 'GET /api/health', {
+      url: `${base}/api/health`,
+      duration: DURATION_S,
+      connections: CONNECTIONS,
+    })
+    const { result: me, cpuPerRequest: meCpu } = await runMeasured(server.pid, 'GET /api/me (token)', {
+      url: `${base}/api/me`,
+      headers: { token },
+      duration: DURATION_S,
+      connections: CONNECTIONS,
+    })
     const logins = await run('POST /api/auth/login', {
       url: `${base}/api/auth/login`,
       method: 'POST',
@@ -133,10 +162,10 @@ async function main(): Promise<void> {
     const rps = (r: autocannon.Result) => r.requests.average
     const lines = [
       '',
-      `GET /api/health           ${rps(health).toFixed(0).padStart(7)} req/s   p99 ${health.latency.p99} ms`,
-      `GET /api/me (with token)  ${rps(me).toFixed(0).padStart(7)} req/s   p99 ${me.latency.p99} ms`,
-      `ratio me/health           ${(rps(me) / rps(health)).toFixed(3).padStart(7)}`,
-      `auth cost per request     ${((1 / rps(me) - 1 / rps(health)) * 1e6).toFixed(1).padStart(7)} µs of server time (1/rps difference)`,
+      `GET /api/health           ${rps(health).toFixed(0).padStart(7)} req/s   p99 ${health.latency.p99} ms   server CPU ${healthCpu.toFixed(1)} µs/request`,
+      `GET /api/me (with token)  ${rps(me).toFixed(0).padStart(7)} req/s   p99 ${me.latency.p99} ms   server CPU ${meCpu.toFixed(1)} µs/request`,
+      `ratio me/health           ${(rps(me) / rps(health)).toFixed(3).padStart(7)}   (requests per second)`,
+      `auth cost per request     ${(meCpu - healthCpu).toFixed(1).padStart(7)} µs of server CPU (token check, session query, rate limit, response)`,
       `POST /api/auth/login      ${rps(logins).toFixed(1).padStart(7)} logins/s (${logins.non2xx} non-2xx)`,
       `login, unknown user       ${median(unknown).toFixed(1).padStart(7)} ms median of 40`,
       `login, wrong password     ${median(wrong).toFixed(1).padStart(7)} ms median of 40`,

@@ -1,6 +1,6 @@
 import fp from 'fastify-plugin'
 import fastifyRateLimit from '@fastify/rate-limit'
-import type { FastifyReply, FastifyRequest } from 'fastify'
+import type { FastifyRequest } from 'fastify'
 import { API_PREFIX } from '@tokenauth/shared'
 import { ApiError } from '../http/api-error.js'
 import { LoginThrottle } from '../auth/login-throttle.js'
@@ -39,10 +39,14 @@ export default fp<{ services: Services; store?: RateLimitStore }>(
       errorResponseBuilder: (_request, context) =>
         new ApiError(429, 'rate_limited', `Too many requests from your address. Try again in ${context.after}.`),
     })
-    const limitApi = app.rateLimit({ max: config.rateLimitMax, timeWindow: config.rateLimitWindowSeconds * 1000 })
-    app.addHook('onRequest', async (request: FastifyRequest, reply: FastifyReply) => {
-      if (isLimited(request)) await limitApi.call(app, request, reply)
-    })
+    app.addHook(
+      'onRequest',
+      app.rateLimit({
+        max: config.rateLimitMax,
+        timeWindow: config.rateLimitWindowSeconds * 1000,
+        allowList: (request) => !isLimited(request),
+      }),
+    )
 
     app.decorate(
       'loginThrottle',
