@@ -15,6 +15,7 @@ import rateLimits from './plugins/rate-limits.js'
 import { HashSlots, limitHashConcurrency } from './auth/hash-concurrency.js'
 import { errorBody } from './http/api-error.js'
 import staticSpa from './plugins/static-spa.js'
+import openapi from './plugins/openapi.js'
 import type { App } from './http/app-instance.js'
 import cookieSessionRoutes from './routes/auth/index.js'
 import healthRoutes from './routes/health.js'
@@ -26,6 +27,9 @@ import cookieRoutes from './routes/cookies.js'
 import sessionRoutes from './routes/sessions.js'
 import accountRoutes from './routes/account.js'
 import auditRoutes from './routes/audit.js'
+
+/** The API's version in its OpenAPI document. */
+const API_VERSION = '0.1.0'
 
 /** Request bodies are small JSON documents; anything larger is refused with 413. */
 export const BODY_LIMIT_BYTES = 32 * 1024
@@ -86,6 +90,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
     verifyToken: services.verifyAccessToken,
   })
 
+  await app.register(openapi, { version: API_VERSION })
   await app.register(
     async (api: App) => {
       await api.register(healthRoutes)

@@ -1,0 +1,24 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { createTestApp, type TestApp } from '../test-support/test-app.js'
+
+let t: TestApp
+beforeAll(async () => {
+  t = await createTestApp()
+})
+afterAll(async () => t.close())
+
+describe('GET /api/openapi.json', () => {
+  it('documents every API route from the shared schemas, with the token requirement', async () => {
+    const response = await t.app.inject({ url: '/api/openapi.json' })
+    expect(response.statusCode).toBe(200)
+    const doc = response.json()
+    expect(doc.openapi).toBe('3.0.3')
+    expect(doc.components.securitySchemes.tokenHeader).toEqual({ type: 'apiKey', in: 'header', name: 'token' })
+    expect(Object.keys(doc.paths)).toEqual(expect.arrayContaining(['/api/auth/login', '/api/me', '/api/notes', '/api/notes/{id}', '/api/audit']))
+    expect(doc.paths['/api/me'].get.security).toEqual([{ tokenHeader: [] }, { bearer: [] }])
+    expect(doc.paths['/api/auth/login'].post.security).toBeUndefined()
+    expect(doc.paths['/api/auth/login'].post.requestBody.content['application/json'].schema.required).toEqual(['username', 'password'])
+    expect(doc.paths['/api/me'].get.responses['401']).toBeDefined()
+    expect(Object.keys(doc.paths).every((p: string) => p.startsWith('/api/'))).toBe(true)
+  })
+})
