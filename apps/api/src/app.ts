@@ -1,4 +1,4 @@
-import Fastify, { type FastifyReply } from 'fastify'
+import Fastify, { type FastifyReply, type FastifyServerOptions } from 'fastify'
 import fastifyCookie from '@fastify/cookie'
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
 import tokenAuth from '@tokenauth/fastify-token-auth'
@@ -7,7 +7,7 @@ import type { Config } from './config/config.js'
 import { loadSecrets, type Secrets } from './config/secrets.js'
 import { systemClock, type Clock } from './clock.js'
 import { createServices, type Services } from './services.js'
-import errorShape from './plugins/error-shape.js'
+import errorShape, { notFoundHandler } from './plugins/error-shape.js'
 import retryAfter from './plugins/retry-after.js'
 import securityHeaders from './plugins/security-headers.js'
 import cors from './plugins/cors.js'
@@ -60,7 +60,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
       redact: ['req.headers.token', 'req.headers.authorization', 'req.headers.cookie', 'res.headers["set-cookie"]'],
     },
     bodyLimit: BODY_LIMIT_BYTES,
-    trustProxy: config.trustProxy,
+    trustProxy: trustProxyOption(config.trustProxy),
     return503OnClosing: true,
     // Errors Fastify raises before routing (a bad URL encoding, say) get the one shape too.
     frameworkErrors: (error, _request, reply: FastifyReply) => {
@@ -84,6 +84,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
   await app.register(securityHeaders, { production: config.env === 'production' })
   await app.register(cors, { origins: config.corsOrigins })
   await app.register(rateLimits, { services })
+  app.setNotFoundHandler(notFoundHandler)
   await app.register(fastifyCookie, { secret: [...services.secrets.sessionSecrets] })
   await app.register(tokenAuth, {
     realm: 'tokenauth',
@@ -108,4 +109,9 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
   )
   await app.register(staticSpa, { root: config.webDistDir })
   return app
+}
+
+/** A hop count becomes "trust the nearest N hops" (what Fastify does with a number, which its types omit). */
+function trustProxyOption(value: Config['trustProxy']): FastifyServerOptions['trustProxy'] {
+  return typeof value === 'number' ? (_address: string, hop: number) => hop < value : value
 }

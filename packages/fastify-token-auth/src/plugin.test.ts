@@ -270,10 +270,22 @@ describe('OPTIONS', () => {
   )
   const preflight = { origin: 'https://app.example', 'access-control-request-method': 'POST' }
 
-  it('skips the check for a real CORS preflight', async () => {
-    const response = await app.inject({ method: 'OPTIONS', url: '/resource', headers: preflight })
+  it('lets a real CORS preflight through to a route the plugin did not see (a CORS plugin\'s own)', async () => {
+    await app.close()
+    app = Fastify()
+    app.options('/cors-preflight', async (_request, reply) => reply.code(204).send())
+    await app.register(tokenAuth, { verifyToken })
+    await app.ready()
+    const response = await app.inject({ method: 'OPTIONS', url: '/cors-preflight', headers: preflight })
     expect(response.statusCode).toBe(204)
     expect(verifyToken).not.toHaveBeenCalled()
+    // Without the preflight headers the same unruled route is refused.
+    expect((await app.inject({ method: 'OPTIONS', url: '/cors-preflight' })).statusCode).toBe(403)
+  })
+
+  it('a declared route follows its rule even for preflight-shaped requests: two headers open nothing', async () => {
+    const response = await app.inject({ method: 'OPTIONS', url: '/resource', headers: preflight })
+    expectRefusal(response, 401, 'missing_token', MISSING_CHALLENGE)
   })
 
   it('checks any other OPTIONS request by the route rule', async () => {

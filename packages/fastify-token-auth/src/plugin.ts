@@ -63,10 +63,15 @@ async function tokenAuthPlugin(fastify: FastifyInstance, options: TokenAuthOptio
   function authenticate(request: FastifyRequest, reply: FastifyReply, done: HookHandlerDoneFunction): void {
     // Unknown paths answer 404 as usual: there is nothing to protect.
     if (request.is404) return done()
-    // A CORS preflight never carries credentials; the actual request is checked.
-    if (request.method === 'OPTIONS' && isPreflight(request)) return done()
     const rule = (request.routeOptions.config as WithCompiledRule)[kCompiledRule]
-    if (rule === undefined) return refuseUnruledRoute(request, reply)
+    if (rule === undefined) {
+      // A CORS plugin's own preflight route (added before this plugin): a preflight never
+      // carries credentials, and the actual request is checked. A route declared with a
+      // rule always follows it, preflight headers or not: two headers anyone can add must
+      // not open a handler.
+      if (request.method === 'OPTIONS' && isPreflight(request)) return done()
+      return refuseUnruledRoute(request, reply)
+    }
     if (rule.kind === RULE_PUBLIC) return done()
 
     const token = extractToken(request.headers)

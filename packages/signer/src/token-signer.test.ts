@@ -1,6 +1,7 @@
 import { decodeJwt, decodeProtectedHeader } from 'jose'
 import { describe, expect, it } from 'vitest'
 import { KeyRing, type SigningKey } from './key-ring.js'
+import { generateSigningKey } from './key-ring-config.js'
 import { MAX_TOKEN_LENGTH } from './token-payload.js'
 import { createTokenSigner, type TokenClaims, type TokenSignerOptions } from './token-signer.js'
 
@@ -270,5 +271,20 @@ describe('verification cache', () => {
     expect(await signer.verify(tampered)).toEqual({ ok: false, reason: 'bad_signature' })
     expect(await signer.verify('not.a.token')).toEqual({ ok: false, reason: 'malformed' })
     expect(signer.cachedTokenCount).toBe(1)
+  })
+})
+
+describe('verifyCached', () => {
+  it('answers synchronously only for tokens verify() has accepted, and still checks exp', async () => {
+    let now = Date.UTC(2026, 0, 1)
+    const signer = createTokenSigner({ keys: new KeyRing([generateSigningKey('k1')]), audience: 'a', type: 't', ttlSeconds: 60, now: () => now })
+    const { token } = await signer.sign({ sub: '1', sid: 's' })
+    expect(signer.verifyCached(token)).toBeUndefined()
+    const verified = await signer.verify(token)
+    expect(signer.verifyCached(token)).toEqual(verified)
+    expect(signer.verifyCached(token.slice(0, -1) + (token.endsWith('A') ? 'B' : 'A'))).toBeUndefined()
+    now += 66_000
+    expect(signer.verifyCached(token)).toEqual({ ok: false, reason: 'expired' })
+    expect(signer.verifyCached(token)).toBeUndefined()
   })
 })

@@ -60,3 +60,20 @@ describe('key rotation without logging anyone out', () => {
 })
 
 process.on('exit', () => rmSync(dataDir, { recursive: true, force: true }))
+
+describe('tokens with an unknown kid', () => {
+  it('are recorded at most 10 times a minute, so they cannot flood the audit log', async () => {
+    const t = await deploy([generateSigningKey('2026-05')])
+    await t.addUser('carol', 'correct horse battery')
+    const stranger = await deploy([generateSigningKey('elsewhere')])
+    const { token } = await stranger.login('carol', 'correct horse battery')
+    const t2 = await deploy([generateSigningKey('2026-05b')])
+    const recorded = () => t2.services.auditStore.page({ limit: 100, kind: 'key_not_found' }).events.length
+    const before = recorded()
+    for (let i = 0; i < 30; i++) expect((await t2.app.inject({ url: '/api/me', headers: { token } })).statusCode).toBe(401)
+    expect(recorded() - before).toBe(10)
+    clock.advance(60_000)
+    await t2.app.inject({ url: '/api/me', headers: { token } })
+    expect(recorded() - before).toBe(11)
+  })
+})

@@ -10,7 +10,17 @@ export const RENEWAL_GRACE_MS = 30_000
 
 /** What a renewal with a given cookie id comes to. */
 export type RenewalOutcome =
-  | { kind: 'renewed'; handle: string; userId: number; username: string; roles: readonly string[]; newCookieId: string | null }
+  | {
+      kind: 'renewed'
+      handle: string
+      userId: number
+      username: string
+      roles: readonly string[]
+      /** The cookie id to send back: the new one, or (within the grace window) the current one. */
+      cookieId: string
+      /** False when a just-retired cookie came back within the grace window. */
+      rotated: boolean
+    }
   | { kind: 'unknown' }
   | { kind: 'ended'; handle: string; userId: number; username: string; state: Exclude<SessionState, 'live'> }
   | { kind: 'replayed'; handle: string; userId: number; username: string }
@@ -39,12 +49,13 @@ export function renewSession(sessions: SessionStore, cookieId: string, now: numb
     sessions.deleteByHandle(handle)
     return { kind: 'ended', ...who, state }
   }
-  let newCookieId: string | null = null
-  if (current) {
-    const candidate = randomBytes(24).toString('base64url')
-    // A concurrent renewal may have rotated it a moment ago: then this one is the grace case.
-    if (sessions.rotateCookieId(cookieId, candidate, handle, now)) newCookieId = candidate
-  }
+  const candidate = randomBytes(24).toString('base64url')
+  // A concurrent renewal may have rotated it a moment ago: then this one is the grace case.
+  const rotated = current !== undefined && sessions.rotateCookieId(cookieId, candidate, handle, now)
+  // In the grace case the client missed the rotation (a second tab, a lost response):
+  // hand it the current cookie, so it catches up instead of replaying the old one later.
+  const cookieIdToSend = rotated ? candidate : sessions.findByHandle(handle)?.cookieId
+  if (cookieIdToSend === undefined) return { kind: 'unknown' }
   sessions.touch(handle, now)
-  return { kind: 'renewed', ...who, roles: view.roles, newCookieId }
+  return { kind: 'renewed', ...who, roles: view.roles, cookieId: cookieIdToSend, rotated }
 }

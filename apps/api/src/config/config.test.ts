@@ -26,7 +26,7 @@ describe('loadConfig', () => {
       ACCESS_TOKEN_TTL: '5m',
       SESSION_IDLE_TIMEOUT: '10m',
       SESSION_ABSOLUTE_TIMEOUT: '1d',
-      TRUST_PROXY: 'true',
+      TRUST_PROXY: '1',
       LOG_LEVEL: 'debug',
       SESSION_SECRET: 'a'.repeat(32) + ',' + 'b'.repeat(32),
     })
@@ -37,7 +37,7 @@ describe('loadConfig', () => {
       accessTokenTtlSeconds: 300,
       sessionIdleTimeoutSeconds: 600,
       sessionAbsoluteTimeoutSeconds: 86400,
-      trustProxy: true,
+      trustProxy: 1,
       logLevel: 'debug',
       sessionSecrets: ['a'.repeat(32), 'b'.repeat(32)],
     })
@@ -51,6 +51,8 @@ describe('loadConfig', () => {
     [{ SESSION_IDLE_TIMEOUT: '2d' }, /SESSION_IDLE_TIMEOUT must not be longer/],
     [{ SESSION_SECRET: 'short' }, /SESSION_SECRET/],
     [{ TRUST_PROXY: 'maybe' }, /TRUST_PROXY/],
+    [{ TRUST_PROXY: 'true' }, /not "true"/],
+    [{ TRUST_PROXY: '10.0.0.0/99' }, /TRUST_PROXY/],
   ])('refuses %o with a message naming the variable', (env, message) => {
     expect(() => loadConfig(env)).toThrow(ConfigError)
     expect(() => loadConfig(env)).toThrow(message)
@@ -136,5 +138,18 @@ describe('PUBLIC_URL', () => {
     expect(loadConfig({ PUBLIC_URL: 'https://auth.example.com/' }).publicUrl).toBe('https://auth.example.com')
     expect(() => loadConfig({ PUBLIC_URL: 'ftp://x' })).toThrow(/PUBLIC_URL/)
     expect(() => loadConfig({ PUBLIC_URL: 'not a url' })).toThrow(/PUBLIC_URL/)
+  })
+})
+
+describe('TRUST_PROXY', () => {
+  it.each([
+    [undefined, false],
+    ['false', false],
+    ['1', 1],
+    ['2', 2],
+    ['10.0.0.0/8, 127.0.0.1', '10.0.0.0/8,127.0.0.1'],
+    ['::1,fd00::/8', '::1,fd00::/8'],
+  ])('%s → %s', (raw, expected) => {
+    expect(loadConfig(raw === undefined ? {} : { TRUST_PROXY: raw }).trustProxy).toBe(expected)
   })
 })

@@ -1,3 +1,4 @@
+import { isIP } from 'node:net'
 import { availableParallelism } from 'node:os'
 import path from 'node:path'
 import { parseDurationSeconds } from './durations.js'
@@ -18,7 +19,11 @@ export interface Config {
   /** Audit events older than this are deleted. */
   readonly auditRetentionDays: number
   readonly logLevel: string
-  readonly trustProxy: boolean
+  /**
+   * Which `X-Forwarded-*` hops to believe: false (none), a number of proxies in front, or
+   * their addresses/CIDRs. Never "all": then any client could choose its own IP.
+   */
+  readonly trustProxy: false | number | string
   /** Folder holding the built SPA; served when it exists. */
   readonly webDistDir: string
   /** Where people open the app, when not at the listening address (a proxy, or Vite in `pnpm dev`). */
@@ -94,7 +99,7 @@ export function loadConfig(env: Env = process.env): Config {
     sessionAbsoluteTimeoutSeconds,
     auditRetentionDays: integer(env, 'AUDIT_RETENTION_DAYS', 90, 1, 36500),
     logLevel: env.LOG_LEVEL?.trim() || (nodeEnv === 'test' ? 'warn' : 'info'),
-    trustProxy: bool(env, 'TRUST_PROXY', false),
+    trustProxy: trustProxy(env.TRUST_PROXY),
     webDistDir: path.resolve(env.WEB_DIST_DIR?.trim() || DEFAULT_WEB_DIST),
     publicUrl: publicUrl(env.PUBLIC_URL),
     rateLimitMax: integer(env, 'RATE_LIMIT_MAX', 600, 1, 1e9),
@@ -128,14 +133,6 @@ function duration(env: Env, name: string, fallbackSeconds: number): number {
     throw new ConfigError(`${name} must be a duration such as 900, 15m, 12h or 7d (got "${raw}")`)
   }
   return seconds
-}
-
-function bool(env: Env, name: string, fallback: boolean): boolean {
-  const raw = env[name]?.trim().toLowerCase()
-  if (!raw) return fallback
-  if (['1', 'true', 'yes'].includes(raw)) return true
-  if (['0', 'false', 'no'].includes(raw)) return false
-  throw new ConfigError(`${name} must be true or false (got "${raw}")`)
 }
 
 function origins(env: Env, name: string): string[] {
@@ -173,4 +170,21 @@ function publicUrl(raw: string | undefined): string | undefined {
     // reported below
   }
   throw new ConfigError(`PUBLIC_URL must be an http(s) URL such as https://auth.example.com (got "${text}")`)
+}
+
+function trustProxy(raw: string | undefined): false | number | string {
+  const text = raw?.trim().toLowerCase()
+  if (!text || text === 'false' || text === '0') return false
+  if (/^[1-9][0-9]?$/.test(text)) return Number(text)
+  const entries = text.split(',').map((s) => s.trim())
+  const valid = entries.every((entry) => {
+    const [address = '', prefix, extra] = entry.split('/')
+    if (extra !== undefined || isIP(address) === 0) return false
+    return prefix === undefined || (/^[0-9]{1,3}$/.test(prefix) && Number(prefix) <= (isIP(address) === 4 ? 32 : 128))
+  })
+  if (text !== 'true' && valid) return entries.join(',')
+  throw new ConfigError(
+    'TRUST_PROXY must be false, the number of proxies in front of the server (e.g. 1), or their addresses ' +
+      `(e.g. 10.0.0.0/8,127.0.0.1) — not "true", which would let any client choose its own IP (got "${raw?.trim()}")`,
+  )
 }

@@ -1,5 +1,5 @@
 import fp from 'fastify-plugin'
-import type { FastifyError } from 'fastify'
+import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify'
 import type { ErrorCode } from '@tokenauth/shared'
 import { ApiError, errorBody } from '../http/api-error.js'
 
@@ -38,9 +38,6 @@ export default fp(
       return reply.code(status === 503 ? 503 : 500).send(errorBody(code))
     })
 
-    app.setNotFoundHandler((request, reply) => {
-      reply.code(404).send(errorBody('not_found', `No route for ${request.method} ${request.url.split("?", 1)[0]?.slice(0, 200)}`))
-    })
   },
   { name: 'error-shape' },
 )
@@ -48,4 +45,9 @@ export default fp(
 /** Fastify's own messages for body and header problems are safe and helpful; keep them. */
 function clientMessage(error: FastifyError, code: ErrorCode): string {
   return typeof error.code === 'string' && error.code.startsWith('FST_') ? error.message : errorBody(code).error.message
+}
+
+/** Unknown paths: 404 in the one error shape (registered in app.ts, behind the rate limit). */
+export function notFoundHandler(request: FastifyRequest, reply: FastifyReply): void {
+  void reply.code(404).header('cache-control', 'no-store').send(errorBody('not_found', `No route for ${request.method} ${request.url.split('?', 1)[0]?.slice(0, 200)}`))
 }

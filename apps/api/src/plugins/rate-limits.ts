@@ -1,12 +1,18 @@
 import fp from 'fastify-plugin'
-import fastifyRateLimit from '@fastify/rate-limit'
-import type { FastifyRequest } from 'fastify'
 import { API_PREFIX } from '@tokenauth/shared'
+import fastifyRateLimit from '@fastify/rate-limit'
 import { ApiError } from '../http/api-error.js'
 import { LoginThrottle } from '../auth/login-throttle.js'
 import { fastifyRateLimitStore } from '../store/fastify-rate-limit-store.js'
 import { MemoryRateLimitStore, type RateLimitStore } from '../store/rate-limit-store.js'
 import type { Services } from '../services.js'
+
+/**
+ * Not limited: load balancers probe it often from one address, it reads nothing, and a
+ * limited probe would make a busy instance look dead. Everything else is, unknown paths
+ * and the SPA's files included.
+ */
+const EXEMPT_ROUTE = `${API_PREFIX}/health`
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -16,41 +22,39 @@ declare module 'fastify' {
 }
 
 /**
- * Not limited: load balancers and orchestrators probe it often from one address, it
- * reads nothing, and a limited probe would make a busy instance look dead.
- */
-const EXEMPT_ROUTE = `${API_PREFIX}/health`
-
-/**
- * The per-IP request limit on `/api/*` (@fastify/rate-limit) and the login throttle, over
- * one counter store: in memory by default, any `RateLimitStore` (Redis, for several
- * instances) when given. Register before the token-auth plugin, so a flood is counted
+ * The per-IP request limit (@fastify/rate-limit) on every route but the health probe, and
+ * the login throttle, each over its own `RateLimitStore`: in memory by default, any
+ * implementation (Redis, for several instances) when given. Register before the token-auth plugin, so a flood is counted
  * and refused before any token is verified.
  * @see https://github.com/fastify/fastify-rate-limit
  */
-export default fp<{ services: Services; store?: RateLimitStore }>(
-  async (app, { services, store: givenStore }) => {
+export default fp<{ services: Services; requestStore?: RateLimitStore; loginStore?: RateLimitStore }>(
+  async (app, { services, requestStore, loginStore }) => {
     const { config, clock } = services
-    const store = givenStore ?? new MemoryRateLimitStore(clock)
 
     await app.register(fastifyRateLimit, {
       global: false,
-      store: fastifyRateLimitStore(store, clock),
+      store: fastifyRateLimitStore(requestStore ?? new MemoryRateLimitStore(clock), clock),
       errorResponseBuilder: (_request, context) =>
         new ApiError(429, 'rate_limited', `Too many requests from your address. Try again in ${context.after}.`),
     })
+    // An app-level hook, so it runs before token-auth's: a flood is counted and refused
+    // before any token is verified. Which route it is comes from the router (the decoded
+    // path), never from the raw URL, which can spell the same path many ways.
     app.addHook(
       'onRequest',
       app.rateLimit({
         max: config.rateLimitMax,
         timeWindow: config.rateLimitWindowSeconds * 1000,
-        allowList: (request) => !isLimited(request),
+        allowList: (request) => request.routeOptions.url === EXEMPT_ROUTE,
       }),
     )
 
+    // A store of its own: request-limit keys (one per client address) must never push
+    // sign-in failure counters out of a bounded store.
     app.decorate(
       'loginThrottle',
-      new LoginThrottle(store, clock, {
+      new LoginThrottle(loginStore ?? new MemoryRateLimitStore(clock), clock, {
         failuresPerAccount: config.loginFailuresPerAccount,
         failuresPerIp: config.loginFailuresPerIp,
         maxDelayMs: config.loginMaxDelaySeconds * 1000,
@@ -60,10 +64,3 @@ export default fp<{ services: Services; store?: RateLimitStore }>(
   },
   { name: 'rate-limits' },
 )
-
-/** Every `/api` request, unknown paths included (they are how URLs get guessed), but the health probe. */
-function isLimited(request: FastifyRequest): boolean {
-  if (request.routeOptions.url === EXEMPT_ROUTE) return false
-  const path = request.url.split('?', 1)[0] ?? ''
-  return path === API_PREFIX || path.startsWith(`${API_PREFIX}/`)
-}

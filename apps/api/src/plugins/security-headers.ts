@@ -1,6 +1,6 @@
 import fp from 'fastify-plugin'
 import fastifyHelmet from '@fastify/helmet'
-import type { FastifyRequest } from 'fastify'
+import type { onSendHookHandler } from 'fastify'
 import { API_PREFIX } from '@tokenauth/shared'
 
 /**
@@ -47,16 +47,26 @@ export default fp<{ production: boolean }>(
       referrerPolicy: { policy: 'no-referrer' },
       frameguard: { action: 'deny' },
     })
-    app.addHook('onSend', async (request, reply, payload) => {
-      if (carriesPrivateData(request)) reply.header('cache-control', 'no-store')
-      return payload
+    // Decided per route when it is added (so a re-spelled URL cannot dodge it, and no
+    // request pays for the decision): every API route but the health probe gets a
+    // route-level onSend that forces no-store, whatever the handler set.
+    app.addHook('onRoute', (route) => {
+      if (carriesPrivateData(route.url)) route.onSend = [...asArray(route.onSend), forceNoStore]
     })
   },
   { name: 'security-headers' },
 )
 
-function carriesPrivateData(request: FastifyRequest): boolean {
-  if (request.routeOptions.url === CACHEABLE_API_ROUTE) return false
-  const path = request.url.split('?', 1)[0] ?? ''
-  return path === API_PREFIX || path.startsWith(`${API_PREFIX}/`)
+function carriesPrivateData(url: string): boolean {
+  if (url === CACHEABLE_API_ROUTE) return false
+  return url === API_PREFIX || url.startsWith(`${API_PREFIX}/`)
+}
+
+const forceNoStore: onSendHookHandler = (_request, reply, payload, done) => {
+  reply.header('cache-control', 'no-store')
+  done(null, payload)
+}
+
+function asArray<T>(value: T | T[] | undefined): T[] {
+  return value === undefined ? [] : Array.isArray(value) ? value : [value]
 }

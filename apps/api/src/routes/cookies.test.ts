@@ -59,3 +59,20 @@ describe('/api/cookies — the seed’s set_cookie made useful', () => {
     expect((await t.app.inject({ url: '/api/cookies' })).statusCode).toBe(401)
   })
 })
+
+describe('odd unicode in a cookie value', () => {
+  it('refuses a lone surrogate with 400 (it cannot be encoded), and keeps a real emoji', async () => {
+    for (const signed of [false, true]) {
+      const bad = await t.app.inject({
+        method: 'PUT',
+        url: '/api/cookies/x',
+        headers: { token, 'content-type': 'application/json' },
+        payload: `{"value":"\\ud800","signed":${signed}}`,
+      })
+      expect(bad.statusCode).toBe(400)
+      expect(bad.json().error.code).toBe('bad_request')
+    }
+    const good = await t.app.inject({ method: 'PUT', url: '/api/cookies/x', headers: { token }, payload: { value: 'ok 🎉' } })
+    expect(good.statusCode).toBe(200)
+  })
+})

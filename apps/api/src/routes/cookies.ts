@@ -6,6 +6,9 @@ import { errorResponses } from '../http/schemas.js'
 import { sessionCookieSettings } from '../plugins/cookie-session.js'
 import type { Services } from '../services.js'
 
+/** In `u` mode a well-formed surrogate pair is one code point; only a lone half matches. */
+const LONE_SURROGATE = /\p{Cs}/u
+
 /** Signed values are stored as `s:<value>.<signature>`, so reading tells them apart. */
 const SIGNED_PREFIX = 's:'
 
@@ -66,6 +69,9 @@ export default async function cookieRoutes(app: App, { services }: { services: S
       const { name } = request.params
       if (isReserved(name)) throw new ApiError(400, 'bad_request', 'That cookie name is reserved.')
       const { value, signed = false, maxAgeSeconds } = request.body
+      // A lone UTF-16 surrogate cannot be percent-encoded into a cookie: refuse it here
+      // rather than let the encoder throw while the reply is sent.
+      if (LONE_SURROGATE.test(value)) throw new ApiError(400, 'bad_request', 'The value is not valid Unicode text.')
       const stored = signed ? SIGNED_PREFIX + reply.signCookie(value) : value
       reply.setCookie(name, stored, { ...attributes, ...(maxAgeSeconds ? { maxAge: maxAgeSeconds } : {}) })
       noStore(reply)

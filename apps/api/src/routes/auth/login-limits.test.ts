@@ -99,4 +99,11 @@ describe('the general per-IP limit on /api', () => {
     t.clock.advance(60_000)
     expect((await t.app.inject({ url: '/api/setup' })).statusCode).toBe(200)
   })
+  it('counts a path however it is spelled: percent-encoding is no way around the limit', async () => {
+    t = await createTestApp({ RATE_LIMIT_MAX: '2', RATE_LIMIT_WINDOW: '1m' })
+    expect((await t.app.inject({ url: '/%61pi/setup' })).statusCode).toBe(200)
+    expect((await t.app.inject({ url: '/api/%73etup' })).statusCode).toBe(200)
+    expect((await t.app.inject({ url: '/%61pi/%73etup' })).statusCode).toBe(429)
+    expect((await t.app.inject({ url: '/%61pi/me', headers: { token: 'a.b.c' } })).statusCode).toBe(429)
+  })
 })

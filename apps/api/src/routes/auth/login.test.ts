@@ -102,7 +102,7 @@ describe('POST /api/auth/login', () => {
   })
 
   it('answers a production login with a Secure __Host- cookie', async () => {
-    const prod = await createTestApp({ NODE_ENV: 'production', TOKEN_KEYS: 'unused-but-required:' + 'A'.repeat(43), SESSION_SECRET: 's'.repeat(40), TRUST_PROXY: 'true' })
+    const prod = await createTestApp({ NODE_ENV: 'production', TOKEN_KEYS: 'unused-but-required:' + 'A'.repeat(43), SESSION_SECRET: 's'.repeat(40), TRUST_PROXY: '1' })
     try {
       await prod.addUser('carol', 'correct horse battery')
       const response = await prod.app.inject({
@@ -118,6 +118,26 @@ describe('POST /api/auth/login', () => {
       expect(cookie?.domain).toBeUndefined()
     } finally {
       await prod.close()
+    }
+  })
+})
+
+describe('behind one proxy (TRUST_PROXY=1)', () => {
+  it('takes the address the proxy saw, not one the client wrote into X-Forwarded-For', async () => {
+    const proxied = await createTestApp({ TRUST_PROXY: '1' })
+    try {
+      await proxied.addUser('dave', 'correct horse battery')
+      const response = await proxied.app.inject({
+        method: 'POST',
+        url: '/api/auth/login',
+        remoteAddress: '10.0.0.1',
+        headers: { 'x-forwarded-for': '203.0.113.66, 198.51.100.7' },
+        payload: { username: 'dave', password: 'correct horse battery' },
+      })
+      const sessions = await proxied.app.inject({ url: '/api/sessions', headers: { token: response.json().token } })
+      expect(sessions.json().sessions[0].ip).toBe('198.51.100.7')
+    } finally {
+      await proxied.close()
     }
   })
 })

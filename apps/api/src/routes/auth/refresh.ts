@@ -54,8 +54,8 @@ export function refreshRoute(app: App, services: Services): void {
           throw new ApiError(401, 'revoked_token')
         case 'renewed': {
           const session = services.sessions.findByHandle(outcome.handle)
-          if (outcome.newCookieId && session) {
-            reply.setCookie(cookie.name, reply.signCookie(outcome.newCookieId), {
+          if (session) {
+            reply.setCookie(cookie.name, reply.signCookie(outcome.cookieId), {
               path: cookie.path,
               httpOnly: true,
               sameSite: 'lax',
@@ -63,7 +63,7 @@ export function refreshRoute(app: App, services: Services): void {
               maxAge: Math.max(1, Math.floor((session.absoluteExpiresAt - now) / 1000)),
             })
           }
-          services.audit.record(request, 'token_renewed', { ...auditSubject(outcome), detail: outcome.newCookieId ? null : 'grace' })
+          services.audit.record(request, 'token_renewed', { ...auditSubject(outcome), detail: outcome.rotated ? null : 'grace: the current cookie was sent again' })
           return issueAccessToken(services, { id: outcome.userId, username: outcome.username, roles: outcome.roles }, outcome.handle)
         }
       }
