@@ -1,5 +1,6 @@
 import fp from 'fastify-plugin'
 import { API_PREFIX } from '@tokenauth/shared'
+import { SPA_ROUTE } from './static-spa.js'
 import fastifyRateLimit from '@fastify/rate-limit'
 import { ApiError } from '../http/api-error.js'
 import { LoginThrottle } from '../auth/login-throttle.js'
@@ -8,11 +9,13 @@ import { MemoryRateLimitStore, type RateLimitStore } from '../store/rate-limit-s
 import type { Services } from '../services.js'
 
 /**
- * Not limited: load balancers probe it often from one address, it reads nothing, and a
- * limited probe would make a busy instance look dead. Everything else is, unknown paths
- * and the SPA's files included.
+ * Not limited: the health probe (load balancers probe it often from one address, it reads
+ * nothing, and a limited probe would make a busy instance look dead) and the SPA's static
+ * files (a page load fetches dozens, they read no data, and `/api` spelled another way
+ * never reaches the API through them: the SPA route answers 404 for it). Every API route
+ * and every unknown path is limited.
  */
-const EXEMPT_ROUTE = `${API_PREFIX}/health`
+const EXEMPT_ROUTES: ReadonlySet<string | undefined> = new Set([`${API_PREFIX}/health`, SPA_ROUTE])
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -46,7 +49,7 @@ export default fp<{ services: Services; requestStore?: RateLimitStore; loginStor
       app.rateLimit({
         max: config.rateLimitMax,
         timeWindow: config.rateLimitWindowSeconds * 1000,
-        allowList: (request) => request.routeOptions.url === EXEMPT_ROUTE,
+        allowList: (request) => EXEMPT_ROUTES.has(request.routeOptions.url),
       }),
     )
 

@@ -5,6 +5,9 @@ import fastifyStatic from '@fastify/static'
 import { API_PREFIX } from '@tokenauth/shared'
 import { errorBody } from '../http/api-error.js'
 
+/** The catch-all route that serves the SPA's files and its history-mode fallback. */
+export const SPA_ROUTE = '/*'
+
 /** Vite names built assets by content hash, so they never change: cache them for a year. */
 const IMMUTABLE = 'public, max-age=31536000, immutable'
 
@@ -22,7 +25,7 @@ export default fp<{ root: string }>(
     }
     await app.register(fastifyStatic, { root, serve: false })
 
-    app.get('/*', { config: { auth: 'public' } }, (request, reply) => {
+    app.get(SPA_ROUTE, { config: { auth: 'public' } }, (request, reply) => {
       const rawPathname = request.url.split('?', 1)[0] ?? '/'
       const pathname = decodePathname(rawPathname)
       if (pathname === undefined) return reply.code(400).send(errorBody('bad_request', 'Invalid path.'))
