@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { Browser } from 'playwright-core'
-import { ADMIN, setupAdminWithApi, signIn } from './support/app'
-import { launchBrowser } from './support/browser'
-import { startServer, type RunningServer } from './support/server'
+import { ADMIN, signIn } from './support/app'
+import type { RunningServer } from './support/server'
+import { startAppWithAdmin, stopApp } from './support/suite'
 
 /** The policy the app must run under: nothing inline, nothing from elsewhere. */
 const STRICT_CSP = [
@@ -22,14 +22,9 @@ describe('the SPA under a strict Content-Security-Policy', () => {
   let browser: Browser
 
   beforeAll(async () => {
-    server = await startServer()
-    await setupAdminWithApi(server)
-    browser = await launchBrowser()
+    ;({ server, browser } = await startAppWithAdmin())
   })
-  afterAll(async () => {
-    await browser?.close()
-    await server?.stop()
-  })
+  afterAll(() => stopApp({ server, browser }))
 
   it('signs in and opens every page without a single violation', async () => {
     const page = await browser.newPage()

@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { Browser, BrowserContext, Page } from 'playwright-core'
-import { setupAdminWithApi, signIn, signInAgainDialog } from './support/app'
-import { launchBrowser } from './support/browser'
-import { addUserWithCli, startServer, type RunningServer } from './support/server'
+import { signIn, signInAgainDialog } from './support/app'
+import type { RunningServer } from './support/server'
+import { startAppWithAdmin, stopApp } from './support/suite'
 
 /** Two browser contexts are two devices: separate cookie jars, no shared tabs. */
 async function device(browser: Browser, server: RunningServer, path: string, user: { username: string; password: string }) {
@@ -19,16 +19,16 @@ describe('sessions on two devices', () => {
   const contexts: BrowserContext[] = []
 
   beforeAll(async () => {
-    server = await startServer()
-    await setupAdminWithApi(server)
-    await addUserWithCli(server, 'carol', 'carol has a long password')
-    await addUserWithCli(server, 'dave', 'dave has a long password')
-    browser = await launchBrowser()
+    ;({ server, browser } = await startAppWithAdmin({
+      users: [
+        { username: 'carol', password: 'carol has a long password' },
+        { username: 'dave', password: 'dave has a long password' },
+      ],
+    }))
   })
   afterAll(async () => {
     for (const context of contexts) await context.close()
-    await browser?.close()
-    await server?.stop()
+    await stopApp({ server, browser })
   })
 
   it('device A ends device B’s session from the Sessions view; B’s next action asks B to sign in again', async () => {

@@ -1,22 +1,17 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { Browser, BrowserContext, Page } from 'playwright-core'
-import { ADMIN, location, setupAdminWithApi, signIn } from './support/app'
-import { launchBrowser } from './support/browser'
-import { startServer, type RunningServer } from './support/server'
+import { ADMIN, location, signIn } from './support/app'
+import type { RunningServer } from './support/server'
+import { startAppWithAdmin, stopApp } from './support/suite'
 
 describe('signing in', () => {
   let server: RunningServer
   let browser: Browser
 
   beforeAll(async () => {
-    server = await startServer()
-    await setupAdminWithApi(server)
-    browser = await launchBrowser()
+    ;({ server, browser } = await startAppWithAdmin())
   })
-  afterAll(async () => {
-    await browser?.close()
-    await server?.stop()
-  })
+  afterAll(() => stopApp({ server, browser }))
 
   it('a wrong password shows the error in words; the right one opens the dashboard', async () => {
     const page = await browser.newPage()

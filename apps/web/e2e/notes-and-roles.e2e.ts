@@ -1,9 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { Browser } from 'playwright-core'
 import { TOKEN_HEADER, type LoginResponse } from '@tokenauth/shared'
-import { ADMIN, PLAIN, setupAdminWithApi, signIn } from './support/app'
-import { launchBrowser } from './support/browser'
-import { addUserWithCli, startServer, type RunningServer } from './support/server'
+import { ADMIN, PLAIN, signIn } from './support/app'
+import type { RunningServer } from './support/server'
+import { startAppWithAdmin, stopApp } from './support/suite'
 
 async function loginWithApi(server: RunningServer, user: { username: string; password: string }): Promise<LoginResponse> {
   const response = await fetch(`${server.baseURL}/api/auth/login`, {
@@ -20,15 +20,9 @@ describe('notes and roles', () => {
   let browser: Browser
 
   beforeAll(async () => {
-    server = await startServer()
-    await setupAdminWithApi(server)
-    await addUserWithCli(server, PLAIN.username, PLAIN.password)
-    browser = await launchBrowser()
+    ;({ server, browser } = await startAppWithAdmin({ users: [PLAIN] }))
   })
-  afterAll(async () => {
-    await browser?.close()
-    await server?.stop()
-  })
+  afterAll(() => stopApp({ server, browser }))
 
   it('creates and deletes a note', async () => {
     const page = await browser.newPage()

@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { Browser } from 'playwright-core'
-import { ADMIN, countNavigationsTo, countRequestsTo, location, setupAdminWithApi, signIn } from './support/app'
-import { launchBrowser } from './support/browser'
-import { startServer, type RunningServer } from './support/server'
+import { ADMIN, countNavigationsTo, countRequestsTo, location, signIn } from './support/app'
+import type { RunningServer } from './support/server'
+import { startAppWithAdmin, stopApp } from './support/suite'
 
 const TTL_MS = 4000
 const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms))
@@ -13,16 +13,11 @@ describe('renewing the access token, and the session’s absolute end', () => {
 
   beforeAll(async () => {
     // A 4-minute session: within the 5-minute warning from the start (the idle timeout must be shorter).
-    server = await startServer({
+    ;({ server, browser } = await startAppWithAdmin({
       env: { ACCESS_TOKEN_TTL: `${TTL_MS / 1000}s`, SESSION_ABSOLUTE_TIMEOUT: '4m', SESSION_IDLE_TIMEOUT: '3m' },
-    })
-    await setupAdminWithApi(server)
-    browser = await launchBrowser()
+    }))
   })
-  afterAll(async () => {
-    await browser?.close()
-    await server?.stop()
-  })
+  afterAll(() => stopApp({ server, browser }))
 
   it('after the token expired, the next action just works: one refresh for the burst, no login page, no dialog', async () => {
     const context = await browser.newContext()

@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { Browser, Page } from 'playwright-core'
-import { ADMIN, setupAdminWithApi, signIn } from './support/app'
-import { launchBrowser } from './support/browser'
-import { startServer, type RunningServer } from './support/server'
+import { ADMIN, signIn } from './support/app'
+import type { RunningServer } from './support/server'
+import { startAppWithAdmin, stopApp } from './support/suite'
 
 describe('the session & cookies view', () => {
   let server: RunningServer
@@ -10,18 +10,13 @@ describe('the session & cookies view', () => {
   let page: Page
 
   beforeAll(async () => {
-    server = await startServer()
-    await setupAdminWithApi(server)
-    browser = await launchBrowser()
+    ;({ server, browser } = await startAppWithAdmin())
     page = await browser.newPage()
     await page.goto(`${server.baseURL}/session`)
     await signIn(page, ADMIN)
     await page.getByRole('heading', { name: 'Session & cookies' }).waitFor()
   })
-  afterAll(async () => {
-    await browser?.close()
-    await server?.stop()
-  })
+  afterAll(() => stopApp({ server, browser }))
 
   it('sets, reads, removes and clears session items', async () => {
     const items = page.getByRole('region', { name: 'Session items' })

@@ -7,12 +7,11 @@ import {
   countNavigationsTo,
   location,
   revokeWithToken,
-  setupAdminWithApi,
   signIn,
   signInAgainDialog,
 } from './support/app'
-import { launchBrowser } from './support/browser'
-import { startServer, type RunningServer } from './support/server'
+import type { RunningServer } from './support/server'
+import { startAppWithAdmin, stopApp } from './support/suite'
 
 const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms))
 
@@ -21,14 +20,9 @@ describe('when the session ends', () => {
   let browser: Browser
 
   beforeAll(async () => {
-    server = await startServer()
-    await setupAdminWithApi(server)
-    browser = await launchBrowser()
+    ;({ server, browser } = await startAppWithAdmin())
   })
-  afterAll(async () => {
-    await browser?.close()
-    await server?.stop()
-  })
+  afterAll(() => stopApp({ server, browser }))
 
   it('in the middle of work: the next action asks to sign in again in place, and what was typed is sent', async () => {
     const context = await browser.newContext()
