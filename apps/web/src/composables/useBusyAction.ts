@@ -1,0 +1,38 @@
+import { ref, type Ref } from 'vue'
+import { errorWords, isHandledGlobally } from '../api/errors'
+
+/** What the last action said: its success text, or its failure in words. */
+export interface ActionMessage {
+  kind: 'error' | 'success'
+  text: string
+}
+
+/**
+ * Runs a panel's actions one at a time. An action resolves to the text to show on
+ * success (or undefined to show nothing); a failure shows in words unless a toast or
+ * the session-ended notice already said it.
+ */
+export function useBusyAction(): {
+  busy: Ref<boolean>
+  message: Ref<ActionMessage | null>
+  run: (action: () => Promise<string | undefined>) => Promise<void>
+} {
+  const busy = ref(false)
+  const message = ref<ActionMessage | null>(null)
+
+  async function run(action: () => Promise<string | undefined>): Promise<void> {
+    if (busy.value) return
+    busy.value = true
+    message.value = null
+    try {
+      const done = await action()
+      if (done) message.value = { kind: 'success', text: done }
+    } catch (failure) {
+      if (!isHandledGlobally(failure)) message.value = { kind: 'error', text: errorWords(failure) }
+    } finally {
+      busy.value = false
+    }
+  }
+
+  return { busy, message, run }
+}
