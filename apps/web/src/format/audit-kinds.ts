@@ -15,6 +15,9 @@ export const auditKindWords: Readonly<Record<AuditKind, string>> = {
   password_reset: 'Password reset by an admin',
   user_disabled: 'User disabled',
   user_enabled: 'User enabled',
+  user_created: 'User created',
+  user_roles_changed: 'Roles changed',
+  user_deleted: 'User deleted',
   key_not_found: 'Unknown signing key',
   setup_completed: 'Setup completed',
 }
