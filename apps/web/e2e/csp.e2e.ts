@@ -48,18 +48,18 @@ describe('the SPA under a strict Content-Security-Policy', () => {
     await page.getByRole('heading', { name: 'Overview' }).waitFor()
     const pages = [
       ['Notes', 'All notes'],
-      ['Sessions', 'Signed-in devices'],
+      ['Devices', 'Signed-in devices'],
       ['Profile', 'Change password'],
       ['Users', 'Users'],
       ['Audit log', 'Audit log'],
-      ['Session & cookies', 'Session items'],
+      ['Session & cookies', 'Kept with your session'],
     ] as const
     for (const [link, heading] of pages) {
       await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: link }).click()
       await page.getByRole('heading', { name: heading, exact: true }).waitFor()
     }
     await page.reload()
-    await page.getByRole('heading', { name: 'Session items' }).waitFor()
+    await page.getByRole('heading', { name: 'Kept with your session' }).waitFor()
     expect(violations).toEqual([])
     await page.close()
   })

@@ -39,6 +39,10 @@ describe('notes and roles', () => {
     await note.waitFor()
 
     await note.getByRole('button', { name: /^Delete note by root/ }).click()
+    // Asked first; the dialog quotes the note.
+    const confirm = page.getByRole('dialog', { name: 'Delete this note?' })
+    expect(await confirm.textContent()).toContain(text)
+    await confirm.getByRole('button', { name: 'Delete' }).click()
     await page.getByTestId('notes-message').filter({ hasText: 'Note deleted.' }).waitFor()
     await note.waitFor({ state: 'detached' })
 
@@ -57,11 +61,12 @@ describe('notes and roles', () => {
     await page.getByRole('heading', { name: 'Overview' }).waitFor()
 
     const nav = page.getByRole('navigation', { name: 'Main' })
-    expect(await nav.getByRole('link').allTextContents()).toEqual(['Overview', 'Notes', 'Sessions', 'Profile', 'Session & cookies'])
+    expect(await nav.getByRole('link').allTextContents()).toEqual(['Overview', 'Notes', 'Devices', 'Profile', 'Session & cookies'])
 
     for (const adminOnly of ['/users', '/audit?kind=logout']) {
       await page.goto(`${server.baseURL}${adminOnly}`)
-      await page.getByRole('heading', { name: 'Not allowed' }).waitFor()
+      // The 403 page says what was refused.
+      await page.getByRole('heading', { name: /^“(Users|Audit log)” is not open to you$/ }).waitFor()
       expect(new URL(page.url()).pathname).toBe('/forbidden')
     }
     expect(await page.getByTestId('current-user').textContent()).toBe(PLAIN.username)

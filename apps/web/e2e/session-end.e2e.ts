@@ -74,7 +74,7 @@ describe('when the session ends', () => {
     await page.waitForURL((url) => url.pathname === '/login')
     await pause(1000)
     expect(toLogin() - before).toBe(1)
-    expect(location(page)).toBe('/login?redirect=/notes')
+    expect(location(page)).toBe('/login?redirect=/notes&reason=ended')
 
     // A reload with the dead session: the login page, once, with the form on it, and no dialog.
     await page.goto(`${server.baseURL}/notes?x=1`)
