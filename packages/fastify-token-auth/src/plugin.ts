@@ -2,7 +2,7 @@ import fp from 'fastify-plugin'
 import type { FastifyInstance, FastifyReply, FastifyRequest, HookHandlerDoneFunction, RouteOptions } from 'fastify'
 import type { AuthFailureCode } from '@tokenauth/shared'
 import { buildRefusals, sendRefusal } from './challenge.js'
-import { TOKEN_ABSENT, TOKEN_CONFLICT, createTokenExtractor } from './extract-token.js'
+import { TOKEN_ABSENT, TOKEN_CONFLICT, TOKEN_REPEATED, createTokenExtractor } from './extract-token.js'
 import { resolveOptions } from './options.js'
 import { RULE_OPTIONAL, RULE_PUBLIC, RULE_ROLES, compileRule, rolesSatisfy, type AuthRule, type CompiledRule } from './rules.js'
 import type { TokenAuthFailureCode, TokenAuthOptions, TokenAuthPrincipal } from './types.js'
@@ -74,13 +74,14 @@ async function tokenAuthPlugin(fastify: FastifyInstance, options: TokenAuthOptio
     }
     if (rule.kind === RULE_PUBLIC) return done()
 
-    const token = extractToken(request.headers)
+    const token = extractToken(request.headers, request.raw.rawHeaders)
     if (typeof token !== 'string') {
       if (token === TOKEN_ABSENT) {
         if (rule.kind === RULE_OPTIONAL) return done()
         return refuse(request, reply, 'missing_token', undefined)
       }
       if (token === TOKEN_CONFLICT) return refuse(request, reply, 'bad_request', 'token header and Authorization differ')
+      if (token === TOKEN_REPEATED) return refuse(request, reply, 'bad_request', 'a credential header was sent more than once')
       return refuse(request, reply, 'malformed_token', undefined)
     }
 
