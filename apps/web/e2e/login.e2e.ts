@@ -57,11 +57,12 @@ describe('signing in', () => {
 
       const stored = await page.evaluate(() => ({
         local: JSON.stringify({ ...localStorage }),
-        session: JSON.stringify({ ...sessionStorage }),
+        // vue-router 5 keeps its own scroll positions here; nothing else may be.
+        session: JSON.stringify(Object.keys(sessionStorage).filter((key) => !key.startsWith('vue-router:'))),
         cookies: document.cookie,
       }))
       expect(stored.local).toBe('{}')
-      expect(stored.session).toBe('{}')
+      expect(stored.session).toBe('[]')
       expect(stored.cookies).not.toContain('tokenauth')
     })
   })

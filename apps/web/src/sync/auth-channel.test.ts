@@ -13,11 +13,12 @@ describe('auth channel', () => {
   })
 
   it('falls back to a storage event that leaves nothing (and no secret) behind', () => {
-    const fallbackWindow = Object.assign(Object.create(window) as Window & typeof globalThis, {
-      BroadcastChannel: undefined,
-      addEventListener: window.addEventListener.bind(window),
-      removeEventListener: window.removeEventListener.bind(window),
-      localStorage: window.localStorage,
+    // defineProperties, not assignment: the window's own accessors (localStorage) have no setter.
+    const fallbackWindow = Object.defineProperties(Object.create(window) as Window & typeof globalThis, {
+      BroadcastChannel: { value: undefined },
+      addEventListener: { value: window.addEventListener.bind(window) },
+      removeEventListener: { value: window.removeEventListener.bind(window) },
+      localStorage: { value: window.localStorage },
     })
     const setItem = vi.spyOn(window.localStorage, 'setItem')
     const channel = createAuthChannel(fallbackWindow)
