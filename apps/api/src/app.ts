@@ -16,6 +16,7 @@ import { HashSlots, limitHashConcurrency } from './auth/hash-concurrency.js'
 import { errorBody } from './http/api-error.js'
 import { baselineSecurityHeaders } from './http/baseline-headers.js'
 import { createClientErrorHandler } from './http/client-errors.js'
+import { normalizePath } from './http/normalize-path.js'
 import staticSpa from './plugins/static-spa.js'
 import openapi from './plugins/openapi.js'
 import type { App } from './http/app-instance.js'
@@ -79,6 +80,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
       connectionsCheckingInterval: Math.min(5000, Math.max(250, requestTimeoutMs / 4)),
     },
     clientErrorHandler: createClientErrorHandler(earlyHeaders),
+    rewriteUrl: (request) => normalizePath(request.url ?? '/'),
     // Errors Fastify raises before routing (a bad URL encoding, say) get the one shape and
     // the security headers too: no hook has run for them.
     frameworkErrors: (error, _request, reply: FastifyReply) => {
