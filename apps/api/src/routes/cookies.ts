@@ -1,4 +1,4 @@
-import type { FastifyReply, FastifyRequest } from 'fastify'
+import type { FastifyReply } from 'fastify'
 import { CookieList, CookieParams, CookieView, DEMO_COOKIE_PATH, SetCookieRequest } from '@tokenauth/shared'
 import type { App } from '../http/app-instance.js'
 import { ApiError } from '../http/api-error.js'
