@@ -49,6 +49,14 @@ export interface Config {
   readonly maxQueuedHashes: number
   /** Exact origins (`https://app.example.com`) of apps served elsewhere that may call the API with credentials. */
   readonly corsOrigins: readonly string[]
+  /** A request (headers and body) must arrive within this; otherwise 408 and the connection closes. */
+  readonly requestTimeoutSeconds: number
+  /** A connection with no traffic either way for this long is closed. */
+  readonly connectionTimeoutSeconds: number
+  /** An idle keep-alive connection is closed after this; keep it above a proxy's own idle timeout. */
+  readonly keepAliveTimeoutSeconds: number
+  /** Requests one keep-alive connection may carry before it is closed. */
+  readonly maxRequestsPerSocket: number
 }
 
 /** Thrown when the environment is wrong; its message says which variable and what to set. */
@@ -121,6 +129,10 @@ export function loadConfig(env: Env = process.env): Config {
     maxConcurrentHashes: integer(env, 'MAX_CONCURRENT_HASHES', Math.min(3, Math.max(1, availableParallelism() - 1)), 1, 64),
     maxQueuedHashes: integer(env, 'MAX_QUEUED_HASHES', 32, 0, 100_000),
     corsOrigins: origins(env, 'CORS_ORIGINS'),
+    requestTimeoutSeconds: duration(env, 'REQUEST_TIMEOUT', 30),
+    connectionTimeoutSeconds: duration(env, 'CONNECTION_TIMEOUT', 60),
+    keepAliveTimeoutSeconds: duration(env, 'KEEP_ALIVE_TIMEOUT', 72),
+    maxRequestsPerSocket: integer(env, 'MAX_REQUESTS_PER_SOCKET', 1000, 1, 1e9),
   }
 }
 
