@@ -1,5 +1,6 @@
 import { createRequire } from 'node:module'
 import { PASSWORD_MIN_LENGTH } from '@tokenauth/shared'
+import type * as LanguageCommon from '@zxcvbn-ts/language-common'
 
 /** The list's package is required on first use, not at start: it costs about 5 MB of heap. */
 const requireLazily = createRequire(import.meta.url)
@@ -20,7 +21,7 @@ export function isCommonPassword(password: string): boolean {
 }
 
 function loadCommonPasswords(): ReadonlySet<string> {
-  const { dictionary } = requireLazily('@zxcvbn-ts/language-common') as typeof import('@zxcvbn-ts/language-common')
+  const { dictionary } = requireLazily('@zxcvbn-ts/language-common') as typeof LanguageCommon
   return new Set(dictionary['passwords-common'].filter((p) => [...p].length >= PASSWORD_MIN_LENGTH))
 }
 
