@@ -17,6 +17,7 @@ import { errorBody } from './http/api-error.js'
 import { baselineSecurityHeaders } from './http/baseline-headers.js'
 import { createClientErrorHandler } from './http/client-errors.js'
 import { normalizePath } from './http/normalize-path.js'
+import { serializeRequest } from './http/log-serializers.js'
 import staticSpa from './plugins/static-spa.js'
 import openapi from './plugins/openapi.js'
 import type { App } from './http/app-instance.js'
@@ -42,6 +43,8 @@ export interface BuildOptions {
   readonly clock?: Clock
   /** Defaults to `loadSecrets(config)`. */
   readonly secrets?: Secrets
+  /** Where the log goes; standard output by default. */
+  readonly logStream?: NodeJS.WritableStream
 }
 
 declare module 'fastify' {
@@ -63,6 +66,8 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
     logger: {
       level: config.logLevel,
       redact: ['req.headers.token', 'req.headers.authorization', 'req.headers.cookie', 'res.headers["set-cookie"]'],
+      serializers: { req: serializeRequest },
+      ...(options.logStream ? { stream: options.logStream } : {}),
     },
     bodyLimit: BODY_LIMIT_BYTES,
     trustProxy: trustProxyOption(config.trustProxy),
