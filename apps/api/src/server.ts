@@ -1,5 +1,7 @@
+import closeWithGrace from 'close-with-grace'
 import { buildApp } from './app.js'
 import { ConfigError, loadConfig } from './config/config.js'
+import { loadEnvFile } from './config/env-file.js'
 import { SETUP_TOKEN_TTL_SECONDS } from './auth/setup-tokens.js'
 import { pruneExpired } from './housekeeping.js'
 
@@ -7,6 +9,8 @@ import { pruneExpired } from './housekeeping.js'
 const PRUNE_INTERVAL_MS = 10 * 60 * 1000
 
 async function main(): Promise<void> {
+  // Tests set their whole environment themselves: a developer's .env must not change them.
+  if (process.env.NODE_ENV !== 'test') loadEnvFile()
   const config = loadConfig()
   const app = await buildApp(config)
   const { services } = app
@@ -19,16 +23,23 @@ async function main(): Promise<void> {
   const pruneTimer = setInterval(prune, PRUNE_INTERVAL_MS)
   pruneTimer.unref()
 
-  for (const signal of ['SIGINT', 'SIGTERM'] as const) {
-    process.once(signal, () => {
-      app.log.info({ signal }, 'shutting down')
+  // SIGTERM/SIGINT: stop accepting, let in-flight requests finish (503 to new ones on kept
+  // connections), close the database, exit 0. A second signal, or the deadline passing,
+  // exits at once with 1. An uncaught error is logged and closes the same way, with 1.
+  closeWithGrace(
+    {
+      delay: config.shutdownTimeoutSeconds * 1000,
+      logger: { error: (message: unknown) => app.log.error(message) },
+      onSecondSignal: (signal) => app.log.warn({ signal }, 'second signal: exiting without waiting'),
+      onTimeout: (delay) => app.log.error({ delayMs: delay }, 'requests still running at the shutdown deadline: exiting'),
+    },
+    async ({ signal, err }) => {
+      if (err) app.log.fatal({ err }, 'uncaught error: shutting down')
+      else app.log.info({ signal }, 'shutting down')
       clearInterval(pruneTimer)
-      app.close().then(
-        () => process.exit(0),
-        () => process.exit(1),
-      )
-    })
-  }
+      await app.close()
+    },
+  )
 
   const address = await app.listen({ host: config.host, port: config.port })
   if (services.users.count() === 0) {
