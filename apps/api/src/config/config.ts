@@ -20,6 +20,8 @@ export interface Config {
   readonly rememberMeTimeoutSeconds: number
   /** Audit events older than this are deleted. */
   readonly auditRetentionDays: number
+  /** Audit events anyone can cause without signing in (failed sign-ins, unknown keys) kept per minute, per process. */
+  readonly auditUnauthenticatedPerMinute: number
   readonly logLevel: string
   /** `json` (one object a line, for machines) or `pretty` (pino-pretty, for a person at a terminal). */
   readonly logFormat: 'json' | 'pretty'
@@ -51,6 +53,14 @@ export interface Config {
   readonly maxQueuedHashes: number
   /** Exact origins (`https://app.example.com`) of apps served elsewhere that may call the API with credentials. */
   readonly corsOrigins: readonly string[]
+  /** A request (headers and body) must arrive within this; otherwise 408 and the connection closes. */
+  readonly requestTimeoutSeconds: number
+  /** A connection with no traffic either way for this long is closed. */
+  readonly connectionTimeoutSeconds: number
+  /** An idle keep-alive connection is closed after this; keep it above a proxy's own idle timeout. */
+  readonly keepAliveTimeoutSeconds: number
+  /** Requests one keep-alive connection may carry before it is closed. */
+  readonly maxRequestsPerSocket: number
 }
 
 /** Thrown when the environment is wrong; its message says which variable and what to set. */
@@ -111,6 +121,7 @@ export function loadConfig(env: Env = process.env): Config {
     sessionAbsoluteTimeoutSeconds,
     rememberMeTimeoutSeconds,
     auditRetentionDays: integer(env, 'AUDIT_RETENTION_DAYS', 90, 1, 36500),
+    auditUnauthenticatedPerMinute: integer(env, 'AUDIT_UNAUTHENTICATED_PER_MINUTE', 60, 1, 1e6),
     logLevel: env.LOG_LEVEL?.trim() || (nodeEnv === 'test' ? 'warn' : 'info'),
     logFormat: oneOf(env, 'LOG_FORMAT', ['json', 'pretty'], 'json'),
     apiDocs: oneOf(env, 'API_DOCS', ['on', 'off'], 'on') === 'on',
@@ -128,6 +139,10 @@ export function loadConfig(env: Env = process.env): Config {
     maxConcurrentHashes: integer(env, 'MAX_CONCURRENT_HASHES', Math.min(3, Math.max(1, availableParallelism() - 1)), 1, 64),
     maxQueuedHashes: integer(env, 'MAX_QUEUED_HASHES', 32, 0, 100_000),
     corsOrigins: origins(env, 'CORS_ORIGINS'),
+    requestTimeoutSeconds: duration(env, 'REQUEST_TIMEOUT', 30),
+    connectionTimeoutSeconds: duration(env, 'CONNECTION_TIMEOUT', 60),
+    keepAliveTimeoutSeconds: duration(env, 'KEEP_ALIVE_TIMEOUT', 72),
+    maxRequestsPerSocket: integer(env, 'MAX_REQUESTS_PER_SOCKET', 1000, 1, 1e9),
   }
 }
 
