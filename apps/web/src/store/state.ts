@@ -13,6 +13,8 @@ export interface AuthState {
   user: User | null
   /** When the server session ends whatever happens (its absolute timeout, ISO 8601); null until known. */
   absoluteExpiresAt: string | null
+  /** How long the session may go without a request before it ends (its idle timeout, ms); null until known. */
+  idleTimeoutMs: number | null
 }
 
 /** The whole store's state: one module per concern. */

@@ -1,8 +1,10 @@
 import type { AxiosInstance } from 'axios'
+import { TOKEN_HEADER } from '@tokenauth/shared'
 import type { Auth } from '../../store/modules/auth'
 import type { Notifier } from '../../feedback/toasts'
 import type { Progress } from '../../feedback/progress'
 import type { Reauthentication } from '../../session/reauthentication'
+import { markApiActivity } from '../../feedback/activity'
 import { createNetworkNotices } from './notices'
 import { createProgressInterceptors } from './progress'
 import { createRenewAhead } from './renew-ahead'
@@ -26,6 +28,11 @@ export function installInterceptors(
   // Response interceptors run in order: stop the timer, toast network trouble, recover 401s.
   const responseIds = [
     http.interceptors.response.use(progress.onResponse, progress.onError),
+    // An answer to a request that carried the token restarted the session's idle clock.
+    http.interceptors.response.use((response) => {
+      if (response.config.headers?.has?.(TOKEN_HEADER)) markApiActivity()
+      return response
+    }),
     http.interceptors.response.use(undefined, createNetworkNotices(deps.notifier)),
     http.interceptors.response.use(
       undefined,

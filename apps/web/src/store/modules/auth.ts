@@ -12,7 +12,7 @@ export interface AuthApi {
   getSession(): Promise<SessionView>
 }
 
-const emptyState = (): AuthState => ({ token: null, expiresAt: null, user: null, absoluteExpiresAt: null })
+const emptyState = (): AuthState => ({ token: null, expiresAt: null, user: null, absoluteExpiresAt: null, idleTimeoutMs: null })
 
 /**
  * The `auth` module: the access token, its expiry, its user, and when the session ends.
@@ -43,11 +43,15 @@ export function createAuthModule(api: AuthApi): Module<AuthState, RootState> {
       setLifetime(state, absoluteExpiresAt: string | null) {
         state.absoluteExpiresAt = absoluteExpiresAt
       },
+      setIdleTimeout(state, idleTimeoutMs: number | null) {
+        state.idleTimeoutMs = idleTimeoutMs
+      },
       /** The session ended under the user: the token is useless, the user stays on screen. */
       dropToken(state) {
         state.token = null
         state.expiresAt = null
         state.absoluteExpiresAt = null
+        state.idleTimeoutMs = null
       },
       clear(state) {
         Object.assign(state, emptyState())
@@ -109,7 +113,10 @@ export function createAuthModule(api: AuthApi): Module<AuthState, RootState> {
         try {
           const view = await api.getSession()
           // Still the same sign-in? (It may have ended, or been replaced, meanwhile.)
-          if (signIn === signIns && state.token !== null) commit('setLifetime', view.absoluteExpiresAt)
+          if (signIn === signIns && state.token !== null) {
+            commit('setLifetime', view.absoluteExpiresAt)
+            commit('setIdleTimeout', Date.parse(view.idleExpiresAt) - Date.parse(view.lastSeenAt))
+          }
         } catch {
           // Not known: no warning, nothing else changes.
         }
@@ -132,6 +139,9 @@ export function authOf(store: Pick<Store<RootState>, 'state' | 'commit' | 'dispa
     },
     get absoluteExpiresAt(): string | null {
       return store.state.auth.absoluteExpiresAt
+    },
+    get idleTimeoutMs(): number | null {
+      return store.state.auth.idleTimeoutMs
     },
     hasRole(role: Role): boolean {
       return store.state.auth.user?.roles.includes(role) ?? false

@@ -1,0 +1,60 @@
+import { flushPromises, mount } from '@vue/test-utils'
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
+import * as sessionApi from '../../api/session'
+import { markApiActivity } from '../../feedback/activity'
+import { createAppStore, storeKey } from '../../store'
+import { authOf } from '../../store/modules/auth'
+import { fakeAuthApi, session } from '../../testing/fakes'
+import IdleWarning from './IdleWarning.vue'
+
+vi.mock('../../api/session', () => ({ getSession: vi.fn() }))
+
+const MINUTE = 60_000
+const START = Date.parse('2030-01-01T10:00:00Z')
+
+describe('the warning before the idle timeout', () => {
+  beforeEach(() => {
+    vi.useFakeTimers({ now: START })
+  })
+  afterEach(() => vi.useRealTimers())
+
+  function mountWith(idleMs: number | null) {
+    const store = createAppStore(fakeAuthApi())
+    authOf(store).setSession(session('t'))
+    store.commit('auth/setIdleTimeout', idleMs)
+    markApiActivity(START)
+    return mount(IdleWarning, { global: { plugins: [[store, storeKey]] } })
+  }
+  const text = (wrapper: ReturnType<typeof mountWith>) => wrapper.get('[data-testid="idle-warning"]').text()
+
+  it('says nothing until two minutes before, then when; "Stay signed in" sends a request and the clock restarts', async () => {
+    vi.mocked(sessionApi.getSession).mockImplementation(async () => {
+      markApiActivity() // what the response interceptor does for an authenticated answer
+      return {} as Awaited<ReturnType<typeof sessionApi.getSession>>
+    })
+    const wrapper = mountWith(30 * MINUTE)
+    expect(text(wrapper)).toBe('')
+    await vi.advanceTimersByTimeAsync(27 * MINUTE)
+    expect(text(wrapper)).toBe('')
+    await vi.advanceTimersByTimeAsync(1 * MINUTE)
+    expect(text(wrapper)).toBe('You will be signed out in 2 minutes for inactivity.')
+    await wrapper.get('[data-testid="stay-signed-in"]').trigger('click')
+    await flushPromises()
+    expect(sessionApi.getSession).toHaveBeenCalledTimes(1)
+    expect(text(wrapper)).toBe('')
+    wrapper.unmount()
+  })
+
+  it('any authenticated answer restarts it too; without a known idle timeout it stays quiet', async () => {
+    const wrapper = mountWith(30 * MINUTE)
+    await vi.advanceTimersByTimeAsync(20 * MINUTE)
+    markApiActivity()
+    await vi.advanceTimersByTimeAsync(9 * MINUTE)
+    expect(text(wrapper)).toBe('')
+    wrapper.unmount()
+    const unknown = mountWith(null)
+    await vi.advanceTimersByTimeAsync(60 * MINUTE)
+    expect(text(unknown)).toBe('')
+    unknown.unmount()
+  })
+})
