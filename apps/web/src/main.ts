@@ -13,8 +13,8 @@ import { installNavigationProgress } from './router/progress'
 import { createReauthentication, reauthenticationKey } from './session/reauthentication'
 import { appSignInPrompt } from './session/sign-in-prompt'
 import { createAppStore, storeKey } from './store'
-import { authOf } from './store/modules/auth'
-import { authChannelKey, createAuthChannel } from './sync/auth-channel'
+import { authOf } from './store/modules/auth-access'
+import { createAuthChannel } from './sync/auth-channel'
 import { followOtherTabs } from './sync/follow-other-tabs'
 import { applyInitialLocale, i18n, t } from './i18n'
 import { applyStoredTheme } from './preferences/theme'
@@ -24,12 +24,13 @@ import './styles/main.css'
 applyInitialLocale()
 applyStoredTheme()
 
-const store = createAppStore({ ...authApi, completeSetup, getSession })
+const channel = createAuthChannel()
+// The store's sign-in, setup and sign-out actions are the only places that tell other tabs.
+const store = createAppStore({ ...authApi, completeSetup, getSession, announce: (event) => channel.post(event) })
 const auth = authOf(store)
 const router = createAppRouter()
-const channel = createAuthChannel()
 // A session that ends in the middle of work is resumed in place (the sign-in-again dialog).
-const reauthentication = createReauthentication({ auth, prompt: appSignInPrompt, router, channel, notifier: appToasts })
+const reauthentication = createReauthentication({ auth, prompt: appSignInPrompt, router, notifier: appToasts })
 
 installInterceptors(http, { auth, reauthentication, notifier: appToasts, progress: appProgress })
 installNavigationProgress(router, appProgress)
@@ -51,6 +52,5 @@ app
   .use(i18n)
   .use(store, storeKey)
   .use(router)
-  .provide(authChannelKey, channel)
   .provide(reauthenticationKey, reauthentication)
   .mount('#app')

@@ -1,4 +1,4 @@
-import { REFRESH_HEADER, type LoginOptions, type LoginRequest, type LoginResponse, type MeResponse } from '@tokenauth/shared'
+import { REFRESH_HEADER, type LoginOptions, type LoginRequest, type LoginResponse } from '@tokenauth/shared'
 import { http } from './http'
 
 /** `GET /api/auth/login`: what the sign-in form may offer ("keep me signed in", and for how long). */
@@ -33,10 +33,4 @@ export async function refresh(): Promise<LoginResponse> {
  */
 export async function logout(): Promise<void> {
   await http.post('/auth/logout', undefined, { authEndpoint: true })
-}
-
-/** `GET /api/me`. */
-export async function me(): Promise<MeResponse> {
-  const { data } = await http.get<MeResponse>('/me')
-  return data
 }

@@ -4,9 +4,8 @@ import { beforeEach, describe, expect, it, vi, type Mock } from 'vitest'
 import type { RouteLocationNormalizedLoaded, Router } from 'vue-router'
 import type { Notifier } from '../feedback/toasts'
 import { createAppStore } from '../store'
-import { authOf, type Auth } from '../store/modules/auth'
+import { authOf, type Auth } from '../store/modules/auth-access'
 import { alice, apiError, bob, fakeAuthApi, session } from '../testing/fakes'
-import type { AuthChannel } from '../sync/auth-channel'
 import { createReauthentication, type Reauthentication } from './reauthentication'
 import { createSignInPrompt, type SignInPrompt } from './sign-in-prompt'
 
@@ -22,7 +21,6 @@ describe('re-authentication in place', () => {
   let auth: Auth
   let prompt: SignInPrompt
   let router: ReturnType<typeof fakeRouter>
-  let channel: { post: Mock<AuthChannel['post']> }
   let notifier: { notify: Mock<Notifier['notify']> }
   let reauth: Reauthentication
 
@@ -32,9 +30,8 @@ describe('re-authentication in place', () => {
     auth.setSession(session('old'))
     prompt = createSignInPrompt()
     router = fakeRouter()
-    channel = { post: vi.fn<AuthChannel['post']>() }
     notifier = { notify: vi.fn<Notifier['notify']>() }
-    reauth = createReauthentication({ auth, prompt, router, channel, notifier })
+    reauth = createReauthentication({ auth, prompt, router, notifier })
   })
 
   async function signIn(user = alice) {
@@ -56,7 +53,9 @@ describe('re-authentication in place', () => {
       const outcome = reauth.sessionEnded()
       await signIn()
       await expect(outcome).resolves.toBe('same-user')
-      expect(channel.post).toHaveBeenCalledWith('login')
+      // The store's login action told them; re-authentication itself posts nothing.
+      expect(api.announce).toHaveBeenCalledWith('login')
+      expect(api.announce).toHaveBeenCalledTimes(1)
       expect(router.replace).not.toHaveBeenCalled()
     })
 
@@ -128,7 +127,7 @@ describe('re-authentication in place', () => {
       await expect(outcome).resolves.toBe('same-user')
       expect(auth.token).toBe('from-other-tab')
       // That tab already told everyone.
-      expect(channel.post).not.toHaveBeenCalled()
+      expect(api.announce).not.toHaveBeenCalled()
     })
 
     it('a signed-in tab moves onto the new session; someone else’s opens the dashboard afresh', async () => {

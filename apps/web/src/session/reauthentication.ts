@@ -1,9 +1,8 @@
 import type { InjectionKey } from 'vue'
 import type { Router } from 'vue-router'
 import { errorMessages, type User } from '@tokenauth/shared'
-import type { Auth } from '../store/modules/auth'
+import type { Auth } from '../store/modules/auth-access'
 import type { Notifier } from '../feedback/toasts'
-import type { AuthChannel } from '../sync/auth-channel'
 import type { SignInPrompt, SignInPromptReason } from './sign-in-prompt'
 
 /**
@@ -19,7 +18,6 @@ export interface ReauthenticationDeps {
   auth: Pick<Auth, 'user' | 'renew' | 'loadLifetime' | 'dropToken' | 'clear'>
   prompt: SignInPrompt
   router: Pick<Router, 'currentRoute' | 'replace'>
-  channel: Pick<AuthChannel, 'post'>
   notifier: Notifier
 }
 
@@ -56,7 +54,7 @@ export function createReauthentication(deps: ReauthenticationDeps) {
         endHere()
         return 'ended'
       }
-      if (!answer.fromOtherTab) deps.channel.post('login')
+      // A sign-in in the dialog went through the store's login action, which told the other tabs.
       if (answer.user.id === previous.id) return 'same-user'
       // What is on screen belonged to the other account: start the dashboard afresh.
       void router.replace({ name: 'overview' })

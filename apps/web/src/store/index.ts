@@ -1,6 +1,7 @@
 import type { InjectionKey } from 'vue'
 import { createStore, useStore, type Store } from 'vuex'
-import { authOf, createAuthModule, type AuthApi } from './modules/auth'
+import { createAuthModule, type AuthApi } from './modules/auth'
+import { authOf } from './modules/auth-access'
 import type { RootState } from './state'
 
 export type { AuthState, RootState } from './state'

@@ -5,7 +5,7 @@ import { createAppRouter } from '../router'
 import { createReauthentication } from '../session/reauthentication'
 import { createSignInPrompt, type SignInPrompt } from '../session/sign-in-prompt'
 import { createAppStore } from '../store'
-import { authOf, type Auth } from '../store/modules/auth'
+import { authOf, type Auth } from '../store/modules/auth-access'
 import { alice, bob, fakeAuthApi, session } from '../testing/fakes'
 import { stubbedRoutes } from '../testing/routes'
 import type { AuthChannel, AuthEvent } from './auth-channel'
@@ -35,7 +35,7 @@ describe('following the other tabs', () => {
     router = createAppRouter(createMemoryHistory(), stubbedRoutes())
     tabs = fakeChannel()
     prompt = createSignInPrompt()
-    reauth = createReauthentication({ auth, prompt, router, channel: tabs.channel, notifier: { notify: vi.fn() } })
+    reauth = createReauthentication({ auth, prompt, router, notifier: { notify: vi.fn() } })
     followOtherTabs(tabs.channel, auth, router, reauth)
   })
 

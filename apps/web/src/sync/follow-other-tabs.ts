@@ -1,5 +1,5 @@
 import type { Router } from 'vue-router'
-import type { Auth } from '../store/modules/auth'
+import type { Auth } from '../store/modules/auth-access'
 import type { Reauthentication } from '../session/reauthentication'
 import { sanitizeRedirect } from '../router/redirect'
 import type { AuthChannel } from './auth-channel'

@@ -66,5 +66,6 @@ export function fakeAuthApi() {
     logout: vi.fn<AuthApi['logout']>(async () => undefined),
     completeSetup: vi.fn<AuthApi['completeSetup']>(async () => session('token-setup')),
     getSession: vi.fn<AuthApi['getSession']>(async () => sessionView()),
+    announce: vi.fn<AuthApi['announce']>(),
   } satisfies AuthApi
 }

@@ -1,6 +1,6 @@
 import type { AxiosInstance } from 'axios'
 import { TOKEN_HEADER } from '@tokenauth/shared'
-import type { Auth } from '../../store/modules/auth'
+import type { Auth } from '../../store/modules/auth-access'
 import type { Notifier } from '../../feedback/toasts'
 import type { Progress } from '../../feedback/progress'
 import type { Reauthentication } from '../../session/reauthentication'

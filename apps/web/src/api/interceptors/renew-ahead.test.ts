@@ -5,7 +5,7 @@ import { TOKEN_HEADER } from '@tokenauth/shared'
 import { createReauthentication } from '../../session/reauthentication'
 import { createSignInPrompt } from '../../session/sign-in-prompt'
 import { createAppStore } from '../../store'
-import { authOf } from '../../store/modules/auth'
+import { authOf } from '../../store/modules/auth-access'
 import { alice, apiError, fakeAuthApi, session } from '../../testing/fakes'
 import { errorBody, fakeHttp } from '../../testing/fake-server'
 import { createRenewAhead } from './renew-ahead'
@@ -22,7 +22,7 @@ function harness(expiresInMs: number, now = () => NOW) {
   auth.setSession({ ...session('old'), expiresAt: at(expiresInMs) })
   const prompt = createSignInPrompt()
   const router = { currentRoute: shallowRef({ fullPath: '/notes', meta: {} } as RouteLocationNormalizedLoaded), replace: vi.fn(async () => undefined) }
-  const reauthentication = createReauthentication({ auth, prompt, router, channel: { post: vi.fn() }, notifier: { notify: vi.fn() } })
+  const reauthentication = createReauthentication({ auth, prompt, router, notifier: { notify: vi.fn() } })
   const { http, seen } = fakeHttp((config, token) =>
     token === 'old' || token === null ? { status: 401, data: errorBody('expired_token') } : { status: 200, data: { url: config.url } },
   )

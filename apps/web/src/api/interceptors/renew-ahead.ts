@@ -1,5 +1,5 @@
 import type { InternalAxiosRequestConfig } from 'axios'
-import type { Auth } from '../../store/modules/auth'
+import type { Auth } from '../../store/modules/auth-access'
 import { statusOf } from '../errors'
 
 /** Renew when less than this share of the token's lifetime (as first seen here) is left… */

@@ -5,7 +5,7 @@ import { errorMessages, TOKEN_HEADER, type User } from '@tokenauth/shared'
 import { createReauthentication } from '../../session/reauthentication'
 import { createSignInPrompt } from '../../session/sign-in-prompt'
 import { createAppStore } from '../../store'
-import { authOf } from '../../store/modules/auth'
+import { authOf } from '../../store/modules/auth-access'
 import { alice, apiError, bob, fakeAuthApi, networkError, session } from '../../testing/fakes'
 import { errorBody, fakeHttp, type FakeAnswer } from '../../testing/fake-server'
 import { isHandledGlobally } from '../errors'
@@ -14,7 +14,7 @@ import { createTokenInterceptor } from './token'
 
 /**
  * The pieces around the interceptor: a real store with a fake API, the real sign-in
- * prompt and re-authentication, a fake router, channel and notifier.
+ * prompt and re-authentication, a fake router and notifier.
  */
 function harness(answer: (url: string, token: string | null) => FakeAnswer, currentPath = '/notes?tab=mine#top') {
   const api = fakeAuthApi()
@@ -25,9 +25,8 @@ function harness(answer: (url: string, token: string | null) => FakeAnswer, curr
     replace: vi.fn(async () => undefined),
   }
   const notifier = { notify: vi.fn() }
-  const channel = { post: vi.fn() }
   const prompt = createSignInPrompt()
-  const reauthentication = createReauthentication({ auth, prompt, router, channel, notifier })
+  const reauthentication = createReauthentication({ auth, prompt, router, notifier })
   const sessionEnded = vi.fn(() => reauthentication.sessionEnded())
   const { http, seen } = fakeHttp((config, token) => answer(config.url ?? '', token))
   http.interceptors.request.use(createTokenInterceptor(() => auth.token, () => auth.user?.id ?? null))
@@ -41,7 +40,7 @@ function harness(answer: (url: string, token: string | null) => FakeAnswer, curr
     prompt.answer({ kind: 'signed-in', user })
   }
 
-  return { api, auth, router, notifier, channel, prompt, sessionEnded, http, seen, signInInDialog }
+  return { api, auth, router, notifier, prompt, sessionEnded, http, seen, signInInDialog }
 }
 
 const FIVE = ['/notes', '/session', '/me', '/cookies', '/notes?again']
@@ -163,7 +162,7 @@ describe('session recovery interceptor: the session ended in the middle of work'
     expect(responses.map((r) => r.status)).toEqual([200, 200, 200, 200, 200])
     expect(tokensSent(h.seen).slice(-5)).toEqual(FIVE.map(() => 'again'))
     expect(h.router.replace).not.toHaveBeenCalled()
-    expect(h.channel.post).toHaveBeenCalledWith('login')
+    expect(h.api.announce).toHaveBeenCalledWith('login')
   })
 
   it('a request made while the dialog is open waits too, and goes out after signing in', async () => {

@@ -1,6 +1,6 @@
 import { isAxiosError, type AxiosResponse, type InternalAxiosRequestConfig } from 'axios'
 import { TOKEN_HEADER } from '@tokenauth/shared'
-import type { Auth } from '../../store/modules/auth'
+import type { Auth } from '../../store/modules/auth-access'
 import type { ReauthOutcome } from '../../session/reauthentication'
 import { errorCodeOf, isHandledGlobally, markHandledGlobally, statusOf } from '../errors'
 

@@ -3,7 +3,7 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import { SESSION_END_WARNING_MS } from '../../composables/useSessionEndWarning'
 import { reauthenticationKey } from '../../session/reauthentication'
 import { createAppStore, storeKey } from '../../store'
-import { authOf } from '../../store/modules/auth'
+import { authOf } from '../../store/modules/auth-access'
 import { fakeAuthApi, session } from '../../testing/fakes'
 import SessionEndWarning from './SessionEndWarning.vue'
 

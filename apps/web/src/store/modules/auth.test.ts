@@ -2,7 +2,7 @@ import { beforeEach, describe, expect, it } from 'vitest'
 import { flushPromises } from '@vue/test-utils'
 import { alice, apiError, bob, deferred, fakeAuthApi, networkError, session, sessionView } from '../../testing/fakes'
 import { createAppStore } from '..'
-import { authOf } from './auth'
+import { authOf } from './auth-access'
 
 describe('auth store module', () => {
   let api: ReturnType<typeof fakeAuthApi>
@@ -148,5 +148,26 @@ describe('auth store module', () => {
     auth.dropToken()
     expect([auth.token, auth.expiresAt, auth.absoluteExpiresAt]).toEqual([null, null, null])
     expect(auth.user).toEqual(alice)
+  })
+})
+
+describe('telling the other tabs', () => {
+  it('sign-in, setup and sign-out announce themselves; renewal and restore do not', async () => {
+    const api = fakeAuthApi()
+    const auth = authOf(createAppStore(api))
+    await auth.login({ username: 'alice', password: 'pw' })
+    await auth.setup({ setupToken: 't', username: 'root', password: 'long-enough' })
+    api.refresh.mockResolvedValue(session('renewed'))
+    await auth.renew()
+    await auth.restore()
+    await auth.logout()
+    expect(api.announce.mock.calls).toEqual([['login'], ['login'], ['logout']])
+  })
+
+  it('a failed sign-in announces nothing', async () => {
+    const api = fakeAuthApi()
+    api.login.mockRejectedValueOnce(apiError(401, 'invalid_credentials'))
+    await expect(authOf(createAppStore(api)).login({ username: 'a', password: 'b' })).rejects.toThrow()
+    expect(api.announce).not.toHaveBeenCalled()
   })
 })

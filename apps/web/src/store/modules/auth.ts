@@ -1,4 +1,4 @@
-import type { Module, Store } from 'vuex'
+import type { ActionContext, Commit, Module } from 'vuex'
 import type { LoginRequest, LoginResponse, Role, SessionView, SetupRequest, User } from '@tokenauth/shared'
 import type { AuthState, RootState } from '../state'
 
@@ -8,159 +8,154 @@ export interface AuthApi {
   refresh(): Promise<LoginResponse>
   logout(): Promise<void>
   completeSetup(body: SetupRequest): Promise<LoginResponse>
-  /** `GET /api/session`: read for the session's absolute end. */
+  /** `GET /api/session`: read for the session's absolute end and idle timeout. */
   getSession(): Promise<SessionView>
+  /**
+   * Tells the app's other tabs that this one signed in or out (sync/auth-channel.ts).
+   * Only this module's actions call it: sign-in, setup and sign-out are the only
+   * places a tab announces anything.
+   */
+  announce(event: 'login' | 'logout'): void
 }
 
 const emptyState = (): AuthState => ({ token: null, expiresAt: null, user: null, absoluteExpiresAt: null, idleTimeoutMs: null })
 
+/** Every mutation, with its payload type: the typed helpers below are derived from these. */
+export const authMutations = {
+  setSession(state: AuthState, session: LoginResponse): void {
+    state.token = session.token
+    state.expiresAt = session.expiresAt
+    state.user = session.user
+  },
+  /** A new server session (sign-in): its end is not known until `loadLifetime`. */
+  startSession(state: AuthState, session: LoginResponse): void {
+    Object.assign(state, emptyState(), { token: session.token, expiresAt: session.expiresAt, user: session.user })
+  },
+  setLifetime(state: AuthState, absoluteExpiresAt: string | null): void {
+    state.absoluteExpiresAt = absoluteExpiresAt
+  },
+  setIdleTimeout(state: AuthState, idleTimeoutMs: number | null): void {
+    state.idleTimeoutMs = idleTimeoutMs
+  },
+  /** The session ended under the user: the token is useless, the user stays on screen. */
+  dropToken(state: AuthState): void {
+    state.token = null
+    state.expiresAt = null
+    state.absoluteExpiresAt = null
+    state.idleTimeoutMs = null
+  },
+  clear(state: AuthState): void {
+    Object.assign(state, emptyState())
+  },
+}
+export type AuthMutations = typeof authMutations
+
+/** Every getter. */
+export const authGetters = {
+  hasRole:
+    (state: AuthState) =>
+    (role: Role): boolean =>
+      state.user?.roles.includes(role) ?? false,
+}
+export type AuthGetters = typeof authGetters
+
+/** The arguments after the state or context: none, or exactly the one payload. */
+export type PayloadArgs<F> = F extends (first: never, ...rest: infer Rest) => unknown ? Rest : never
+
+type AuthContext = ActionContext<AuthState, RootState>
+
+/** `commit` inside the module, typed by `authMutations`. */
+function typedCommit(commit: Commit) {
+  return <K extends keyof AuthMutations>(type: K, ...payload: PayloadArgs<AuthMutations[K]>): void => commit(type, payload[0])
+}
+
 /**
- * The `auth` module: the access token, its expiry, its user, and when the session ends.
- * `renew` is single-flight: however many callers ask at once, one refresh request goes out.
+ * The actions: sign in, set up, renew (single-flight: however many callers ask at once,
+ * one refresh request goes out), restore at boot, sign out, read the session's lifetime.
  */
-export function createAuthModule(api: AuthApi): Module<AuthState, RootState> {
+function createAuthActions(api: AuthApi) {
   let renewing: Promise<string> | null = null
   /** Counts sign-ins, so a late `GET /api/session` answer for an earlier one is ignored. */
   let signIns = 0
 
+  /** A new session from a sign-in or setup; the other tabs follow. */
+  function started(ctx: AuthContext, session: LoginResponse): User {
+    signIns++
+    typedCommit(ctx.commit)('startSession', session)
+    void ctx.dispatch('loadLifetime' satisfies keyof AuthActions)
+    api.announce('login')
+    return session.user
+  }
+
+  const actions = {
+    async login(ctx: AuthContext, body: LoginRequest): Promise<User> {
+      return started(ctx, await api.login(body))
+    },
+    async setup(ctx: AuthContext, body: SetupRequest): Promise<User> {
+      return started(ctx, await api.completeSetup(body))
+    },
+    async logout({ commit, state }: AuthContext): Promise<void> {
+      try {
+        if (state.token) await api.logout()
+      } catch {
+        // Already revoked, or the server is unreachable: the local copy goes either way.
+      } finally {
+        typedCommit(commit)('clear')
+        api.announce('logout')
+      }
+    },
+    renew({ commit }: AuthContext): Promise<string> {
+      renewing ??= api
+        .refresh()
+        .then((session) => {
+          typedCommit(commit)('setSession', session)
+          return session.token
+        })
+        .finally(() => {
+          renewing = null
+        })
+      return renewing
+    },
+    async restore({ commit, dispatch }: AuthContext): Promise<boolean> {
+      try {
+        await dispatch('renew' satisfies keyof AuthActions)
+      } catch {
+        typedCommit(commit)('clear')
+        return false
+      }
+      void dispatch('loadLifetime' satisfies keyof AuthActions)
+      return true
+    },
+    /**
+     * Reads when the session ends and its idle timeout (for the warnings). Never rejects:
+     * without it the app only loses the warnings; the server enforces the ends either way.
+     */
+    async loadLifetime({ commit, state }: AuthContext): Promise<void> {
+      if (state.token === null) return
+      const signIn = signIns
+      try {
+        const view = await api.getSession()
+        // Still the same sign-in? (It may have ended, or been replaced, meanwhile.)
+        if (signIn === signIns && state.token !== null) {
+          typedCommit(commit)('setLifetime', view.absoluteExpiresAt)
+          typedCommit(commit)('setIdleTimeout', Date.parse(view.idleExpiresAt) - Date.parse(view.lastSeenAt))
+        }
+      } catch {
+        // Not known: no warning, nothing else changes.
+      }
+    },
+  }
+  return actions
+}
+export type AuthActions = ReturnType<typeof createAuthActions>
+
+/** The `auth` module: the access token, its expiry, its user, and when the session ends. */
+export function createAuthModule(api: AuthApi) {
   return {
     namespaced: true,
     state: emptyState,
-    getters: {
-      isAuthenticated: (state) => state.token !== null && state.user !== null,
-      roles: (state): Role[] => state.user?.roles ?? [],
-    },
-    mutations: {
-      setSession(state, session: LoginResponse) {
-        state.token = session.token
-        state.expiresAt = session.expiresAt
-        state.user = session.user
-      },
-      /** A new server session (sign-in): its end is not known until `loadLifetime`. */
-      startSession(state, session: LoginResponse) {
-        Object.assign(state, emptyState(), { token: session.token, expiresAt: session.expiresAt, user: session.user })
-      },
-      setLifetime(state, absoluteExpiresAt: string | null) {
-        state.absoluteExpiresAt = absoluteExpiresAt
-      },
-      setIdleTimeout(state, idleTimeoutMs: number | null) {
-        state.idleTimeoutMs = idleTimeoutMs
-      },
-      /** The session ended under the user: the token is useless, the user stays on screen. */
-      dropToken(state) {
-        state.token = null
-        state.expiresAt = null
-        state.absoluteExpiresAt = null
-        state.idleTimeoutMs = null
-      },
-      clear(state) {
-        Object.assign(state, emptyState())
-      },
-    },
-    actions: {
-      async login({ commit, dispatch }, body: LoginRequest): Promise<User> {
-        const session = await api.login(body)
-        signIns++
-        commit('startSession', session)
-        void dispatch('loadLifetime')
-        return session.user
-      },
-      async setup({ commit, dispatch }, body: SetupRequest): Promise<User> {
-        const session = await api.completeSetup(body)
-        signIns++
-        commit('startSession', session)
-        void dispatch('loadLifetime')
-        return session.user
-      },
-      async logout({ commit, state }): Promise<void> {
-        try {
-          if (state.token) await api.logout()
-        } catch {
-          // Already revoked, or the server is unreachable: the local copy goes either way.
-        } finally {
-          commit('clear')
-        }
-      },
-      renew({ commit }): Promise<string> {
-        renewing ??= api
-          .refresh()
-          .then((session) => {
-            commit('setSession', session)
-            return session.token
-          })
-          .finally(() => {
-            renewing = null
-          })
-        return renewing
-      },
-      async restore({ commit, dispatch }): Promise<boolean> {
-        try {
-          await dispatch('renew')
-        } catch {
-          commit('clear')
-          return false
-        }
-        void dispatch('loadLifetime')
-        return true
-      },
-      /**
-       * Reads when the session ends (for the warning before it does). Never rejects: without
-       * it the app only loses the warning; the server enforces the end either way.
-       */
-      async loadLifetime({ commit, state }): Promise<void> {
-        if (state.token === null) return
-        const signIn = signIns
-        try {
-          const view = await api.getSession()
-          // Still the same sign-in? (It may have ended, or been replaced, meanwhile.)
-          if (signIn === signIns && state.token !== null) {
-            commit('setLifetime', view.absoluteExpiresAt)
-            commit('setIdleTimeout', Date.parse(view.idleExpiresAt) - Date.parse(view.lastSeenAt))
-          }
-        } catch {
-          // Not known: no warning, nothing else changes.
-        }
-      },
-    },
-  }
+    getters: authGetters,
+    mutations: authMutations,
+    actions: createAuthActions(api),
+  } satisfies Module<AuthState, RootState>
 }
-
-/** The auth module with typed calls, instead of `dispatch('auth/…')` strings everywhere. */
-export function authOf(store: Pick<Store<RootState>, 'state' | 'commit' | 'dispatch'>) {
-  return {
-    get token(): string | null {
-      return store.state.auth.token
-    },
-    get user(): User | null {
-      return store.state.auth.user
-    },
-    get expiresAt(): string | null {
-      return store.state.auth.expiresAt
-    },
-    get absoluteExpiresAt(): string | null {
-      return store.state.auth.absoluteExpiresAt
-    },
-    get idleTimeoutMs(): number | null {
-      return store.state.auth.idleTimeoutMs
-    },
-    hasRole(role: Role): boolean {
-      return store.state.auth.user?.roles.includes(role) ?? false
-    },
-    login: (body: LoginRequest): Promise<User> => store.dispatch('auth/login', body),
-    setup: (body: SetupRequest): Promise<User> => store.dispatch('auth/setup', body),
-    logout: (): Promise<void> => store.dispatch('auth/logout'),
-    /** A new access token through the HttpOnly session cookie; rejects when the session is gone. */
-    renew: (): Promise<string> => store.dispatch('auth/renew'),
-    /** At boot: renew, or end up cleanly logged out. Never rejects. */
-    restore: (): Promise<boolean> => store.dispatch('auth/restore'),
-    /** Reads when the session ends (`absoluteExpiresAt`). Never rejects. */
-    loadLifetime: (): Promise<void> => store.dispatch('auth/loadLifetime'),
-    setSession: (session: LoginResponse): void => store.commit('auth/setSession', session),
-    /** The session ended: forget the token, keep the user on screen while they sign in again. */
-    dropToken: (): void => store.commit('auth/dropToken'),
-    clear: (): void => store.commit('auth/clear'),
-  }
-}
-
-/** The typed facade `authOf` returns. */
-export type Auth = ReturnType<typeof authOf>

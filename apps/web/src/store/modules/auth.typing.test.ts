@@ -1,0 +1,54 @@
+import { describe, expect, expectTypeOf, it } from 'vitest'
+import type { Store } from 'vuex'
+import type { User } from '@tokenauth/shared'
+import { fakeAuthApi, session } from '../../testing/fakes'
+import { createAppStore, type RootState } from '..'
+import { authGetter, commitAuth, dispatchAuth } from './auth-access'
+
+/**
+ * The typed helpers are checked by `vue-tsc` (pnpm typecheck): every `@ts-expect-error`
+ * below must be an error, or the typecheck fails with "Unused '@ts-expect-error'
+ * directive". So a misspelled action, mutation or getter, and a wrong or missing payload,
+ * do not compile. The misuses sit in a function that is never called: they are for the
+ * compiler, not for Vuex.
+ */
+function misuses(store: Store<RootState>): void {
+  // @ts-expect-error: no action "logn"
+  void dispatchAuth(store, 'logn', { username: 'a', password: 'b' })
+  // @ts-expect-error: login needs its body
+  void dispatchAuth(store, 'login')
+  // @ts-expect-error: the body has no "user" field
+  void dispatchAuth(store, 'login', { user: 'a', password: 'b' })
+  // @ts-expect-error: renew takes no payload
+  void dispatchAuth(store, 'renew', 'now')
+  // @ts-expect-error: no mutation "setSesion"
+  commitAuth(store, 'setSesion', session('t'))
+  // @ts-expect-error: setLifetime takes a string or null
+  commitAuth(store, 'setLifetime', 42)
+  // @ts-expect-error: setSession needs its session
+  commitAuth(store, 'setSession')
+  // @ts-expect-error: no getter "isAdmin"
+  void authGetter(store, 'isAdmin')
+  // @ts-expect-error: the removed getters are gone for good
+  void authGetter(store, 'isAuthenticated')
+}
+
+describe('the auth module is typed by its own definitions', () => {
+  it('each action resolves to what it returns, each getter is what it holds', () => {
+    expectTypeOf<ReturnType<typeof dispatchAuth<'login'>>>().resolves.toEqualTypeOf<User>()
+    expectTypeOf<ReturnType<typeof dispatchAuth<'renew'>>>().resolves.toEqualTypeOf<string>()
+    expectTypeOf<ReturnType<typeof dispatchAuth<'restore'>>>().resolves.toEqualTypeOf<boolean>()
+    expectTypeOf<ReturnType<typeof authGetter<'hasRole'>>>().toEqualTypeOf<(role: string) => boolean>()
+    expect(misuses).toBeTypeOf('function')
+  })
+
+  it('the helpers reach the real module', async () => {
+    const store = createAppStore(fakeAuthApi())
+    commitAuth(store, 'setSession', session('t'))
+    expect(store.state.auth.token).toBe('t')
+    expect(authGetter(store, 'hasRole')('admin')).toBe(true)
+    await expect(dispatchAuth(store, 'login', { username: 'alice', password: 'pw' })).resolves.toEqual(session('x').user)
+    commitAuth(store, 'clear')
+    expect(store.state.auth.user).toBeNull()
+  })
+})
