@@ -1,33 +1,8 @@
-import type { SessionItem, SessionView, SetSessionItemRequest } from '@tokenauth/shared'
+import type { SessionView } from '@tokenauth/shared'
 import { http } from './http'
 
-const itemPath = (key: string) => `/session/items/${encodeURIComponent(key)}`
-
-/** `GET /api/session`: what the server keeps for this session, and the user's items. */
+/** `GET /api/session`: this sign-in's session — when it started, when it ends — and its items. */
 export async function getSession(): Promise<SessionView> {
   const { data } = await http.get<SessionView>('/session')
   return data
-}
-
-/** `GET /api/session/items/:key` (404 `not_found` when absent). */
-export async function getSessionItem(key: string): Promise<SessionItem> {
-  const { data } = await http.get<SessionItem>(itemPath(key))
-  return data
-}
-
-/** `PUT /api/session/items/:key`. */
-export async function setSessionItem(key: string, value: string): Promise<SessionItem> {
-  const body: SetSessionItemRequest = { value }
-  const { data } = await http.put<SessionItem>(itemPath(key), body)
-  return data
-}
-
-/** `DELETE /api/session/items/:key`. */
-export async function deleteSessionItem(key: string): Promise<void> {
-  await http.delete(itemPath(key))
-}
-
-/** `DELETE /api/session/items`: the seed's `session.clear()`, for the user's items only. */
-export async function clearSessionItems(): Promise<void> {
-  await http.delete('/session/items')
 }

@@ -45,7 +45,7 @@ describe('auth guard', () => {
   })
 
   it('lets a signed-in user open every other page', async () => {
-    const pages = [['/', 'overview'], ['/notes', 'notes'], ['/sessions', 'sessions'], ['/profile', 'profile'], ['/session', 'session']] as const
+    const pages = [['/', 'overview'], ['/notes', 'notes'], ['/sessions', 'devices'], ['/profile', 'profile'], ['/session', 'server-storage']] as const
     for (const [path, name] of pages) {
       expect((await land(routerFor(bob), path)).name).toBe(name)
     }

@@ -48,9 +48,9 @@ export const routes: RouteRecordRaw[] = [
       },
       {
         path: 'sessions',
-        name: 'sessions',
-        component: () => import('../views/dashboard/SessionsView.vue'),
-        meta: { title: 'nav.sessions', nav: true },
+        name: 'devices',
+        component: () => import('../views/dashboard/DevicesView.vue'),
+        meta: { title: 'nav.devices', nav: true },
       },
       {
         path: 'profile',
@@ -72,9 +72,9 @@ export const routes: RouteRecordRaw[] = [
       },
       {
         path: 'session',
-        name: 'session',
-        component: () => import('../views/dashboard/SessionView.vue'),
-        meta: { title: 'nav.session', nav: true },
+        name: 'server-storage',
+        component: () => import('../views/dashboard/ServerStorageView.vue'),
+        meta: { title: 'nav.serverStorage', nav: true },
       },
       {
         path: 'forbidden',

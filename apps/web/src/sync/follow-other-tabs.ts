@@ -1,6 +1,6 @@
 import type { Router } from 'vue-router'
 import type { Auth } from '../store/modules/auth-access'
-import type { Reauthentication } from '../session/reauthentication'
+import type { Reauthentication } from '../sign-in/reauthentication'
 import { sanitizeRedirect } from '../router/redirect'
 import type { AuthChannel } from './auth-channel'
 

@@ -3,12 +3,12 @@ import { TOKEN_HEADER } from '@tokenauth/shared'
 import type { Auth } from '../../store/modules/auth-access'
 import type { Notifier } from '../../feedback/toasts'
 import type { Progress } from '../../feedback/progress'
-import type { Reauthentication } from '../../session/reauthentication'
+import type { Reauthentication } from '../../sign-in/reauthentication'
 import { markApiActivity } from '../../feedback/activity'
 import { createNetworkNotices } from './notices'
 import { createProgressInterceptors } from './progress'
 import { createRenewAhead } from './renew-ahead'
-import { createSessionRecovery } from './session'
+import { createSignInRecovery } from './sign-in-recovery'
 import { createTokenInterceptor } from './token'
 
 /** Wires every interceptor into the axios instance; returns a function that removes them. */
@@ -36,7 +36,7 @@ export function installInterceptors(
     http.interceptors.response.use(undefined, createNetworkNotices(deps.notifier)),
     http.interceptors.response.use(
       undefined,
-      createSessionRecovery({
+      createSignInRecovery({
         auth,
         sessionEnded: () => deps.reauthentication.sessionEnded(),
         retry: (config) => http.request(config),

@@ -2,14 +2,14 @@ import { shallowRef } from 'vue'
 import { describe, expect, it, vi } from 'vitest'
 import type { RouteLocationNormalizedLoaded } from 'vue-router'
 import { TOKEN_HEADER } from '@tokenauth/shared'
-import { createReauthentication } from '../../session/reauthentication'
-import { createSignInPrompt } from '../../session/sign-in-prompt'
+import { createReauthentication } from '../../sign-in/reauthentication'
+import { createSignInPrompt } from '../../sign-in/sign-in-prompt'
 import { createAppStore } from '../../store'
 import { authOf } from '../../store/modules/auth-access'
 import { alice, apiError, fakeAuthApi, session } from '../../testing/fakes'
 import { errorBody, fakeHttp } from '../../testing/fake-server'
 import { createRenewAhead } from './renew-ahead'
-import { createSessionRecovery } from './session'
+import { createSignInRecovery } from './sign-in-recovery'
 import { createTokenInterceptor } from './token'
 
 const NOW = Date.parse('2030-01-01T10:00:00.000Z')
@@ -28,7 +28,7 @@ function harness(expiresInMs: number, now = () => NOW) {
   )
   http.interceptors.request.use(createTokenInterceptor(() => auth.token, () => auth.user?.id ?? null))
   http.interceptors.request.use(createRenewAhead(auth, now))
-  http.interceptors.response.use(undefined, createSessionRecovery({ auth, sessionEnded: () => reauthentication.sessionEnded(), retry: (c) => http.request(c) }))
+  http.interceptors.response.use(undefined, createSignInRecovery({ auth, sessionEnded: () => reauthentication.sessionEnded(), retry: (c) => http.request(c) }))
   return { api, auth, prompt, http, seen }
 }
 

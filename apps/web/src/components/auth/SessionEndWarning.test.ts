@@ -1,7 +1,7 @@
 import { flushPromises, mount } from '@vue/test-utils'
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import { SESSION_END_WARNING_MS } from '../../composables/useSessionEndWarning'
-import { reauthenticationKey } from '../../session/reauthentication'
+import { reauthenticationKey } from '../../sign-in/reauthentication'
 import { createAppStore, storeKey } from '../../store'
 import { authOf } from '../../store/modules/auth-access'
 import { fakeAuthApi, session } from '../../testing/fakes'

@@ -2,14 +2,14 @@ import { shallowRef } from 'vue'
 import { beforeEach, describe, expect, it, vi } from 'vitest'
 import type { RouteLocationNormalizedLoaded } from 'vue-router'
 import { errorMessages, TOKEN_HEADER, type User } from '@tokenauth/shared'
-import { createReauthentication } from '../../session/reauthentication'
-import { createSignInPrompt } from '../../session/sign-in-prompt'
+import { createReauthentication } from '../../sign-in/reauthentication'
+import { createSignInPrompt } from '../../sign-in/sign-in-prompt'
 import { createAppStore } from '../../store'
 import { authOf } from '../../store/modules/auth-access'
 import { alice, apiError, bob, fakeAuthApi, networkError, session } from '../../testing/fakes'
 import { errorBody, fakeHttp, type FakeAnswer } from '../../testing/fake-server'
 import { isHandledGlobally } from '../errors'
-import { createSessionRecovery } from './session'
+import { createSignInRecovery } from './sign-in-recovery'
 import { createTokenInterceptor } from './token'
 
 /**
@@ -30,7 +30,7 @@ function harness(answer: (url: string, token: string | null) => FakeAnswer, curr
   const sessionEnded = vi.fn(() => reauthentication.sessionEnded())
   const { http, seen } = fakeHttp((config, token) => answer(config.url ?? '', token))
   http.interceptors.request.use(createTokenInterceptor(() => auth.token, () => auth.user?.id ?? null))
-  http.interceptors.response.use(undefined, createSessionRecovery({ auth, sessionEnded, retry: (config) => http.request(config) }))
+  http.interceptors.response.use(undefined, createSignInRecovery({ auth, sessionEnded, retry: (config) => http.request(config) }))
 
   /** What the dialog does when the user signs in: the store gets the new session, the prompt the answer. */
   async function signInInDialog(token: string, user: User = alice): Promise<void> {

@@ -1,11 +1,11 @@
 import { isAxiosError, type AxiosResponse, type InternalAxiosRequestConfig } from 'axios'
 import { TOKEN_HEADER } from '@tokenauth/shared'
 import type { Auth } from '../../store/modules/auth-access'
-import type { ReauthOutcome } from '../../session/reauthentication'
+import type { ReauthOutcome } from '../../sign-in/reauthentication'
 import { errorCodeOf, isHandledGlobally, markHandledGlobally, statusOf } from '../errors'
 
 /** What the session-recovery interceptor works with; tests pass fakes. */
-export interface SessionRecoveryDeps {
+export interface SignInRecoveryDeps {
   auth: Pick<Auth, 'token' | 'user' | 'renew'>
   /** The session is gone: sign in again in place (or end it in the app); how that went. */
   sessionEnded(): Promise<ReauthOutcome>
@@ -26,7 +26,7 @@ type Recovery = 'renewed' | ReauthOutcome
  * each is retried; as someone else, or cancelled → each rejects (marked as already told).
  * Every request settles; none is ever retried for a user other than the one it was for.
  */
-export function createSessionRecovery(deps: SessionRecoveryDeps) {
+export function createSignInRecovery(deps: SignInRecoveryDeps) {
   let flight: Promise<Recovery> | null = null
 
   function recover(mayRenew: boolean): Promise<Recovery> {

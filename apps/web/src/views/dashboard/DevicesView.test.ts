@@ -1,12 +1,12 @@
 import { flushPromises } from '@vue/test-utils'
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import type { SessionSummary } from '@tokenauth/shared'
-import * as sessionsApi from '../../api/sessions'
+import * as sessionsApi from '../../api/devices'
 import { apiError } from '../../testing/fakes'
 import { buttonNamed, mountView } from '../../testing/mount-view'
-import SessionsView from './SessionsView.vue'
+import DevicesView from './DevicesView.vue'
 
-vi.mock('../../api/sessions', () => ({ listSessions: vi.fn(), endSession: vi.fn(), endOtherSessions: vi.fn() }))
+vi.mock('../../api/devices', () => ({ listSessions: vi.fn(), endSession: vi.fn(), endOtherSessions: vi.fn() }))
 
 const minutesAgo = (minutes: number) => new Date(Date.now() - minutes * 60_000).toISOString()
 const device = (id: string, browser: string, lastSeenMinutesAgo: number, current = false): SessionSummary => ({
@@ -19,7 +19,7 @@ const device = (id: string, browser: string, lastSeenMinutesAgo: number, current
   current,
 })
 
-describe('SessionsView', () => {
+describe('DevicesView', () => {
   let view: Awaited<ReturnType<typeof mountView>>
 
   beforeEach(async () => {
@@ -29,7 +29,7 @@ describe('SessionsView', () => {
       device('here', 'Chrome 131 on Linux', 0, true),
       device('phone', 'Safari 18 on iOS', 5),
     ])
-    view = await mountView(SessionsView, { path: '/sessions' })
+    view = await mountView(DevicesView, { path: '/sessions' })
   })
   afterEach(() => view.wrapper.unmount())
 
