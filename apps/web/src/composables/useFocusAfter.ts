@@ -6,7 +6,7 @@ import { nextTick, type Ref } from 'vue'
  * happened — never left on `<body>`, where keyboard and screen-reader users lose their place.
  * The element needs `tabindex="-1"`.
  */
-export async function focusAfterUpdate(target: Ref<HTMLElement | null | undefined>): Promise<void> {
+export async function focusAfterUpdate(target: Readonly<Ref<{ focus(): void } | null | undefined>>): Promise<void> {
   await nextTick()
-  target.value?.focus({ preventScroll: false })
+  target.value?.focus()
 }
