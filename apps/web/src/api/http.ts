@@ -21,12 +21,12 @@ declare module 'axios' {
      */
     sentForUserId?: number | null
     /**
-     * The token was already renewed once for this request (ahead of sending, or after a
-     * 401): another 401 means the session is gone, not that the token is old.
+     * How far recovery already went for this request: `renewed` — the token was renewed
+     * once (ahead of sending, or after a 401), so another 401 means the session is gone,
+     * not that the token is old; `signed-in-again` — this is the one retry after signing
+     * in again in place, never retried again.
      */
-    renewalTried?: boolean
-    /** Set on the one retry after signing in again in place; never retried again. */
-    retriedAfterSignIn?: boolean
+    recovery?: 'renewed' | 'signed-in-again'
   }
 }
 

@@ -35,7 +35,7 @@ export function createRenewAhead(auth: Pick<Auth, 'token' | 'expiresAt' | 'renew
       if (!(renewedExpiry > now())) clockIsOff = true
     } catch (error) {
       // Refused: the session is gone. Tell the 401 path not to ask the cookie again.
-      if (statusOf(error) === 401) config.renewalTried = true
+      if (statusOf(error) === 401) config.recovery = 'renewed'
     }
     return config
   }

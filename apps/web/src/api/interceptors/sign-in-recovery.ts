@@ -55,12 +55,13 @@ export function createSignInRecovery(deps: SignInRecoveryDeps) {
 
   function settle(outcome: Recovery, error: unknown, config: InternalAxiosRequestConfig): Promise<AxiosResponse> {
     const retryable =
-      (outcome === 'renewed' || (outcome === 'same-user' && !config.retriedAfterSignIn)) && sameUser(config)
+      (outcome === 'renewed' || (outcome === 'same-user' && config.recovery !== 'signed-in-again')) && sameUser(config)
     if (!retryable) {
       markHandledGlobally(error)
       throw error
     }
-    return deps.retry({ ...config, renewalTried: true, retriedAfterSignIn: config.retriedAfterSignIn || outcome === 'same-user' })
+    const recovery = config.recovery === 'signed-in-again' || outcome === 'same-user' ? 'signed-in-again' : 'renewed'
+    return deps.retry({ ...config, recovery })
   }
 
   return async function onSessionError(error: unknown): Promise<AxiosResponse> {
@@ -85,11 +86,11 @@ export function createSignInRecovery(deps: SignInRecoveryDeps) {
         markHandledGlobally(error)
         throw error
       }
-      if (current !== null && current !== config.headers.get(TOKEN_HEADER) && !config.renewalTried) {
+      if (current !== null && current !== config.headers.get(TOKEN_HEADER) && config.recovery === undefined) {
         // Renewed meanwhile by another request's flight: just try again with the new token.
-        return deps.retry({ ...config, renewalTried: true })
+        return deps.retry({ ...config, recovery: 'renewed' })
       }
-      const mayRenew = current !== null && errorCodeOf(error) !== 'revoked_token' && !config.renewalTried
+      const mayRenew = current !== null && errorCodeOf(error) !== 'revoked_token' && config.recovery === undefined
       outcome = await recover(mayRenew).catch((renewError: unknown) => Promise.reject(renewFailed(error, renewError)))
     }
     return settle(outcome, error, config)
