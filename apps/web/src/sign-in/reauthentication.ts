@@ -1,6 +1,7 @@
 import type { InjectionKey } from 'vue'
 import type { Router } from 'vue-router'
-import { errorMessages, type User } from '@tokenauth/shared'
+import type { User } from '@tokenauth/shared'
+import { codeWords } from '../api/errors'
 import type { Auth } from '../store/modules/auth-access'
 import type { Notifier } from '../feedback/toasts'
 import type { SignInPrompt, SignInPromptReason } from './sign-in-prompt'
@@ -75,7 +76,7 @@ export function createReauthentication(deps: ReauthenticationDeps) {
     async sessionEnded(): Promise<ReauthOutcome> {
       const previous = auth.user
       if (!flight && (previous === null || router.currentRoute.value.meta.public)) {
-        if (previous !== null) deps.notifier.notify({ kind: 'warning', text: errorMessages.revoked_token })
+        if (previous !== null) deps.notifier.notify({ kind: 'warning', text: codeWords('revoked_token') })
         auth.clear()
         return 'ended'
       }

@@ -1,7 +1,8 @@
 import { shallowRef } from 'vue'
 import { beforeEach, describe, expect, it, vi } from 'vitest'
 import type { RouteLocationNormalizedLoaded } from 'vue-router'
-import { errorMessages, TOKEN_HEADER, type User } from '@tokenauth/shared'
+import { TOKEN_HEADER, type User } from '@tokenauth/shared'
+import { t } from '../../i18n'
 import { createReauthentication } from '../../sign-in/reauthentication'
 import { createSignInPrompt } from '../../sign-in/sign-in-prompt'
 import { createAppStore } from '../../store'
@@ -245,7 +246,7 @@ describe('session recovery interceptor: what it leaves alone', () => {
     expect(h.prompt.isOpen).toBe(false)
     expect(h.router.replace).not.toHaveBeenCalled()
     expect(h.notifier.notify).toHaveBeenCalledTimes(1)
-    expect(h.notifier.notify).toHaveBeenCalledWith({ kind: 'warning', text: errorMessages.revoked_token })
+    expect(h.notifier.notify).toHaveBeenCalledWith({ kind: 'warning', text: t('errors.revoked_token') })
     expect(h.auth.token).toBeNull()
   })
 
