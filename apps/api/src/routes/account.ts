@@ -23,7 +23,7 @@ export default async function accountRoutes(app: App, { services }: { services: 
         response: { 200: ChangePasswordResponse, ...errorResponses(400, 401, 403, 429, 503) },
       },
     },
-    async (request, reply) => {
+    async (request) => {
       const me = currentUser(request)
       const user = services.users.findById(me.id)
       if (!user) throw new ApiError(401, 'revoked_token')
@@ -47,7 +47,6 @@ export default async function accountRoutes(app: App, { services }: { services: 
         return services.sessions.deleteByUser(user.id, me.sessionId)
       })
       services.audit.record(request, 'password_changed', { userId: user.id, username: user.username, detail: `${endedSessions} other sessions ended` })
-      reply.header('cache-control', 'no-store')
       return { endedSessions }
     },
   )

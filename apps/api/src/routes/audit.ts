@@ -13,7 +13,7 @@ export default async function auditRoutes(app: App, { services }: { services: Se
       config: { auth: { roles: { anyOf: ['admin'] } } },
       schema: { tags: ['audit'], querystring: AuditQuery, response: { 200: AuditPage, ...errorResponses(400, 401, 403) } },
     },
-    async (request, reply) => {
+    async (request) => {
       const { userId, kind, before, limit } = request.query
       const page = services.auditStore.page({
         ...(userId ? { userId: Number(userId) } : {}),
@@ -21,7 +21,6 @@ export default async function auditRoutes(app: App, { services }: { services: Se
         ...(before ? { before: Number(before) } : {}),
         limit: limit ? Number(limit) : DEFAULT_PAGE,
       })
-      reply.header('cache-control', 'no-store')
       return {
         events: page.events.map((event) => ({ ...event, at: new Date(event.at).toISOString() })),
         nextBefore: page.nextBefore === null ? null : String(page.nextBefore),

@@ -1,4 +1,3 @@
-import type { FastifyReply } from 'fastify'
 import { CookieList, CookieParams, CookieView, DEMO_COOKIE_PATH, SetCookieRequest } from '@tokenauth/shared'
 import type { App } from '../http/app-instance.js'
 import { ApiError } from '../http/api-error.js'
@@ -32,10 +31,8 @@ export default async function cookieRoutes(app: App, { services }: { services: S
     return { name, value: unsigned.valid ? (unsigned.value ?? '') : '', signed: true, valid: unsigned.valid }
   }
   const attributes = { path: DEMO_COOKIE_PATH, httpOnly: true, sameSite: 'lax', secure: sessionCookie.secure } as const
-  const noStore = (reply: FastifyReply) => reply.header('cache-control', 'no-store')
 
-  app.get('/cookies', { config: rule, schema: { tags, response: { 200: CookieList, ...errorResponses(401) } } }, async (request, reply) => {
-    noStore(reply)
+  app.get('/cookies', { config: rule, schema: { tags, response: { 200: CookieList, ...errorResponses(401) } } }, async (request) => {
     const cookies = Object.entries(request.cookies)
       .filter((entry): entry is [string, string] => typeof entry[1] === 'string' && !isReserved(entry[0]))
       .filter(([name]) => /^[A-Za-z0-9_-]{1,64}$/.test(name))
@@ -46,12 +43,11 @@ export default async function cookieRoutes(app: App, { services }: { services: S
   app.get(
     '/cookies/:name',
     { config: rule, schema: { tags, params: CookieParams, response: { 200: CookieView, ...errorResponses(401, 404) } } },
-    async (request, reply) => {
+    async (request) => {
       const { name } = request.params
       // Own properties only: `__proto__` is a valid cookie name and would read Object.prototype (found by route-fuzz).
       const raw = Object.hasOwn(request.cookies, name) ? request.cookies[name] : undefined
       if (raw === undefined || isReserved(name)) throw new ApiError(404, 'not_found', 'No such cookie.')
-      noStore(reply)
       return readCookie(name, raw)
     },
   )
@@ -76,7 +72,6 @@ export default async function cookieRoutes(app: App, { services }: { services: S
       if (LONE_SURROGATE.test(value)) throw new ApiError(400, 'bad_request', 'The value is not valid Unicode text.')
       const stored = signed ? SIGNED_PREFIX + signer.sign(value) : value
       reply.setCookie(name, stored, { ...attributes, ...(maxAgeSeconds ? { maxAge: maxAgeSeconds } : {}) })
-      noStore(reply)
       return { name, value, signed, valid: true }
     },
   )

@@ -17,8 +17,7 @@ export default async function noteRoutes(app: App, { services }: { services: Ser
       config: { auth: 'required' },
       schema: { tags: ['notes'], response: { 200: NoteList, ...errorResponses(401) } },
     },
-    async (_request, reply) => {
-      reply.header('cache-control', 'no-store')
+    async () => {
       return { notes: services.notes.list().map(toNote) }
     },
   )
@@ -31,7 +30,7 @@ export default async function noteRoutes(app: App, { services }: { services: Ser
     },
     async (request, reply) => {
       const note = services.notes.create(currentUser(request).id, request.body.text, services.clock())
-      return reply.code(201).header('cache-control', 'no-store').send(toNote(note))
+      return reply.code(201).send(toNote(note))
     },
   )
 

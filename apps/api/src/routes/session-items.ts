@@ -33,9 +33,8 @@ export default async function sessionItemRoutes(app: App, { services }: { servic
     if (!services.sessions.setItems(session.handle, items)) throw new ApiError(401, 'revoked_token')
   }
 
-  app.get('/session', { config: rule, schema: { tags, response: { 200: SessionView, ...errorResponses(401) } } }, async (request, reply) => {
+  app.get('/session', { config: rule, schema: { tags, response: { 200: SessionView, ...errorResponses(401) } } }, async (request) => {
     const session = currentSession(request)
-    reply.header('cache-control', 'no-store')
     return {
       id: session.handle,
       userId: session.userId,
@@ -50,10 +49,9 @@ export default async function sessionItemRoutes(app: App, { services }: { servic
   app.get(
     '/session/items/:key',
     { config: rule, schema: { tags, params: SessionItemParams, response: { 200: SessionItem, ...errorResponses(401, 404) } } },
-    async (request, reply) => {
+    async (request) => {
       const value = currentSession(request).items[request.params.key]
       if (value === undefined) throw new ApiError(404, 'not_found', 'No such session item.')
-      reply.header('cache-control', 'no-store')
       return { key: request.params.key, value }
     },
   )

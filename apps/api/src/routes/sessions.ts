@@ -16,10 +16,9 @@ export default async function sessionRoutes(app: App, { services }: { services: 
   const tags = ['sessions']
   const idleMs = services.config.sessionIdleTimeoutSeconds * 1000
 
-  app.get('/sessions', { config: rule, schema: { tags, response: { 200: SessionList, ...errorResponses(401) } } }, async (request, reply) => {
+  app.get('/sessions', { config: rule, schema: { tags, response: { 200: SessionList, ...errorResponses(401) } } }, async (request) => {
     const me = currentUser(request)
     const now = services.clock()
-    reply.header('cache-control', 'no-store')
     const sessions = services.sessions
       .listByUser(me.id)
       .filter((s) => sessionState({ ...s, username: '', roles: [], disabled: false }, now, idleMs) === 'live')

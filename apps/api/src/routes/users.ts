@@ -40,8 +40,7 @@ export default async function userRoutes(app: App, { services }: { services: Ser
     }
   }
 
-  app.get('/users', { config: rule, schema: { tags, response: { 200: UserList, ...errorResponses(401, 403) } } }, async (_request, reply) => {
-    reply.header('cache-control', 'no-store')
+  app.get('/users', { config: rule, schema: { tags, response: { 200: UserList, ...errorResponses(401, 403) } } }, async () => {
     const counts = services.sessions.liveCountsByUser(services.clock(), idleMs)
     return {
       users: services.users.list().map((user) => ({

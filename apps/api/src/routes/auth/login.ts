@@ -21,7 +21,7 @@ export function loginRoute(app: App, services: Services): void {
         response: { 200: LoginResponse, ...errorResponses(400, 401, 413, 415, 429, 503) },
       },
     },
-    async (request, reply) => {
+    async (request) => {
       const { username, password } = request.body
       const user = services.users.findByUsername(username)
       // Throttled (429) before any hash is computed; failures count whether the user exists or not.
@@ -41,7 +41,6 @@ export function loginRoute(app: App, services: Services): void {
       const response = await startSession(services, request, user)
       request.log.info({ userId: user.id }, 'login succeeded')
       services.audit.record(request, 'login_succeeded', { userId: user.id, username: user.username, secretRef: request.session.get('auth')?.handle })
-      reply.header('cache-control', 'no-store')
       return response
     },
   )

@@ -28,7 +28,6 @@ export function logoutRoute(app: App, services: Services): void {
       },
     },
     async (request, reply) => {
-      reply.header('cache-control', 'no-store')
       const ended = new Map<string, { userId: number; username: string }>()
       const token = readToken(request.headers, request.raw.rawHeaders)
       let tokenRefusal: ApiError | undefined

@@ -31,7 +31,6 @@ export function refreshRoute(app: App, services: Services): void {
       },
     },
     async (request, reply) => {
-      reply.header('cache-control', 'no-store')
       if (request.headers[REFRESH_HEADER] !== '1') {
         throw new ApiError(400, 'bad_request', `The ${REFRESH_HEADER}: 1 header is required.`)
       }

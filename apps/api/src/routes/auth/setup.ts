@@ -48,7 +48,6 @@ export function setupRoutes(app: App, services: Services): void {
       request.log.info({ userId: result.value.id }, 'first admin created')
       services.audit.record(request, 'setup_completed', { userId: result.value.id, username: result.value.username })
       const response = await startSession(services, request, result.value)
-      reply.header('cache-control', 'no-store')
       return reply.code(201).send(response)
     },
   )
