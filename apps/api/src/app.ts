@@ -2,7 +2,7 @@ import Fastify, { type FastifyReply, type FastifyServerOptions } from 'fastify'
 import fastifyCookie from '@fastify/cookie'
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
 import tokenAuth from '@tokenauth/fastify-token-auth'
-import { API_PREFIX } from '@tokenauth/shared'
+import { API_PREFIX, TOKEN_MAX_LENGTH } from '@tokenauth/shared'
 import type { Config } from './config/config.js'
 import { loadSecrets, type Secrets } from './config/secrets.js'
 import { systemClock, type Clock } from './clock.js'
@@ -112,6 +112,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
   await app.register(fastifyCookie, { secret: [...services.secrets.sessionSecrets] })
   await app.register(tokenAuth, {
     realm: 'tokenauth',
+    maxTokenLength: TOKEN_MAX_LENGTH,
     verifyToken: services.verifyAccessToken,
     ruleForUndeclared: apiDocsRule,
   })

@@ -1,4 +1,5 @@
-import { AuditPage, AuditQuery } from '@tokenauth/shared'
+import { AUDIT_PAGE_MAX, AuditPage, AuditQuery } from '@tokenauth/shared'
+import { ApiError } from '../http/api-error.js'
 import type { App } from '../http/app-instance.js'
 import { errorResponses } from '../http/schemas.js'
 import type { Services } from '../services.js'
@@ -15,11 +16,13 @@ export default async function auditRoutes(app: App, { services }: { services: Se
     },
     async (request) => {
       const { userId, kind, before, limit } = request.query
+      const pageSize = limit ? Number(limit) : DEFAULT_PAGE
+      if (pageSize > AUDIT_PAGE_MAX) throw new ApiError(400, 'bad_request', `limit must be from 1 to ${AUDIT_PAGE_MAX}.`)
       const page = services.auditStore.page({
         ...(userId ? { userId: Number(userId) } : {}),
         ...(kind ? { kind } : {}),
         ...(before ? { before: Number(before) } : {}),
-        limit: limit ? Number(limit) : DEFAULT_PAGE,
+        limit: pageSize,
       })
       return {
         events: page.events.map((event) => ({ ...event, at: new Date(event.at).toISOString() })),

@@ -1,5 +1,5 @@
 import { createTokenExtractor, TOKEN_ABSENT, TOKEN_REPEATED } from '@tokenauth/fastify-token-auth'
-import { TOKEN_HEADER, TOKEN_SCHEME } from '@tokenauth/shared'
+import { TOKEN_HEADER, TOKEN_MAX_LENGTH, TOKEN_SCHEME } from '@tokenauth/shared'
 import type { App } from '../../http/app-instance.js'
 import { ApiError } from '../../http/api-error.js'
 import { errorResponses } from '../../http/schemas.js'
@@ -15,7 +15,7 @@ import type { Services } from '../../services.js'
  */
 export function logoutRoute(app: App, services: Services): void {
   const cookie = sessionCookieSettings(services)
-  const readToken = createTokenExtractor({ tokenHeader: TOKEN_HEADER, scheme: TOKEN_SCHEME, maxTokenLength: 4096 })
+  const readToken = createTokenExtractor({ tokenHeader: TOKEN_HEADER, scheme: TOKEN_SCHEME, maxTokenLength: TOKEN_MAX_LENGTH })
   app.post(
     '/logout',
     {
