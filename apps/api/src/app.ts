@@ -2,7 +2,7 @@ import Fastify, { type FastifyReply, type FastifyServerOptions } from 'fastify'
 import fastifyCookie from '@fastify/cookie'
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
 import tokenAuth from '@tokenauth/fastify-token-auth'
-import { API_PREFIX, TOKEN_MAX_LENGTH } from '@tokenauth/shared'
+import { API_PREFIX, TOKEN_HEADER, TOKEN_MAX_LENGTH, TOKEN_SCHEME, errorMessages } from '@tokenauth/shared'
 import type { Config } from './config/config.js'
 import { loadSecrets, type Secrets } from './config/secrets.js'
 import { systemClock, type Clock } from './clock.js'
@@ -110,8 +110,12 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
   await app.register(rateLimits, { services })
   app.setNotFoundHandler(notFoundHandler)
   await app.register(fastifyCookie, { secret: [...services.secrets.sessionSecrets] })
+  // The plugin has its own defaults; the app's header names and words come from the contract.
   await app.register(tokenAuth, {
     realm: 'tokenauth',
+    tokenHeader: TOKEN_HEADER,
+    scheme: TOKEN_SCHEME,
+    messages: errorMessages,
     maxTokenLength: TOKEN_MAX_LENGTH,
     verifyToken: services.verifyAccessToken,
     ruleForUndeclared: apiDocsRule,

@@ -5,7 +5,8 @@
 export { tokenAuth, tokenAuth as default } from './plugin.js'
 export { currentUser } from './current-user.js'
 export { AuthRuleError, type AuthRule, type RoleRequirement } from './rules.js'
-export type { TokenAuthFailureCode, TokenAuthOptions, TokenAuthPrincipal, VerifyTokenResult } from './types.js'
+export type { TokenAuthOptions, TokenAuthPrincipal, VerifyTokenResult } from './types.js'
+export { DEFAULT_MESSAGES, type TokenAuthFailureCode, type TokenFailureReason } from './messages.js'
 export {
   createTokenExtractor,
   TOKEN_ABSENT,

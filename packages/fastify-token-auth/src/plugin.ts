@@ -1,6 +1,6 @@
 import fp from 'fastify-plugin'
 import type { FastifyInstance, FastifyReply, FastifyRequest, HookHandlerDoneFunction, RouteOptions } from 'fastify'
-import type { AuthFailureCode } from '@tokenauth/shared'
+import type { TokenFailureReason } from './messages.js'
 import { buildRefusals, sendRefusal } from './challenge.js'
 import { TOKEN_ABSENT, TOKEN_CONFLICT, TOKEN_REPEATED, createTokenExtractor } from './extract-token.js'
 import { resolveOptions } from './options.js'
@@ -41,7 +41,7 @@ interface WithAcceptedToken {
 const SAFE_METHODS: ReadonlySet<string> = new Set(['GET', 'HEAD', 'OPTIONS'])
 
 /** `verifyToken` may answer only these codes; anything else is reported as `invalid_token`. */
-const AUTH_FAILURE_CODES: Readonly<Record<AuthFailureCode, true>> = {
+const AUTH_FAILURE_CODES: Readonly<Record<TokenFailureReason, true>> = {
   missing_token: true,
   malformed_token: true,
   invalid_token: true,
@@ -57,7 +57,7 @@ const AUTH_FAILURE_CODES: Readonly<Record<AuthFailureCode, true>> = {
 async function tokenAuthPlugin(fastify: FastifyInstance, options: TokenAuthOptions): Promise<void> {
   const { verifyToken, onFailure, ruleForUndeclared, ...settings } = resolveOptions(options)
   const extractToken = createTokenExtractor(settings)
-  const refusals = buildRefusals(settings.scheme, settings.realm)
+  const refusals = buildRefusals(settings.scheme, settings.realm, settings.messages)
 
   fastify.decorateRequest('user', null)
   fastify.decorateRequest(kAcceptedToken, undefined)
@@ -155,7 +155,7 @@ async function tokenAuthPlugin(fastify: FastifyInstance, options: TokenAuthOptio
   ): void {
     if (!isObject(result)) return refuseUnavailable(request, reply, new TypeError('verifyToken returned no result'))
     if (result.ok !== true) {
-      const code = result.code as AuthFailureCode
+      const code = result.code as TokenFailureReason
       const detail = typeof result.detail === 'string' ? result.detail : undefined
       return refuse(request, reply, Object.hasOwn(AUTH_FAILURE_CODES, code) ? code : 'invalid_token', detail)
     }
