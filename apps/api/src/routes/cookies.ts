@@ -2,7 +2,7 @@ import { CookieList, CookieParams, CookieView, DEMO_COOKIE_PATH, SetCookieReques
 import type { App } from '../http/app-instance.js'
 import { ApiError } from '../http/api-error.js'
 import { errorResponses } from '../http/schemas.js'
-import { sessionCookieSettings } from '../plugins/cookie-session.js'
+import { sessionCookieSettings } from '../auth/session-cookie.js'
 import { createDemoCookieSigner } from '../auth/demo-cookie-signer.js'
 import type { Services } from '../services.js'
 
@@ -18,7 +18,7 @@ const SIGNED_PREFIX = 's:'
  * The session cookie is never listed, read, set or deleted here.
  */
 export default async function cookieRoutes(app: App, { services }: { services: Services }): Promise<void> {
-  const sessionCookie = sessionCookieSettings(services)
+  const sessionCookie = sessionCookieSettings(services.config)
   const rule = { auth: 'required' } as const
   const tags = ['cookies']
   const isReserved = (name: string): boolean =>
