@@ -9,7 +9,8 @@ import { AuditStore } from './store/audit-store.js'
 import { AuditLog } from './auth/audit.js'
 import { createAccessTokenSigner, type AccessTokenSigner } from './auth/access-tokens.js'
 import { SetupTokens } from './auth/setup-tokens.js'
-import { createVerifyAccessToken, type VerifyAccessToken } from './auth/verify-access-token.js'
+import { createCheckAccessToken, createVerifyAccessToken, type VerifyAccessToken } from './auth/verify-access-token.js'
+import { createApplySessionFollowUp } from './auth/session-follow-up.js'
 import { createDummyHash, createPasswordHasher, type PasswordHasher } from './auth/passwords.js'
 
 /** Everything the routes use, built once per app. */
@@ -25,7 +26,7 @@ export interface Services {
   readonly setupTokens: SetupTokens
   readonly passwords: PasswordHasher
   readonly audit: AuditLog
-  /** The per-request token check: signature, then the session it names. */
+  /** The plugin's `verifyToken`: the check (signature, then the session it names), then its follow-up. */
   readonly verifyAccessToken: VerifyAccessToken
   readonly auditStore: AuditStore
   /** Verified against when a login names no user, so both cases take the same time. */
@@ -50,13 +51,16 @@ export async function createServices(config: Config, secrets: Secrets, clock: Cl
     setupTokens: new SetupTokens(db, secrets.tokenKeys, clock),
     passwords: createPasswordHasher(),
     audit,
-    verifyAccessToken: createVerifyAccessToken({
-      signer: accessTokens,
-      sessions,
-      clock,
-      idleTimeoutMs: config.sessionIdleTimeoutSeconds * 1000,
-      audit,
-    }),
+    // The check reads; the follow-up (touch, end an expired session, audit) writes.
+    verifyAccessToken: createVerifyAccessToken(
+      createCheckAccessToken({
+        signer: accessTokens,
+        findSession: (handle) => sessions.findLiveView(handle),
+        clock,
+        idleTimeoutMs: config.sessionIdleTimeoutSeconds * 1000,
+      }),
+      createApplySessionFollowUp(sessions, audit),
+    ),
     auditStore,
     dummyPasswordHash: await createDummyHash(),
   }
