@@ -11,9 +11,14 @@ import { createAccessTokenSigner, type AccessTokenSigner } from './auth/access-t
 import { SetupTokens } from './auth/setup-tokens.js'
 import { createCheckAccessToken, createVerifyAccessToken, type VerifyAccessToken } from './auth/verify-access-token.js'
 import { createApplySessionFollowUp } from './auth/session-follow-up.js'
+import { LoginThrottle } from './auth/login-throttle.js'
+import { MemoryRateLimitStore } from './store/rate-limit-store.js'
 import { createDummyHash, createPasswordHasher, type PasswordHasher } from './auth/passwords.js'
 
-/** Everything the routes use, built once per app. */
+/**
+ * Everything the routes use, built once per app and reached one way: `app.services`
+ * (decorated in `app.ts`), as fastify/demo reaches its repositories.
+ */
 export interface Services {
   readonly config: Config
   readonly secrets: Secrets
@@ -29,6 +34,8 @@ export interface Services {
   /** The plugin's `verifyToken`: the check (signature, then the session it names), then its follow-up. */
   readonly verifyAccessToken: VerifyAccessToken
   readonly auditStore: AuditStore
+  /** Growing delays for failed sign-ins, per username and per IP (see `routes/auth/login.ts`). */
+  readonly loginThrottle: LoginThrottle
   /** Verified against when a login names no user, so both cases take the same time. */
   readonly dummyPasswordHash: string
 }
@@ -62,6 +69,14 @@ export async function createServices(config: Config, secrets: Secrets, clock: Cl
       createApplySessionFollowUp(sessions, audit),
     ),
     auditStore,
+    // A store of its own: request-limit keys (one per client address) must never push
+    // sign-in failure counters out of a bounded store.
+    loginThrottle: new LoginThrottle(new MemoryRateLimitStore(clock), clock, {
+      failuresPerAccount: config.loginFailuresPerAccount,
+      failuresPerIp: config.loginFailuresPerIp,
+      maxDelayMs: config.loginMaxDelaySeconds * 1000,
+      failureWindowMs: config.loginFailureWindowSeconds * 1000,
+    }),
     dummyPasswordHash: await createDummyHash(),
   }
 }

@@ -2,7 +2,6 @@ import fp from 'fastify-plugin'
 import fastifySession from '@fastify/session'
 import { createFastifySessionStore } from '../store/fastify-session-store.js'
 import { sessionCookieSettings } from '../auth/session-cookie.js'
-import type { Services } from '../services.js'
 
 /**
  * @fastify/session over the SQLite session table, for the routes that a cookie
@@ -10,8 +9,9 @@ import type { Services } from '../services.js'
  * so the many token-authenticated requests never pay for a cookie-session lookup.
  * @see https://github.com/fastify/session
  */
-export default fp<{ services: Services }>(
-  async (app, { services }) => {
+export default fp(
+  async (app) => {
+    const { services } = app
     const cookie = sessionCookieSettings(services.config)
     await app.register(fastifySession, {
       secret: [...services.secrets.sessionSecrets],

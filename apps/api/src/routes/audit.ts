@@ -2,12 +2,12 @@ import { AUDIT_PAGE_MAX, AuditPage, AuditQuery } from '@tokenauth/shared'
 import { ApiError } from '../http/api-error.js'
 import type { App } from '../http/app-instance.js'
 import { errorResponses } from '../http/schemas.js'
-import type { Services } from '../services.js'
 
 const DEFAULT_PAGE = 50
 
 /** `GET /api/audit` (role `admin`): security events, newest first, by user and kind, a page at a time. */
-export default async function auditRoutes(app: App, { services }: { services: Services }): Promise<void> {
+export default async function auditRoutes(app: App): Promise<void> {
+  const { services } = app
   app.get(
     '/audit',
     {

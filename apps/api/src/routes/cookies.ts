@@ -4,7 +4,6 @@ import { ApiError } from '../http/api-error.js'
 import { errorResponses } from '../http/schemas.js'
 import { sessionCookieSettings } from '../auth/session-cookie.js'
 import { createDemoCookieSigner } from '../auth/demo-cookie-signer.js'
-import type { Services } from '../services.js'
 
 /** In `u` mode a well-formed surrogate pair is one code point; only a lone half matches. */
 const LONE_SURROGATE = /\p{Cs}/u
@@ -17,7 +16,8 @@ const SIGNED_PREFIX = 's:'
  * HttpOnly, SameSite=Lax and scoped to `Path=/api/cookies`: they ride on no other request.
  * The session cookie is never listed, read, set or deleted here.
  */
-export default async function cookieRoutes(app: App, { services }: { services: Services }): Promise<void> {
+export default async function cookieRoutes(app: App): Promise<void> {
+  const { services } = app
   const sessionCookie = sessionCookieSettings(services.config)
   const rule = { auth: 'required' } as const
   const tags = ['cookies']

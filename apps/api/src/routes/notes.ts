@@ -4,13 +4,13 @@ import { ApiError } from '../http/api-error.js'
 import { errorResponses } from '../http/schemas.js'
 import { currentUser } from '@tokenauth/fastify-token-auth'
 import type { NoteRecord } from '../store/note-store.js'
-import type { Services } from '../services.js'
 
 /**
  * The sample resource, with per-method rules as Flask-RESTful's `method_decorators`:
  * GET and POST need a signed-in user; DELETE needs the note's owner or role `admin`.
  */
-export default async function noteRoutes(app: App, { services }: { services: Services }): Promise<void> {
+export default async function noteRoutes(app: App): Promise<void> {
+  const { services } = app
   app.get(
     '/notes',
     {

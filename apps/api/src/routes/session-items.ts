@@ -10,7 +10,6 @@ import { ApiError } from '../http/api-error.js'
 import { errorResponses } from '../http/schemas.js'
 import { currentUser } from '@tokenauth/fastify-token-auth'
 import type { SessionRecord } from '../store/session-store.js'
-import type { Services } from '../services.js'
 import type { FastifyRequest } from 'fastify'
 
 /**
@@ -18,7 +17,8 @@ import type { FastifyRequest } from 'fastify'
  * keeps for your session and set, read, remove one key or clear all. The session is the
  * one the token names; items live in its row and die with it.
  */
-export default async function sessionItemRoutes(app: App, { services }: { services: Services }): Promise<void> {
+export default async function sessionItemRoutes(app: App): Promise<void> {
+  const { services } = app
   const idleMs = services.config.sessionIdleTimeoutSeconds * 1000
   const rule = { auth: 'required' } as const
   const tags = ['session']

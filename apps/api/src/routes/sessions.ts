@@ -5,13 +5,13 @@ import { ApiError } from '../http/api-error.js'
 import { errorResponses } from '../http/schemas.js'
 import { describeUserAgent } from '../auth/device.js'
 import { sessionState } from '../auth/session-liveness.js'
-import type { Services } from '../services.js'
 
 /**
  * `/api/sessions`: my devices. List them, end one, or end all but this one. Ending a
  * session deletes it, so every token of it is refused on its very next request.
  */
-export default async function sessionRoutes(app: App, { services }: { services: Services }): Promise<void> {
+export default async function sessionRoutes(app: App): Promise<void> {
+  const { services } = app
   const rule = { auth: 'required' } as const
   const tags = ['sessions']
   const idleMs = services.config.sessionIdleTimeoutSeconds * 1000

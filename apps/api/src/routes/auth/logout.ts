@@ -1,7 +1,6 @@
 import type { App } from '../../http/app-instance.js'
 import { errorResponses } from '../../http/schemas.js'
 import { clearSessionCookie, sessionCookieSettings } from '../../auth/session-cookie.js'
-import type { Services } from '../../services.js'
 
 /**
  * `POST /api/auth/logout`. Ends the session a valid token names and the session the
@@ -11,7 +10,8 @@ import type { Services } from '../../services.js'
  * that (SameSite=Lax, and the CSRF guard of this context). The token is checked by the
  * plugin (`request.checkToken()`), and refused with its own answer.
  */
-export function logoutRoute(app: App, services: Services): void {
+export function logoutRoute(app: App): void {
+  const { services } = app
   const cookie = sessionCookieSettings(services.config)
   app.post(
     '/logout',

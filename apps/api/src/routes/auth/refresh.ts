@@ -5,7 +5,6 @@ import { errorResponses } from '../../http/schemas.js'
 import { renewSession } from '../../auth/renewal.js'
 import { issueAccessToken } from '../../auth/start-session.js'
 import { readSessionCookieId, rotateSessionCookie, sessionCookieSettings } from '../../auth/session-cookie.js'
-import type { Services } from '../../services.js'
 
 /**
  * `POST /api/auth/refresh`: a new access token for the session the HttpOnly cookie
@@ -17,7 +16,8 @@ import type { Services } from '../../services.js'
  * @fastify/session, whose `onSend` would clear a cookie it does not find in the store
  * (a just-retired one). Both sign with the same secrets, so the cookies are the same.
  */
-export function refreshRoute(app: App, services: Services): void {
+export function refreshRoute(app: App): void {
+  const { services } = app
   const idleTimeoutMs = services.config.sessionIdleTimeoutSeconds * 1000
   const cookie = sessionCookieSettings(services.config)
   app.post(

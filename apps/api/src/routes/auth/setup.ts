@@ -4,13 +4,13 @@ import { ApiError } from '../../http/api-error.js'
 import { errorResponses } from '../../http/schemas.js'
 import { startSession } from '../../auth/start-session.js'
 import { checkNewPassword } from '../../auth/password-policy.js'
-import type { Services } from '../../services.js'
 
 /**
  * `GET /api/setup` and `POST /api/setup`: the first admin account, created in the browser
  * with the one-time link the server prints while no user exists. No default password.
  */
-export function setupRoutes(app: App, services: Services): void {
+export function setupRoutes(app: App): void {
+  const { services } = app
   app.get(
     '/setup',
     {
