@@ -12,7 +12,14 @@ export const TOKEN_MALFORMED = 1
 /** Both headers present with different tokens: "more than one method" (RFC 6750 §3.1). */
 export const TOKEN_CONFLICT = 2
 
-export type TokenProblem = typeof TOKEN_ABSENT | typeof TOKEN_MALFORMED | typeof TOKEN_CONFLICT
+/**
+ * The token header or `Authorization` sent more than once. Node keeps only the first
+ * `Authorization` (so `Bearer <alice>`, `Bearer <bob>` would be read as alice) and joins
+ * repeated custom headers: a request that names two credentials is refused outright.
+ */
+export const TOKEN_REPEATED = 3
+
+export type TokenProblem = typeof TOKEN_ABSENT | typeof TOKEN_MALFORMED | typeof TOKEN_CONFLICT | typeof TOKEN_REPEATED
 
 /** The token, or why there is none. */
 export type TokenExtraction = string | TokenProblem
@@ -36,7 +43,9 @@ for (const char of 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz01234567
 }
 
 /** Builds the per-request extractor once, with the scheme lower-cased ahead of time. */
-export function createTokenExtractor(options: TokenExtractorOptions): (headers: IncomingHttpHeaders) => TokenExtraction {
+export function createTokenExtractor(
+  options: TokenExtractorOptions,
+): (headers: IncomingHttpHeaders, rawHeaders?: readonly string[]) => TokenExtraction {
   const { tokenHeader, maxTokenLength } = options
   const scheme = options.scheme.toLowerCase()
   const schemeLength = scheme.length
@@ -57,7 +66,24 @@ export function createTokenExtractor(options: TokenExtractorOptions): (headers: 
     return value.slice(start, end)
   }
 
-  return function extractToken(headers: IncomingHttpHeaders): TokenExtraction {
+  /** Counts the credential headers as sent (`rawHeaders` alternates names and values). */
+  function repeatsCredentialHeader(rawHeaders: readonly string[]): boolean {
+    let authorization = 0
+    let token = 0
+    for (let i = 0; i < rawHeaders.length; i += 2) {
+      const name = rawHeaders[i] ?? ''
+      if (name.length === 13 && name.toLowerCase() === 'authorization') authorization++
+      else if (tokenHeader !== false && name.length === tokenHeader.length && name.toLowerCase() === tokenHeader) token++
+    }
+    return authorization > 1 || token > 1
+  }
+
+  /**
+   * `rawHeaders` (Node's `request.raw.rawHeaders`), when given, is checked for a repeated
+   * credential header first; without it only the parsed headers are read.
+   */
+  return function extractToken(headers: IncomingHttpHeaders, rawHeaders?: readonly string[]): TokenExtraction {
+    if (rawHeaders !== undefined && repeatsCredentialHeader(rawHeaders)) return TOKEN_REPEATED
     const fromHeader = tokenHeader === false ? TOKEN_ABSENT : fromTokenHeader(headers[tokenHeader])
     const fromAuth = fromAuthorization(headers.authorization)
     let token: TokenExtraction

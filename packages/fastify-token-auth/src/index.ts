@@ -11,6 +11,7 @@ export {
   TOKEN_ABSENT,
   TOKEN_CONFLICT,
   TOKEN_MALFORMED,
+  TOKEN_REPEATED,
   type TokenExtraction,
   type TokenExtractorOptions,
 } from './extract-token.js'

@@ -2,7 +2,7 @@ import fp from 'fastify-plugin'
 import type { FastifyInstance, FastifyReply, FastifyRequest, HookHandlerDoneFunction, RouteOptions } from 'fastify'
 import type { AuthFailureCode } from '@tokenauth/shared'
 import { buildRefusals, sendRefusal } from './challenge.js'
-import { TOKEN_ABSENT, TOKEN_CONFLICT, createTokenExtractor } from './extract-token.js'
+import { TOKEN_ABSENT, TOKEN_CONFLICT, TOKEN_REPEATED, createTokenExtractor } from './extract-token.js'
 import { resolveOptions } from './options.js'
 import { RULE_OPTIONAL, RULE_PUBLIC, RULE_ROLES, compileRule, rolesSatisfy, type AuthRule, type CompiledRule } from './rules.js'
 import type { TokenAuthFailureCode, TokenAuthOptions, TokenAuthPrincipal } from './types.js'
@@ -27,6 +27,19 @@ interface WithCompiledRule {
   readonly [kCompiledRule]?: CompiledRule
 }
 
+/** The token `onRequest` accepted, kept on the request for the check after the body. */
+const kAcceptedToken = Symbol('tokenauth.acceptedToken')
+interface WithAcceptedToken {
+  [kAcceptedToken]?: string
+}
+
+/**
+ * Methods that change nothing. Any other method is checked a second time once its body
+ * has arrived: a body may come minutes after the headers, and a session revoked in
+ * between must not act (a disabled admin, a signed-out device).
+ */
+const SAFE_METHODS: ReadonlySet<string> = new Set(['GET', 'HEAD', 'OPTIONS'])
+
 /** `verifyToken` may answer only these codes; anything else is reported as `invalid_token`. */
 const AUTH_FAILURE_CODES: Readonly<Record<AuthFailureCode, true>> = {
   missing_token: true,
@@ -47,6 +60,7 @@ async function tokenAuthPlugin(fastify: FastifyInstance, options: TokenAuthOptio
   const refusals = buildRefusals(settings.scheme, settings.realm)
 
   fastify.decorateRequest('user', null)
+  fastify.decorateRequest(kAcceptedToken, undefined)
 
   // Every route added from now on, here or in a child context, gets its rule compiled,
   // or start-up fails. Fastify calls this for the automatic HEAD route of a GET route
@@ -59,6 +73,19 @@ async function tokenAuthPlugin(fastify: FastifyInstance, options: TokenAuthOptio
   })
 
   fastify.addHook('onRequest', authenticate)
+  fastify.addHook('preHandler', recheckAfterBody)
+
+  /**
+   * The second check of a state-changing request, after its body was read and validated:
+   * the same `verifyToken` (its signature check is cached), the same role rule.
+   */
+  function recheckAfterBody(request: FastifyRequest, reply: FastifyReply, done: HookHandlerDoneFunction): void {
+    const token = (request as WithAcceptedToken)[kAcceptedToken]
+    if (token === undefined || SAFE_METHODS.has(request.method)) return done()
+    const rule = (request.routeOptions.config as WithCompiledRule)[kCompiledRule]
+    if (rule === undefined) return refuseUnruledRoute(request, reply)
+    verify(token, rule, request, reply, done)
+  }
 
   function authenticate(request: FastifyRequest, reply: FastifyReply, done: HookHandlerDoneFunction): void {
     // Unknown paths answer 404 as usual: there is nothing to protect.
@@ -74,16 +101,22 @@ async function tokenAuthPlugin(fastify: FastifyInstance, options: TokenAuthOptio
     }
     if (rule.kind === RULE_PUBLIC) return done()
 
-    const token = extractToken(request.headers)
+    const token = extractToken(request.headers, request.raw.rawHeaders)
     if (typeof token !== 'string') {
       if (token === TOKEN_ABSENT) {
         if (rule.kind === RULE_OPTIONAL) return done()
         return refuse(request, reply, 'missing_token', undefined)
       }
       if (token === TOKEN_CONFLICT) return refuse(request, reply, 'bad_request', 'token header and Authorization differ')
+      if (token === TOKEN_REPEATED) return refuse(request, reply, 'bad_request', 'a credential header was sent more than once')
       return refuse(request, reply, 'malformed_token', undefined)
     }
 
+    ;(request as WithAcceptedToken)[kAcceptedToken] = token
+    verify(token, rule, request, reply, done)
+  }
+
+  function verify(token: string, rule: CompiledRule, request: FastifyRequest, reply: FastifyReply, done: HookHandlerDoneFunction): void {
     let result: unknown
     try {
       result = verifyToken(token, request)

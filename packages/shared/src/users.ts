@@ -24,6 +24,14 @@ export const UserIdParams = Type.Object(
 )
 export type UserIdParams = Static<typeof UserIdParams>
 
-/** `POST /api/users/:id/password` (admin): set a new password; all the user's sessions end. */
-export const ResetPasswordRequest = Type.Object({ newPassword: Password }, { additionalProperties: false })
+/**
+ * `POST /api/users/:id/password` (admin): set a new password; all the user's sessions end.
+ * Never for the caller's own account (that is `POST /api/me/password`, which needs the
+ * current password). For another admin's account, `adminPassword` is the acting admin's
+ * own password: a stolen admin token alone cannot take over another admin.
+ */
+export const ResetPasswordRequest = Type.Object(
+  { newPassword: Password, adminPassword: Type.Optional(Password) },
+  { additionalProperties: false },
+)
 export type ResetPasswordRequest = Static<typeof ResetPasswordRequest>

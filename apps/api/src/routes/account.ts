@@ -4,6 +4,7 @@ import type { App } from '../http/app-instance.js'
 import { ApiError } from '../http/api-error.js'
 import { errorResponses } from '../http/schemas.js'
 import { checkNewPassword } from '../auth/password-policy.js'
+import { whileSessionLive } from '../auth/while-session-live.js'
 import type { Services } from '../services.js'
 
 /**
@@ -40,8 +41,11 @@ export default async function accountRoutes(app: App, { services }: { services: 
       }
       const check = checkNewPassword(newPassword, { username: user.username })
       if (!check.ok) throw new ApiError(400, 'invalid_password', check.message)
-      services.users.setPasswordHash(user.id, await services.passwords.hash(newPassword))
-      const endedSessions = services.sessions.deleteByUser(user.id, me.sessionId)
+      const passwordHash = await services.passwords.hash(newPassword)
+      const endedSessions = whileSessionLive(services, me.sessionId, () => {
+        services.users.setPasswordHash(user.id, passwordHash)
+        return services.sessions.deleteByUser(user.id, me.sessionId)
+      })
       services.audit.record(request, 'password_changed', { userId: user.id, username: user.username, detail: `${endedSessions} other sessions ended` })
       reply.header('cache-control', 'no-store')
       return { endedSessions }

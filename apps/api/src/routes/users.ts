@@ -1,10 +1,12 @@
 import { EndedSessions, ResetPasswordRequest, UserIdParams, UserList } from '@tokenauth/shared'
 import { currentUser } from '@tokenauth/fastify-token-auth'
+import type { FastifyRequest } from 'fastify'
 import type { App } from '../http/app-instance.js'
 import { ApiError } from '../http/api-error.js'
 import { errorResponses } from '../http/schemas.js'
 import { checkNewPassword } from '../auth/password-policy.js'
 import type { UserRecord } from '../store/user-store.js'
+import { whileSessionLive } from '../auth/while-session-live.js'
 import type { Services } from '../services.js'
 
 /**
@@ -23,6 +25,20 @@ export default async function userRoutes(app: App, { services }: { services: Ser
     return user
   }
   const subject = (user: UserRecord, detail: string) => ({ userId: user.id, username: user.username, detail })
+
+  /** The acting admin's own password, checked under the sign-in throttle (no password oracle). */
+  const confirmActingAdmin = async (request: FastifyRequest, actorId: number, password: string | undefined): Promise<void> => {
+    const actor = services.users.findById(actorId)
+    if (!actor) throw new ApiError(401, 'revoked_token')
+    if (password === undefined) {
+      throw new ApiError(403, 'invalid_credentials', "Resetting another admin's password needs your own password (adminPassword).")
+    }
+    const ok = await app.loginThrottle.guard(request.ip, actor.username, () => services.passwords.verify(actor.passwordHash, password), (valid) => valid)
+    if (!ok) {
+      services.audit.record(request, 'login_failed', { userId: actor.id, username: actor.username, detail: 'wrong own password on an admin password reset' })
+      throw new ApiError(403, 'invalid_credentials', 'Your password is not correct.')
+    }
+  }
 
   app.get('/users', { config: rule, schema: { tags, response: { 200: UserList, ...errorResponses(401, 403) } } }, async (_request, reply) => {
     reply.header('cache-control', 'no-store')
@@ -81,15 +97,29 @@ export default async function userRoutes(app: App, { services }: { services: Ser
     '/users/:id/password',
     {
       config: rule,
-      schema: { tags, params: UserIdParams, body: ResetPasswordRequest, response: { 200: EndedSessions, ...errorResponses(400, 401, 403, 404) } },
+      schema: {
+        tags,
+        params: UserIdParams,
+        body: ResetPasswordRequest,
+        response: { 200: EndedSessions, ...errorResponses(400, 401, 403, 404, 409, 429, 503) },
+      },
     },
     async (request) => {
+      const actor = currentUser(request)
       const user = target(request.params.id)
+      // Without this, a stolen 15-minute admin token would set a password the owner does not know.
+      if (user.id === actor.id) {
+        throw new ApiError(409, 'conflict', 'Change your own password with POST /api/me/password; it needs your current password.')
+      }
+      if (user.roles.includes('admin')) await confirmActingAdmin(request, actor.id, request.body.adminPassword)
       const check = checkNewPassword(request.body.newPassword, { username: user.username })
       if (!check.ok) throw new ApiError(400, 'invalid_password', check.message)
-      services.users.setPasswordHash(user.id, await services.passwords.hash(request.body.newPassword))
-      const ended = services.sessions.deleteByUser(user.id)
-      services.audit.record(request, 'password_reset', subject(user, `by admin ${currentUser(request).username}; ${ended} sessions ended`))
+      const passwordHash = await services.passwords.hash(request.body.newPassword)
+      const ended = whileSessionLive(services, actor.sessionId, () => {
+        services.users.setPasswordHash(user.id, passwordHash)
+        return services.sessions.deleteByUser(user.id)
+      })
+      services.audit.record(request, 'password_reset', subject(user, `by admin ${actor.username}; ${ended} sessions ended`))
       return { ended }
     },
   )

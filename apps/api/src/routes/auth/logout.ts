@@ -1,4 +1,4 @@
-import { createTokenExtractor, TOKEN_ABSENT } from '@tokenauth/fastify-token-auth'
+import { createTokenExtractor, TOKEN_ABSENT, TOKEN_REPEATED } from '@tokenauth/fastify-token-auth'
 import { TOKEN_HEADER, TOKEN_SCHEME } from '@tokenauth/shared'
 import type { App } from '../../http/app-instance.js'
 import { ApiError } from '../../http/api-error.js'
@@ -30,12 +30,14 @@ export function logoutRoute(app: App, services: Services): void {
     async (request, reply) => {
       reply.header('cache-control', 'no-store')
       const ended = new Map<string, { userId: number; username: string }>()
-      const token = readToken(request.headers)
+      const token = readToken(request.headers, request.raw.rawHeaders)
       let tokenRefusal: ApiError | undefined
       if (typeof token === 'string') {
         const verified = await services.verifyAccessToken(token, request)
         if (verified.ok) ended.set(verified.principal.sessionId, { userId: verified.principal.id, username: verified.principal.username })
         else tokenRefusal = new ApiError(401, verified.code)
+      } else if (token === TOKEN_REPEATED) {
+        throw new ApiError(400, 'bad_request', 'A credential header was sent more than once.')
       } else if (token !== TOKEN_ABSENT) {
         tokenRefusal = new ApiError(401, 'malformed_token')
       }
