@@ -72,7 +72,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
   }).withTypeProvider<TypeBoxTypeProvider>()
 
   app.decorate('services', services)
-  app.addHook('onClose', async () => services.db.close())
+  app.addHook('onClose', async () => services.close())
   // Only JSON bodies are part of the contract; text/plain would otherwise be accepted.
   app.removeContentTypeParser('text/plain')
 
@@ -94,7 +94,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
   await app.register(openapi, { version: API_VERSION })
   await app.register(
     async (api: App) => {
-      await api.register(healthRoutes)
+      await api.register(healthRoutes, { services })
       await api.register(cookieSessionRoutes, { services })
       await api.register(meRoutes)
       await api.register(noteRoutes, { services })

@@ -11,6 +11,8 @@ import { createAccessTokenSigner, type AccessTokenSigner } from './auth/access-t
 import { SetupTokens } from './auth/setup-tokens.js'
 import { createVerifyAccessToken, type VerifyAccessToken } from './auth/verify-access-token.js'
 import { createDummyHash, createPasswordHasher, type PasswordHasher } from './auth/passwords.js'
+import { createCounterStores, type CounterStores } from './store/counter-stores.js'
+import type { DependencyCheck } from './deps/dependency-checks.js'
 
 /** Everything the routes use, built once per app. */
 export interface Services {
@@ -30,6 +32,12 @@ export interface Services {
   readonly auditStore: AuditStore
   /** Verified against when a login names no user, so both cases take the same time. */
   readonly dummyPasswordHash: string
+  /** Where the request limit and the sign-in throttle count (memory, SQLite or Redis). */
+  readonly counters: CounterStores
+  /** What the readiness probe pings. */
+  readonly dependencies: readonly DependencyCheck[]
+  /** Closes the database and any client connections. */
+  close(): Promise<void>
 }
 
 export async function createServices(config: Config, secrets: Secrets, clock: Clock): Promise<Services> {
@@ -38,6 +46,7 @@ export async function createServices(config: Config, secrets: Secrets, clock: Cl
   const sessions = new SessionStore(db)
   const accessTokens = createAccessTokenSigner(secrets.tokenKeys, config.accessTokenTtlSeconds, clock)
   const audit = new AuditLog(auditStore, clock)
+  const counters = await createCounterStores(config, clock)
   return {
     config,
     secrets,
@@ -59,5 +68,11 @@ export async function createServices(config: Config, secrets: Secrets, clock: Cl
     }),
     auditStore,
     dummyPasswordHash: await createDummyHash(),
+    counters,
+    dependencies: counters.dependencies,
+    async close() {
+      await counters.close()
+      db.close()
+    },
   }
 }

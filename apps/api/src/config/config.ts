@@ -43,6 +43,10 @@ export interface Config {
   readonly maxQueuedHashes: number
   /** Exact origins (`https://app.example.com`) of apps served elsewhere that may call the API with credentials. */
   readonly corsOrigins: readonly string[]
+  /** `REDIS_URL`: counters (request limit, sign-in throttle) shared by every instance; undefined keeps them local. */
+  readonly redisUrl: string | undefined
+  /** `WORKERS`: API processes on one port (node:cluster); 1 runs the server in this process. */
+  readonly workers: number
 }
 
 /** Thrown when the environment is wrong; its message says which variable and what to set. */
@@ -112,7 +116,32 @@ export function loadConfig(env: Env = process.env): Config {
     maxConcurrentHashes: integer(env, 'MAX_CONCURRENT_HASHES', Math.min(3, Math.max(1, availableParallelism() - 1)), 1, 64),
     maxQueuedHashes: integer(env, 'MAX_QUEUED_HASHES', 32, 0, 100_000),
     corsOrigins: origins(env, 'CORS_ORIGINS'),
+    redisUrl: redisUrl(env.REDIS_URL),
+    workers: workers(env.WORKERS),
   }
+}
+
+function redisUrl(raw: string | undefined): string | undefined {
+  const text = raw?.trim()
+  if (!text) return undefined
+  let protocol = ''
+  try {
+    protocol = new URL(text).protocol
+  } catch {
+    // reported below
+  }
+  if (protocol === 'redis:' || protocol === 'rediss:') return text
+  throw new ConfigError('REDIS_URL must be a redis:// or rediss:// URL such as redis://127.0.0.1:6379/0 (got a value that is not)')
+}
+
+/** `auto` is one worker per core the process may use. */
+function workers(raw: string | undefined): number {
+  const text = raw?.trim().toLowerCase()
+  if (!text) return 1
+  if (text === 'auto') return availableParallelism()
+  const value = Number(text)
+  if (Number.isInteger(value) && value >= 1 && value <= 256) return value
+  throw new ConfigError(`WORKERS must be a whole number from 1 to 256, or auto (got "${raw?.trim()}")`)
 }
 
 function integer(env: Env, name: string, fallback: number, min: number, max: number): number {

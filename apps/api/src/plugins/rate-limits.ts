@@ -5,7 +5,7 @@ import fastifyRateLimit from '@fastify/rate-limit'
 import { ApiError } from '../http/api-error.js'
 import { LoginThrottle } from '../auth/login-throttle.js'
 import { fastifyRateLimitStore } from '../store/fastify-rate-limit-store.js'
-import { MemoryRateLimitStore, type RateLimitStore } from '../store/rate-limit-store.js'
+import type { RateLimitStore } from '../store/rate-limit-store.js'
 import type { Services } from '../services.js'
 
 /**
@@ -15,7 +15,7 @@ import type { Services } from '../services.js'
  * never reaches the API through them: the SPA route answers 404 for it). Every API route
  * and every unknown path is limited.
  */
-const EXEMPT_ROUTES: ReadonlySet<string | undefined> = new Set([`${API_PREFIX}/health`, SPA_ROUTE])
+const EXEMPT_ROUTES: ReadonlySet<string | undefined> = new Set([`${API_PREFIX}/health`, `${API_PREFIX}/health/ready`, SPA_ROUTE])
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -26,8 +26,8 @@ declare module 'fastify' {
 
 /**
  * The per-IP request limit (@fastify/rate-limit) on every route but the health probe, and
- * the login throttle, each over its own `RateLimitStore`: in memory by default, any
- * implementation (Redis, for several instances) when given. Register before the token-auth plugin, so a flood is counted
+ * the login throttle, each over its own `RateLimitStore` (`services.counters`: memory, or
+ * Redis with `REDIS_URL`; tests may pass others). Register before the token-auth plugin, so a flood is counted
  * and refused before any token is verified.
  * @see https://github.com/fastify/fastify-rate-limit
  */
@@ -37,7 +37,7 @@ export default fp<{ services: Services; requestStore?: RateLimitStore; loginStor
 
     await app.register(fastifyRateLimit, {
       global: false,
-      store: fastifyRateLimitStore(requestStore ?? new MemoryRateLimitStore(clock), clock),
+      store: fastifyRateLimitStore(requestStore ?? services.counters.requests, clock),
       errorResponseBuilder: (_request, context) =>
         new ApiError(429, 'rate_limited', `Too many requests from your address. Try again in ${context.after}.`),
     })
@@ -57,7 +57,7 @@ export default fp<{ services: Services; requestStore?: RateLimitStore; loginStor
     // sign-in failure counters out of a bounded store.
     app.decorate(
       'loginThrottle',
-      new LoginThrottle(loginStore ?? new MemoryRateLimitStore(clock), clock, {
+      new LoginThrottle(loginStore ?? services.counters.logins, clock, {
         failuresPerAccount: config.loginFailuresPerAccount,
         failuresPerIp: config.loginFailuresPerIp,
         maxDelayMs: config.loginMaxDelaySeconds * 1000,
