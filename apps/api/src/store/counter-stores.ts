@@ -4,6 +4,7 @@ import { connected, createRedisClient } from '../deps/redis-client.js'
 import type { DependencyCheck } from '../deps/dependency-checks.js'
 import { MemoryRateLimitStore, type RateLimitStore } from './rate-limit-store.js'
 import { RedisRateLimitStore } from './redis-rate-limit-store.js'
+import { SqliteRateLimitStore } from './sqlite-rate-limit-store.js'
 
 /** Redis key prefixes: the two limits never share a keyspace (as in memory, two stores). */
 export const REDIS_REQUEST_PREFIX = 'tokenauth:requests:'
@@ -20,7 +21,8 @@ export interface CounterStores {
 }
 
 /**
- * Redis when `REDIS_URL` is set (every instance counts together); otherwise this
+ * Redis when `REDIS_URL` is set (every instance counts together); else, with several
+ * workers, a SQLite file they all open (every worker counts together); else this
  * process's memory.
  */
 export async function createCounterStores(config: Config, clock: Clock): Promise<CounterStores> {
@@ -33,6 +35,19 @@ export async function createCounterStores(config: Config, clock: Clock): Promise
       dependencies: [{ name: 'redis', ping: () => redis.ping() }],
       close: async () => {
         redis.disconnect()
+      },
+    }
+  }
+  if (config.workers > 1) {
+    const requests = new SqliteRateLimitStore(config.dataDir, 'requests:', clock)
+    const logins = new SqliteRateLimitStore(config.dataDir, 'logins:', clock)
+    return {
+      requests,
+      logins,
+      dependencies: [],
+      close: async () => {
+        requests.close()
+        logins.close()
       },
     }
   }
