@@ -14,8 +14,10 @@ import cors from './plugins/cors.js'
 import rateLimits from './plugins/rate-limits.js'
 import { HashSlots, limitHashConcurrency } from './auth/hash-concurrency.js'
 import { errorBody } from './http/api-error.js'
+import { loggerOptions } from './http/logger-options.js'
 import staticSpa from './plugins/static-spa.js'
 import openapi from './plugins/openapi.js'
+import apiDocs, { apiDocsRule } from './plugins/api-docs.js'
 import type { App } from './http/app-instance.js'
 import cookieSessionRoutes from './routes/auth/index.js'
 import healthRoutes from './routes/health.js'
@@ -55,10 +57,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
   const hashSlots = new HashSlots(config.maxConcurrentHashes, config.maxQueuedHashes)
   const services: Services = { ...created, passwords: limitHashConcurrency(created.passwords, hashSlots) }
   const app: App = Fastify({
-    logger: {
-      level: config.logLevel,
-      redact: ['req.headers.token', 'req.headers.authorization', 'req.headers.cookie', 'res.headers["set-cookie"]'],
-    },
+    logger: loggerOptions(config),
     bodyLimit: BODY_LIMIT_BYTES,
     trustProxy: trustProxyOption(config.trustProxy),
     return503OnClosing: true,
@@ -89,9 +88,11 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
   await app.register(tokenAuth, {
     realm: 'tokenauth',
     verifyToken: services.verifyAccessToken,
+    ruleForUndeclared: apiDocsRule,
   })
 
   await app.register(openapi, { version: API_VERSION })
+  if (config.apiDocs) await app.register(apiDocs, { production: config.env === 'production' })
   await app.register(
     async (api: App) => {
       await api.register(healthRoutes, { services })

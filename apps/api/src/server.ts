@@ -1,6 +1,8 @@
 import cluster from 'node:cluster'
+import closeWithGrace from 'close-with-grace'
 import { buildApp } from './app.js'
 import { ConfigError, loadConfig, type Config } from './config/config.js'
+import { loadEnvFile } from './config/env-file.js'
 import { loadSecrets } from './config/secrets.js'
 import { systemClock } from './clock.js'
 import { createServices, type Services } from './services.js'
@@ -12,6 +14,8 @@ import { runPrimary } from './cluster/primary.js'
 const PRUNE_INTERVAL_MS = 10 * 60 * 1000
 
 async function main(): Promise<void> {
+  // Tests set their whole environment themselves: a developer's .env must not change them.
+  if (process.env.NODE_ENV !== 'test') loadEnvFile()
   const config = loadConfig()
   if (config.workers > 1 && cluster.isPrimary) {
     // Once, before any worker: generate missing dev secrets, migrate the database, and
@@ -19,7 +23,7 @@ async function main(): Promise<void> {
     const services = await createServices(config, loadSecrets(config), systemClock)
     await printSetupLinkIfNoUsers(services, config.publicUrl ?? `http://${config.host}:${config.port}`)
     await services.close()
-    runPrimary(config.workers, (line) => process.stdout.write(`tokenauth: ${line}\n`))
+    runPrimary(config.workers, config.shutdownTimeoutSeconds * 1000, (line) => process.stdout.write(`tokenauth: ${line}\n`))
     return
   }
   await serve(config)
@@ -38,17 +42,23 @@ async function serve(config: Config): Promise<void> {
   const pruneTimer = setInterval(prune, PRUNE_INTERVAL_MS)
   pruneTimer.unref()
 
-  for (const signal of ['SIGINT', 'SIGTERM'] as const) {
-    process.once(signal, () => {
-      app.log.info({ signal }, 'shutting down')
+  // SIGTERM/SIGINT: stop accepting, let in-flight requests finish (503 to new ones on kept
+  // connections), close the database, exit 0. A second signal, or the deadline passing,
+  // exits at once with 1. An uncaught error is logged and closes the same way, with 1.
+  closeWithGrace(
+    {
+      delay: config.shutdownTimeoutSeconds * 1000,
+      logger: { error: (message: unknown) => app.log.error(message) },
+      onSecondSignal: (signal) => app.log.warn({ signal }, 'second signal: exiting without waiting'),
+      onTimeout: (delay) => app.log.error({ delayMs: delay }, 'requests still running at the shutdown deadline: exiting'),
+    },
+    async ({ signal, err }) => {
+      if (err) app.log.fatal({ err }, 'uncaught error: shutting down')
+      else app.log.info({ signal }, 'shutting down')
       clearInterval(pruneTimer)
-      // Stops accepting, answers requests in flight, then closes the stores.
-      app.close().then(
-        () => process.exit(0),
-        () => process.exit(1),
-      )
-    })
-  }
+      await app.close()
+    },
+  )
 
   const address = await app.listen({ host: config.host, port: config.port })
   if (cluster.isPrimary) await printSetupLinkIfNoUsers(services, config.publicUrl ?? address)

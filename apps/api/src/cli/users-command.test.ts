@@ -84,12 +84,28 @@ describe('the users CLI as a process', () => {
         encoding: 'utf8',
       })
     const added = run(['add', 'carol', '--role', 'admin'], 'secret-pass\n')
-    expect(added.stderr).toBe('')
+    expect(added.stderr).toBe(`Database: ${path.join(dataDir, 'tokenauth.sqlite')}\n`)
     expect(added.status).toBe(0)
     expect(added.stdout).toContain('Created user carol')
     const listed = run(['list'])
     expect(listed.stdout).toContain('carol  (roles: admin)')
     const user = new UserStore(db).findByUsername('carol')
     expect(user).toBeDefined()
+  }, 30_000)
+
+  it('says plainly when it had to create a new, empty database', () => {
+    const freshDir = mkdtempSync(path.join(tmpdir(), 'tokenauth-cli-fresh-'))
+    try {
+      const cli = path.resolve(import.meta.dirname, 'users.ts')
+      const listed = spawnSync(process.execPath, ['--conditions=source', '--import', 'tsx', cli, 'list'], {
+        env: { ...process.env, DATA_DIR: freshDir, NODE_ENV: 'development' },
+        encoding: 'utf8',
+      })
+      expect(listed.status).toBe(0)
+      expect(listed.stderr).toContain(`Created a new, empty database: ${path.join(freshDir, 'tokenauth.sqlite')}`)
+      expect(listed.stderr).toContain(`DATA_DIR=${freshDir}`)
+    } finally {
+      rmSync(freshDir, { recursive: true, force: true })
+    }
   }, 30_000)
 })

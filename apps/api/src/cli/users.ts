@@ -1,13 +1,15 @@
 #!/usr/bin/env node
 import { loadConfig, ConfigError } from '../config/config.js'
-import { openDatabase } from '../store/database.js'
+import { loadEnvFile } from '../config/env-file.js'
+import { openCliDatabase } from './cli-database.js'
 import { promptHidden, readLineFromPipe } from './read-password.js'
 import { runUsersCommand } from './users-command.js'
 
 /** `pnpm users …`: manage accounts in the database under DATA_DIR. */
 async function main(): Promise<number> {
+  if (process.env.NODE_ENV !== 'test') loadEnvFile()
   const config = loadConfig()
-  const db = openDatabase(config.dataDir)
+  const db = openCliDatabase(config.dataDir, (line) => process.stderr.write(`${line}\n`))
   const interactive = process.stdin.isTTY === true
   try {
     return await runUsersCommand(process.argv.slice(2), {

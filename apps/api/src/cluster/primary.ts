@@ -3,8 +3,8 @@ import cluster, { type Worker } from 'node:cluster'
 /** A worker that dies this soon after it started is failing to start: wait before the next. */
 const CRASH_LOOP_MS = 2000
 const RESTART_DELAY_MS = 1000
-/** Workers still running this long after SIGTERM are killed. */
-const DRAIN_TIMEOUT_MS = 10_000
+/** Workers get their own shutdown deadline and this much more before they are killed. */
+const DRAIN_GRACE_MS = 2000
 
 /**
  * The primary of `WORKERS=N`: forks N API workers that share one listening port
@@ -13,7 +13,7 @@ const DRAIN_TIMEOUT_MS = 10_000
  * finishes its requests in flight), then exits.
  * @see https://nodejs.org/api/cluster.html
  */
-export function runPrimary(workers: number, log: (line: string) => void): void {
+export function runPrimary(workers: number, drainTimeoutMs: number, log: (line: string) => void): void {
   let stopping = false
   const startedAt = new Map<number, number>()
   const fork = (): Worker => {
@@ -52,7 +52,7 @@ export function runPrimary(workers: number, log: (line: string) => void): void {
       setTimeout(() => {
         for (const worker of Object.values(cluster.workers ?? {})) worker?.process.kill('SIGKILL')
         process.exit(1)
-      }, DRAIN_TIMEOUT_MS).unref()
+      }, drainTimeoutMs + DRAIN_GRACE_MS).unref()
     })
   }
 

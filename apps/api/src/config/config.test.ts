@@ -15,7 +15,21 @@ describe('loadConfig', () => {
       sessionIdleTimeoutSeconds: 1800,
       sessionAbsoluteTimeoutSeconds: 43200,
       trustProxy: false,
+      logFormat: 'json',
+      apiDocs: true,
+      shutdownTimeoutSeconds: 10,
     })
+  })
+
+  it('reads the log format, the API docs switch and the shutdown deadline', () => {
+    expect(loadConfig({ LOG_FORMAT: 'pretty', API_DOCS: 'off', SHUTDOWN_TIMEOUT: '30s' })).toMatchObject({
+      logFormat: 'pretty',
+      apiDocs: false,
+      shutdownTimeoutSeconds: 30,
+    })
+    expect(() => loadConfig({ LOG_FORMAT: 'xml' })).toThrow(/LOG_FORMAT must be json or pretty \(got "xml"\)/)
+    expect(() => loadConfig({ API_DOCS: 'maybe' })).toThrow(/API_DOCS must be on or off/)
+    expect(() => loadConfig({ SHUTDOWN_TIMEOUT: 'soon' })).toThrow(ConfigError)
   })
 
   it('reads every variable', () => {

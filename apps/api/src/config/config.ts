@@ -19,6 +19,12 @@ export interface Config {
   /** Audit events older than this are deleted. */
   readonly auditRetentionDays: number
   readonly logLevel: string
+  /** `json` (one object a line, for machines) or `pretty` (pino-pretty, for a person at a terminal). */
+  readonly logFormat: 'json' | 'pretty'
+  /** Serve the interactive API reference at `/api/docs`. */
+  readonly apiDocs: boolean
+  /** After SIGTERM/SIGINT, in-flight requests get this long to finish before the process exits anyway. */
+  readonly shutdownTimeoutSeconds: number
   /**
    * Which `X-Forwarded-*` hops to believe: false (none), a number of proxies in front, or
    * their addresses/CIDRs. Never "all": then any client could choose its own IP.
@@ -103,6 +109,9 @@ export function loadConfig(env: Env = process.env): Config {
     sessionAbsoluteTimeoutSeconds,
     auditRetentionDays: integer(env, 'AUDIT_RETENTION_DAYS', 90, 1, 36500),
     logLevel: env.LOG_LEVEL?.trim() || (nodeEnv === 'test' ? 'warn' : 'info'),
+    logFormat: oneOf(env, 'LOG_FORMAT', ['json', 'pretty'], 'json'),
+    apiDocs: oneOf(env, 'API_DOCS', ['on', 'off'], 'on') === 'on',
+    shutdownTimeoutSeconds: duration(env, 'SHUTDOWN_TIMEOUT', 10),
     trustProxy: trustProxy(env.TRUST_PROXY),
     webDistDir: path.resolve(env.WEB_DIST_DIR?.trim() || DEFAULT_WEB_DIST),
     publicUrl: publicUrl(env.PUBLIC_URL),
@@ -151,6 +160,14 @@ function integer(env: Env, name: string, fallback: number, min: number, max: num
   if (!Number.isInteger(value) || value < min || value > max) {
     throw new ConfigError(`${name} must be a whole number from ${min} to ${max} (got "${raw}")`)
   }
+  return value
+}
+
+function oneOf<const T extends string>(env: Env, name: string, allowed: readonly T[], fallback: T): T {
+  const raw = env[name]?.trim().toLowerCase()
+  if (!raw) return fallback
+  const value = allowed.find((item) => item === raw)
+  if (value === undefined) throw new ConfigError(`${name} must be ${allowed.join(' or ')} (got "${env[name]?.trim()}")`)
   return value
 }
 

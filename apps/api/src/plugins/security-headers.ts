@@ -24,6 +24,11 @@ export const CONTENT_SECURITY_POLICY = {
   'frame-ancestors': ["'none'"],
 } as const
 
+/** A policy's directives as sent: in production, plain-http subresources are upgraded too. */
+export function cspDirectives<T extends object>(policy: T, production: boolean): T & { 'upgrade-insecure-requests'?: [] } {
+  return production ? { ...policy, 'upgrade-insecure-requests': [] } : policy
+}
+
 /** The health probe carries nothing private; everything else under `/api` may. */
 const CACHEABLE_API_ROUTE = `${API_PREFIX}/health`
 
@@ -39,10 +44,7 @@ const CACHEABLE_API_ROUTE = `${API_PREFIX}/health`
 export default fp<{ production: boolean }>(
   async (app, { production }) => {
     await app.register(fastifyHelmet, {
-      contentSecurityPolicy: {
-        useDefaults: false,
-        directives: production ? { ...CONTENT_SECURITY_POLICY, 'upgrade-insecure-requests': [] } : CONTENT_SECURITY_POLICY,
-      },
+      contentSecurityPolicy: { useDefaults: false, directives: cspDirectives(CONTENT_SECURITY_POLICY, production) },
       hsts: production ? { maxAge: 365 * 24 * 3600, includeSubDomains: true } : false,
       referrerPolicy: { policy: 'no-referrer' },
       frameguard: { action: 'deny' },

@@ -1,0 +1,22 @@
+import type { FastifyServerOptions } from 'fastify'
+import pinoPretty from 'pino-pretty'
+import type { Config } from '../config/config.js'
+
+/** Never written to a log: tokens, cookies and the `Authorization` header. */
+const REDACTED = ['req.headers.token', 'req.headers.authorization', 'req.headers.cookie', 'res.headers["set-cookie"]']
+
+/**
+ * pino's options for Fastify. `json` (the default, and what log collectors want) writes one
+ * object a line; `pretty` (what `pnpm dev` sets) formats them for a person at a terminal,
+ * in-process and synchronously, so nothing is lost when the process exits.
+ */
+export function loggerOptions(
+  config: Pick<Config, 'logLevel' | 'logFormat'>,
+  destination: NodeJS.WritableStream | number = 1,
+): FastifyServerOptions['logger'] {
+  const options = { level: config.logLevel, redact: REDACTED }
+  if (config.logFormat === 'json') return options
+  const colorize = destination === 1 && process.stdout.isTTY === true
+  const stream = pinoPretty({ destination, colorize, sync: true, translateTime: 'SYS:HH:MM:ss', ignore: 'pid,hostname' })
+  return { ...options, stream }
+}

@@ -1,0 +1,49 @@
+import fastifySwaggerUi from '@fastify/swagger-ui'
+import type { RouteOptions } from 'fastify'
+import { API_PREFIX } from '@tokenauth/shared'
+import type { App } from '../http/app-instance.js'
+import { CONTENT_SECURITY_POLICY, cspDirectives } from './security-headers.js'
+
+/** Where the interactive API reference lives. */
+export const API_DOCS_PREFIX = `${API_PREFIX}/docs`
+
+/**
+ * The app's policy with one exception: Swagger UI injects a single `<style>` element, allowed
+ * by its hash (not `'unsafe-inline'`). Scripts stay `'self'` only. The Chromium test of this
+ * page fails on any violation, so an upgrade that changes the element is caught.
+ */
+const API_DOCS_CSP = {
+  ...CONTENT_SECURITY_POLICY,
+  'style-src': ["'self'", "'sha256-RL3ie0nH+Lzz2YNqQN83mnU0J1ot4QL7b99vMdIX99w='"],
+}
+
+/**
+ * The interactive API reference (Swagger UI, served from the package's own files; nothing
+ * is loaded from elsewhere) over the OpenAPI document of `plugins/openapi.ts`. Register
+ * after `openapi`, security-headers and token-auth, without fastify-plugin: the page policy
+ * applies to these routes only. The routes are public reads — the page and its assets carry
+ * no data; calls made from it send the token typed into its Authorize dialog.
+ * @see https://github.com/fastify/fastify-swagger-ui
+ */
+export default async function apiDocs(app: App, { production }: { production: boolean }): Promise<void> {
+  const policy = { contentSecurityPolicy: { useDefaults: false, directives: cspDirectives(API_DOCS_CSP, production) } }
+  // @fastify/helmet reads a route's own policy from its config at request time.
+  app.addHook('onRoute', (route) => {
+    route.config = { ...route.config, helmet: policy } as RouteOptions['config']
+  })
+  await app.register(fastifySwaggerUi, {
+    routePrefix: API_DOCS_PREFIX,
+    // No call home to validator.swagger.io.
+    uiConfig: { validatorUrl: null, deepLinking: true },
+  })
+}
+
+/**
+ * The token-auth rule of the reference's own routes, which the package declares without
+ * one: public reads, and nothing else under its prefix.
+ */
+export function apiDocsRule(route: RouteOptions): 'public' | undefined {
+  const methods = Array.isArray(route.method) ? route.method : [route.method]
+  const isDocs = route.url === API_DOCS_PREFIX || route.url.startsWith(`${API_DOCS_PREFIX}/`)
+  return isDocs && methods.every((method) => method === 'GET' || method === 'HEAD') ? 'public' : undefined
+}
