@@ -15,6 +15,9 @@ import rateLimits from './plugins/rate-limits.js'
 import { HashSlots, limitHashConcurrency } from './auth/hash-concurrency.js'
 import { errorBody } from './http/api-error.js'
 import { loggerOptions } from './http/logger-options.js'
+import { baselineSecurityHeaders } from './http/baseline-headers.js'
+import { createClientErrorHandler } from './http/client-errors.js'
+import { normalizePath } from './http/normalize-path.js'
 import staticSpa from './plugins/static-spa.js'
 import openapi from './plugins/openapi.js'
 import apiDocs, { apiDocsRule } from './plugins/api-docs.js'
@@ -56,15 +59,35 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
   // Every hash and verify, wherever a route calls it, waits for one of a few slots (503 past the queue).
   const hashSlots = new HashSlots(config.maxConcurrentHashes, config.maxQueuedHashes)
   const services: Services = { ...created, passwords: limitHashConcurrency(created.passwords, hashSlots) }
+  const earlyHeaders = baselineSecurityHeaders(config.env === 'production')
+  const requestTimeoutMs = config.requestTimeoutSeconds * 1000
   const app: App = Fastify({
     logger: loggerOptions(config),
     bodyLimit: BODY_LIMIT_BYTES,
     trustProxy: trustProxyOption(config.trustProxy),
     return503OnClosing: true,
-    // Errors Fastify raises before routing (a bad URL encoding, say) get the one shape too.
+    // A body that trickles in (or never comes) must not hold a socket for long: 408, then closed.
+    requestTimeout: requestTimeoutMs,
+    connectionTimeout: config.connectionTimeoutSeconds * 1000,
+    keepAliveTimeout: config.keepAliveTimeoutSeconds * 1000,
+    maxRequestsPerSocket: config.maxRequestsPerSocket,
+    http: {
+      // Node enforces requestTimeout only with headersTimeout no longer than it, and checks
+      // both every connectionsCheckingInterval (30 s by default, too coarse for a 30 s limit).
+      requestTimeout: requestTimeoutMs,
+      headersTimeout: requestTimeoutMs,
+      connectionsCheckingInterval: Math.min(5000, Math.max(250, requestTimeoutMs / 4)),
+    },
+    clientErrorHandler: createClientErrorHandler(earlyHeaders),
+    rewriteUrl: (request) => normalizePath(request.url ?? '/'),
+    // Errors Fastify raises before routing (a bad URL encoding, say) get the one shape and
+    // the security headers too: no hook has run for them.
     frameworkErrors: (error, _request, reply: FastifyReply) => {
       const status = error.statusCode && error.statusCode < 500 ? error.statusCode : 400
-      void reply.code(status).send(errorBody(status === 413 ? 'payload_too_large' : 'bad_request', error.message))
+      void reply
+        .code(status)
+        .headers(earlyHeaders)
+        .send(errorBody(status === 413 ? 'payload_too_large' : 'bad_request', error.message))
     },
     // Validation must reject what does not fit the contract, not quietly repair it.
     ajv: { customOptions: { removeAdditional: false, coerceTypes: false, useDefaults: false } },

@@ -18,6 +18,8 @@ export const errorMessages: Readonly<Record<ErrorCode, string>> = {
   method_not_allowed: 'Method not allowed.',
   conflict: 'The request conflicts with the current state.',
   payload_too_large: 'The request body is too large.',
+  headers_too_large: 'The request headers are too large.',
+  request_timeout: 'The request was not received in time.',
   unsupported_media_type: 'Unsupported content type.',
   rate_limited: 'Too many requests. Please try again later.',
   csrf_rejected: 'This request came from another site and was refused. Open the app itself and try again.',

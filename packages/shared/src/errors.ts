@@ -23,6 +23,8 @@ export const ErrorCode = Type.Union([
   Type.Literal('method_not_allowed'),
   Type.Literal('conflict'),
   Type.Literal('payload_too_large'),
+  Type.Literal('headers_too_large'),
+  Type.Literal('request_timeout'),
   Type.Literal('unsupported_media_type'),
   Type.Literal('rate_limited'),
   Type.Literal('csrf_rejected'),

@@ -25,6 +25,24 @@ export type RenewalOutcome =
   | { kind: 'ended'; handle: string; userId: number; username: string; state: Exclude<SessionState, 'live'> }
   | { kind: 'replayed'; handle: string; userId: number; username: string }
 
+/** Bounds the walk along successors: more rotations than this within the grace window is no race. */
+const MAX_SUCCESSOR_STEPS = 8
+
+/**
+ * The current cookie id of the session a retired `cookieId` belonged to: each retired id
+ * unseals the id that replaced it (the store keeps only hashes), until one is current.
+ */
+function currentCookieId(sessions: SessionStore, cookieId: string): string | undefined {
+  let id = cookieId
+  for (let step = 0; step < MAX_SUCCESSOR_STEPS; step++) {
+    const next = sessions.findRetiredCookieId(id)?.successor
+    if (next === undefined) return undefined
+    if (sessions.findByCookieId(next)) return next
+    id = next
+  }
+  return undefined
+}
+
 /**
  * Decides a renewal and applies it to the store: rotates the cookie id of a live
  * session, lets a just-retired id through without rotating again (two tabs), and on a
@@ -54,7 +72,7 @@ export function renewSession(sessions: SessionStore, cookieId: string, now: numb
   const rotated = current !== undefined && sessions.rotateCookieId(cookieId, candidate, handle, now)
   // In the grace case the client missed the rotation (a second tab, a lost response):
   // hand it the current cookie, so it catches up instead of replaying the old one later.
-  const cookieIdToSend = rotated ? candidate : sessions.findByHandle(handle)?.cookieId
+  const cookieIdToSend = rotated ? candidate : currentCookieId(sessions, cookieId)
   if (cookieIdToSend === undefined) return { kind: 'unknown' }
   sessions.touch(handle, now)
   return { kind: 'renewed', ...who, roles: view.roles, cookieId: cookieIdToSend, rotated }

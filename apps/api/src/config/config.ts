@@ -53,6 +53,14 @@ export interface Config {
   readonly redisUrl: string | undefined
   /** `WORKERS`: API processes on one port (node:cluster); 1 runs the server in this process. */
   readonly workers: number
+  /** A request (headers and body) must arrive within this; otherwise 408 and the connection closes. */
+  readonly requestTimeoutSeconds: number
+  /** A connection with no traffic either way for this long is closed. */
+  readonly connectionTimeoutSeconds: number
+  /** An idle keep-alive connection is closed after this; keep it above a proxy's own idle timeout. */
+  readonly keepAliveTimeoutSeconds: number
+  /** Requests one keep-alive connection may carry before it is closed. */
+  readonly maxRequestsPerSocket: number
 }
 
 /** Thrown when the environment is wrong; its message says which variable and what to set. */
@@ -127,6 +135,10 @@ export function loadConfig(env: Env = process.env): Config {
     corsOrigins: origins(env, 'CORS_ORIGINS'),
     redisUrl: redisUrl(env.REDIS_URL),
     workers: workers(env.WORKERS),
+    requestTimeoutSeconds: duration(env, 'REQUEST_TIMEOUT', 30),
+    connectionTimeoutSeconds: duration(env, 'CONNECTION_TIMEOUT', 60),
+    keepAliveTimeoutSeconds: duration(env, 'KEEP_ALIVE_TIMEOUT', 72),
+    maxRequestsPerSocket: integer(env, 'MAX_REQUESTS_PER_SOCKET', 1000, 1, 1e9),
   }
 }
 

@@ -1,6 +1,6 @@
 import fp from 'fastify-plugin'
 import { API_PREFIX } from '@tokenauth/shared'
-import { SPA_ROUTE } from './static-spa.js'
+import { SPA_ROUTE, isSpaRequest } from './static-spa.js'
 import fastifyRateLimit from '@fastify/rate-limit'
 import { ApiError } from '../http/api-error.js'
 import { LoginThrottle } from '../auth/login-throttle.js'
@@ -15,7 +15,7 @@ import type { Services } from '../services.js'
  * never reaches the API through them: the SPA route answers 404 for it). Every API route
  * and every unknown path is limited.
  */
-const EXEMPT_ROUTES: ReadonlySet<string | undefined> = new Set([`${API_PREFIX}/health`, `${API_PREFIX}/health/ready`, SPA_ROUTE])
+const HEALTH_ROUTES: ReadonlySet<string | undefined> = new Set([`${API_PREFIX}/health`, `${API_PREFIX}/health/ready`])
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -49,7 +49,11 @@ export default fp<{ services: Services; requestStore?: RateLimitStore; loginStor
       app.rateLimit({
         max: config.rateLimitMax,
         timeWindow: config.rateLimitWindowSeconds * 1000,
-        allowList: (request) => EXEMPT_ROUTES.has(request.routeOptions.url),
+        // The catch-all also answers unknown `/api/*` paths (with 404): those are counted.
+        allowList: (request) => {
+          const route = request.routeOptions.url
+          return HEALTH_ROUTES.has(route) || (route === SPA_ROUTE && isSpaRequest(request.url))
+        },
       }),
     )
 

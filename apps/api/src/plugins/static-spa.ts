@@ -23,13 +23,15 @@ export default fp<{ root: string }>(
       app.log.info({ root }, 'no built web app found; serving the API only')
       return
     }
-    await app.register(fastifyStatic, { root, serve: false })
+    // Vite writes `.vite/manifest.json` (the build's file map) into the output: no dotfile
+    // or dot-directory is part of the app.
+    await app.register(fastifyStatic, { root, serve: false, dotfiles: 'deny' })
 
     app.get(SPA_ROUTE, { config: { auth: 'public' } }, (request, reply) => {
       const rawPathname = request.url.split('?', 1)[0] ?? '/'
       const pathname = decodePathname(rawPathname)
       if (pathname === undefined) return reply.code(400).send(errorBody('bad_request', 'Invalid path.'))
-      if (pathname === API_PREFIX || pathname.startsWith(`${API_PREFIX}/`)) return reply.callNotFound()
+      if (isApiPath(pathname) || hasDotSegment(pathname)) return reply.callNotFound()
       if (path.posix.extname(pathname) === '') {
         reply.header('cache-control', 'no-cache')
         return reply.sendFile('index.html', { cacheControl: false })
@@ -42,6 +44,25 @@ export default fp<{ root: string }>(
   },
   { name: 'static-spa' },
 )
+
+/** Whether a decoded path is the API's, which the SPA never answers (and the rate limit counts). */
+export function isApiPath(pathname: string): boolean {
+  return pathname === API_PREFIX || pathname.startsWith(`${API_PREFIX}/`)
+}
+
+/** A segment that starts with a dot: a dotfile, a dot-directory, `.` or `..`. */
+function hasDotSegment(pathname: string): boolean {
+  return pathname.split('/').some((segment) => segment.startsWith('.'))
+}
+
+/**
+ * Whether the SPA catch-all will serve a file or `index.html` for this URL (what the rate
+ * limit exempts): not for paths that decode to `/api/…`, nor for undecodable ones.
+ */
+export function isSpaRequest(url: string): boolean {
+  const pathname = decodePathname(url.split('?', 1)[0] ?? '/')
+  return pathname !== undefined && !isApiPath(pathname)
+}
 
 function decodePathname(rawPathname: string): string | undefined {
   try {

@@ -35,6 +35,16 @@ describe('/api/cookies — the seed’s set_cookie made useful', () => {
     expect(bad.json()).toEqual({ name: 'pass', value: '', signed: true, valid: false })
   })
 
+  it('signs with a key of its own: the signature of a chosen session id is no session cookie', async () => {
+    const chosenId = 'attacker-chosen-session-id'
+    const set = await t.app.inject({ method: 'PUT', url: '/api/cookies/pick', headers: { token }, payload: { value: chosenId, signed: true } })
+    const demoSigned = (set.cookies.find((c) => c.name === 'pick')?.value ?? '').slice('s:'.length)
+    expect(demoSigned.startsWith(`${chosenId}.`)).toBe(true)
+    // The session cookie is verified by @fastify/cookie with the session secrets: it must refuse this one.
+    expect(demoSigned).not.toBe(t.app.signCookie(chosenId))
+    expect(t.app.unsignCookie(demoSigned).valid).toBe(false)
+  })
+
   it('lists cookies but never the session cookie', async () => {
     const list = await t.app.inject({ url: '/api/cookies', headers: { token, cookie: 'a=1; tokenauth.sid=secret; b=2' } })
     expect(list.json().cookies.map((c: { name: string }) => c.name)).toEqual(['a', 'b'])

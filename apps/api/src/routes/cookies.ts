@@ -1,9 +1,10 @@
-import type { FastifyReply, FastifyRequest } from 'fastify'
+import type { FastifyReply } from 'fastify'
 import { CookieList, CookieParams, CookieView, DEMO_COOKIE_PATH, SetCookieRequest } from '@tokenauth/shared'
 import type { App } from '../http/app-instance.js'
 import { ApiError } from '../http/api-error.js'
 import { errorResponses } from '../http/schemas.js'
 import { sessionCookieSettings } from '../plugins/cookie-session.js'
+import { createDemoCookieSigner } from '../auth/demo-cookie-signer.js'
 import type { Services } from '../services.js'
 
 /** In `u` mode a well-formed surrogate pair is one code point; only a lone half matches. */
@@ -24,9 +25,10 @@ export default async function cookieRoutes(app: App, { services }: { services: S
   const isReserved = (name: string): boolean =>
     name === sessionCookie.name || name.toLowerCase().startsWith('__host-') || name.toLowerCase().startsWith('__secure-')
 
-  const readCookie = (request: FastifyRequest, name: string, raw: string): CookieView => {
+  const signer = createDemoCookieSigner(services.secrets.sessionSecrets)
+  const readCookie = (name: string, raw: string): CookieView => {
     if (!raw.startsWith(SIGNED_PREFIX)) return { name, value: raw, signed: false, valid: true }
-    const unsigned = request.unsignCookie(raw.slice(SIGNED_PREFIX.length))
+    const unsigned = signer.unsign(raw.slice(SIGNED_PREFIX.length))
     return { name, value: unsigned.valid ? (unsigned.value ?? '') : '', signed: true, valid: unsigned.valid }
   }
   const attributes = { path: DEMO_COOKIE_PATH, httpOnly: true, sameSite: 'lax', secure: sessionCookie.secure } as const
@@ -37,7 +39,7 @@ export default async function cookieRoutes(app: App, { services }: { services: S
     const cookies = Object.entries(request.cookies)
       .filter((entry): entry is [string, string] => typeof entry[1] === 'string' && !isReserved(entry[0]))
       .filter(([name]) => /^[A-Za-z0-9_-]{1,64}$/.test(name))
-      .map(([name, raw]) => readCookie(request, name, raw))
+      .map(([name, raw]) => readCookie(name, raw))
     return { cookies }
   })
 
@@ -50,7 +52,7 @@ export default async function cookieRoutes(app: App, { services }: { services: S
       const raw = Object.hasOwn(request.cookies, name) ? request.cookies[name] : undefined
       if (raw === undefined || isReserved(name)) throw new ApiError(404, 'not_found', 'No such cookie.')
       noStore(reply)
-      return readCookie(request, name, raw)
+      return readCookie(name, raw)
     },
   )
 
@@ -72,7 +74,7 @@ export default async function cookieRoutes(app: App, { services }: { services: S
       // A lone UTF-16 surrogate cannot be percent-encoded into a cookie: refuse it here
       // rather than let the encoder throw while the reply is sent.
       if (LONE_SURROGATE.test(value)) throw new ApiError(400, 'bad_request', 'The value is not valid Unicode text.')
-      const stored = signed ? SIGNED_PREFIX + reply.signCookie(value) : value
+      const stored = signed ? SIGNED_PREFIX + signer.sign(value) : value
       reply.setCookie(name, stored, { ...attributes, ...(maxAgeSeconds ? { maxAge: maxAgeSeconds } : {}) })
       noStore(reply)
       return { name, value, signed, valid: true }

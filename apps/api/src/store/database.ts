@@ -1,4 +1,4 @@
-import { mkdirSync } from 'node:fs'
+import { chmodSync, closeSync, existsSync, mkdirSync, openSync } from 'node:fs'
 import path from 'node:path'
 import Database from 'better-sqlite3'
 import { migrate } from './migrations.js'
@@ -15,7 +15,9 @@ export const DATABASE_FILE = 'tokenauth.sqlite'
 export function openDatabase(dataDir: string): Db {
   // Password hashes and keys live here: only the server's own user may look in.
   mkdirSync(dataDir, { recursive: true, mode: 0o700 })
-  const db = new Database(path.join(dataDir, DATABASE_FILE))
+  const file = path.join(dataDir, DATABASE_FILE)
+  ownerOnly(file)
+  const db = new Database(file)
   db.pragma('journal_mode = WAL')
   // NORMAL in WAL mode never corrupts the database; a power loss can drop the last commits.
   // FULL keeps every acknowledged write (sessions and notes are acknowledged to users).
@@ -23,5 +25,17 @@ export function openDatabase(dataDir: string): Db {
   db.pragma('foreign_keys = ON')
   db.pragma('busy_timeout = 5000')
   migrate(db)
+  // SQLite gives the -wal and -shm files the database file's mode; files an older version
+  // left behind are narrowed here too.
+  for (const suffix of ['-wal', '-shm']) if (existsSync(file + suffix)) chmodSync(file + suffix, 0o600)
   return db
+}
+
+/**
+ * Creates `file` readable by the server's user only, or narrows an existing one to that,
+ * whatever the folder's mode or the umask: it holds password hashes and sessions.
+ */
+function ownerOnly(file: string): void {
+  closeSync(openSync(file, 'a', 0o600))
+  chmodSync(file, 0o600)
 }

@@ -1,7 +1,8 @@
 import type { Db } from './database.js'
+import { hashCookieId } from './cookie-id-hash.js'
 
 /** Each entry moves the schema one version forward; never edit one that has shipped. */
-const MIGRATIONS: readonly string[] = [
+export const MIGRATIONS: readonly string[] = [
   `
   CREATE TABLE users (
     id            INTEGER PRIMARY KEY,
@@ -60,15 +61,48 @@ const MIGRATIONS: readonly string[] = [
   CREATE INDEX audit_events_user_id ON audit_events(user_id, id);
   CREATE INDEX audit_events_kind ON audit_events(kind, id);
   `,
+  // Cookie ids are kept only as hashes (a copy of the database must hand out no live
+  // cookie); a retired id keeps its successor sealed with a key only the retired id gives.
+  // User ids are never reused (AUTOINCREMENT), so old audit events never name a new
+  // account. The users table is rebuilt for that, with foreign keys off (see migrate).
+  `
+  UPDATE sessions SET cookie_id = tokenauth_hash_cookie_id(cookie_id);
+  UPDATE retired_cookie_ids SET cookie_id = tokenauth_hash_cookie_id(cookie_id);
+  ALTER TABLE retired_cookie_ids ADD COLUMN successor TEXT;
+  CREATE TABLE users_autoincrement (
+    id            INTEGER PRIMARY KEY AUTOINCREMENT,
+    username      TEXT    NOT NULL UNIQUE COLLATE NOCASE,
+    password_hash TEXT    NOT NULL,
+    roles         TEXT    NOT NULL DEFAULT '[]',
+    disabled      INTEGER NOT NULL DEFAULT 0,
+    created_at    INTEGER NOT NULL
+  );
+  INSERT INTO users_autoincrement (id, username, password_hash, roles, disabled, created_at)
+    SELECT id, username, password_hash, roles, disabled, created_at FROM users;
+  DROP TABLE users;
+  ALTER TABLE users_autoincrement RENAME TO users;
+  `,
 ]
 
 /** Applies the migrations the database has not seen yet, each in its own transaction. */
 export function migrate(db: Db): void {
+  db.function('tokenauth_hash_cookie_id', { deterministic: true }, (id: unknown) => hashCookieId(String(id)))
   const current = db.pragma('user_version', { simple: true }) as number
-  for (let version = current; version < MIGRATIONS.length; version++) {
-    db.transaction(() => {
-      db.exec(MIGRATIONS[version] ?? '')
-      db.pragma(`user_version = ${version + 1}`)
-    })()
+  if (current >= MIGRATIONS.length) return
+  // Rebuilding a table with foreign keys on would cascade its DROP into sessions and notes;
+  // the pragma cannot change inside a transaction, so it is switched around them.
+  const foreignKeys = db.pragma('foreign_keys', { simple: true }) as number
+  db.pragma('foreign_keys = OFF')
+  try {
+    for (let version = current; version < MIGRATIONS.length; version++) {
+      db.transaction(() => {
+        db.exec(MIGRATIONS[version] ?? '')
+        const broken = db.pragma('foreign_key_check') as unknown[]
+        if (broken.length > 0) throw new Error(`migration ${version + 1} broke ${broken.length} foreign keys`)
+        db.pragma(`user_version = ${version + 1}`)
+      })()
+    }
+  } finally {
+    db.pragma(`foreign_keys = ${foreignKeys ? 'ON' : 'OFF'}`)
   }
 }

@@ -1,12 +1,14 @@
 import type { Db } from './database.js'
 import { parseRoles } from './user-store.js'
+import { hashCookieId, openSuccessor, sealSuccessor } from './cookie-id-hash.js'
 
 /**
- * A server session. `cookieId` is the secret id in the (signed) HttpOnly cookie; `handle`
- * is the public id that access tokens carry as `sid`. They differ so that a token never
- * reveals the cookie, and so the cookie id can rotate while the session lives on.
+ * A server session. `cookieId` is the secret id in the (signed) HttpOnly cookie, of which
+ * the table keeps only a hash; `handle` is the public id that access tokens carry as
+ * `sid`. They differ so that a token never reveals the cookie, and so the cookie id can
+ * rotate while the session lives on.
  */
-export interface SessionRecord {
+export interface NewSession {
   readonly cookieId: string
   readonly handle: string
   readonly userId: number
@@ -19,6 +21,9 @@ export interface SessionRecord {
   readonly userAgent: string | null
   readonly ip: string | null
 }
+
+/** A stored session: as created, but with the hash of its cookie id instead of the id. */
+export type SessionRecord = Omit<NewSession, 'cookieId'> & { readonly cookieIdHash: string }
 
 /** What the per-request check needs: the session and its user, from one indexed read. */
 export interface LiveSessionView {
@@ -97,17 +102,17 @@ export class SessionStore {
     this.#deleteExpired = db.prepare<[number, number]>(
       'DELETE FROM sessions WHERE absolute_expires_at <= ? OR last_seen_at <= ?',
     )
-    this.#retire = db.prepare<[string, string, number]>(
-      'INSERT INTO retired_cookie_ids (cookie_id, handle, retired_at) VALUES (?, ?, ?)',
+    this.#retire = db.prepare<[string, string, number, string]>(
+      'INSERT INTO retired_cookie_ids (cookie_id, handle, retired_at, successor) VALUES (?, ?, ?, ?)',
     )
     const setCookieId = db.prepare<[string, string]>('UPDATE sessions SET cookie_id = ? WHERE cookie_id = ?')
     this.#rotate = db.transaction((oldCookieId: string, newCookieId: string, handle: string, now: number): boolean => {
-      if (setCookieId.run(newCookieId, oldCookieId).changes === 0) return false
-      this.#retire.run(oldCookieId, handle, now)
+      if (setCookieId.run(hashCookieId(newCookieId), hashCookieId(oldCookieId)).changes === 0) return false
+      this.#retire.run(hashCookieId(oldCookieId), handle, now, sealSuccessor(oldCookieId, newCookieId))
       return true
     })
-    this.#retiredByCookieId = db.prepare<[string], { handle: string; retired_at: number }>(
-      'SELECT handle, retired_at FROM retired_cookie_ids WHERE cookie_id = ?',
+    this.#retiredByCookieId = db.prepare<[string], { handle: string; retired_at: number; successor: string | null }>(
+      'SELECT handle, retired_at, successor FROM retired_cookie_ids WHERE cookie_id = ?',
     )
     this.#byUser = db.prepare<[number], SessionRow>('SELECT * FROM sessions WHERE user_id = ? ORDER BY last_seen_at DESC')
     this.#deleteByUserExcept = db.prepare<[number, string]>('DELETE FROM sessions WHERE user_id = ? AND handle != ?')
@@ -124,10 +129,19 @@ export class SessionStore {
     return this.#rotate(oldCookieId, newCookieId, handle, now)
   }
 
-  /** The session a retired cookie id belonged to, and when it was retired. */
-  findRetiredCookieId(cookieId: string): { handle: string; retiredAt: number } | undefined {
-    const row = this.#retiredByCookieId.get(cookieId)
-    return row && { handle: row.handle, retiredAt: row.retired_at }
+  /**
+   * The session a retired cookie id belonged to, when it was retired, and the id that
+   * replaced it (which only the retired id itself can unseal).
+   */
+  findRetiredCookieId(cookieId: string): { handle: string; retiredAt: number; successor: string | undefined } | undefined {
+    const row = this.#retiredByCookieId.get(hashCookieId(cookieId))
+    return (
+      row && {
+        handle: row.handle,
+        retiredAt: row.retired_at,
+        successor: row.successor === null ? undefined : openSuccessor(cookieId, row.successor),
+      }
+    )
   }
 
   /** A user's sessions, most recently used first (expired ones included until pruned). */
@@ -145,9 +159,9 @@ export class SessionStore {
     return new Map(this.#countsByUser.all(now, now - idleTimeoutMs).map((row) => [row.user_id, row.n]))
   }
 
-  create(session: Omit<SessionRecord, 'items'>): void {
+  create(session: Omit<NewSession, 'items'>): void {
     this.#insert.run(
-      session.cookieId,
+      hashCookieId(session.cookieId),
       session.handle,
       session.userId,
       session.createdAt,
@@ -161,11 +175,11 @@ export class SessionStore {
 
   /** Updates the cookie attributes of a session that exists; never creates one. */
   updateCookie(cookieId: string, cookie: string): void {
-    this.#updateCookie.run(cookie, cookieId)
+    this.#updateCookie.run(cookie, hashCookieId(cookieId))
   }
 
   findByCookieId(cookieId: string): SessionRecord | undefined {
-    const row = this.#byCookieId.get(cookieId)
+    const row = this.#byCookieId.get(hashCookieId(cookieId))
     return row && toRecord(row)
   }
 
@@ -199,7 +213,7 @@ export class SessionStore {
   }
 
   deleteByCookieId(cookieId: string): boolean {
-    return this.#deleteByCookieId.run(cookieId).changes > 0
+    return this.#deleteByCookieId.run(hashCookieId(cookieId)).changes > 0
   }
 
   deleteByHandle(handle: string): boolean {
@@ -219,7 +233,7 @@ export class SessionStore {
 
 function toRecord(row: SessionRow): SessionRecord {
   return {
-    cookieId: row.cookie_id,
+    cookieIdHash: row.cookie_id,
     handle: row.handle,
     userId: row.user_id,
     createdAt: row.created_at,

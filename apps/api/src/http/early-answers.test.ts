@@ -1,0 +1,111 @@
+import { connect, type AddressInfo } from 'node:net'
+import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import { createTestApp, type TestApp } from '../test-support/test-app.js'
+
+/**
+ * Answers made before any hook runs: a malformed URL, headers too large, an unknown
+ * method, a stalled body. Sent over a real socket, since Node's HTTP parser makes some.
+ */
+let t: TestApp
+let port: number
+beforeEach(async () => {
+  t = await createTestApp({ REQUEST_TIMEOUT: '1', CONNECTION_TIMEOUT: '5' })
+  await t.app.listen({ host: '127.0.0.1', port: 0 })
+  port = (t.app.server.address() as AddressInfo).port
+})
+afterEach(async () => t.close())
+
+interface RawAnswer {
+  readonly status: number
+  readonly headers: Readonly<Record<string, string>>
+  readonly body: string
+  readonly elapsedMs: number
+}
+
+/** Writes `text` to a fresh connection and reads until the server closes it (or 10 s pass). */
+function exchange(text: string): Promise<RawAnswer> {
+  return new Promise((resolve, reject) => {
+    const started = Date.now()
+    const socket = connect(port, '127.0.0.1')
+    let received = ''
+    socket.setEncoding('latin1')
+    socket.setTimeout(10_000, () => socket.destroy(new Error('no answer within 10 s')))
+    socket.on('data', (chunk: string) => (received += chunk))
+    socket.on('error', reject)
+    socket.on('close', () => {
+      const [head = '', body = ''] = received.split('\r\n\r\n', 2)
+      const [statusLine = '', ...lines] = head.split('\r\n')
+      const headers: Record<string, string> = {}
+      for (const line of lines) {
+        const colon = line.indexOf(':')
+        headers[line.slice(0, colon).toLowerCase()] = line.slice(colon + 1).trim()
+      }
+      resolve({ status: Number(statusLine.split(' ')[1] ?? 0), headers, body, elapsedMs: Date.now() - started })
+    })
+    socket.write(text)
+  })
+}
+
+function expectSecurityHeadersAndShape(answer: RawAnswer, status: number, code: string): void {
+  expect(answer.status).toBe(status)
+  expect(answer.headers['content-security-policy']).toContain("default-src 'self'")
+  expect(answer.headers['x-content-type-options']).toBe('nosniff')
+  expect(answer.headers['x-frame-options']).toBe('DENY')
+  expect(answer.headers['referrer-policy']).toBe('no-referrer')
+  expect(answer.headers['cache-control']).toBe('no-store')
+  expect(JSON.parse(answer.body)).toEqual({ error: { code, message: expect.any(String) } })
+}
+
+describe('answers made before the hooks run', () => {
+  it('a malformed URL (/api/%ff): 400 with the security headers and the error shape', async () => {
+    const answer = await exchange('GET /api/%ff HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n')
+    expectSecurityHeadersAndShape(answer, 400, 'bad_request')
+  })
+
+  it('headers too large: 431 with the security headers and the error shape', async () => {
+    const answer = await exchange(`GET /api/health HTTP/1.1\r\nHost: localhost\r\nX-Big: ${'a'.repeat(20_000)}\r\n\r\n`)
+    expectSecurityHeadersAndShape(answer, 431, 'headers_too_large')
+  })
+
+  it('an unknown method: 4xx with the security headers and the error shape', async () => {
+    const answer = await exchange('FOO /api/health HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n')
+    expect(answer.status).toBeGreaterThanOrEqual(400)
+    expect(answer.status).toBeLessThan(500)
+    expectSecurityHeadersAndShape(answer, answer.status, answer.status === 405 ? 'method_not_allowed' : 'bad_request')
+  })
+
+  it('a method Node knows but no route has (PROPFIND): 4xx in the error shape, with the headers', async () => {
+    const answer = await exchange('PROPFIND /api/health HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n')
+    expect(answer.status).toBeGreaterThanOrEqual(400)
+    expect(answer.status).toBeLessThan(500)
+    expectSecurityHeadersAndShape(answer, answer.status, answer.status === 405 ? 'method_not_allowed' : 'not_found')
+  })
+})
+
+describe('timeouts (REQUEST_TIMEOUT=1s here)', () => {
+  it('answers a stalled body 408 in the error shape and closes the connection', { timeout: 15_000 }, async () => {
+    const answer = await exchange(
+      'POST /api/auth/login HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\nContent-Length: 100\r\n\r\n{"user',
+    )
+    expectSecurityHeadersAndShape(answer, 408, 'request_timeout')
+    expect(answer.elapsedMs).toBeLessThan(4000)
+  })
+
+  it('applies the configured timeouts and keep-alive limits to the server', () => {
+    const server = t.app.server
+    expect(server.requestTimeout).toBe(1000)
+    expect(server.timeout).toBe(5000)
+    expect(server.keepAliveTimeout).toBe(t.services.config.keepAliveTimeoutSeconds * 1000)
+    expect(server.maxRequestsPerSocket).toBe(t.services.config.maxRequestsPerSocket)
+  })
+})
+
+describe('the early answers match what helmet sends', () => {
+  it('every baseline header has the value a routed answer carries', async () => {
+    const { baselineSecurityHeaders } = await import('./baseline-headers.js')
+    const routed = await t.app.inject({ url: '/api/me' })
+    for (const [name, value] of Object.entries(baselineSecurityHeaders(false))) {
+      expect([name, routed.headers[name]]).toEqual([name, value])
+    }
+  })
+})
