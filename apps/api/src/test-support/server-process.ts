@@ -59,7 +59,12 @@ export interface Answer {
  * One request on a connection of its own (no keep-alive), so that under `WORKERS>1` the
  * cluster hands successive requests to different workers.
  */
-export function send(base: string, method: string, url: string, options: { body?: object; token?: string } = {}): Promise<Answer> {
+export function send(
+  base: string,
+  method: string,
+  url: string,
+  options: { body?: object; token?: string; headers?: Record<string, string> } = {},
+): Promise<Answer> {
   const payload = options.body === undefined ? undefined : JSON.stringify(options.body)
   return new Promise((resolve, reject) => {
     const request = httpRequest(
@@ -71,6 +76,7 @@ export function send(base: string, method: string, url: string, options: { body?
         headers: {
           ...(payload === undefined ? {} : { 'content-type': 'application/json' }),
           ...(options.token === undefined ? {} : { token: options.token }),
+          ...options.headers,
         },
       },
       (response) => {

@@ -1,0 +1,130 @@
+import { randomBytes } from 'node:crypto'
+import { mkdtempSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import path from 'node:path'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { formatKeyRing, generateSigningKey } from '@tokenauth/signer'
+import { createAccessTokenSigner } from '../auth/access-tokens.js'
+import { hashPassword } from '../auth/passwords.js'
+import { openDatabase } from '../store/database.js'
+import { SessionStore } from '../store/session-store.js'
+import { UserStore } from '../store/user-store.js'
+import { startTestRedis, type TestRedis } from '../test-support/redis-server.js'
+import { send, startServerProcess, type ServerProcess } from '../test-support/server-process.js'
+
+/**
+ * Two API processes on different ports sharing one database and one Redis, as two
+ * instances behind a load balancer would. Each trial comes from its own client address
+ * (`X-Forwarded-For`, trusted from loopback) so that the small request limit set here
+ * only bites in the test about it.
+ */
+const PASSWORD = 'several instances passphrase'
+const RATE_LIMIT_MAX = 20
+const TRIALS = 1000
+const keys = [generateSigningKey('shared-1')]
+const dataDir = mkdtempSync(path.join(tmpdir(), 'tokenauth-instances-'))
+let redis: TestRedis
+let a: ServerProcess
+let b: ServerProcess
+let aliceId = 0
+
+const from = (ip: string) => ({ 'x-forwarded-for': ip })
+
+beforeAll(async () => {
+  redis = await startTestRedis()
+  const db = openDatabase(dataDir)
+  const users = new UserStore(db)
+  aliceId = users.create({ username: 'alice', passwordHash: await hashPassword(PASSWORD), roles: [], createdAt: Date.now() }).id
+  users.create({ username: 'bob', passwordHash: await hashPassword(PASSWORD), roles: [], createdAt: Date.now() })
+  db.close()
+  // What the instances must share: the database, Redis, the key ring and the cookie secret.
+  const env = {
+    DATA_DIR: dataDir,
+    REDIS_URL: redis.url,
+    TOKEN_KEYS: formatKeyRing(keys),
+    SESSION_SECRET: randomBytes(32).toString('base64url'),
+    TRUST_PROXY: '127.0.0.1',
+    RATE_LIMIT_MAX: String(RATE_LIMIT_MAX),
+  }
+  ;[a, b] = await Promise.all([startServerProcess(env), startServerProcess(env)])
+}, 60_000)
+afterAll(async () => {
+  await Promise.all([a?.stop('SIGKILL'), b?.stop('SIGKILL')])
+  await redis?.stop()
+  rmSync(dataDir, { recursive: true, force: true })
+})
+
+/** Sends one request with its own client address (and own connection). */
+function request(server: ServerProcess, method: string, url: string, ip: string, options: { body?: object; token?: string } = {}) {
+  return send(server.base, method, url, { ...options, headers: from(ip) })
+}
+
+describe('two instances sharing the database and Redis', () => {
+  it('a token signed by one is accepted by the other', async () => {
+    const login = await request(a, 'POST', '/api/auth/login', '10.1.0.1', { body: { username: 'alice', password: PASSWORD } })
+    expect(login.status).toBe(200)
+    const me = await request(b, 'GET', '/api/me', '10.1.0.1', { token: (login.body as { token: string }).token })
+    expect(me.status).toBe(200)
+    expect(me.body).toMatchObject({ username: 'alice' })
+  })
+
+  it(`a logout answered by one is refused by the other at the very next request: 0 accepted of ${TRIALS}`, async () => {
+    // The sessions are written straight into the shared database (a login per trial would
+    // spend the whole test in argon2); the tokens are signed with the instances' key ring.
+    const db = openDatabase(dataDir)
+    const sessions = new SessionStore(db)
+    const signer = createAccessTokenSigner(keys, 900, Date.now)
+    const tokens: string[] = []
+    const now = Date.now()
+    for (let i = 0; i < TRIALS; i++) {
+      const handle = randomBytes(18).toString('base64url')
+      sessions.create({
+        cookieId: randomBytes(24).toString('base64url'),
+        handle,
+        userId: aliceId,
+        createdAt: now,
+        lastSeenAt: now,
+        absoluteExpiresAt: now + 3_600_000,
+        cookie: '{}',
+        userAgent: null,
+        ip: null,
+      })
+      tokens.push((await signer.sign({ sub: String(aliceId), sid: handle })).token)
+    }
+    db.close()
+
+    let accepted = 0
+    let refused = 0
+    for (let i = 0; i < TRIALS; i++) {
+      const ip = `10.2.${i >> 8}.${i & 255}`
+      const [revoker, checker] = i % 2 === 0 ? [a, b] : [b, a]
+      // The token works on the checker first (so a refusal afterwards is the revocation's doing).
+      if (i % 100 === 0) expect((await request(checker, 'GET', '/api/me', ip, { token: tokens[i] })).status).toBe(200)
+      expect((await request(revoker, 'POST', '/api/auth/logout', ip, { token: tokens[i] })).status).toBe(204)
+      const after = await request(checker, 'GET', '/api/me', ip, { token: tokens[i] })
+      if (after.status === 200) accepted++
+      if (after.status === 401 && (after.body as { error: { code: string } }).error.code === 'revoked_token') refused++
+    }
+    expect(accepted).toBe(0)
+    expect(refused).toBe(TRIALS)
+  }, 120_000)
+
+  it('a brute force alternating between the instances is throttled at the same try as against one', async () => {
+    const statuses: number[] = []
+    for (let i = 0; i < 7; i++) {
+      const server = i % 2 === 0 ? a : b
+      statuses.push((await request(server, 'POST', '/api/auth/login', `10.3.0.${i}`, { body: { username: 'bob', password: `wrong ${i}` } })).status)
+    }
+    // LOGIN_FAILURES_PER_ACCOUNT (5) failures, then refused, whichever instance is asked.
+    expect(statuses).toEqual([401, 401, 401, 401, 401, 429, 429])
+  })
+
+  it('the per-IP limit is one count: RATE_LIMIT_MAX answers over both instances, then 429 on both', async () => {
+    const statuses: number[] = []
+    for (let i = 0; i < RATE_LIMIT_MAX + 2; i++) {
+      statuses.push((await request(i % 2 === 0 ? a : b, 'GET', '/api/notes', '10.4.0.1')).status)
+    }
+    expect(statuses.slice(0, RATE_LIMIT_MAX).every((status) => status === 401)).toBe(true)
+    expect(statuses.slice(RATE_LIMIT_MAX)).toEqual([429, 429])
+  })
+})
