@@ -119,6 +119,16 @@ describe('two instances sharing the database and Redis', () => {
     expect(statuses).toEqual([401, 401, 401, 401, 401, 429, 429])
   })
 
+  it('a burst sent at once to both instances gets the free tries once: 5 checked, the rest 429', async () => {
+    const answers = await Promise.all(
+      Array.from({ length: 12 }, (_, i) =>
+        request(i % 2 === 0 ? a : b, 'POST', '/api/auth/login', `10.5.0.${i}`, { body: { username: 'nobody-burst', password: `guess ${i}` } }),
+      ),
+    )
+    const statuses = answers.map((answer) => answer.status).sort()
+    expect(statuses).toEqual([...Array(5).fill(401), ...Array(7).fill(429)])
+  })
+
   it('the per-IP limit is one count: RATE_LIMIT_MAX answers over both instances, then 429 on both', async () => {
     const statuses: number[] = []
     for (let i = 0; i < RATE_LIMIT_MAX + 2; i++) {

@@ -58,6 +58,18 @@ describe('RedisRateLimitStore (a real redis-server)', () => {
     expect(await store.get('k')).toBeUndefined()
   })
 
+  it('decrement takes one back, forgets the key at zero, and never creates one', async () => {
+    const store = new RedisRateLimitStore(a, `t:${randomUUID()}:`, clock)
+    await store.increment('k', 60_000, 'sliding')
+    await store.increment('k', 60_000, 'sliding')
+    await store.decrement('k')
+    expect((await store.get('k'))?.count).toBe(1)
+    await store.decrement('k')
+    expect(await store.get('k')).toBeUndefined()
+    await store.decrement('missing')
+    expect(await store.get('missing')).toBeUndefined()
+  })
+
   it('separate prefixes never see each other’s counters', async () => {
     const id = randomUUID()
     const requests = new RedisRateLimitStore(a, `t:${id}:requests:`, clock)

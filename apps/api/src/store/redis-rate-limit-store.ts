@@ -25,10 +25,18 @@ if not values[1] then return {} end
 return { tonumber(values[1]), tonumber(values[2]), redis.call('PTTL', KEYS[1]) }
 `
 
-/** The two scripts as commands (`defineCommand` sends EVALSHA, the script text only once). */
+/** Takes one back; the key goes at zero. KEYS[1] key. */
+const DECREMENT_SCRIPT = `
+if redis.call('EXISTS', KEYS[1]) == 0 then return 0 end
+if redis.call('HINCRBY', KEYS[1], 'count', -1) <= 0 then redis.call('DEL', KEYS[1]) end
+return 1
+`
+
+/** The scripts as commands (`defineCommand` sends EVALSHA, the script text only once). */
 interface CounterCommands {
   tokenauthIncrement(key: string, now: number, windowMs: number, sliding: 0 | 1): Promise<unknown>
   tokenauthGet(key: string): Promise<unknown>
+  tokenauthDecrement(key: string): Promise<unknown>
 }
 
 /**
@@ -46,6 +54,7 @@ export class RedisRateLimitStore implements RateLimitStore {
     if (!('tokenauthIncrement' in redis)) {
       redis.defineCommand('tokenauthIncrement', { numberOfKeys: 1, lua: INCREMENT_SCRIPT })
       redis.defineCommand('tokenauthGet', { numberOfKeys: 1, lua: GET_SCRIPT })
+      redis.defineCommand('tokenauthDecrement', { numberOfKeys: 1, lua: DECREMENT_SCRIPT })
     }
     this.#redis = redis as Redis & CounterCommands
     this.#prefix = prefix
@@ -69,6 +78,10 @@ export class RedisRateLimitStore implements RateLimitStore {
 
   async delete(key: string): Promise<void> {
     await this.#call(() => this.#redis.del(this.#prefix + key))
+  }
+
+  async decrement(key: string): Promise<void> {
+    await this.#call(() => this.#redis.tokenauthDecrement(this.#prefix + key))
   }
 
   async #call<T>(command: () => Promise<T>): Promise<T> {

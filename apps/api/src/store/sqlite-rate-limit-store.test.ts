@@ -55,4 +55,16 @@ describe('SqliteRateLimitStore (the counters every worker shares without Redis)'
     await b.delete('ip')
     expect(await a.get('ip')).toBeUndefined()
   })
+
+  it('decrement takes one back, forgets the key at zero, and never creates one', async () => {
+    const s = store('p:')
+    await s.increment('k', 60_000, 'sliding')
+    await s.increment('k', 60_000, 'sliding')
+    await s.decrement('k')
+    expect((await s.get('k'))?.count).toBe(1)
+    await s.decrement('k')
+    expect(await s.get('k')).toBeUndefined()
+    await s.decrement('missing')
+    expect(await s.get('missing')).toBeUndefined()
+  })
 })

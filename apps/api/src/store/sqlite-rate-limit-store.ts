@@ -21,6 +21,7 @@ export class SqliteRateLimitStore implements RateLimitStore {
   readonly #increment
   readonly #get
   readonly #delete
+  readonly #decrement
   readonly #prune
   readonly #prefix: string
   readonly #clock: Clock
@@ -51,6 +52,12 @@ export class SqliteRateLimitStore implements RateLimitStore {
       'SELECT count, last_hit, expires_at FROM counters WHERE key = ? AND expires_at > ?',
     )
     this.#delete = this.#db.prepare<[string]>('DELETE FROM counters WHERE key = ?')
+    const decrement = this.#db.prepare<[string]>('UPDATE counters SET count = count - 1 WHERE key = ?')
+    const dropEmpty = this.#db.prepare<[string]>('DELETE FROM counters WHERE key = ? AND count <= 0')
+    this.#decrement = this.#db.transaction((key: string) => {
+      decrement.run(key)
+      dropEmpty.run(key)
+    })
     this.#prune = this.#db.prepare<[number]>('DELETE FROM counters WHERE expires_at <= ?')
     this.#prefix = prefix
     this.#clock = clock
@@ -71,6 +78,10 @@ export class SqliteRateLimitStore implements RateLimitStore {
 
   async delete(key: string): Promise<void> {
     this.#delete.run(this.#prefix + key)
+  }
+
+  async decrement(key: string): Promise<void> {
+    this.#decrement.immediate(this.#prefix + key)
   }
 
   close(): void {
