@@ -15,6 +15,7 @@ const DRAIN_GRACE_MS = 2000
  */
 export function runPrimary(workers: number, drainTimeoutMs: number, log: (line: string) => void): void {
   let stopping = false
+  let drainFailed = false
   const startedAt = new Map<number, number>()
   const fork = (): Worker => {
     const worker = cluster.fork()
@@ -24,9 +25,10 @@ export function runPrimary(workers: number, drainTimeoutMs: number, log: (line: 
 
   let announced = false
   let listening = 0
-  cluster.on('listening', (_worker, address) => {
+  cluster.on('listening', (worker, address) => {
     listening++
-    if (!announced && listening >= workers) {
+    if (announced) log(`worker ${worker.process.pid} listening`)
+    else if (listening >= workers) {
       announced = true
       log(`${workers} workers listening at http://${address.address ?? '127.0.0.1'}:${address.port}`)
     }
@@ -35,7 +37,10 @@ export function runPrimary(workers: number, drainTimeoutMs: number, log: (line: 
     const lived = Date.now() - (startedAt.get(worker.id) ?? 0)
     startedAt.delete(worker.id)
     if (stopping) {
-      if (Object.keys(cluster.workers ?? {}).length === 0) process.exit(0)
+      // A worker that missed its deadline exits with 1; so does the primary then.
+      // (Killed by the SIGTERM itself: a worker still starting, with nothing to drain.)
+      if (code !== 0 && signal !== 'SIGTERM') drainFailed = true
+      if (Object.keys(cluster.workers ?? {}).length === 0) process.exit(drainFailed ? 1 : 0)
       return
     }
     log(`worker ${worker.process.pid} exited (${signal ?? `code ${code}`}); starting another`)
