@@ -12,7 +12,7 @@ run(process.execPath, [path.join(root, 'node_modules/typescript/bin/tsc'), '-b',
 
 const web = path.join(root, 'apps/web')
 const builtIndex = path.join(web, 'dist/index.html')
-const sources = ['src', 'public', 'index.html', 'vite.config.ts', 'package.json', '../../packages/shared/src'].map((p) => path.join(web, p))
+const sources = ['src', 'public', 'build', 'index.html', 'vite.config.ts', 'package.json', '../../packages/shared/src'].map((p) => path.join(web, p))
 
 function newestMtime(p) {
   if (!existsSync(p)) return 0

@@ -1,6 +1,7 @@
 import { fileURLToPath } from 'node:url'
 import vue from '@vitejs/plugin-vue'
 import { defaultClientConditions, defineConfig } from 'vite'
+import { precompress } from './build/precompress'
 
 /**
  * The SPA build. `source` resolves `@tokenauth/shared` to its TypeScript sources (no
@@ -10,7 +11,7 @@ import { defaultClientConditions, defineConfig } from 'vite'
 export default defineConfig({
   root: fileURLToPath(new URL('.', import.meta.url)),
   // Every component uses <script setup>; dropping Options API support shrinks the runtime.
-  plugins: [vue({ features: { optionsAPI: false } })],
+  plugins: [vue({ features: { optionsAPI: false } }), precompress()],
   resolve: { conditions: ['source', ...defaultClientConditions] },
   server: {
     proxy: { '/api': { target: 'http://127.0.0.1:3000', changeOrigin: false } },

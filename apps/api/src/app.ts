@@ -44,6 +44,8 @@ export interface BuildOptions {
   readonly clock?: Clock
   /** Defaults to `loadSecrets(config)`. */
   readonly secrets?: Secrets
+  /** Where the log goes; standard output by default. */
+  readonly logStream?: NodeJS.WritableStream
 }
 
 declare module 'fastify' {
@@ -62,7 +64,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
   const earlyHeaders = baselineSecurityHeaders(config.env === 'production')
   const requestTimeoutMs = config.requestTimeoutSeconds * 1000
   const app: App = Fastify({
-    logger: loggerOptions(config),
+    logger: loggerOptions(config, options.logStream ?? 1),
     bodyLimit: BODY_LIMIT_BYTES,
     trustProxy: trustProxyOption(config.trustProxy),
     return503OnClosing: true,

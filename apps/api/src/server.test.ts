@@ -54,7 +54,8 @@ async function stalledRequest(port: number): Promise<Socket> {
   return socket
 }
 
-describe('server shutdown', () => {
+// Each test starts a server from source: seconds on a busy machine.
+describe('server shutdown', { timeout: 60_000 }, () => {
   it('exits 0 on SIGTERM when nothing is in flight, and says so', async () => {
     const server = await start()
     server.child.kill('SIGTERM')

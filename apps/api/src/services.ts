@@ -45,7 +45,7 @@ export async function createServices(config: Config, secrets: Secrets, clock: Cl
   const auditStore = new AuditStore(db)
   const sessions = new SessionStore(db)
   const accessTokens = createAccessTokenSigner(secrets.tokenKeys, config.accessTokenTtlSeconds, clock)
-  const audit = new AuditLog(auditStore, clock)
+  const audit = new AuditLog(auditStore, clock, config.auditUnauthenticatedPerMinute)
   const counters = await createCounterStores(config, clock)
   return {
     config,

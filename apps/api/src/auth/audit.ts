@@ -1,7 +1,8 @@
 import { createHash } from 'node:crypto'
 import type { FastifyRequest } from 'fastify'
 import type { AuditKind } from '@tokenauth/shared'
-import type { AuditStore } from '../store/audit-store.js'
+import type { AuditStore, NewAuditEvent } from '../store/audit-store.js'
+import { storedUserAgent } from './user-agent.js'
 import type { Clock } from '../clock.js'
 
 /** A short, one-way reference to a token or session id: enough to correlate, useless to replay. */
@@ -17,33 +18,34 @@ export interface AuditSubject {
   readonly detail?: string | null
 }
 
-/**
- * Events anyone can cause without signing in (a token with an unknown `kid`) are capped
- * at this many per minute, so they cannot fill the disk or bury real events; the rest go
- * to the request log only.
- */
-export const UNAUTHENTICATED_EVENTS_PER_MINUTE = 10
 
 /** Records security events with the request's time, IP and user agent. Never fails a request. */
 export class AuditLog {
   readonly #store: AuditStore
   readonly #clock: Clock
+  readonly #unauthenticatedPerMinute: number
   #windowStart = 0
   #inWindow = 0
 
-  constructor(store: AuditStore, clock: Clock) {
+  /**
+   * `unauthenticatedPerMinute` caps, for this process, the events anyone can cause without
+   * signing in (failed sign-ins, tokens with an unknown `kid`), whatever address they come
+   * from, so they cannot fill the disk or bury real events; the rest go to the request log.
+   */
+  constructor(store: AuditStore, clock: Clock, unauthenticatedPerMinute: number) {
     this.#store = store
     this.#clock = clock
+    this.#unauthenticatedPerMinute = unauthenticatedPerMinute
   }
 
-  /** Like `record`, within `UNAUTHENTICATED_EVENTS_PER_MINUTE` for this process. */
+  /** Like `record`, within the per-minute cap of unauthenticated events. */
   recordUnauthenticated(request: FastifyRequest, kind: AuditKind, subject: AuditSubject = {}): void {
     const now = this.#clock()
     if (now - this.#windowStart >= 60_000) {
       this.#windowStart = now
       this.#inWindow = 0
     }
-    if (++this.#inWindow > UNAUTHENTICATED_EVENTS_PER_MINUTE) {
+    if (++this.#inWindow > this.#unauthenticatedPerMinute) {
       request.log.warn({ kind, detail: subject.detail }, 'audit event over the per-minute cap: logged here only')
       return
     }
@@ -51,17 +53,32 @@ export class AuditLog {
   }
 
   record(request: FastifyRequest, kind: AuditKind, subject: AuditSubject = {}): void {
+    this.#write(request, kind, () => this.#store.record(this.#event(request, kind, subject)))
+  }
+
+  /** A renewal replaces the session's previous renewal event (see `AuditStore.recordRenewal`). */
+  recordRenewal(request: FastifyRequest, subject: AuditSubject & { secretRef: string }): void {
+    this.#write(request, 'token_renewed', () =>
+      this.#store.recordRenewal({ ...this.#event(request, 'token_renewed', subject), ref: shortHash(subject.secretRef) }),
+    )
+  }
+
+  #event(request: FastifyRequest, kind: AuditKind, subject: AuditSubject): NewAuditEvent {
+    return {
+      at: this.#clock(),
+      kind,
+      userId: subject.userId ?? null,
+      username: subject.username ?? null,
+      ip: request.ip,
+      userAgent: storedUserAgent(request),
+      ref: subject.secretRef ? shortHash(subject.secretRef) : null,
+      detail: subject.detail ?? null,
+    }
+  }
+
+  #write(request: FastifyRequest, kind: AuditKind, write: () => void): void {
     try {
-      this.#store.record({
-        at: this.#clock(),
-        kind,
-        userId: subject.userId ?? null,
-        username: subject.username ?? null,
-        ip: request.ip,
-        userAgent: request.headers['user-agent'] ?? null,
-        ref: subject.secretRef ? shortHash(subject.secretRef) : null,
-        detail: subject.detail ?? null,
-      })
+      write()
     } catch (error) {
       // An audit write must not turn a login into a 500; the log line keeps the event.
       request.log.error({ err: error, kind }, 'audit write failed')

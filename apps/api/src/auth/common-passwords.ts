@@ -1,5 +1,9 @@
+import { createRequire } from 'node:module'
 import { PASSWORD_MIN_LENGTH } from '@tokenauth/shared'
-import { dictionary } from '@zxcvbn-ts/language-common'
+import type * as LanguageCommon from '@zxcvbn-ts/language-common'
+
+/** The list's package is required on first use, not at start: it costs about 5 MB of heap. */
+const requireLazily = createRequire(import.meta.url)
 
 /**
  * The most common passwords, lower-cased: the `passwords-common` list of
@@ -10,10 +14,15 @@ import { dictionary } from '@zxcvbn-ts/language-common'
  */
 let commonPasswords: ReadonlySet<string> | undefined
 
-/** Whether `password` (compared in lower case) is on the list. Builds the set on first use. */
+/** Whether `password` (compared in lower case) is on the list. Loads it and builds the set on first use. */
 export function isCommonPassword(password: string): boolean {
-  commonPasswords ??= new Set(dictionary['passwords-common'].filter((p) => [...p].length >= PASSWORD_MIN_LENGTH))
+  commonPasswords ??= loadCommonPasswords()
   return commonPasswords.has(password.toLowerCase())
+}
+
+function loadCommonPasswords(): ReadonlySet<string> {
+  const { dictionary } = requireLazily('@zxcvbn-ts/language-common') as typeof LanguageCommon
+  return new Set(dictionary['passwords-common'].filter((p) => [...p].length >= PASSWORD_MIN_LENGTH))
 }
 
 /**

@@ -3,8 +3,7 @@ import type { FastifyRequest } from 'fastify'
 import type { LoginResponse } from '@tokenauth/shared'
 import type { Services } from '../services.js'
 import { toPublicUser } from './principal.js'
-
-const USER_AGENT_MAX = 512
+import { storedUserAgent } from './user-agent.js'
 
 /**
  * Starts a server session for `user` on this request and signs its first access token.
@@ -24,7 +23,7 @@ export async function startSession(
     userId: user.id,
     createdAt: now,
     absoluteExpiresAt: now + services.config.sessionAbsoluteTimeoutSeconds * 1000,
-    userAgent: request.headers['user-agent']?.slice(0, USER_AGENT_MAX) ?? null,
+    userAgent: storedUserAgent(request),
     ip: request.ip,
   })
   await request.session.save()

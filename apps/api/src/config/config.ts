@@ -18,6 +18,8 @@ export interface Config {
   readonly sessionAbsoluteTimeoutSeconds: number
   /** Audit events older than this are deleted. */
   readonly auditRetentionDays: number
+  /** Audit events anyone can cause without signing in (failed sign-ins, unknown keys) kept per minute, per process. */
+  readonly auditUnauthenticatedPerMinute: number
   readonly logLevel: string
   /** `json` (one object a line, for machines) or `pretty` (pino-pretty, for a person at a terminal). */
   readonly logFormat: 'json' | 'pretty'
@@ -116,6 +118,7 @@ export function loadConfig(env: Env = process.env): Config {
     sessionIdleTimeoutSeconds,
     sessionAbsoluteTimeoutSeconds,
     auditRetentionDays: integer(env, 'AUDIT_RETENTION_DAYS', 90, 1, 36500),
+    auditUnauthenticatedPerMinute: integer(env, 'AUDIT_UNAUTHENTICATED_PER_MINUTE', 60, 1, 1e6),
     logLevel: env.LOG_LEVEL?.trim() || (nodeEnv === 'test' ? 'warn' : 'info'),
     logFormat: oneOf(env, 'LOG_FORMAT', ['json', 'pretty'], 'json'),
     apiDocs: oneOf(env, 'API_DOCS', ['on', 'off'], 'on') === 'on',

@@ -1,6 +1,7 @@
 import type { FastifyServerOptions } from 'fastify'
 import pinoPretty from 'pino-pretty'
 import type { Config } from '../config/config.js'
+import { serializeRequest } from './log-serializers.js'
 
 /** Never written to a log: tokens, cookies and the `Authorization` header. */
 const REDACTED = ['req.headers.token', 'req.headers.authorization', 'req.headers.cookie', 'res.headers["set-cookie"]']
@@ -14,8 +15,9 @@ export function loggerOptions(
   config: Pick<Config, 'logLevel' | 'logFormat'>,
   destination: NodeJS.WritableStream | number = 1,
 ): FastifyServerOptions['logger'] {
-  const options = { level: config.logLevel, redact: REDACTED }
-  if (config.logFormat === 'json') return options
+  // The request serializer redacts credential-like query parameters in the URL.
+  const options = { level: config.logLevel, redact: REDACTED, serializers: { req: serializeRequest } }
+  if (config.logFormat === 'json') return typeof destination === 'number' ? options : { ...options, stream: destination }
   const colorize = destination === 1 && process.stdout.isTTY === true
   const stream = pinoPretty({ destination, colorize, sync: true, translateTime: 'SYS:HH:MM:ss', ignore: 'pid,hostname' })
   return { ...options, stream }

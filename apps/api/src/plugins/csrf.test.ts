@@ -25,6 +25,9 @@ describe('CSRF guard on the cookie routes', () => {
     ['a foreign Origin (older browser, no Sec-Fetch-Site)', { origin: 'https://evil.example' }],
     ['Origin: null (sandboxed frame, data: URL)', { origin: 'null' }],
     ['our host over another scheme', { origin: 'https://localhost:80' }],
+    ['Sec-Fetch-Site: same-site from a sibling subdomain', { 'sec-fetch-site': 'same-site', origin: 'https://evil.example.com' }],
+    ['Sec-Fetch-Site: same-site without Origin', { 'sec-fetch-site': 'same-site' }],
+    ['an unknown Sec-Fetch-Site value', { 'sec-fetch-site': 'weird', origin: OWN_ORIGIN }],
   ])('refuses a login sent with %s: 403 csrf_rejected, no cookie', async (_label, headers) => {
     const response = await login(headers)
     expect(response.statusCode).toBe(403)
@@ -34,7 +37,8 @@ describe('CSRF guard on the cookie routes', () => {
 
   it.each([
     ['Sec-Fetch-Site: same-origin', { 'sec-fetch-site': 'same-origin', origin: OWN_ORIGIN }],
-    ['Sec-Fetch-Site: same-site', { 'sec-fetch-site': 'same-site' }],
+    ['Sec-Fetch-Site: same-site from our own origin', { 'sec-fetch-site': 'same-site', origin: OWN_ORIGIN }],
+    ['Sec-Fetch-Site: same-site from a CORS-listed origin', { 'sec-fetch-site': 'same-site', origin: LISTED }],
     ['Sec-Fetch-Site: none (typed by the user)', { 'sec-fetch-site': 'none' }],
     ['our own Origin (no Sec-Fetch-Site)', { origin: OWN_ORIGIN }],
     ['a CORS-listed origin, cross-site', { 'sec-fetch-site': 'cross-site', origin: LISTED }],

@@ -9,7 +9,9 @@ const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS'])
  * Whether a request was sent by a page of another site. In order:
  * 1. `Origin` is one of `CORS_ORIGINS`: an app of ours on another origin → not cross-site.
  * 2. `Sec-Fetch-Site` (every current browser sends it, and pages cannot forge it):
- *    `cross-site` → cross-site; `same-origin`, `same-site`, `none` → not.
+ *    `same-origin`, `none` → not. `same-site` (a sibling subdomain, which may be anyone's
+ *    on a shared domain) → cross-site unless `Origin` is this server's own. Anything
+ *    else (`cross-site`, an unknown value) → cross-site.
  * 3. Otherwise `Origin`, when present, must be this server's own origin (`null` is not).
  * 4. Neither header: not a browser (or one too old for both), so no ambient cookie to abuse.
  */
@@ -17,8 +19,9 @@ export function isCrossSite(request: FastifyRequest, listedOrigins: ReadonlySet<
   const origin = request.headers.origin
   if (origin !== undefined && listedOrigins.has(origin)) return false
   const site = request.headers['sec-fetch-site']
-  if (site !== undefined) return site === 'cross-site'
-  if (origin === undefined) return false
+  if (site === 'same-origin' || site === 'none') return false
+  if (site !== undefined && site !== 'same-site') return true
+  if (origin === undefined) return site === 'same-site'
   return origin !== `${request.protocol}://${request.host}`
 }
 

@@ -4,6 +4,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { createTestApp, type TestApp } from '../test-support/test-app.js'
 import { mkdtempSync } from 'node:fs'
 import { tmpdir } from 'node:os'
+import { brotliCompressSync, brotliDecompressSync, gunzipSync, gzipSync } from 'node:zlib'
+
+const BIG_JS = `export default ${JSON.stringify('x'.repeat(5000))}\n`
 
 let t: TestApp
 beforeAll(async () => {
@@ -12,6 +15,10 @@ beforeAll(async () => {
   writeFileSync(path.join(dist, 'index.html'), '<!doctype html><title>app</title>')
   writeFileSync(path.join(dist, 'assets', 'index-abc123.js'), 'console.log(1)')
   writeFileSync(path.join(dist, 'favicon.svg'), '<svg/>')
+  // What the build's precompress step writes beside a large file.
+  writeFileSync(path.join(dist, 'assets', 'big-abc123.js'), BIG_JS)
+  writeFileSync(path.join(dist, 'assets', 'big-abc123.js.br'), brotliCompressSync(BIG_JS))
+  writeFileSync(path.join(dist, 'assets', 'big-abc123.js.gz'), gzipSync(BIG_JS))
   t = await createTestApp({ WEB_DIST_DIR: dist })
 })
 afterAll(async () => t.close())
@@ -30,6 +37,25 @@ describe('serving the built SPA', () => {
     const response = await t.app.inject({ url: '/assets/index-abc123.js' })
     expect(response.statusCode).toBe(200)
     expect(response.headers['cache-control']).toBe('public, max-age=31536000, immutable')
+  })
+
+  it('sends the precompressed copy the client accepts, with Content-Encoding and Vary', async () => {
+    const url = '/assets/big-abc123.js'
+    const br = await t.app.inject({ url, headers: { 'accept-encoding': 'gzip, deflate, br' } })
+    expect(br.statusCode).toBe(200)
+    expect(br.headers['content-encoding']).toBe('br')
+    expect(br.headers['content-type']).toMatch(/javascript/)
+    expect(br.headers.vary).toMatch(/accept-encoding/i)
+    expect(brotliDecompressSync(br.rawPayload).toString()).toBe(BIG_JS)
+
+    const gz = await t.app.inject({ url, headers: { 'accept-encoding': 'gzip' } })
+    expect(gz.headers['content-encoding']).toBe('gzip')
+    expect(gunzipSync(gz.rawPayload).toString()).toBe(BIG_JS)
+
+    const plain = await t.app.inject({ url, headers: { 'accept-encoding': 'identity' } })
+    expect(plain.headers['content-encoding']).toBeUndefined()
+    expect(plain.headers.vary).toMatch(/accept-encoding/i)
+    expect(plain.body).toBe(BIG_JS)
   })
 
   it('answers a missing file with 404 JSON, not index.html', async () => {

@@ -25,7 +25,9 @@ export default fp<{ root: string }>(
     }
     // Vite writes `.vite/manifest.json` (the build's file map) into the output: no dotfile
     // or dot-directory is part of the app.
-    await app.register(fastifyStatic, { root, serve: false, dotfiles: 'deny' })
+    // The build writes `.br` and `.gz` copies of its text files (apps/web/build/precompress.ts):
+    // they are sent as they are, with Content-Encoding and `Vary: Accept-Encoding`.
+    await app.register(fastifyStatic, { root, serve: false, dotfiles: 'deny', preCompressed: true })
 
     app.get(SPA_ROUTE, { config: { auth: 'public' } }, (request, reply) => {
       const rawPathname = request.url.split('?', 1)[0] ?? '/'

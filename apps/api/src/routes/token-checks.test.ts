@@ -12,6 +12,12 @@ afterEach(async () => t.close())
 
 const me = (headers: Record<string, string>) => t.app.inject({ url: '/api/me', headers })
 
+/** The `sid` claim of a token (its payload is base64url JSON; the signature is not checked here). */
+function sessionHandleOf(token: string): string {
+  const payload = JSON.parse(Buffer.from(token.split('.')[1] ?? '', 'base64url').toString('utf8')) as { sid: string }
+  return payload.sid
+}
+
 describe('reading the token', () => {
   it('accepts the `token` header', async () => {
     const response = await me({ token: alice.token })
@@ -102,6 +108,15 @@ describe('refusals', () => {
     const logout = await t.app.inject({ method: 'POST', url: '/api/auth/logout', headers: { authorization: `Bearer ${alice.token}` } })
     expect(logout.statusCode).toBe(204)
     expect((await me({ token: alice.token })).json().error.code).toBe('revoked_token')
+  })
+
+  it("a token whose sid names another user's session: 401 revoked_token, never that user", async () => {
+    // Signed with the server's own key, so only the session check can tell: sub is bob, sid is alice's.
+    const bob = await t.addUser('bob', 'correct horse battery')
+    const { token } = await t.services.accessTokens.sign({ sub: String(bob.id), sid: sessionHandleOf(alice.token) })
+    const response = await me({ token })
+    expect(response.statusCode).toBe(401)
+    expect(response.json().error.code).toBe('revoked_token')
   })
 
   it('a deleted user: their tokens stop working at once', async () => {

@@ -50,6 +50,7 @@ export class AuditStore {
   readonly #db: Db
   readonly #insert
   readonly #prune
+  readonly #replaceRenewal
 
   constructor(db: Db) {
     this.#db = db
@@ -58,6 +59,19 @@ export class AuditStore {
        VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
     )
     this.#prune = db.prepare<[number]>('DELETE FROM audit_events WHERE at < ?')
+    const deleteRenewals = db.prepare<[string]>("DELETE FROM audit_events WHERE kind = 'token_renewed' AND session = ?")
+    this.#replaceRenewal = db.transaction((event: NewAuditEvent & { ref: string }) => {
+      deleteRenewals.run(event.ref)
+      this.record(event)
+    })
+  }
+
+  /**
+   * Records a renewal in place of the session's previous one: a session renews every few
+   * minutes for hours, and its newest renewal says all the earlier ones did.
+   */
+  recordRenewal(event: NewAuditEvent & { ref: string }): void {
+    this.#replaceRenewal(event)
   }
 
   record(event: NewAuditEvent): void {
@@ -67,7 +81,7 @@ export class AuditStore {
       event.userId ?? null,
       event.username ?? null,
       event.ip ?? null,
-      event.userAgent?.slice(0, 512) ?? null,
+      event.userAgent ?? null,
       event.ref ?? null,
       event.detail ?? null,
     )

@@ -36,7 +36,7 @@ describe('migrating a database of the previous version', () => {
     const dir = freshDir()
     const old = new Database(path.join(dir, DATABASE_FILE))
     old.exec(`${MIGRATIONS[0]}${MIGRATIONS[1]}`)
-    old.pragma('user_version = 2')
+    old.pragma("user_version = 2")
     old.exec(`
       INSERT INTO users (id, username, password_hash, created_at) VALUES (7, 'alice', 'h', 0);
       INSERT INTO sessions (cookie_id, handle, user_id, created_at, last_seen_at, absolute_expires_at, cookie)

@@ -82,6 +82,10 @@ export const MIGRATIONS: readonly string[] = [
   DROP TABLE users;
   ALTER TABLE users_autoincrement RENAME TO users;
   `,
+  // A renewal replaces its session's previous renewal event: found through this index.
+  `
+  CREATE INDEX audit_events_kind_session ON audit_events(kind, session);
+  `,
 ]
 
 /** Applies the migrations the database has not seen yet, each in its own transaction. */

@@ -44,6 +44,8 @@ export interface TestAppOptions {
   /** Reuse a data folder (a "restart"); it is then left in place on close. */
   readonly dataDir?: string
   readonly clock?: ManualClock
+  /** Where the server's log goes (tests that read it); LOG_LEVEL still decides what is written. */
+  readonly logStream?: NodeJS.WritableStream
 }
 
 /**
@@ -60,6 +62,7 @@ export async function createTestApp(
   const config = loadConfig({ NODE_ENV: 'test', DATA_DIR: dataDir, LOG_LEVEL: 'silent', WEB_DIST_DIR: path.join(dataDir, 'no-web'), ...env })
   const app = await buildApp(config, {
     clock,
+    ...(options.logStream ? { logStream: options.logStream } : {}),
     secrets: { tokenKeys: keys, sessionSecrets: ['test-session-secret-with-at-least-32-chars'] },
   })
   await app.ready()

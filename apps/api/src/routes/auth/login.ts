@@ -35,7 +35,7 @@ export function loginRoute(app: App, services: Services): void {
         const reason = !user ? 'unknown_user' : !passwordOk ? 'wrong_password' : 'user_disabled'
         request.log.info({ reason }, 'login failed')
         // The reason stays server-side: the client gets the same answer for all three.
-        services.audit.record(request, 'login_failed', { userId: user?.id, username: user?.username ?? username.slice(0, 64), detail: reason })
+        services.audit.recordUnauthenticated(request, 'login_failed', { userId: user?.id, username: user?.username ?? username.slice(0, 64), detail: reason })
         throw new ApiError(401, 'invalid_credentials')
       }
       const response = await startSession(services, request, user)

@@ -63,7 +63,7 @@ export function refreshRoute(app: App, services: Services): void {
               maxAge: Math.max(1, Math.floor((session.absoluteExpiresAt - now) / 1000)),
             })
           }
-          services.audit.record(request, 'token_renewed', { ...auditSubject(outcome), detail: outcome.rotated ? null : 'grace: the current cookie was sent again' })
+          services.audit.recordRenewal(request, { ...auditSubject(outcome), detail: outcome.rotated ? null : 'grace: the current cookie was sent again' })
           return issueAccessToken(services, { id: outcome.userId, username: outcome.username, roles: outcome.roles }, outcome.handle)
         }
       }
