@@ -190,3 +190,10 @@ describe('several instances: REDIS_URL and WORKERS', () => {
     expect(() => loadConfig({ WORKERS: value })).toThrow(/WORKERS/)
   })
 })
+
+describe('DATABASE_URL', () => {
+  it('is refused, not ignored: this build has no PostgreSQL store, and a quiet local SQLite would split the data', () => {
+    expect(() => loadConfig({ DATABASE_URL: 'postgres://postgres@127.0.0.1:5432/tokenauth' })).toThrow(/DATABASE_URL.*not implemented yet/)
+    expect(() => loadConfig({ DATABASE_URL: '' })).not.toThrow()
+  })
+})

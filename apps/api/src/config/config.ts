@@ -91,6 +91,13 @@ export function loadConfig(env: Env = process.env): Config {
   for (const secret of sessionSecrets ?? []) {
     if (secret.length < 32) throw new ConfigError('each SESSION_SECRET value must be at least 32 characters')
   }
+  if (env.DATABASE_URL?.trim()) {
+    // Refused rather than ignored: a server told to use PostgreSQL must not quietly write
+    // to a local SQLite file that the other instances never see.
+    throw new ConfigError(
+      'DATABASE_URL is set, but this build stores data only in the SQLite database under DATA_DIR (PostgreSQL support is not implemented yet). Unset DATABASE_URL.',
+    )
+  }
   const tokenKeys = env.TOKEN_KEYS?.trim() || undefined
   const loginMaxDelaySeconds = duration(env, 'LOGIN_MAX_DELAY', 15 * 60)
   const loginFailureWindowSeconds = duration(env, 'LOGIN_FAILURE_WINDOW', 60 * 60)
