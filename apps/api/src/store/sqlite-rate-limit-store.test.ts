@@ -1,9 +1,9 @@
-import { mkdtempSync, rmSync } from 'node:fs'
+import { chmodSync, mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { manualClock } from '../test-support/test-app.js'
-import { SqliteRateLimitStore } from './sqlite-rate-limit-store.js'
+import { COUNTERS_FILE, SqliteRateLimitStore } from './sqlite-rate-limit-store.js'
 
 let dir: string
 const open: SqliteRateLimitStore[] = []
@@ -66,5 +66,13 @@ describe('SqliteRateLimitStore (the counters every worker shares without Redis)'
     expect(await s.get('k')).toBeUndefined()
     await s.decrement('missing')
     expect(await s.get('missing')).toBeUndefined()
+  })
+
+  it('keeps its files owner-only (0600) in a folder anyone may read: the keys name users and addresses', async () => {
+    chmodSync(dir, 0o755)
+    await store('logins:').increment('login:account:alice', 60_000, 'sliding')
+    const files = readdirSync(dir).filter((name) => name.startsWith(COUNTERS_FILE))
+    expect(files).toEqual(expect.arrayContaining([COUNTERS_FILE, `${COUNTERS_FILE}-wal`, `${COUNTERS_FILE}-shm`]))
+    for (const name of files) expect([name, statSync(path.join(dir, name)).mode & 0o777]).toEqual([name, 0o600])
   })
 })

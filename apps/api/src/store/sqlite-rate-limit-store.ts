@@ -1,5 +1,7 @@
+import { chmodSync, existsSync, mkdirSync } from 'node:fs'
 import path from 'node:path'
 import Database from 'better-sqlite3'
+import { ownerOnly } from './database.js'
 import type { Clock } from '../clock.js'
 import type { RateCounter, RateLimitStore, RateWindow } from './rate-limit-store.js'
 
@@ -28,8 +30,13 @@ export class SqliteRateLimitStore implements RateLimitStore {
   #hits = 0
 
   constructor(dataDir: string, prefix: string, clock: Clock) {
-    this.#db = new Database(path.join(dataDir, COUNTERS_FILE), { fileMustExist: false })
+    // Its keys name usernames and client addresses: owner-only, like the data.
+    mkdirSync(dataDir, { recursive: true, mode: 0o700 })
+    const file = path.join(dataDir, COUNTERS_FILE)
+    ownerOnly(file)
+    this.#db = new Database(file)
     this.#db.pragma('journal_mode = WAL')
+    for (const suffix of ['-wal', '-shm']) if (existsSync(file + suffix)) chmodSync(file + suffix, 0o600)
     this.#db.pragma('synchronous = OFF')
     this.#db.pragma('busy_timeout = 2000')
     this.#db.exec(`CREATE TABLE IF NOT EXISTS counters (
