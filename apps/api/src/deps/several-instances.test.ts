@@ -27,6 +27,9 @@ let redis: TestRedis
 let a: ServerProcess
 let b: ServerProcess
 let aliceId = 0
+let carolId = 0
+let daveId = 0
+let adminId = 0
 
 const from = (ip: string) => ({ 'x-forwarded-for': ip })
 
@@ -36,6 +39,9 @@ beforeAll(async () => {
   const users = new UserStore(db)
   aliceId = users.create({ username: 'alice', passwordHash: await hashPassword(PASSWORD), roles: [], createdAt: Date.now() }).id
   users.create({ username: 'bob', passwordHash: await hashPassword(PASSWORD), roles: [], createdAt: Date.now() })
+  carolId = users.create({ username: 'carol', passwordHash: await hashPassword(PASSWORD), roles: [], createdAt: Date.now() }).id
+  daveId = users.create({ username: 'dave', passwordHash: await hashPassword(PASSWORD), roles: [], createdAt: Date.now() }).id
+  adminId = users.create({ username: 'root', passwordHash: await hashPassword(PASSWORD), roles: ['admin'], createdAt: Date.now() }).id
   db.close()
   // What the instances must share: the database, Redis, the key ring and the cookie secret.
   const env = {
@@ -54,6 +60,38 @@ afterAll(async () => {
   rmSync(dataDir, { recursive: true, force: true })
 })
 
+/**
+ * Sessions written straight into the shared database, with tokens signed by the
+ * instances' key ring: a login per trial would spend the whole test in argon2.
+ */
+async function newSessions(userId: number, count: number): Promise<{ handle: string; token: string }[]> {
+  const db = openDatabase(dataDir)
+  const sessions = new SessionStore(db)
+  const signer = createAccessTokenSigner(keys, 900, Date.now)
+  const created: { handle: string; token: string }[] = []
+  const now = Date.now()
+  try {
+    for (let i = 0; i < count; i++) {
+      const handle = randomBytes(18).toString('base64url')
+      sessions.create({
+        cookieId: randomBytes(24).toString('base64url'),
+        handle,
+        userId,
+        createdAt: now,
+        lastSeenAt: now,
+        absoluteExpiresAt: now + 3_600_000,
+        cookie: '{}',
+        userAgent: null,
+        ip: null,
+      })
+      created.push({ handle, token: (await signer.sign({ sub: String(userId), sid: handle })).token })
+    }
+  } finally {
+    db.close()
+  }
+  return created
+}
+
 /** Sends one request with its own client address (and own connection). */
 function request(server: ServerProcess, method: string, url: string, ip: string, options: { body?: object; token?: string } = {}) {
   return send(server.base, method, url, { ...options, headers: from(ip) })
@@ -69,29 +107,7 @@ describe('two instances sharing the database and Redis', () => {
   })
 
   it(`a logout answered by one is refused by the other at the very next request: 0 accepted of ${TRIALS}`, async () => {
-    // The sessions are written straight into the shared database (a login per trial would
-    // spend the whole test in argon2); the tokens are signed with the instances' key ring.
-    const db = openDatabase(dataDir)
-    const sessions = new SessionStore(db)
-    const signer = createAccessTokenSigner(keys, 900, Date.now)
-    const tokens: string[] = []
-    const now = Date.now()
-    for (let i = 0; i < TRIALS; i++) {
-      const handle = randomBytes(18).toString('base64url')
-      sessions.create({
-        cookieId: randomBytes(24).toString('base64url'),
-        handle,
-        userId: aliceId,
-        createdAt: now,
-        lastSeenAt: now,
-        absoluteExpiresAt: now + 3_600_000,
-        cookie: '{}',
-        userAgent: null,
-        ip: null,
-      })
-      tokens.push((await signer.sign({ sub: String(aliceId), sid: handle })).token)
-    }
-    db.close()
+    const tokens = (await newSessions(aliceId, TRIALS)).map((session) => session.token)
 
     let accepted = 0
     let refused = 0
@@ -108,6 +124,42 @@ describe('two instances sharing the database and Redis', () => {
     expect(accepted).toBe(0)
     expect(refused).toBe(TRIALS)
   }, 120_000)
+
+  it('ending a device, signing out the others, disabling a user and changing a password on one: refused on the other at once', async () => {
+    const refusedOn = async (server: ServerProcess, token: string, ip: string) => {
+      const answer = await request(server, 'GET', '/api/me', ip, { token })
+      return answer.status === 401 && (answer.body as { error: { code: string } }).error.code === 'revoked_token'
+    }
+    // A device ended by its user from another session, 50 times, alternating instances.
+    const devices = await newSessions(aliceId, 51)
+    const [acting] = devices
+    if (!acting) throw new Error('no session')
+    for (let i = 1; i < devices.length; i++) {
+      const [ender, checker] = i % 2 === 0 ? [a, b] : [b, a]
+      const device = devices[i]
+      if (!device) throw new Error('no session')
+      expect((await request(ender, 'DELETE', `/api/sessions/${device.handle}`, `10.6.0.${i}`, { token: acting.token })).status).toBe(204)
+      expect(await refusedOn(checker, device.token, `10.6.1.${i}`)).toBe(true)
+    }
+    // "Sign out other devices" on A: all 20 others refused on B; the acting one still works.
+    const others = await newSessions(aliceId, 20)
+    expect((await request(a, 'DELETE', '/api/sessions', '10.6.2.1', { token: acting.token })).status).toBe(200)
+    for (const [i, other] of others.entries()) expect(await refusedOn(b, other.token, `10.6.3.${i}`)).toBe(true)
+    expect((await request(b, 'GET', '/api/me', '10.6.2.2', { token: acting.token })).status).toBe(200)
+    // An admin disables carol on B: each of her 5 sessions is refused on A.
+    const [admin] = await newSessions(adminId, 1)
+    const carol = await newSessions(carolId, 5)
+    expect((await request(b, 'POST', `/api/users/${carolId}/disable`, '10.6.4.1', { token: admin?.token })).status).toBe(200)
+    for (const [i, session] of carol.entries()) expect(await refusedOn(a, session.token, `10.6.5.${i}`)).toBe(true)
+    // Dave changes his password on A: his 5 other sessions are refused on B.
+    const [daveActing, ...daveOthers] = await newSessions(daveId, 6)
+    const changed = await request(a, 'POST', '/api/me/password', '10.6.6.1', {
+      token: daveActing?.token,
+      body: { currentPassword: PASSWORD, newPassword: 'a brand new passphrase 2' },
+    })
+    expect(changed.status).toBe(200)
+    for (const [i, session] of daveOthers.entries()) expect(await refusedOn(b, session.token, `10.6.7.${i}`)).toBe(true)
+  }, 60_000)
 
   it('a brute force alternating between the instances is throttled at the same try as against one', async () => {
     const statuses: number[] = []
