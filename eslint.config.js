@@ -2,6 +2,7 @@ import js from '@eslint/js'
 import globals from 'globals'
 import tseslint from 'typescript-eslint'
 import vue from 'eslint-plugin-vue'
+import vueI18n from '@intlify/eslint-plugin-vue-i18n'
 
 export default tseslint.config(
   { ignores: ['**/dist/**', '**/node_modules/**', '**/coverage/**', 'data/**'] },
@@ -11,6 +12,24 @@ export default tseslint.config(
   {
     files: ['**/*.vue'],
     languageOptions: { parserOptions: { parser: tseslint.parser } },
+  },
+  {
+    // Every word the web app shows comes from its messages (apps/web/src/i18n): no raw text
+    // in a template or a user-facing attribute. Symbols, numbers and the product name pass.
+    files: ['apps/web/src/**/*.vue'],
+    plugins: { '@intlify/vue-i18n': vueI18n },
+    settings: { 'vue-i18n': { messageSyntaxVersion: '^11.0.0' } },
+    rules: {
+      '@intlify/vue-i18n/no-raw-text': [
+        'error',
+        {
+          attributes: { '/.+/': ['title', 'aria-label', 'placeholder', 'alt', 'label', 'pending-label', 'confirm-label'] },
+          ignorePattern: '^[-#:()&×·—=/,.;!?0-9\\s]*$',
+        },
+      ],
+      '@intlify/vue-i18n/no-deprecated-tc': 'error',
+      '@intlify/vue-i18n/no-v-html': 'error',
+    },
   },
   {
     languageOptions: { globals: { ...globals.node, ...globals.browser } },

@@ -12,5 +12,6 @@ export default defineProject({
     environment: 'happy-dom',
     include: ['src/**/*.test.ts'],
     restoreMocks: true,
+    setupFiles: ['src/testing/setup.ts'],
   },
 })

@@ -16,7 +16,13 @@ import { createAppStore, storeKey } from './store'
 import { authOf } from './store/modules/auth'
 import { authChannelKey, createAuthChannel } from './sync/auth-channel'
 import { followOtherTabs } from './sync/follow-other-tabs'
+import { applyInitialLocale, i18n, t } from './i18n'
+import { applyStoredTheme } from './preferences/theme'
 import './styles/main.css'
+
+// Before anything renders: the remembered (or the browser's) language and theme.
+applyInitialLocale()
+applyStoredTheme()
 
 const store = createAppStore({ ...authApi, completeSetup, getSession })
 const auth = authOf(store)
@@ -39,9 +45,10 @@ const app = createApp(App)
 // A bug in a handler must not fail silently: log it for developers, say so to the user.
 app.config.errorHandler = (error) => {
   console.error(error)
-  appToasts.notify({ kind: 'error', text: 'Something went wrong on this page. Reloading it may help.' })
+  appToasts.notify({ kind: 'error', text: t('app.pageError') })
 }
 app
+  .use(i18n)
   .use(store, storeKey)
   .use(router)
   .provide(authChannelKey, channel)

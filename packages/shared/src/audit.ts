@@ -12,6 +12,9 @@ export const AuditKind = Type.Union([
   Type.Literal('password_reset'),
   Type.Literal('user_disabled'),
   Type.Literal('user_enabled'),
+  Type.Literal('user_created'),
+  Type.Literal('user_roles_changed'),
+  Type.Literal('user_deleted'),
   Type.Literal('key_not_found'),
   Type.Literal('setup_completed'),
 ])

@@ -9,10 +9,22 @@ export const LoginRequest = Type.Object(
   {
     username: Type.String({ minLength: 1, maxLength: 64 }),
     password: Type.String({ minLength: 1, maxLength: 256 }),
+    /** "Keep me signed in on this device": the session lasts `rememberMeSeconds` (see `LoginOptions`). */
+    rememberMe: Type.Optional(Type.Boolean()),
   },
   { additionalProperties: false },
 )
 export type LoginRequest = Static<typeof LoginRequest>
+
+/** `GET /api/auth/login`: what the sign-in form may offer. */
+export const LoginOptions = Type.Object(
+  {
+    /** How long a "keep me signed in" session lasts at most, in seconds; 0 when the option is off. */
+    rememberMeSeconds: Type.Integer({ minimum: 0 }),
+  },
+  { additionalProperties: false },
+)
+export type LoginOptions = Static<typeof LoginOptions>
 
 /** A freshly signed access token and who it belongs to. */
 export const LoginResponse = Type.Object(

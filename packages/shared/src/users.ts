@@ -1,5 +1,5 @@
 import { Type, type Static } from 'typebox'
-import { Password, User } from './user.js'
+import { Password, Role, User, Username } from './user.js'
 
 /** `GET /api/users` (role `admin`): every account. */
 export const UserSummary = Type.Object(
@@ -35,3 +35,17 @@ export const ResetPasswordRequest = Type.Object(
   { additionalProperties: false },
 )
 export type ResetPasswordRequest = Static<typeof ResetPasswordRequest>
+
+/** The roles of a user: at most 16, each once. */
+export const RoleList = Type.Array(Role, { maxItems: 16, uniqueItems: true })
+
+/** `POST /api/users` (admin): a new account; the password passes the same policy as any other. */
+export const CreateUserRequest = Type.Object(
+  { username: Username, password: Password, roles: RoleList },
+  { additionalProperties: false },
+)
+export type CreateUserRequest = Static<typeof CreateUserRequest>
+
+/** `PUT /api/users/:id/roles` (admin): the user's roles from now on (replaces them). */
+export const SetRolesRequest = Type.Object({ roles: RoleList }, { additionalProperties: false })
+export type SetRolesRequest = Static<typeof SetRolesRequest>

@@ -8,21 +8,28 @@ import { storedUserAgent } from './user-agent.js'
 /**
  * Starts a server session for `user` on this request and signs its first access token.
  * The cookie session id is regenerated (the old session is destroyed), so a session id
- * planted before login is worthless after it.
+ * planted before login is worthless after it. `remember` ("keep me signed in on this
+ * device") gives the session and its cookie `REMEMBER_ME_TIMEOUT` instead of
+ * `SESSION_ABSOLUTE_TIMEOUT`; the idle timeout is the same for both.
  */
 export async function startSession(
   services: Services,
   request: FastifyRequest,
   user: { id: number; username: string; roles: readonly string[] },
+  { remember = false }: { remember?: boolean } = {},
 ): Promise<LoginResponse> {
   await request.session.regenerate()
   const now = services.clock()
+  const { sessionAbsoluteTimeoutSeconds, rememberMeTimeoutSeconds } = services.config
+  const lifetimeSeconds = remember && rememberMeTimeoutSeconds > 0 ? rememberMeTimeoutSeconds : sessionAbsoluteTimeoutSeconds
+  // The cookie lives exactly as long as the session may.
+  request.session.cookie.maxAge = lifetimeSeconds * 1000
   const handle = randomBytes(18).toString('base64url')
   request.session.set('auth', {
     handle,
     userId: user.id,
     createdAt: now,
-    absoluteExpiresAt: now + services.config.sessionAbsoluteTimeoutSeconds * 1000,
+    absoluteExpiresAt: now + lifetimeSeconds * 1000,
     userAgent: storedUserAgent(request),
     ip: request.ip,
   })

@@ -14,6 +14,7 @@ describe('loadConfig', () => {
       accessTokenTtlSeconds: 900,
       sessionIdleTimeoutSeconds: 1800,
       sessionAbsoluteTimeoutSeconds: 43200,
+      rememberMeTimeoutSeconds: 30 * 86400,
       trustProxy: false,
       logFormat: 'json',
       apiDocs: true,
@@ -59,6 +60,8 @@ describe('loadConfig', () => {
 
   it.each([
     [{ PORT: 'eighty' }, /PORT/],
+    [{ REMEMBER_ME_TIMEOUT: '1h' }, /REMEMBER_ME_TIMEOUT/],
+    [{ REMEMBER_ME_TIMEOUT: 'forever' }, /REMEMBER_ME_TIMEOUT/],
     [{ PORT: '70000' }, /PORT/],
     [{ NODE_ENV: 'staging' }, /NODE_ENV/],
     [{ ACCESS_TOKEN_TTL: '15 minutes' }, /ACCESS_TOKEN_TTL/],

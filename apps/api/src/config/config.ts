@@ -16,6 +16,8 @@ export interface Config {
   readonly accessTokenTtlSeconds: number
   readonly sessionIdleTimeoutSeconds: number
   readonly sessionAbsoluteTimeoutSeconds: number
+  /** Absolute lifetime of a "keep me signed in" session; 0 turns the option off. */
+  readonly rememberMeTimeoutSeconds: number
   /** Audit events older than this are deleted. */
   readonly auditRetentionDays: number
   /** Audit events anyone can cause without signing in (failed sign-ins, unknown keys) kept per minute, per process. */
@@ -87,6 +89,10 @@ export function loadConfig(env: Env = process.env): Config {
   if (sessionIdleTimeoutSeconds > sessionAbsoluteTimeoutSeconds) {
     throw new ConfigError('SESSION_IDLE_TIMEOUT must not be longer than SESSION_ABSOLUTE_TIMEOUT')
   }
+  const rememberMeTimeoutSeconds = duration(env, 'REMEMBER_ME_TIMEOUT', 30 * 86400, { zeroMeansOff: true })
+  if (rememberMeTimeoutSeconds !== 0 && rememberMeTimeoutSeconds < sessionAbsoluteTimeoutSeconds) {
+    throw new ConfigError('REMEMBER_ME_TIMEOUT must be 0 (off) or at least SESSION_ABSOLUTE_TIMEOUT')
+  }
   const sessionSecrets = list(env.SESSION_SECRET)
   for (const secret of sessionSecrets ?? []) {
     if (secret.length < 32) throw new ConfigError('each SESSION_SECRET value must be at least 32 characters')
@@ -124,6 +130,7 @@ export function loadConfig(env: Env = process.env): Config {
     accessTokenTtlSeconds,
     sessionIdleTimeoutSeconds,
     sessionAbsoluteTimeoutSeconds,
+    rememberMeTimeoutSeconds,
     auditRetentionDays: integer(env, 'AUDIT_RETENTION_DAYS', 90, 1, 36500),
     auditUnauthenticatedPerMinute: integer(env, 'AUDIT_UNAUTHENTICATED_PER_MINUTE', 60, 1, 1e6),
     logLevel: env.LOG_LEVEL?.trim() || (nodeEnv === 'test' ? 'warn' : 'info'),
@@ -193,11 +200,11 @@ function oneOf<const T extends string>(env: Env, name: string, allowed: readonly
   return value
 }
 
-function duration(env: Env, name: string, fallbackSeconds: number): number {
+function duration(env: Env, name: string, fallbackSeconds: number, { zeroMeansOff = false } = {}): number {
   const raw = env[name]?.trim()
   if (!raw) return fallbackSeconds
   const seconds = parseDurationSeconds(raw)
-  if (seconds === undefined || seconds < 1) {
+  if (seconds === undefined || (seconds < 1 && !(zeroMeansOff && seconds === 0))) {
     throw new ConfigError(`${name} must be a duration such as 900, 15m, 12h or 7d (got "${raw}")`)
   }
   return seconds

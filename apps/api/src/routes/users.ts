@@ -1,18 +1,19 @@
-import { EndedSessions, ResetPasswordRequest, UserIdParams, UserList } from '@tokenauth/shared'
+import { CreateUserRequest, EndedSessions, ResetPasswordRequest, SetRolesRequest, UserIdParams, UserList, UserSummary } from '@tokenauth/shared'
 import { currentUser } from '@tokenauth/fastify-token-auth'
 import type { FastifyRequest } from 'fastify'
 import type { App } from '../http/app-instance.js'
 import { ApiError } from '../http/api-error.js'
 import { errorResponses } from '../http/schemas.js'
 import { checkNewPassword } from '../auth/password-policy.js'
-import type { UserRecord } from '../store/user-store.js'
+import { UsernameTakenError, type UserRecord } from '../store/user-store.js'
 import { whileSessionLive } from '../auth/while-session-live.js'
 import type { Services } from '../services.js'
 
 /**
- * `/api/users` (role `admin`): list accounts, disable and enable them, end their
- * sessions, reset their password. Disabling or resetting ends the user's sessions at
- * once; the last admin who can sign in cannot be disabled.
+ * `/api/users` (role `admin`): list, create and delete accounts, change their roles,
+ * disable and enable them, end their sessions, reset their password. Disabling,
+ * resetting or deleting ends the user's sessions at once; the last admin who can sign in
+ * cannot be disabled, demoted or deleted (409), so the site always keeps one.
  */
 export default async function userRoutes(app: App, { services }: { services: Services }): Promise<void> {
   const rule = { auth: { roles: { anyOf: ['admin'] } } } as const
@@ -25,6 +26,18 @@ export default async function userRoutes(app: App, { services }: { services: Ser
     return user
   }
   const subject = (user: UserRecord, detail: string) => ({ userId: user.id, username: user.username, detail })
+  const isLastAdmin = (user: UserRecord): boolean => {
+    const admins = services.users.enabledAdminIds()
+    return admins.length === 1 && admins[0] === user.id
+  }
+  const summary = (user: UserRecord, sessions: number): UserSummary => ({
+    id: user.id,
+    username: user.username,
+    roles: [...user.roles],
+    disabled: user.disabled,
+    createdAt: new Date(user.createdAt).toISOString(),
+    sessions,
+  })
 
   /** The acting admin's own password, checked under the sign-in throttle (no password oracle). */
   const confirmActingAdmin = async (request: FastifyRequest, actorId: number, password: string | undefined): Promise<void> => {
@@ -44,24 +57,70 @@ export default async function userRoutes(app: App, { services }: { services: Ser
     reply.header('cache-control', 'no-store')
     const counts = services.sessions.liveCountsByUser(services.clock(), idleMs)
     return {
-      users: services.users.list().map((user) => ({
-        id: user.id,
-        username: user.username,
-        roles: [...user.roles],
-        disabled: user.disabled,
-        createdAt: new Date(user.createdAt).toISOString(),
-        sessions: counts.get(user.id) ?? 0,
-      })),
+      users: services.users.list().map((user) => summary(user, counts.get(user.id) ?? 0)),
     }
   })
+
+  app.post(
+    '/users',
+    { config: rule, schema: { tags, body: CreateUserRequest, response: { 201: UserSummary, ...errorResponses(400, 401, 403, 409) } } },
+    async (request, reply) => {
+      const { username, password, roles } = request.body
+      const check = checkNewPassword(password, { username })
+      if (!check.ok) throw new ApiError(400, 'invalid_password', check.message)
+      const passwordHash = await services.passwords.hash(password)
+      let user: UserRecord
+      try {
+        user = services.users.create({ username, passwordHash, roles, createdAt: services.clock() })
+      } catch (error) {
+        if (error instanceof UsernameTakenError) throw new ApiError(409, 'conflict', 'This username is taken.')
+        throw error
+      }
+      const detail = `by ${currentUser(request).username}; roles: ${roles.length ? roles.join(', ') : 'none'}`
+      services.audit.record(request, 'user_created', subject(user, detail))
+      return reply.code(201).send(summary(user, 0))
+    },
+  )
+
+  app.put(
+    '/users/:id/roles',
+    {
+      config: rule,
+      schema: { tags, params: UserIdParams, body: SetRolesRequest, response: { 200: UserSummary, ...errorResponses(400, 401, 403, 404, 409) } },
+    },
+    async (request) => {
+      const user = target(request.params.id)
+      const { roles } = request.body
+      if (!roles.includes('admin') && isLastAdmin(user)) {
+        throw new ApiError(409, 'conflict', 'This is the last admin who can sign in; it cannot lose the admin role.')
+      }
+      services.users.setRoles(user.id, roles)
+      const detail = `by ${currentUser(request).username}; ${user.roles.join(', ') || 'none'} → ${roles.join(', ') || 'none'}`
+      services.audit.record(request, 'user_roles_changed', subject(user, detail))
+      const counts = services.sessions.liveCountsByUser(services.clock(), idleMs)
+      return summary({ ...user, roles }, counts.get(user.id) ?? 0)
+    },
+  )
+
+  app.delete(
+    '/users/:id',
+    { config: rule, schema: { tags, params: UserIdParams, response: { 204: { type: 'null' }, ...errorResponses(401, 403, 404, 409) } } },
+    async (request, reply) => {
+      const user = target(request.params.id)
+      if (isLastAdmin(user)) throw new ApiError(409, 'conflict', 'This is the last admin who can sign in; it cannot be deleted.')
+      // Its sessions and notes go with it (foreign keys cascade); the audit log keeps the name.
+      services.users.removeById(user.id)
+      services.audit.record(request, 'user_deleted', subject(user, `by ${currentUser(request).username}`))
+      return reply.code(204).send(null)
+    },
+  )
 
   app.post(
     '/users/:id/disable',
     { config: rule, schema: { tags, params: UserIdParams, response: { 200: EndedSessions, ...errorResponses(401, 403, 404, 409) } } },
     async (request) => {
       const user = target(request.params.id)
-      const admins = services.users.enabledAdminIds()
-      if (!user.disabled && admins.length === 1 && admins[0] === user.id) {
+      if (!user.disabled && isLastAdmin(user)) {
         throw new ApiError(409, 'conflict', 'This is the last admin who can sign in; it cannot be disabled.')
       }
       services.users.setDisabled(user.id, true)

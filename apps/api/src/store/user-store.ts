@@ -42,6 +42,8 @@ export class UserStore {
   readonly #setDisabled
   readonly #setPasswordHash
   readonly #enabledAdmins
+  readonly #setRoles
+  readonly #deleteById
 
   constructor(db: Db) {
     this.#insert = db.prepare<[string, string, string, number], UserRow>(
@@ -54,6 +56,8 @@ export class UserStore {
     this.#count = db.prepare<[], { n: number }>('SELECT count(*) AS n FROM users')
     this.#setDisabled = db.prepare<[number, number]>('UPDATE users SET disabled = ? WHERE id = ?')
     this.#setPasswordHash = db.prepare<[string, number]>('UPDATE users SET password_hash = ? WHERE id = ?')
+    this.#setRoles = db.prepare<[string, number]>('UPDATE users SET roles = ? WHERE id = ?')
+    this.#deleteById = db.prepare<[number]>('DELETE FROM users WHERE id = ?')
     this.#enabledAdmins = db.prepare<[], { id: number }>(
       "SELECT id FROM users WHERE disabled = 0 AND EXISTS (SELECT 1 FROM json_each(users.roles) WHERE value = 'admin')",
     )
@@ -65,6 +69,15 @@ export class UserStore {
 
   setPasswordHash(id: number, passwordHash: string): boolean {
     return this.#setPasswordHash.run(passwordHash, id).changes > 0
+  }
+
+  setRoles(id: number, roles: readonly string[]): boolean {
+    return this.#setRoles.run(JSON.stringify(roles), id).changes > 0
+  }
+
+  /** Removes the user with their sessions and notes (the foreign keys cascade); false when there was none. */
+  removeById(id: number): boolean {
+    return this.#deleteById.run(id).changes > 0
   }
 
   /** Ids of the admins who can still sign in. */

@@ -1,5 +1,11 @@
-import { REFRESH_HEADER, type LoginRequest, type LoginResponse, type MeResponse } from '@tokenauth/shared'
+import { REFRESH_HEADER, type LoginOptions, type LoginRequest, type LoginResponse, type MeResponse } from '@tokenauth/shared'
 import { http } from './http'
+
+/** `GET /api/auth/login`: what the sign-in form may offer ("keep me signed in", and for how long). */
+export async function getLoginOptions(): Promise<LoginOptions> {
+  const { data } = await http.get<LoginOptions>('/auth/login', { tokenless: true, inlineErrors: true })
+  return data
+}
 
 /** `POST /api/auth/login`: a token in the body, the session in an HttpOnly cookie. */
 export async function login(body: LoginRequest): Promise<LoginResponse> {

@@ -1,8 +1,8 @@
 import { AxiosHeaders, type AxiosError } from 'axios'
-import { describe, expect, it } from 'vitest'
-import { errorMessages } from '@tokenauth/shared'
+import { afterEach, describe, expect, it } from 'vitest'
+import { setLocale, t } from '../i18n'
 import { apiError, networkError } from '../testing/fakes'
-import { errorCodeOf, errorWords, NETWORK_ERROR_WORDS, retryAfterSeconds, serverMessageFor } from './errors'
+import { errorCodeOf, errorWords, retryAfterSeconds, serverMessageFor } from './errors'
 
 function withBody(error: AxiosError, data: unknown): AxiosError {
   if (error.response) error.response.data = data
@@ -12,18 +12,18 @@ function withBody(error: AxiosError, data: unknown): AxiosError {
 describe('API errors in words', () => {
   it('uses the words of the server code', () => {
     expect(errorWords(apiError(401, 'invalid_credentials'))).toBe('Incorrect username or password.')
-    expect(errorWords(apiError(403, 'insufficient_role'))).toBe(errorMessages.insufficient_role)
+    expect(errorWords(apiError(403, 'insufficient_role'))).toBe(t('errors.insufficient_role'))
   })
 
   it('has words for no answer and for unknown failures', () => {
-    expect(errorWords(networkError())).toBe(NETWORK_ERROR_WORDS)
+    expect(errorWords(networkError())).toBe(t('errors.network'))
     expect(errorWords(new Error('boom'))).toMatch(/went wrong/)
   })
 
   it('ignores bodies that are not the API error shape', () => {
     const error = withBody(apiError(502, 'internal_error'), '<html>Bad gateway</html>')
     expect(errorCodeOf(error)).toBeNull()
-    expect(errorWords(error)).toBe(errorMessages.internal_error)
+    expect(errorWords(error)).toBe(t('errors.internal_error'))
     const odd = withBody(apiError(400, 'bad_request'), { error: { code: 'made_up' } })
     expect(errorCodeOf(odd)).toBeNull()
   })
@@ -46,5 +46,19 @@ describe("the server's own message", () => {
     const blank = withBody(apiError(409, 'conflict'), { error: { code: 'conflict', message: ' ' } })
     expect(serverMessageFor(blank, ['conflict'])).toBeNull()
     expect(serverMessageFor(networkError(), ['conflict'])).toBeNull()
+  })
+})
+
+describe('in Chinese', () => {
+  afterEach(() => setLocale('en'))
+
+  it("maps the server's codes to the app's own Chinese words, never the server's English message", () => {
+    setLocale('zh-CN')
+    expect(errorWords(apiError(401, 'invalid_credentials'))).toBe('用户名或密码不正确。')
+    expect(errorWords(networkError())).toBe('无法连接服务器，请检查网络后重试。')
+    const weak = withBody(apiError(400, 'invalid_password'), { error: { code: 'invalid_password', message: 'Use at least 8 characters.' } })
+    expect(serverMessageFor(weak, ['invalid_password'])).toBeNull()
+    const limited = apiError(429, 'rate_limited', { headers: new AxiosHeaders() }, { 'retry-after': '3' })
+    expect(errorWords(limited)).toBe('尝试次数过多，请稍等片刻。3 秒后可重试。')
   })
 })

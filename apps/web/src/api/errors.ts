@@ -1,9 +1,6 @@
 import { isAxiosError, isCancel } from 'axios'
 import { errorMessages, type ErrorBody, type ErrorCode } from '@tokenauth/shared'
-
-/** Words shown when the server cannot be reached at all. */
-export const NETWORK_ERROR_WORDS = 'Cannot reach the server. Check your connection and try again.'
-const UNKNOWN_ERROR_WORDS = 'Something went wrong. Please try again.'
+import { currentLocale, t } from '../i18n'
 
 const handledGlobally = new WeakSet<object>()
 
@@ -36,11 +33,19 @@ export function errorCodeOf(error: unknown): ErrorCode | null {
   return isErrorCode(inner.code) ? inner.code : null
 }
 
+/** The app's own words for an error code, in the current language (the server's `message` is for API users). */
+export function codeWords(code: ErrorCode): string {
+  return t(`errors.${code}`)
+}
+
 /**
  * The server's own `message` when the answer has one of `codes`. Some answers say what
  * to do in words a code cannot (a weak password: why; the last admin: which rule).
+ * The server speaks English only: in another language this is null, and the caller
+ * falls back to the app's own words for the code.
  */
 export function serverMessageFor(error: unknown, codes: readonly ErrorCode[]): string | null {
+  if (currentLocale() !== 'en') return null
   const code = errorCodeOf(error)
   if (code === null || !codes.includes(code) || !isAxiosError<ErrorBody>(error)) return null
   const message: unknown = error.response?.data.error.message
@@ -62,21 +67,21 @@ export function isNetworkFailure(error: unknown): boolean {
   return isAxiosError(error) && !isCancel(error) && error.response === undefined
 }
 
-/** The words to show for any failure: the server's code in words when there is one. */
+/** The words to show for any failure, in the current language: the server's code in words when there is one. */
 export function errorWords(error: unknown): string {
   const code = errorCodeOf(error)
   let words: string
-  if (code) words = errorMessages[code]
-  else if (isNetworkFailure(error)) words = NETWORK_ERROR_WORDS
+  if (code) words = codeWords(code)
+  else if (isNetworkFailure(error)) words = t('errors.network')
   else {
     const status = statusOf(error)
-    if (status === 429) words = errorMessages.rate_limited
-    else if (status === 503) words = errorMessages.service_unavailable
-    else if (status !== null && status >= 500) words = errorMessages.internal_error
-    else if (status === 404) words = errorMessages.not_found
-    else if (status === 403) words = errorMessages.insufficient_role
-    else words = UNKNOWN_ERROR_WORDS
+    if (status === 429) words = codeWords('rate_limited')
+    else if (status === 503) words = codeWords('service_unavailable')
+    else if (status !== null && status >= 500) words = codeWords('internal_error')
+    else if (status === 404) words = codeWords('not_found')
+    else if (status === 403) words = codeWords('insufficient_role')
+    else words = t('errors.unknown')
   }
   const wait = statusOf(error) === 429 || statusOf(error) === 503 ? retryAfterSeconds(error) : null
-  return wait === null ? words : `${words} You can retry in ${wait} s.`
+  return wait === null ? words : t('errors.retryIn', { words, seconds: wait })
 }

@@ -1,4 +1,4 @@
-import type { EndedSessions, ResetPasswordRequest, UserList, UserSummary } from '@tokenauth/shared'
+import type { CreateUserRequest, EndedSessions, ResetPasswordRequest, SetRolesRequest, UserList, UserSummary } from '@tokenauth/shared'
 import { http } from './http'
 
 const userPath = (id: number, action: string) => `/users/${encodeURIComponent(String(id))}/${action}`
@@ -31,4 +31,22 @@ export async function resetUserPassword(id: number, newPassword: string): Promis
   const body: ResetPasswordRequest = { newPassword }
   const { data } = await http.post<EndedSessions>(userPath(id, 'password'), body, { inlineErrors: true })
   return data.ended
+}
+
+/** `POST /api/users`: a new account. 400 `invalid_password` says why; 409 `conflict` when the name is taken. */
+export async function createUser(body: CreateUserRequest): Promise<UserSummary> {
+  const { data } = await http.post<UserSummary>('/users', body, { inlineErrors: true })
+  return data
+}
+
+/** `PUT /api/users/:id/roles`: replaces the roles; 409 `conflict` when it would leave no admin. */
+export async function setUserRoles(id: number, roles: string[]): Promise<UserSummary> {
+  const body: SetRolesRequest = { roles }
+  const { data } = await http.put<UserSummary>(userPath(id, 'roles'), body, { inlineErrors: true })
+  return data
+}
+
+/** `DELETE /api/users/:id`: the user, their sessions and notes; 409 `conflict` for the last admin. */
+export async function deleteUser(id: number): Promise<void> {
+  await http.delete(`/users/${encodeURIComponent(String(id))}`)
 }

@@ -16,7 +16,8 @@ export function useSignOut() {
     try {
       await auth.logout()
       channel.post('logout')
-      await router.replace({ name: 'login' })
+      // The sign-in page then says so.
+      await router.replace({ name: 'login', query: { reason: 'signed-out' } })
     } finally {
       pending.value = false
     }

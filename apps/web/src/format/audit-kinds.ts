@@ -1,22 +1,35 @@
 import type { AuditKind } from '@tokenauth/shared'
+import { t } from '../i18n'
 
 /**
- * Every audit event kind in words. Typed against the shared `AuditKind`, so a kind added
- * to the contract does not compile here until it has words (and no TypeBox is bundled).
+ * Every audit event kind. Typed against the shared `AuditKind`, so a kind added to the
+ * contract does not compile here until it is listed (and so has words in both languages:
+ * `messages.test.ts`), without bundling TypeBox.
  */
-export const auditKindWords: Readonly<Record<AuditKind, string>> = {
-  login_succeeded: 'Signed in',
-  login_failed: 'Sign-in failed',
-  logout: 'Signed out',
-  token_renewed: 'Token renewed',
-  renewal_replayed: 'Old session cookie replayed',
-  session_ended: 'Session ended',
-  password_changed: 'Password changed',
-  password_reset: 'Password reset by an admin',
-  user_disabled: 'User disabled',
-  user_enabled: 'User enabled',
-  key_not_found: 'Unknown signing key',
-  setup_completed: 'Setup completed',
+const KINDS: Readonly<Record<AuditKind, true>> = {
+  login_succeeded: true,
+  login_failed: true,
+  logout: true,
+  token_renewed: true,
+  renewal_replayed: true,
+  session_ended: true,
+  password_changed: true,
+  password_reset: true,
+  user_disabled: true,
+  user_enabled: true,
+  user_created: true,
+  user_roles_changed: true,
+  user_deleted: true,
+  key_not_found: true,
+  setup_completed: true,
+}
+
+/** Every kind, in the order above. */
+export const auditKinds = Object.keys(KINDS) as AuditKind[]
+
+/** A kind in words, in the current language. */
+export function auditKindWords(kind: AuditKind): string {
+  return t(`audit.kinds.${kind}`)
 }
 
 /** The kinds that deserve a second look. */
@@ -24,5 +37,5 @@ export const alarmingAuditKinds: ReadonlySet<AuditKind> = new Set<AuditKind>(['l
 
 /** Whether a value (say, from the URL) is a known kind. */
 export function isAuditKind(value: unknown): value is AuditKind {
-  return typeof value === 'string' && Object.hasOwn(auditKindWords, value)
+  return typeof value === 'string' && Object.hasOwn(KINDS, value)
 }

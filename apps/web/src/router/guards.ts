@@ -27,7 +27,8 @@ export function createAuthGuard(deps: AuthGuardDeps) {
 
     const required = to.matched.flatMap((record) => record.meta.roles ?? [])
     if (required.length > 0 && !required.some((role) => user.roles.includes(role))) {
-      return { name: 'forbidden' }
+      // The 403 page says which page was refused and which roles it needs.
+      return { name: 'forbidden', query: { page: String(to.name ?? '') } }
     }
     return true
   }

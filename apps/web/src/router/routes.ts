@@ -9,7 +9,7 @@ declare module 'vue-router' {
     guestOnly?: boolean
     /** The user needs at least one of these roles; otherwise the 403 page. */
     roles?: Role[]
-    /** The document title. */
+    /** The message key of the page's name (document title, navigation). */
     title?: string
     /** Shown in the dashboard navigation. */
     nav?: boolean
@@ -22,13 +22,13 @@ export const routes: RouteRecordRaw[] = [
     path: '/login',
     name: 'login',
     component: () => import('../views/LoginView.vue'),
-    meta: { public: true, guestOnly: true, title: 'Sign in' },
+    meta: { public: true, guestOnly: true, title: 'nav.login' },
   },
   {
     path: '/setup',
     name: 'setup',
     component: () => import('../views/SetupView.vue'),
-    meta: { public: true, title: 'Create the first admin' },
+    meta: { public: true, title: 'nav.setup' },
   },
   {
     path: '/',
@@ -38,49 +38,49 @@ export const routes: RouteRecordRaw[] = [
         path: '',
         name: 'overview',
         component: () => import('../views/dashboard/OverviewView.vue'),
-        meta: { title: 'Overview', nav: true },
+        meta: { title: 'nav.overview', nav: true },
       },
       {
         path: 'notes',
         name: 'notes',
         component: () => import('../views/dashboard/NotesView.vue'),
-        meta: { title: 'Notes', nav: true },
+        meta: { title: 'nav.notes', nav: true },
       },
       {
         path: 'sessions',
         name: 'sessions',
         component: () => import('../views/dashboard/SessionsView.vue'),
-        meta: { title: 'Sessions', nav: true },
+        meta: { title: 'nav.sessions', nav: true },
       },
       {
         path: 'profile',
         name: 'profile',
         component: () => import('../views/dashboard/ProfileView.vue'),
-        meta: { title: 'Profile', nav: true },
+        meta: { title: 'nav.profile', nav: true },
       },
       {
         path: 'users',
         name: 'users',
         component: () => import('../views/dashboard/UsersView.vue'),
-        meta: { title: 'Users', nav: true, roles: ['admin'] },
+        meta: { title: 'nav.users', nav: true, roles: ['admin'] },
       },
       {
         path: 'audit',
         name: 'audit',
         component: () => import('../views/dashboard/AuditView.vue'),
-        meta: { title: 'Audit log', nav: true, roles: ['admin'] },
+        meta: { title: 'nav.audit', nav: true, roles: ['admin'] },
       },
       {
         path: 'session',
         name: 'session',
         component: () => import('../views/dashboard/SessionView.vue'),
-        meta: { title: 'Session & cookies', nav: true },
+        meta: { title: 'nav.session', nav: true },
       },
       {
         path: 'forbidden',
         name: 'forbidden',
         component: () => import('../views/dashboard/ForbiddenView.vue'),
-        meta: { title: 'Not allowed' },
+        meta: { title: 'nav.forbidden' },
       },
     ],
   },
@@ -88,6 +88,6 @@ export const routes: RouteRecordRaw[] = [
     path: '/:pathMatch(.*)*',
     name: 'not-found',
     component: () => import('../views/NotFoundView.vue'),
-    meta: { public: true, title: 'Page not found' },
+    meta: { public: true, title: 'nav.notFound' },
   },
 ]

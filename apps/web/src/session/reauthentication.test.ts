@@ -73,7 +73,7 @@ describe('re-authentication in place', () => {
       await expect(Promise.all(outcomes)).resolves.toEqual(['ended', 'ended'])
       expect(auth.user).toBeNull()
       expect(router.replace).toHaveBeenCalledTimes(1)
-      expect(router.replace).toHaveBeenCalledWith({ name: 'login', query: { redirect: '/notes?x=1' } })
+      expect(router.replace).toHaveBeenCalledWith({ name: 'login', query: { redirect: '/notes?x=1', reason: 'ended' } })
     })
 
     it('signed out in another tab meanwhile: ended, and no navigation of its own', async () => {

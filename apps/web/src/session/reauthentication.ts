@@ -42,7 +42,8 @@ export function createReauthentication(deps: ReauthenticationDeps) {
   function endHere(): void {
     auth.clear()
     const route = router.currentRoute.value
-    if (!route.meta.public) void router.replace({ name: 'login', query: { redirect: route.fullPath } })
+    // `reason` lets the sign-in page say why the user is there.
+    if (!route.meta.public) void router.replace({ name: 'login', query: { redirect: route.fullPath, reason: 'ended' } })
   }
 
   function openDialog(reason: SignInPromptReason, previous: User): Promise<ReauthOutcome | 'kept'> {

@@ -2,7 +2,7 @@ import type { User } from '@tokenauth/shared'
 
 /** What the `auth` module keeps. */
 export interface AuthState {
-  /** The access token. In memory only: never in localStorage or a readable cookie (README). */
+  /** The access token. In memory only: never in localStorage or a readable cookie (docs/web-app.md). */
   token: string | null
   /** When the server stops accepting `token` (ISO 8601). */
   expiresAt: string | null

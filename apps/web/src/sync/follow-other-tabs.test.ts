@@ -59,7 +59,7 @@ describe('following the other tabs', () => {
     await expect(outcome).resolves.toBe('ended')
     await flushPromises()
     expect(prompt.isOpen).toBe(false)
-    expect(router.currentRoute.value.fullPath).toBe('/login?redirect=/notes')
+    expect(router.currentRoute.value.fullPath).toBe('/login?redirect=/notes&reason=signed-out')
   })
 
   it('a sign-in elsewhere lets a tab on the login page pick up the shared session', async () => {

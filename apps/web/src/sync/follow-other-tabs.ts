@@ -23,7 +23,7 @@ export function followOtherTabs(
       if (auth.user === null) return
       reauthentication.abandon()
       auth.clear()
-      if (!route.meta.public) void router.replace({ name: 'login', query: { redirect: route.fullPath } })
+      if (!route.meta.public) void router.replace({ name: 'login', query: { redirect: route.fullPath, reason: 'signed-out' } })
       return
     }
     if (auth.user !== null) {

@@ -1,6 +1,9 @@
 import { flushPromises, mount } from '@vue/test-utils'
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
+import { AxiosHeaders } from 'axios'
 import { createMemoryHistory, type Router } from 'vue-router'
+import * as authApi from '../api/auth'
+import { setLocale } from '../i18n'
 import { createAppRouter } from '../router'
 import { stubbedRoutes } from '../testing/routes'
 import { createAppStore, storeKey } from '../store'
@@ -8,6 +11,7 @@ import { apiError, deferred, fakeAuthApi, session } from '../testing/fakes'
 import LoginView from './LoginView.vue'
 
 vi.mock('../api/setup', () => ({ getSetupStatus: vi.fn(async () => ({ required: false })) }))
+vi.mock('../api/auth', () => ({ getLoginOptions: vi.fn(async () => ({ rememberMeSeconds: 30 * 86400 })) }))
 
 let api: ReturnType<typeof fakeAuthApi>
 let router: Router
@@ -106,7 +110,72 @@ describe('LoginView', () => {
     await fillIn(wrapper)
     await wrapper.get('form').trigger('submit')
     await flushPromises()
-    expect(wrapper.get('#login-error').text()).toContain('Too many requests')
+    expect(wrapper.get('#login-error').text()).toBe('Too many attempts. Please wait a moment.')
+  })
+
+  it('after too many attempts: says it once, counts down, and keeps the button disabled until then', async () => {
+    vi.useFakeTimers()
+    try {
+      api.login.mockRejectedValueOnce(apiError(429, 'rate_limited', { headers: new AxiosHeaders() }, { 'retry-after': '3' }))
+      await fillIn(wrapper)
+      await wrapper.get('form').trigger('submit')
+      await flushPromises()
+      const button = wrapper.get('button[type="submit"]')
+      expect(wrapper.get('#login-error').text()).toBe('Too many attempts. Try again in 3 s.')
+      expect(button.attributes('disabled')).toBeDefined()
+      await vi.advanceTimersByTimeAsync(1000)
+      expect(wrapper.get('#login-error').text()).toBe('Too many attempts. Try again in 2 s.')
+      // Submitting meanwhile sends nothing.
+      await wrapper.get('#login-password').setValue('again')
+      await wrapper.get('form').trigger('submit')
+      expect(api.login).toHaveBeenCalledTimes(1)
+      await vi.advanceTimersByTimeAsync(2000)
+      expect(wrapper.get('#login-error').text()).toBe('You can try again now.')
+      expect(button.attributes('disabled')).toBeUndefined()
+    } finally {
+      vi.useRealTimers()
+    }
+  })
+
+  it('"Keep me signed in" is sent only when ticked, and hidden when the server turns it off', async () => {
+    expect(wrapper.text()).toContain('For up to 30 days')
+    await fillIn(wrapper)
+    await wrapper.get('[data-testid="remember-me"]').setValue(true)
+    await wrapper.get('form').trigger('submit')
+    await flushPromises()
+    expect(api.login).toHaveBeenCalledWith({ username: 'alice', password: 'correct horse', rememberMe: true })
+
+    vi.mocked(authApi.getLoginOptions).mockResolvedValueOnce({ rememberMeSeconds: 0 })
+    const plain = await mountLogin()
+    expect(plain.find('[data-testid="remember-me"]').exists()).toBe(false)
+    await fillIn(plain)
+    await plain.get('form').trigger('submit')
+    await flushPromises()
+    expect(api.login).toHaveBeenCalledWith({ username: 'alice', password: 'correct horse' })
+    plain.unmount()
+  })
+
+  it('says why the user is here: signed out, session ended, or a page that needs signing in', async () => {
+    expect(wrapper.find('[data-testid="login-notice"]').exists()).toBe(false)
+    for (const [path, words] of [
+      ['/login?reason=signed-out', 'You are signed out.'],
+      ['/login?reason=ended&redirect=/notes', 'Your session has ended. Sign in again to carry on.'],
+      ['/login?redirect=/notes', 'Sign in to open that page.'],
+    ] as const) {
+      const view = await mountLogin(path)
+      expect(view.get('[data-testid="login-notice"]').text()).toBe(words)
+      view.unmount()
+    }
+  })
+
+  it('speaks Chinese at once when switched, without a reload', async () => {
+    setLocale('zh-CN')
+    await flushPromises()
+    expect(wrapper.get('h1').text()).toBe('登录')
+    expect(wrapper.get('label[for="login-username"]').text()).toBe('用户名')
+    expect(document.documentElement.lang).toBe('zh-CN')
+    await wrapper.get('form').trigger('submit')
+    expect(wrapper.get('#login-error').text()).toBe('请输入用户名和密码。')
   })
 
   it('submits on Enter in a field, once', async () => {

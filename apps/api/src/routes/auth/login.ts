@@ -1,4 +1,4 @@
-import { LoginRequest, LoginResponse } from '@tokenauth/shared'
+import { LoginOptions, LoginRequest, LoginResponse } from '@tokenauth/shared'
 import type { App } from '../../http/app-instance.js'
 import { ApiError } from '../../http/api-error.js'
 import { errorResponses } from '../../http/schemas.js'
@@ -10,6 +10,15 @@ import type { Services } from '../../services.js'
  * same 401 in the same time: an unknown name is verified against a dummy hash.
  */
 export function loginRoute(app: App, services: Services): void {
+  app.get(
+    '/login',
+    {
+      config: { auth: 'public' },
+      schema: { tags: ['auth'], summary: 'What the sign-in form may offer', response: { 200: LoginOptions } },
+    },
+    async () => ({ rememberMeSeconds: services.config.rememberMeTimeoutSeconds }),
+  )
+
   app.post(
     '/login',
     {
@@ -38,7 +47,7 @@ export function loginRoute(app: App, services: Services): void {
         services.audit.recordUnauthenticated(request, 'login_failed', { userId: user?.id, username: user?.username ?? username.slice(0, 64), detail: reason })
         throw new ApiError(401, 'invalid_credentials')
       }
-      const response = await startSession(services, request, user)
+      const response = await startSession(services, request, user, { remember: request.body.rememberMe === true })
       request.log.info({ userId: user.id }, 'login succeeded')
       services.audit.record(request, 'login_succeeded', { userId: user.id, username: user.username, secretRef: request.session.get('auth')?.handle })
       reply.header('cache-control', 'no-store')

@@ -1,8 +1,8 @@
 import { AxiosHeaders } from 'axios'
 import { describe, expect, it, vi } from 'vitest'
-import { errorMessages } from '@tokenauth/shared'
+import { t } from '../../i18n'
 import { apiError, networkError } from '../../testing/fakes'
-import { isHandledGlobally, NETWORK_ERROR_WORDS } from '../errors'
+import { isHandledGlobally } from '../errors'
 import { createNetworkNotices } from './notices'
 
 function run(error: unknown) {
@@ -14,15 +14,15 @@ function run(error: unknown) {
 describe('network notices interceptor', () => {
   it('toasts a request that got no answer', () => {
     const error = networkError()
-    expect(run(error)).toHaveBeenCalledWith({ kind: 'error', text: NETWORK_ERROR_WORDS })
+    expect(run(error)).toHaveBeenCalledWith({ kind: 'error', text: t('errors.network') })
     expect(isHandledGlobally(error)).toBe(true)
   })
 
   it('toasts 5xx, 429 and 503 in words, with Retry-After', () => {
-    expect(run(apiError(500, 'internal_error'))).toHaveBeenCalledWith({ kind: 'error', text: errorMessages.internal_error })
+    expect(run(apiError(500, 'internal_error'))).toHaveBeenCalledWith({ kind: 'error', text: t('errors.internal_error') })
     const limited = apiError(429, 'rate_limited', { headers: new AxiosHeaders() }, { 'retry-after': '30' })
-    expect(run(limited)).toHaveBeenCalledWith({ kind: 'error', text: `${errorMessages.rate_limited} You can retry in 30 s.` })
-    expect(run(apiError(503, 'service_unavailable'))).toHaveBeenCalledWith({ kind: 'error', text: errorMessages.service_unavailable })
+    expect(run(limited)).toHaveBeenCalledWith({ kind: 'error', text: `${t('errors.rate_limited')} You can retry in 30 s.` })
+    expect(run(apiError(503, 'service_unavailable'))).toHaveBeenCalledWith({ kind: 'error', text: t('errors.service_unavailable') })
   })
 
   it('leaves 4xx answers to the view that asked', () => {

@@ -89,7 +89,7 @@ describe('session recovery interceptor: renewal', () => {
     expect(h.api.refresh).toHaveBeenCalledTimes(1)
     expect(h.sessionEnded).toHaveBeenCalledTimes(1)
     expect(h.router.replace).toHaveBeenCalledTimes(1)
-    expect(h.router.replace).toHaveBeenCalledWith({ name: 'login', query: { redirect: '/notes?tab=mine#top' } })
+    expect(h.router.replace).toHaveBeenCalledWith({ name: 'login', query: { redirect: '/notes?tab=mine#top', reason: 'ended' } })
     expect(h.auth.token).toBeNull()
     expect(h.auth.user).toBeNull()
     for (const result of results) expect(result.status === 'rejected' && isHandledGlobally(result.reason)).toBe(true)
@@ -201,7 +201,7 @@ describe('session recovery interceptor: the session ended in the middle of work'
 
     expect(results.every((r) => r.status === 'rejected')).toBe(true)
     expect(h.router.replace).toHaveBeenCalledTimes(1)
-    expect(h.router.replace).toHaveBeenCalledWith({ name: 'login', query: { redirect: '/notes?tab=mine#top' } })
+    expect(h.router.replace).toHaveBeenCalledWith({ name: 'login', query: { redirect: '/notes?tab=mine#top', reason: 'ended' } })
     expect(h.auth.user).toBeNull()
     // A 401 arriving after that changes nothing more.
     await expect(h.http.get('/late')).rejects.toBeTruthy()

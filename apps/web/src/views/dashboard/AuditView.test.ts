@@ -51,7 +51,9 @@ describe('AuditView', () => {
     expect(auditApi.listAuditEvents).toHaveBeenLastCalledWith({ before: '3', limit: 50 })
     expect(rows()).toHaveLength(5)
     expect(rows()[4]?.text()).toContain('Sign-in failed')
-    expect(rows()[4]?.text()).toContain('wrong_password')
+    // The detail in words, not the raw code.
+    expect(rows()[4]?.text()).toContain('wrong password')
+    expect(rows()[4]?.text()).not.toContain('wrong_password')
     expect(view.wrapper.text()).toContain('No older events.')
   })
 

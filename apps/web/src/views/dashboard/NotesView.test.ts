@@ -20,9 +20,17 @@ const note = (id: number, owner: typeof alice, text: string): Note => ({
 async function mountAs(user: typeof alice) {
   const store = createAppStore(fakeAuthApi())
   authOf(store).setSession(session('t', user))
-  const wrapper = mount(NotesView, { global: { plugins: [[store, storeKey]] } })
+  const wrapper = mount(NotesView, { global: { plugins: [[store, storeKey]] }, attachTo: document.body })
   await flushPromises()
   return { wrapper, auth: authOf(store) }
+}
+
+/** Presses the confirm dialog's button named `label`. */
+async function inDialog(wrapper: Awaited<ReturnType<typeof mountAs>>['wrapper'], label: string) {
+  const button = wrapper.get('dialog').findAll('button').find((b) => b.text() === label)
+  if (!button) throw new Error(`no "${label}" in the dialog`)
+  await button.trigger('click')
+  await flushPromises()
 }
 
 describe('NotesView', () => {
@@ -42,7 +50,7 @@ describe('NotesView', () => {
     vi.mocked(notesApi.deleteNote).mockRejectedValueOnce(apiError(403, 'insufficient_role'))
     const { wrapper, auth } = await mountAs(alice)
     await wrapper.findAll('article')[1]?.get('button').trigger('click')
-    await flushPromises()
+    await inDialog(wrapper, 'Delete')
 
     expect(wrapper.get('[data-testid="notes-message"]').text()).toBe(
       'You do not have permission to do this. Only its author or an admin can delete this note.',
@@ -63,9 +71,24 @@ describe('NotesView', () => {
     expect(wrapper.findAll('article')[0]?.text()).toContain('fresh')
 
     await wrapper.findAll('article')[0]?.get('button').trigger('click')
-    await flushPromises()
+    await inDialog(wrapper, 'Delete')
     expect(notesApi.deleteNote).toHaveBeenCalledWith(3)
     expect(wrapper.text()).not.toContain('fresh')
-    expect(wrapper.get('[data-testid="notes-message"]').text()).toBe('Note deleted.')
+    const status = wrapper.get('[data-testid="notes-message"]')
+    expect(status.text()).toBe('Note deleted.')
+    // The pressed button went with the note: focus goes to what happened, not to <body>.
+    expect(document.activeElement).toBe(status.element)
+    wrapper.unmount()
+  })
+
+  it('asks before deleting: Cancel keeps the note', async () => {
+    const { wrapper } = await mountAs(bob)
+    await wrapper.findAll('article')[1]?.get('button').trigger('click')
+    expect(wrapper.get('dialog').text()).toContain('by bob')
+    await inDialog(wrapper, 'Cancel')
+    expect(notesApi.deleteNote).not.toHaveBeenCalled()
+    expect(wrapper.findAll('article')).toHaveLength(2)
+    expect(wrapper.find('dialog').exists()).toBe(false)
+    wrapper.unmount()
   })
 })

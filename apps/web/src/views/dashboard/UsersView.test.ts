@@ -13,6 +13,9 @@ vi.mock('../../api/users', () => ({
   enableUser: vi.fn(),
   endUserSessions: vi.fn(),
   resetUserPassword: vi.fn(),
+  createUser: vi.fn(),
+  setUserRoles: vi.fn(),
+  deleteUser: vi.fn(),
 }))
 
 const user = (id: number, username: string, change: Partial<UserSummary> = {}): UserSummary => ({
@@ -53,7 +56,7 @@ describe('UsersView: what an admin can do to an account', () => {
     expect(row('bob').find('button[aria-label="Disable bob"]').exists()).toBe(true)
     expect(row('carol').find('button[aria-label="Enable carol"]').exists()).toBe(true)
     expect(row('carol').find('button[aria-label="Disable carol"]').exists()).toBe(false)
-    expect(row('carol').get('button[aria-label="End carol\'s sessions"]').attributes('disabled')).toBeDefined()
+    expect(row('carol').get('button[aria-label="End sessions of carol"]').attributes('disabled')).toBeDefined()
   })
 
   it('disables after confirming: says how many sessions ended', async () => {
@@ -75,7 +78,7 @@ describe('UsersView: what an admin can do to an account', () => {
     expect(dialog().text()).toContain('This is you')
     await buttonNamed(dialog(), 'Disable').trigger('click')
     await flushPromises()
-    expect(message()).toBe('This is the last admin who can sign in; it cannot be disabled.')
+    expect(message()).toBe('This is the last admin who can sign in: keep at least one.')
   })
 
   it('enables without asking', async () => {
@@ -88,7 +91,7 @@ describe('UsersView: what an admin can do to an account', () => {
 
   it('ends someone’s sessions after confirming', async () => {
     vi.mocked(usersApi.endUserSessions).mockResolvedValueOnce(2)
-    await row('bob').get('button[aria-label="End bob\'s sessions"]').trigger('click')
+    await row('bob').get('button[aria-label="End sessions of bob"]').trigger('click')
     await buttonNamed(dialog(), 'End sessions').trigger('click')
     await flushPromises()
     expect(message()).toBe('2 sessions of bob ended.')
@@ -96,8 +99,8 @@ describe('UsersView: what an admin can do to an account', () => {
   })
 
   it('resets a password in a small dialog; a weak one gets the server’s words there', async () => {
-    await row('bob').get('button[aria-label="Reset bob\'s password"]').trigger('click')
-    expect(dialog().text()).toContain("Reset bob's password")
+    await row('bob').get('button[aria-label="Reset password of bob"]').trigger('click')
+    expect(dialog().text()).toContain('Reset the password of bob')
     expect(view.wrapper.get('#reset-password').attributes('autocomplete')).toBe('new-password')
 
     vi.mocked(usersApi.resetUserPassword).mockRejectedValueOnce(withMessage(apiError(400, 'invalid_password'), 'Choose a password other than the username.'))
@@ -113,5 +116,84 @@ describe('UsersView: what an admin can do to an account', () => {
     expect(usersApi.resetUserPassword).toHaveBeenLastCalledWith(2, 'a much better passphrase')
     expect(view.wrapper.find('dialog').exists()).toBe(false)
     expect(message()).toBe("bob's password was reset; 2 sessions ended.")
+  })
+
+  it('every action button’s accessible name starts with its visible word (no label–content mismatch)', () => {
+    for (const button of row('bob').findAll('button')) {
+      expect(button.attributes('aria-label')?.startsWith(button.text()), button.text()).toBe(true)
+    }
+  })
+
+  it('the search box narrows the list by username or role, and says when nothing matches', async () => {
+    const search = view.wrapper.get('[data-testid="users-search"]')
+    await search.setValue('BO')
+    expect(view.wrapper.findAll('tbody tr').map((tr) => tr.get('th').text())).toEqual(['bob'])
+    await search.setValue('admin')
+    expect(view.wrapper.findAll('tbody tr').map((tr) => tr.get('th').text())).toEqual([expect.stringMatching(/^alice/)])
+    await search.setValue('zed')
+    expect(view.wrapper.find('tbody').exists()).toBe(false)
+    expect(view.wrapper.text()).toContain('No user matches “zed”.')
+  })
+
+  it('creates a user in a dialog: checks the form first, shows a taken name in place, then adds the row', async () => {
+    await view.wrapper.get('[data-testid="create-user"]').trigger('click')
+    expect(dialog().text()).toContain('New user')
+    await view.wrapper.get('#create-username').setValue('dave')
+    await view.wrapper.get('#create-password').setValue('short')
+    await dialog().get('form').trigger('submit')
+    expect(view.wrapper.get('#create-user-error').text()).toBe('Use at least 8 characters for the password.')
+    expect(usersApi.createUser).not.toHaveBeenCalled()
+
+    vi.mocked(usersApi.createUser).mockRejectedValueOnce(apiError(409, 'conflict'))
+    await view.wrapper.get('#create-password').setValue('a fine long passphrase')
+    await dialog().get('[data-testid="role-admin"]').setValue(true)
+    await dialog().get('input[type="text"]:not(#create-username)').setValue('editor, Bad!')
+    await dialog().get('form').trigger('submit')
+    expect(view.wrapper.get('#create-user-error').text()).toMatch(/lowercase letters/)
+    await dialog().get('input[type="text"]:not(#create-username)').setValue('editor')
+    await dialog().get('form').trigger('submit')
+    await flushPromises()
+    expect(usersApi.createUser).toHaveBeenLastCalledWith({ username: 'dave', password: 'a fine long passphrase', roles: ['admin', 'editor'] })
+    expect(view.wrapper.get('#create-user-error').text()).toBe('This username is taken.')
+
+    vi.mocked(usersApi.createUser).mockResolvedValueOnce(user(4, 'dave2', { roles: ['editor'], sessions: 0 }))
+    await view.wrapper.get('#create-username').setValue('dave2')
+    await dialog().get('form').trigger('submit')
+    await flushPromises()
+    expect(view.wrapper.find('dialog').exists()).toBe(false)
+    expect(row('dave2').text()).toContain('editor')
+    expect(message()).toBe('dave2 was created. They can sign in now.')
+  })
+
+  it('changes roles; the last admin keeping admin is explained (409)', async () => {
+    await row('alice').get('button[aria-label="Roles of alice"]').trigger('click')
+    expect((dialog().get('[data-testid="role-admin"]').element as HTMLInputElement).checked).toBe(true)
+    vi.mocked(usersApi.setUserRoles).mockRejectedValueOnce(apiError(409, 'conflict'))
+    await dialog().get('[data-testid="role-admin"]').setValue(false)
+    await dialog().get('form').trigger('submit')
+    await flushPromises()
+    expect(view.wrapper.get('#roles-error').text()).toBe('This is the last admin who can sign in: keep at least one.')
+    await dialog().findAll('button').find((b) => b.text() === 'Cancel')?.trigger('click')
+
+    vi.mocked(usersApi.setUserRoles).mockResolvedValueOnce(user(2, 'bob', { roles: ['admin'] }))
+    await row('bob').get('button[aria-label="Roles of bob"]').trigger('click')
+    await dialog().get('[data-testid="role-admin"]').setValue(true)
+    await dialog().get('form').trigger('submit')
+    await flushPromises()
+    expect(usersApi.setUserRoles).toHaveBeenLastCalledWith(2, ['admin'])
+    expect(row('bob').text()).toContain('admin')
+    expect(message()).toBe('Roles of bob: admin.')
+  })
+
+  it('deletes after confirming; the row goes and focus moves to the message, not to <body>', async () => {
+    vi.mocked(usersApi.deleteUser).mockResolvedValueOnce(undefined)
+    await row('bob').get('button[aria-label="Delete bob"]').trigger('click')
+    expect(dialog().text()).toContain('Delete bob?')
+    await buttonNamed(dialog(), 'Delete').trigger('click')
+    await flushPromises()
+    expect(usersApi.deleteUser).toHaveBeenCalledWith(2)
+    expect(view.wrapper.findAll('tbody tr').some((tr) => tr.get('th').text().startsWith('bob'))).toBe(false)
+    expect(message()).toBe('bob was deleted.')
+    expect(document.activeElement).toBe(view.wrapper.get('[data-testid="users-message"]').element)
   })
 })

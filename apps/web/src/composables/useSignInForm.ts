@@ -1,0 +1,79 @@
+import { computed, onBeforeUnmount, ref, useTemplateRef } from 'vue'
+import { useI18n } from 'vue-i18n'
+import type { User } from '@tokenauth/shared'
+import { errorWords, retryAfterSeconds, statusOf } from '../api/errors'
+import type PasswordField from '../components/auth/PasswordField.vue'
+import type UsernameField from '../components/auth/UsernameField.vue'
+import { useAuth } from '../store'
+
+/**
+ * What the sign-in page and the sign-in-again dialog share: the fields, the checks before
+ * sending, one request at a time, the error in words, and after too many attempts a
+ * countdown (from `Retry-After`) during which the button is disabled. The form's template
+ * names its fields `usernameField` and `passwordField`.
+ */
+export function useSignInForm(options: { initialUsername?: string; onSignedIn: (user: User) => unknown }) {
+  const { t } = useI18n()
+  const auth = useAuth()
+  const username = ref(options.initialUsername ?? '')
+  const password = ref('')
+  const rememberMe = ref(false)
+  const pending = ref(false)
+  const error = ref('')
+  const usernameField = useTemplateRef<InstanceType<typeof UsernameField>>('usernameField')
+  const passwordField = useTemplateRef<InstanceType<typeof PasswordField>>('passwordField')
+
+  /** Seconds until the server takes another attempt; 0 when it does now. */
+  const waitSeconds = ref(0)
+  let timer: ReturnType<typeof setInterval> | undefined
+  function countDown(seconds: number): void {
+    clearInterval(timer)
+    waitSeconds.value = seconds
+    timer = setInterval(() => {
+      waitSeconds.value = Math.max(0, waitSeconds.value - 1)
+      if (waitSeconds.value === 0) clearInterval(timer)
+    }, 1000)
+  }
+  onBeforeUnmount(() => clearInterval(timer))
+
+  /** Said once, and counted down in place rather than repeated. */
+  const shownError = computed(() => (waitSeconds.value > 0 ? t('login.throttled', { seconds: waitSeconds.value }) : error.value))
+
+  async function submit(): Promise<void> {
+    if (pending.value || waitSeconds.value > 0) return
+    if (!username.value.trim() || !password.value) {
+      error.value = t('login.missing')
+      if (!username.value.trim()) usernameField.value?.focus()
+      else passwordField.value?.focus()
+      return
+    }
+    pending.value = true
+    error.value = ''
+    passwordField.value?.conceal()
+    try {
+      const user = await auth.login({
+        username: username.value.trim(),
+        password: password.value,
+        ...(rememberMe.value ? { rememberMe: true } : {}),
+      })
+      password.value = ''
+      await options.onSignedIn(user)
+    } catch (failure) {
+      const status = statusOf(failure)
+      const wait = status === 429 || status === 503 ? retryAfterSeconds(failure) : null
+      if (wait !== null && wait > 0) {
+        error.value = t('login.retryNow')
+        countDown(wait)
+      } else {
+        // Only the server's code in words: "Incorrect username or password." never says which.
+        error.value = errorWords(failure)
+      }
+      password.value = ''
+      passwordField.value?.focus()
+    } finally {
+      pending.value = false
+    }
+  }
+
+  return { username, password, rememberMe, pending, error: shownError, waitSeconds, submit, usernameField, passwordField }
+}

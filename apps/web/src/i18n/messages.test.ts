@@ -1,0 +1,45 @@
+import { describe, expect, it } from 'vitest'
+import en from './messages/en'
+import zhCN from './messages/zh-CN'
+
+type Tree = { readonly [key: string]: string | Tree }
+
+/** Every leaf as `path → text`. */
+function leaves(tree: Tree, prefix = ''): Map<string, string> {
+  const out = new Map<string, string>()
+  for (const [key, value] of Object.entries(tree)) {
+    const path = prefix ? `${prefix}.${key}` : key
+    if (typeof value === 'string') out.set(path, value)
+    else for (const [p, v] of leaves(value, path)) out.set(p, v)
+  }
+  return out
+}
+
+const placeholders = (text: string) => [...text.matchAll(/\{(\w+)\}/g)].map((m) => m[1]).sort()
+const pluralForms = (text: string) => text.split(' | ').length
+
+describe('the two languages', () => {
+  const english = leaves(en)
+  const chinese = leaves(zhCN)
+
+  it('have exactly the same keys', () => {
+    expect([...chinese.keys()].sort()).toEqual([...english.keys()].sort())
+  })
+
+  it('use the same placeholders and plural forms in every message, and none is empty', () => {
+    for (const [key, text] of english) {
+      const other = chinese.get(key) ?? ''
+      expect(new Set(placeholders(other)), key).toEqual(new Set(placeholders(text)))
+      expect(pluralForms(other), key).toBe(pluralForms(text))
+      expect(other.trim(), key).not.toBe('')
+      expect(text.trim(), key).not.toBe('')
+    }
+  })
+
+  it('have no syntax vue-i18n would read as a link or a stray brace', () => {
+    for (const [key, text] of [...english, ...chinese]) {
+      expect(text, key).not.toMatch(/@/)
+      expect(text.replace(/\{\w+\}/g, ''), key).not.toMatch(/[{}]/)
+    }
+  })
+})
