@@ -2,7 +2,7 @@ import Fastify, { type FastifyReply, type FastifyServerOptions } from 'fastify'
 import fastifyCookie from '@fastify/cookie'
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
 import tokenAuth from '@tokenauth/fastify-token-auth'
-import { API_PREFIX } from '@tokenauth/shared'
+import { API_PREFIX, TOKEN_HEADER, TOKEN_MAX_LENGTH, TOKEN_SCHEME, errorMessages } from '@tokenauth/shared'
 import type { Config } from './config/config.js'
 import { loadSecrets, type Secrets } from './config/secrets.js'
 import { systemClock, type Clock } from './clock.js'
@@ -107,11 +107,16 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
   // token is verified.
   await app.register(securityHeaders, { production: config.env === 'production' })
   await app.register(cors, { origins: config.corsOrigins })
-  await app.register(rateLimits, { services })
+  await app.register(rateLimits)
   app.setNotFoundHandler(notFoundHandler)
   await app.register(fastifyCookie, { secret: [...services.secrets.sessionSecrets] })
+  // The plugin has its own defaults; the app's header names and words come from the contract.
   await app.register(tokenAuth, {
     realm: 'tokenauth',
+    tokenHeader: TOKEN_HEADER,
+    scheme: TOKEN_SCHEME,
+    messages: errorMessages,
+    maxTokenLength: TOKEN_MAX_LENGTH,
     verifyToken: services.verifyAccessToken,
     ruleForUndeclared: apiDocsRule,
   })
@@ -120,16 +125,16 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
   if (config.apiDocs) await app.register(apiDocs, { production: config.env === 'production' })
   await app.register(
     async (api: App) => {
-      await api.register(healthRoutes, { services })
-      await api.register(cookieSessionRoutes, { services })
+      await api.register(healthRoutes)
+      await api.register(cookieSessionRoutes)
       await api.register(meRoutes)
-      await api.register(noteRoutes, { services })
-      await api.register(userRoutes, { services })
-      await api.register(sessionItemRoutes, { services })
-      await api.register(cookieRoutes, { services })
-      await api.register(sessionRoutes, { services })
-      await api.register(accountRoutes, { services })
-      await api.register(auditRoutes, { services })
+      await api.register(noteRoutes)
+      await api.register(userRoutes)
+      await api.register(sessionItemRoutes)
+      await api.register(cookieRoutes)
+      await api.register(sessionRoutes)
+      await api.register(accountRoutes)
+      await api.register(auditRoutes)
     },
     { prefix: API_PREFIX },
   )

@@ -9,12 +9,17 @@ import { AuditStore } from './store/audit-store.js'
 import { AuditLog } from './auth/audit.js'
 import { createAccessTokenSigner, type AccessTokenSigner } from './auth/access-tokens.js'
 import { SetupTokens } from './auth/setup-tokens.js'
-import { createVerifyAccessToken, type VerifyAccessToken } from './auth/verify-access-token.js'
+import { createCheckAccessToken, createVerifyAccessToken, type VerifyAccessToken } from './auth/verify-access-token.js'
+import { createApplySessionFollowUp } from './auth/session-follow-up.js'
+import { LoginThrottle } from './auth/login-throttle.js'
 import { createDummyHash, createPasswordHasher, type PasswordHasher } from './auth/passwords.js'
 import { createCounterStores, type CounterStores } from './store/counter-stores.js'
 import type { DependencyCheck } from './deps/dependency-checks.js'
 
-/** Everything the routes use, built once per app. */
+/**
+ * Everything the routes use, built once per app and reached one way: `app.services`
+ * (decorated in `app.ts`), as fastify/demo reaches its repositories.
+ */
 export interface Services {
   readonly config: Config
   readonly secrets: Secrets
@@ -27,9 +32,11 @@ export interface Services {
   readonly setupTokens: SetupTokens
   readonly passwords: PasswordHasher
   readonly audit: AuditLog
-  /** The per-request token check: signature, then the session it names. */
+  /** The plugin's `verifyToken`: the check (signature, then the session it names), then its follow-up. */
   readonly verifyAccessToken: VerifyAccessToken
   readonly auditStore: AuditStore
+  /** Growing delays for failed sign-ins, per username and per IP (see `routes/auth/login.ts`). */
+  readonly loginThrottle: LoginThrottle
   /** Verified against when a login names no user, so both cases take the same time. */
   readonly dummyPasswordHash: string
   /** Where the request limit and the sign-in throttle count (memory, SQLite or Redis). */
@@ -59,14 +66,25 @@ export async function createServices(config: Config, secrets: Secrets, clock: Cl
     setupTokens: new SetupTokens(db, secrets.tokenKeys, clock),
     passwords: createPasswordHasher(),
     audit,
-    verifyAccessToken: createVerifyAccessToken({
-      signer: accessTokens,
-      sessions,
-      clock,
-      idleTimeoutMs: config.sessionIdleTimeoutSeconds * 1000,
-      audit,
-    }),
+    // The check reads; the follow-up (touch, end an expired session, audit) writes.
+    verifyAccessToken: createVerifyAccessToken(
+      createCheckAccessToken({
+        signer: accessTokens,
+        findSession: (handle) => sessions.findLiveView(handle),
+        clock,
+        idleTimeoutMs: config.sessionIdleTimeoutSeconds * 1000,
+      }),
+      createApplySessionFollowUp(sessions, audit),
+    ),
     auditStore,
+    // A store of its own: request-limit keys (one per client address) must never push
+    // sign-in failure counters out of a bounded store.
+    loginThrottle: new LoginThrottle(counters.logins, clock, {
+      failuresPerAccount: config.loginFailuresPerAccount,
+      failuresPerIp: config.loginFailuresPerIp,
+      maxDelayMs: config.loginMaxDelaySeconds * 1000,
+      failureWindowMs: config.loginFailureWindowSeconds * 1000,
+    }),
     dummyPasswordHash: await createDummyHash(),
     counters,
     dependencies: counters.dependencies,

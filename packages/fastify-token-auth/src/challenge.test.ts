@@ -1,10 +1,10 @@
 import Fastify from 'fastify'
 import { describe, expect, it } from 'vitest'
-import { errorMessages } from '@tokenauth/shared'
+import { DEFAULT_MESSAGES as errorMessages } from './messages.js'
 import { buildRefusals, quotedString, sendRefusal } from './challenge.js'
 
 describe('buildRefusals', () => {
-  const refusals = buildRefusals('Bearer', 'api')
+  const refusals = buildRefusals('Bearer', 'api', errorMessages)
 
   it('challenges without an error attribute when no token was presented', () => {
     expect(refusals.missing_token).toEqual({
@@ -31,7 +31,7 @@ describe('buildRefusals', () => {
   })
 
   it('escapes the realm', () => {
-    expect(buildRefusals('Token', 'a "b" \\c').missing_token.challenge).toBe('Token realm="a \\"b\\" \\\\c"')
+    expect(buildRefusals('Token', 'a "b" \\c', errorMessages).missing_token.challenge).toBe('Token realm="a \\"b\\" \\\\c"')
   })
 })
 
@@ -46,7 +46,7 @@ describe('quotedString', () => {
 describe('sendRefusal', () => {
   it('sends status, headers and the body as it is', async () => {
     const app = Fastify()
-    app.get('/', (_request, reply) => sendRefusal(reply, buildRefusals('Bearer', 'api').expired_token))
+    app.get('/', (_request, reply) => sendRefusal(reply, buildRefusals('Bearer', 'api', errorMessages).expired_token))
     const response = await app.inject('/')
     expect(response.statusCode).toBe(401)
     expect(response.headers['cache-control']).toBe('no-store')

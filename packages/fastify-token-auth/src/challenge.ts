@@ -1,6 +1,5 @@
 import type { FastifyReply } from 'fastify'
-import { errorMessages, type AuthFailureCode, type ErrorBody } from '@tokenauth/shared'
-import type { TokenAuthFailureCode } from './types.js'
+import type { TokenAuthFailureCode, TokenFailureReason } from './messages.js'
 
 /**
  * The one place refusals get their shape: status, `WWW-Authenticate` (RFC 6750 §3),
@@ -21,12 +20,13 @@ export type Refusals = Readonly<Record<TokenAuthFailureCode, Refusal>>
 
 const JSON_CONTENT_TYPE = 'application/json; charset=utf-8'
 
-/** Builds every refusal for one `scheme` and `realm`. */
-export function buildRefusals(scheme: string, realm: string): Refusals {
+/** Builds every refusal for one `scheme`, `realm` and set of messages. */
+export function buildRefusals(scheme: string, realm: string, messages: Readonly<Record<TokenAuthFailureCode, string>>): Refusals {
   const base = `${scheme} realm=${quotedString(realm)}`
-  const invalidToken = (code: AuthFailureCode): Refusal => ({
+  const serializeError = (code: TokenAuthFailureCode): string => JSON.stringify({ error: { code, message: messages[code] } })
+  const invalidToken = (code: TokenFailureReason): Refusal => ({
     status: 401,
-    challenge: `${base}, error="invalid_token", error_description=${quotedString(errorDescription(errorMessages[code]))}`,
+    challenge: `${base}, error="invalid_token", error_description=${quotedString(errorDescription(messages[code]))}`,
     body: serializeError(code),
   })
   return Object.freeze({
@@ -73,9 +73,4 @@ export function quotedString(value: string): string {
 /** RFC 6750 §3: error_description is printable ASCII without `"` and `\`. */
 function errorDescription(message: string): string {
   return message.replace(/[^\x20\x21\x23-\x5b\x5d-\x7e]/g, '')
-}
-
-function serializeError(code: TokenAuthFailureCode): string {
-  const body: ErrorBody = { error: { code, message: errorMessages[code] } }
-  return JSON.stringify(body)
 }

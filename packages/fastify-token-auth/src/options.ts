@@ -1,4 +1,4 @@
-import { TOKEN_HEADER, TOKEN_SCHEME } from '@tokenauth/shared'
+import { DEFAULT_MESSAGES, type TokenAuthFailureCode } from './messages.js'
 import type { TokenAuthOptions } from './types.js'
 
 /** The options with defaults applied and checked, so a typo fails at start-up, not per request. */
@@ -9,10 +9,13 @@ export interface ResolvedOptions {
   readonly scheme: string
   readonly realm: string
   readonly maxTokenLength: number
+  readonly messages: Readonly<Record<TokenAuthFailureCode, string>>
   readonly onFailure: TokenAuthOptions['onFailure']
   readonly ruleForUndeclared: TokenAuthOptions['ruleForUndeclared']
 }
 
+export const DEFAULT_TOKEN_HEADER = 'token'
+export const DEFAULT_SCHEME = 'Bearer'
 export const DEFAULT_REALM = 'api'
 export const DEFAULT_MAX_TOKEN_LENGTH = 4096
 
@@ -32,13 +35,14 @@ export function resolveOptions(options: TokenAuthOptions): ResolvedOptions {
     scheme: resolveScheme(options.scheme),
     realm: resolveRealm(options.realm),
     maxTokenLength: resolveMaxTokenLength(options.maxTokenLength),
+    messages: resolveMessages(options.messages),
     onFailure,
     ruleForUndeclared,
   }
 }
 
 function resolveTokenHeader(value: string | false | undefined): string | false {
-  if (value === undefined) return TOKEN_HEADER
+  if (value === undefined) return DEFAULT_TOKEN_HEADER
   if (value === false) return false
   if (typeof value !== 'string' || !HTTP_TOKEN.test(value)) fail('`tokenHeader` must be a header name or false')
   const name = value.toLowerCase()
@@ -47,7 +51,7 @@ function resolveTokenHeader(value: string | false | undefined): string | false {
 }
 
 function resolveScheme(value: string | undefined): string {
-  if (value === undefined) return TOKEN_SCHEME
+  if (value === undefined) return DEFAULT_SCHEME
   if (typeof value !== 'string' || !HTTP_TOKEN.test(value)) fail('`scheme` must be an auth scheme name such as Bearer')
   return value
 }
@@ -62,6 +66,19 @@ function resolveMaxTokenLength(value: number | undefined): number {
   if (value === undefined) return DEFAULT_MAX_TOKEN_LENGTH
   if (!Number.isSafeInteger(value) || value < 1) fail('`maxTokenLength` must be a positive integer')
   return value
+}
+
+function resolveMessages(value: TokenAuthOptions['messages']): Readonly<Record<TokenAuthFailureCode, string>> {
+  if (value === undefined) return DEFAULT_MESSAGES
+  if (typeof value !== 'object' || value === null) fail('`messages` must be an object of strings by code')
+  const messages: Record<TokenAuthFailureCode, string> = { ...DEFAULT_MESSAGES }
+  for (const code of Object.keys(DEFAULT_MESSAGES) as TokenAuthFailureCode[]) {
+    const message = value[code]
+    if (message === undefined) continue
+    if (typeof message !== 'string') fail(`\`messages.${code}\` must be a string`)
+    messages[code] = message
+  }
+  return Object.freeze(messages)
 }
 
 function fail(message: string): never {

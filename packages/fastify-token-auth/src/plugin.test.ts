@@ -1,6 +1,6 @@
 import Fastify, { type FastifyInstance, type LightMyRequestResponse } from 'fastify'
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
-import { errorMessages, type AuthFailureCode } from '@tokenauth/shared'
+import { DEFAULT_MESSAGES as errorMessages, type TokenFailureReason as AuthFailureCode } from './messages.js'
 import { tokenAuth, type AuthRule, type TokenAuthOptions, type TokenAuthPrincipal, type VerifyTokenResult } from './index.js'
 
 /** Test principals carry only roles; apps may merge more fields into the type, hence the cast. */

@@ -1,11 +1,11 @@
 import fp from 'fastify-plugin'
 import type { FastifyInstance, FastifyReply, FastifyRequest, HookHandlerDoneFunction, RouteOptions } from 'fastify'
-import type { AuthFailureCode } from '@tokenauth/shared'
+import type { TokenAuthFailureCode as FailureCode, TokenFailureReason } from './messages.js'
 import { buildRefusals, sendRefusal } from './challenge.js'
-import { TOKEN_ABSENT, TOKEN_CONFLICT, TOKEN_REPEATED, createTokenExtractor } from './extract-token.js'
+import { TOKEN_ABSENT, TOKEN_CONFLICT, TOKEN_REPEATED, createTokenExtractor, type TokenProblem } from './extract-token.js'
 import { resolveOptions } from './options.js'
 import { RULE_OPTIONAL, RULE_PUBLIC, RULE_ROLES, compileRule, rolesSatisfy, type AuthRule, type CompiledRule } from './rules.js'
-import type { TokenAuthFailureCode, TokenAuthOptions, TokenAuthPrincipal } from './types.js'
+import type { TokenAuthOptions, TokenAuthPrincipal } from './types.js'
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -14,12 +14,28 @@ declare module 'fastify' {
      * routes and on `optional` routes called without a token.
      */
     user: TokenAuthPrincipal | null
+    /**
+     * Checks the request's token now, whatever the route's rule, and sets `request.user`
+     * when it is good: for a route that accepts a token *or* something else (a session
+     * cookie), in the spirit of @fastify/jwt's `request.jwtVerify()`. Never sends a reply;
+     * a missing token is `{ ok: false, code: 'missing_token' }`.
+     */
+    checkToken(): Promise<TokenCheck>
+  }
+  interface FastifyReply {
+    /** Sends the plugin's own refusal for `code` (status, challenge, body), as the hook would. */
+    refuseToken(code: FailureCode, detail?: string): FastifyReply
   }
   interface FastifyContextConfig {
     /** Who may call the route. Every route needs one: see `AuthRule`. */
     auth?: AuthRule
   }
 }
+
+/** What `request.checkToken()` finds. */
+export type TokenCheck =
+  | { readonly ok: true; readonly principal: TokenAuthPrincipal }
+  | { readonly ok: false; readonly code: FailureCode; readonly detail?: string }
 
 /** Where `onRoute` leaves the compiled rule: on the route's own config, so the lookup is one property read. */
 const kCompiledRule = Symbol('tokenauth.compiledRule')
@@ -41,7 +57,7 @@ interface WithAcceptedToken {
 const SAFE_METHODS: ReadonlySet<string> = new Set(['GET', 'HEAD', 'OPTIONS'])
 
 /** `verifyToken` may answer only these codes; anything else is reported as `invalid_token`. */
-const AUTH_FAILURE_CODES: Readonly<Record<AuthFailureCode, true>> = {
+const AUTH_FAILURE_CODES: Readonly<Record<TokenFailureReason, true>> = {
   missing_token: true,
   malformed_token: true,
   invalid_token: true,
@@ -57,10 +73,38 @@ const AUTH_FAILURE_CODES: Readonly<Record<AuthFailureCode, true>> = {
 async function tokenAuthPlugin(fastify: FastifyInstance, options: TokenAuthOptions): Promise<void> {
   const { verifyToken, onFailure, ruleForUndeclared, ...settings } = resolveOptions(options)
   const extractToken = createTokenExtractor(settings)
-  const refusals = buildRefusals(settings.scheme, settings.realm)
+  const refusals = buildRefusals(settings.scheme, settings.realm, settings.messages)
 
   fastify.decorateRequest('user', null)
   fastify.decorateRequest(kAcceptedToken, undefined)
+  fastify.decorateRequest('checkToken', function (this: FastifyRequest) {
+    return checkToken(this)
+  })
+  fastify.decorateReply('refuseToken', function (this: FastifyReply, code: FailureCode, detail?: string) {
+    refuse(this.request, this, code, detail)
+    return this
+  })
+
+  async function checkToken(request: FastifyRequest): Promise<TokenCheck> {
+    const token = extractToken(request.headers, request.raw.rawHeaders)
+    if (typeof token !== 'string') return { ok: false, ...problem(token) }
+    let result: unknown
+    try {
+      result = await verifyToken(token, request)
+    } catch (error) {
+      request.log.error({ err: error }, 'token auth: verifyToken failed')
+      return { ok: false, code: 'service_unavailable', detail: error instanceof Error ? error.message : String(error) }
+    }
+    if (!isObject(result) || (result.ok === true && !isObject(result.principal))) {
+      return { ok: false, code: 'service_unavailable', detail: 'verifyToken returned no result' }
+    }
+    if (result.ok !== true) {
+      const code = result.code as TokenFailureReason
+      return { ok: false, code: Object.hasOwn(AUTH_FAILURE_CODES, code) ? code : 'invalid_token' }
+    }
+    request.user = result.principal as unknown as TokenAuthPrincipal
+    return { ok: true, principal: request.user }
+  }
 
   // Every route added from now on, here or in a child context, gets its rule compiled,
   // or start-up fails. Fastify calls this for the automatic HEAD route of a GET route
@@ -103,13 +147,9 @@ async function tokenAuthPlugin(fastify: FastifyInstance, options: TokenAuthOptio
 
     const token = extractToken(request.headers, request.raw.rawHeaders)
     if (typeof token !== 'string') {
-      if (token === TOKEN_ABSENT) {
-        if (rule.kind === RULE_OPTIONAL) return done()
-        return refuse(request, reply, 'missing_token', undefined)
-      }
-      if (token === TOKEN_CONFLICT) return refuse(request, reply, 'bad_request', 'token header and Authorization differ')
-      if (token === TOKEN_REPEATED) return refuse(request, reply, 'bad_request', 'a credential header was sent more than once')
-      return refuse(request, reply, 'malformed_token', undefined)
+      if (token === TOKEN_ABSENT && rule.kind === RULE_OPTIONAL) return done()
+      const { code, detail } = problem(token)
+      return refuse(request, reply, code, detail)
     }
 
     ;(request as WithAcceptedToken)[kAcceptedToken] = token
@@ -155,7 +195,7 @@ async function tokenAuthPlugin(fastify: FastifyInstance, options: TokenAuthOptio
   ): void {
     if (!isObject(result)) return refuseUnavailable(request, reply, new TypeError('verifyToken returned no result'))
     if (result.ok !== true) {
-      const code = result.code as AuthFailureCode
+      const code = result.code as TokenFailureReason
       const detail = typeof result.detail === 'string' ? result.detail : undefined
       return refuse(request, reply, Object.hasOwn(AUTH_FAILURE_CODES, code) ? code : 'invalid_token', detail)
     }
@@ -169,7 +209,7 @@ async function tokenAuthPlugin(fastify: FastifyInstance, options: TokenAuthOptio
     done()
   }
 
-  function refuse(request: FastifyRequest, reply: FastifyReply, code: TokenAuthFailureCode, detail: string | undefined) {
+  function refuse(request: FastifyRequest, reply: FastifyReply, code: FailureCode, detail: string | undefined) {
     if (onFailure !== undefined) {
       try {
         onFailure(request, code, detail)
@@ -194,6 +234,14 @@ async function tokenAuthPlugin(fastify: FastifyInstance, options: TokenAuthOptio
     )
     refuse(request, reply, 'insufficient_role', `${route} has no compiled auth rule`)
   }
+}
+
+/** The refusal for a request whose token could not be read. */
+function problem(token: TokenProblem): { code: FailureCode; detail?: string } {
+  if (token === TOKEN_ABSENT) return { code: 'missing_token' }
+  if (token === TOKEN_CONFLICT) return { code: 'bad_request', detail: 'token header and Authorization differ' }
+  if (token === TOKEN_REPEATED) return { code: 'bad_request', detail: 'a credential header was sent more than once' }
+  return { code: 'malformed_token' }
 }
 
 /** A real CORS preflight: `OPTIONS` with both `Origin` and `Access-Control-Request-Method`. */

@@ -1,5 +1,5 @@
 import type { FastifyRequest, RouteOptions } from 'fastify'
-import type { AuthFailureCode } from '@tokenauth/shared'
+import type { TokenAuthFailureCode, TokenFailureReason } from './messages.js'
 import type { AuthRule } from './rules.js'
 
 /**
@@ -25,10 +25,9 @@ export interface TokenAuthPrincipal {
  */
 export type VerifyTokenResult<P extends TokenAuthPrincipal = TokenAuthPrincipal> =
   | { readonly ok: true; readonly principal: P }
-  | { readonly ok: false; readonly code: AuthFailureCode; readonly detail?: string }
+  | { readonly ok: false; readonly code: TokenFailureReason; readonly detail?: string }
 
-/** Every refusal the plugin can answer with, as the `code` of the JSON error body. */
-export type TokenAuthFailureCode = AuthFailureCode | 'insufficient_role' | 'bad_request' | 'service_unavailable'
+export type { TokenAuthFailureCode, TokenFailureReason }
 
 /** Options of the plugin. Only `verifyToken` is required. */
 export interface TokenAuthOptions<P extends TokenAuthPrincipal = TokenAuthPrincipal> {
@@ -39,7 +38,7 @@ export interface TokenAuthOptions<P extends TokenAuthPrincipal = TokenAuthPrinci
    * 503 `service_unavailable` and the error is logged.
    */
   verifyToken(token: string, request: FastifyRequest): Promise<VerifyTokenResult<P>> | VerifyTokenResult<P>
-  /** Header read as `<name>: <token>`. Default `token` (`TOKEN_HEADER`); `false` reads only `Authorization`. */
+  /** Header read as `<name>: <token>`. Default `token`; `false` reads only `Authorization`. */
   tokenHeader?: string | false
   /** Scheme of `Authorization: <scheme> <token>` (case-insensitive) and of the challenge. Default `Bearer`. */
   scheme?: string
@@ -47,6 +46,11 @@ export interface TokenAuthOptions<P extends TokenAuthPrincipal = TokenAuthPrinci
   realm?: string
   /** Longer tokens are refused as `malformed_token` without calling `verifyToken`. Default 4096. */
   maxTokenLength?: number
+  /**
+   * The `message` of each refusal's JSON body (and the `error_description` of its
+   * challenge, cut to what that attribute allows); codes left out keep `DEFAULT_MESSAGES`.
+   */
+  messages?: Partial<Readonly<Record<TokenAuthFailureCode, string>>>
   /**
    * Called for every refusal, before the reply is sent: for audit logs and metrics.
    * `detail` is `verifyToken`'s detail, or the plugin's own reason. Errors it throws are

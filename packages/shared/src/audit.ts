@@ -1,3 +1,4 @@
+import { AUDIT_PAGE_MAX } from './limits.js'
 import { Type, type Static } from 'typebox'
 
 /** Every kind of security event the audit log records. */
@@ -45,7 +46,8 @@ export const AuditQuery = Type.Object(
     userId: Type.Optional(Type.String({ pattern: '^[1-9][0-9]{0,14}$' })),
     kind: Type.Optional(AuditKind),
     before: Type.Optional(Type.String({ pattern: '^[1-9][0-9]{0,14}$' })),
-    limit: Type.Optional(Type.String({ pattern: '^(100|[1-9][0-9]?)$' })),
+    /** 1 to `AUDIT_PAGE_MAX` (checked by the route, since a pattern cannot name the constant). */
+    limit: Type.Optional(Type.String({ pattern: '^[1-9][0-9]{0,5}$', description: `1 to ${AUDIT_PAGE_MAX}` })),
   },
   { additionalProperties: false },
 )

@@ -1,3 +1,4 @@
+import { DEMO_COOKIE_MAX_AGE_SECONDS } from './limits.js'
 import { Type, type Static } from 'typebox'
 
 /**
@@ -18,7 +19,7 @@ export const SetCookieRequest = Type.Object(
     /** Sign with the server's secret, so a tampered value reads back as `valid: false`. */
     signed: Type.Optional(Type.Boolean()),
     /** Lifetime; omitted means a browser-session cookie. */
-    maxAgeSeconds: Type.Optional(Type.Integer({ minimum: 1, maximum: 400 * 24 * 3600 })),
+    maxAgeSeconds: Type.Optional(Type.Integer({ minimum: 1, maximum: DEMO_COOKIE_MAX_AGE_SECONDS })),
   },
   { additionalProperties: false },
 )

@@ -7,3 +7,7 @@ export const PASSWORD_MAX_LENGTH = 256
 export const NOTE_MAX_LENGTH = 2000
 export const SESSION_ITEM_MAX_KEYS = 32
 export const AUDIT_PAGE_MAX = 100
+/** Longest access or setup token the server reads (`token` header, `Authorization`, setup body). */
+export const TOKEN_MAX_LENGTH = 4096
+/** Longest `Max-Age` of a demo cookie: 400 days, the cap browsers apply (RFC 6265bis). */
+export const DEMO_COOKIE_MAX_AGE_SECONDS = 400 * 24 * 3600

@@ -1,3 +1,4 @@
+import { TOKEN_MAX_LENGTH } from './limits.js'
 import { Type, type Static } from 'typebox'
 import { Password, Username } from './user.js'
 
@@ -11,7 +12,7 @@ export type SetupStatus = Static<typeof SetupStatus>
  */
 export const SetupRequest = Type.Object(
   {
-    setupToken: Type.String({ minLength: 1, maxLength: 4096 }),
+    setupToken: Type.String({ minLength: 1, maxLength: TOKEN_MAX_LENGTH }),
     username: Username,
     password: Password,
   },

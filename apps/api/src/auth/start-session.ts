@@ -4,6 +4,7 @@ import type { LoginResponse } from '@tokenauth/shared'
 import type { Services } from '../services.js'
 import { toPublicUser } from './principal.js'
 import { storedUserAgent } from './user-agent.js'
+import { issueSessionCookie } from './session-cookie.js'
 
 /**
  * Starts a server session for `user` on this request and signs its first access token.
@@ -18,14 +19,11 @@ export async function startSession(
   user: { id: number; username: string; roles: readonly string[] },
   { remember = false }: { remember?: boolean } = {},
 ): Promise<LoginResponse> {
-  await request.session.regenerate()
   const now = services.clock()
   const { sessionAbsoluteTimeoutSeconds, rememberMeTimeoutSeconds } = services.config
   const lifetimeSeconds = remember && rememberMeTimeoutSeconds > 0 ? rememberMeTimeoutSeconds : sessionAbsoluteTimeoutSeconds
-  // The cookie lives exactly as long as the session may.
-  request.session.cookie.maxAge = lifetimeSeconds * 1000
   const handle = randomBytes(18).toString('base64url')
-  request.session.set('auth', {
+  await issueSessionCookie(request, {
     handle,
     userId: user.id,
     createdAt: now,
@@ -33,7 +31,6 @@ export async function startSession(
     userAgent: storedUserAgent(request),
     ip: request.ip,
   })
-  await request.session.save()
   return issueAccessToken(services, user, handle)
 }
 

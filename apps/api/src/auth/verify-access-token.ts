@@ -3,10 +3,10 @@ import type { AuthFailureCode } from '@tokenauth/shared'
 import type { TokenFailure, VerifyResult } from '@tokenauth/signer'
 import type { TokenAuthPrincipal, VerifyTokenResult } from '@tokenauth/fastify-token-auth'
 import type { Clock } from '../clock.js'
-import type { SessionStore } from '../store/session-store.js'
+import type { LiveSessionView } from '../store/session-store.js'
 import type { AccessTokenSigner } from './access-tokens.js'
-import type { AuditLog } from './audit.js'
 import { sessionState } from './session-liveness.js'
+import type { SessionFollowUp } from './session-follow-up.js'
 
 const CODE_FOR_FAILURE: Readonly<Record<TokenFailure, AuthFailureCode>> = {
   malformed: 'malformed_token',
@@ -20,53 +20,79 @@ const CODE_FOR_FAILURE: Readonly<Record<TokenFailure, AuthFailureCode>> = {
 /** `last_seen_at` is written at most this often per session: idle time is exact to a minute. */
 export const TOUCH_INTERVAL_MS = 60_000
 
-export interface VerifyAccessTokenDeps {
-  readonly signer: AccessTokenSigner
-  readonly sessions: SessionStore
-  readonly clock: Clock
-  readonly idleTimeoutMs: number
-  readonly audit: AuditLog
-}
-
 type Result = VerifyTokenResult<TokenAuthPrincipal>
 
+/** The verdict on a token, and what the store and the audit log should do about it. */
+export interface AccessCheck {
+  readonly result: Result
+  readonly followUp?: SessionFollowUp
+}
+
+export interface CheckAccessTokenDeps {
+  readonly signer: AccessTokenSigner
+  /** Reads the session and its user (one indexed read); the check writes nothing. */
+  readonly findSession: (handle: string) => LiveSessionView | undefined
+  readonly clock: Clock
+  readonly idleTimeoutMs: number
+}
+
 /** Synchronous when the signature is in the signer's cache (the common case), else a promise. */
-export type VerifyAccessToken = (token: string, request: FastifyRequest) => Result | Promise<Result>
+export type CheckAccessToken = (token: string) => AccessCheck | Promise<AccessCheck>
 
 /**
- * The per-request check: the signature (cached by the signer), then the session named
- * by `sid` must exist, belong to `sub` and be live — so logout takes effect at once.
+ * The per-request check, and only a check: the signature (cached by the signer), then
+ * the session named by `sid` must exist, belong to `sub` and be live — so logout takes
+ * effect at once. What follows from the verdict (touching `last_seen_at`, deleting an
+ * expired session, recording events) is returned as a `followUp` for
+ * `applySessionFollowUp` to carry out.
  */
-export function createVerifyAccessToken(deps: VerifyAccessTokenDeps): VerifyAccessToken {
-  const { signer, sessions, clock, idleTimeoutMs, audit } = deps
+export function createCheckAccessToken(deps: CheckAccessTokenDeps): CheckAccessToken {
+  const { signer, findSession, clock, idleTimeoutMs } = deps
 
-  function checkSession(verified: VerifyResult, token: string, request: FastifyRequest): Result {
+  function checkSession(verified: VerifyResult, token: string): AccessCheck {
     if (!verified.ok) {
+      const result: Result = { ok: false, code: CODE_FOR_FAILURE[verified.reason], detail: verified.reason }
       // A kid we do not know: a removed key still in use, or someone probing. Worth a record.
-      if (verified.reason === 'unknown_key') audit.recordUnauthenticated(request, 'key_not_found', { secretRef: token })
-      return { ok: false, code: CODE_FOR_FAILURE[verified.reason], detail: verified.reason }
+      return verified.reason === 'unknown_key' ? { result, followUp: { kind: 'unknown_key', token } } : { result }
     }
     const { sid, sub } = verified.payload
-    const session = sessions.findLiveView(sid)
-    if (!session || String(session.userId) !== sub) return { ok: false, code: 'revoked_token', detail: 'no_session' }
+    const session = findSession(sid)
+    if (!session || String(session.userId) !== sub) return { result: { ok: false, code: 'revoked_token', detail: 'no_session' } }
     const now = clock()
     const state = sessionState(session, now, idleTimeoutMs)
     if (state !== 'live') {
-      sessions.deleteByHandle(sid)
-      audit.record(request, 'session_ended', { userId: session.userId, username: session.username, secretRef: sid, detail: state })
-      return { ok: false, code: 'revoked_token', detail: state }
+      return {
+        result: { ok: false, code: 'revoked_token', detail: state },
+        followUp: { kind: 'end_session', handle: sid, userId: session.userId, username: session.username, state },
+      }
     }
-    if (now - session.lastSeenAt >= TOUCH_INTERVAL_MS) sessions.touch(sid, now)
     return {
-      ok: true,
-      principal: { id: session.userId, username: session.username, roles: session.roles, sessionId: sid },
+      result: { ok: true, principal: { id: session.userId, username: session.username, roles: session.roles, sessionId: sid } },
+      ...(now - session.lastSeenAt >= TOUCH_INTERVAL_MS ? { followUp: { kind: 'touch', handle: sid, at: now } as const } : {}),
     }
   }
 
-  return function verifyAccessToken(token: string, request: FastifyRequest): Result | Promise<Result> {
+  return function checkAccessToken(token: string): AccessCheck | Promise<AccessCheck> {
     // No promise on the hot path: a token verified before answers from the cache at once.
     const cached = signer.verifyCached(token)
-    if (cached !== undefined) return checkSession(cached, token, request)
-    return signer.verify(token).then((verified) => checkSession(verified, token, request))
+    if (cached !== undefined) return checkSession(cached, token)
+    return signer.verify(token).then((verified) => checkSession(verified, token))
+  }
+}
+
+/** The plugin's `verifyToken`: the check, then its follow-up, then the verdict. */
+export type VerifyAccessToken = (token: string, request: FastifyRequest) => Result | Promise<Result>
+
+export function createVerifyAccessToken(
+  check: CheckAccessToken,
+  applyFollowUp: (followUp: SessionFollowUp, request: FastifyRequest) => void,
+): VerifyAccessToken {
+  const settle = (checked: AccessCheck, request: FastifyRequest): Result => {
+    if (checked.followUp) applyFollowUp(checked.followUp, request)
+    return checked.result
+  }
+  return function verifyAccessToken(token, request) {
+    const checked = check(token)
+    return checked instanceof Promise ? checked.then((done) => settle(done, request)) : settle(checked, request)
   }
 }

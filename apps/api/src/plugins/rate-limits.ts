@@ -3,10 +3,8 @@ import { API_PREFIX } from '@tokenauth/shared'
 import { SPA_ROUTE, isSpaRequest } from './static-spa.js'
 import fastifyRateLimit from '@fastify/rate-limit'
 import { ApiError } from '../http/api-error.js'
-import { LoginThrottle } from '../auth/login-throttle.js'
 import { fastifyRateLimitStore } from '../store/fastify-rate-limit-store.js'
 import type { RateLimitStore } from '../store/rate-limit-store.js'
-import type { Services } from '../services.js'
 
 /**
  * Not limited: the health probe (load balancers probe it often from one address, it reads
@@ -17,27 +15,21 @@ import type { Services } from '../services.js'
  */
 const HEALTH_ROUTES: ReadonlySet<string | undefined> = new Set([`${API_PREFIX}/health`, `${API_PREFIX}/health/ready`])
 
-declare module 'fastify' {
-  interface FastifyInstance {
-    /** Growing delays for failed sign-ins, per username and per IP (see `routes/auth/login.ts`). */
-    loginThrottle: LoginThrottle
-  }
-}
-
 /**
- * The per-IP request limit (@fastify/rate-limit) on every route but the health probe, and
- * the login throttle, each over its own `RateLimitStore` (`services.counters`: memory, or
- * Redis with `REDIS_URL`; tests may pass others). Register before the token-auth plugin, so a flood is counted
- * and refused before any token is verified.
+ * The per-IP request limit (@fastify/rate-limit) on every route but the health probe and
+ * the SPA's files, over a `RateLimitStore` (`services.counters.requests`: memory, SQLite
+ * shared by workers, or Redis with `REDIS_URL`; tests may pass another). Register before the token-auth plugin, so a
+ * flood is counted and refused before any token is verified. The sign-in throttle is a
+ * service of its own (`services.loginThrottle`, with its own store).
  * @see https://github.com/fastify/fastify-rate-limit
  */
-export default fp<{ services: Services; requestStore?: RateLimitStore; loginStore?: RateLimitStore }>(
-  async (app, { services, requestStore, loginStore }) => {
-    const { config, clock } = services
+export default fp<{ requestStore?: RateLimitStore }>(
+  async (app, { requestStore }) => {
+    const { config, clock } = app.services
 
     await app.register(fastifyRateLimit, {
       global: false,
-      store: fastifyRateLimitStore(requestStore ?? services.counters.requests, clock),
+      store: fastifyRateLimitStore(requestStore ?? app.services.counters.requests, clock),
       errorResponseBuilder: (_request, context) =>
         new ApiError(429, 'rate_limited', `Too many requests from your address. Try again in ${context.after}.`),
     })
@@ -54,18 +46,6 @@ export default fp<{ services: Services; requestStore?: RateLimitStore; loginStor
           const route = request.routeOptions.url
           return HEALTH_ROUTES.has(route) || (route === SPA_ROUTE && isSpaRequest(request.url))
         },
-      }),
-    )
-
-    // A store of its own: request-limit keys (one per client address) must never push
-    // sign-in failure counters out of a bounded store.
-    app.decorate(
-      'loginThrottle',
-      new LoginThrottle(loginStore ?? services.counters.logins, clock, {
-        failuresPerAccount: config.loginFailuresPerAccount,
-        failuresPerIp: config.loginFailuresPerIp,
-        maxDelayMs: config.loginMaxDelaySeconds * 1000,
-        failureWindowMs: config.loginFailureWindowSeconds * 1000,
       }),
     )
   },

@@ -5,14 +5,14 @@ import { ApiError } from '../http/api-error.js'
 import { errorResponses } from '../http/schemas.js'
 import { checkNewPassword } from '../auth/password-policy.js'
 import { whileSessionLive } from '../auth/while-session-live.js'
-import type { Services } from '../services.js'
 
 /**
  * `POST /api/me/password`: needs the current password, re-hashes, and ends my other
  * sessions (whoever knew the old password is out). A wrong current password is 403,
  * not 401: the caller's session is fine, and a 401 would log the app out.
  */
-export default async function accountRoutes(app: App, { services }: { services: Services }): Promise<void> {
+export default async function accountRoutes(app: App): Promise<void> {
+  const { services } = app
   app.post(
     '/me/password',
     {
@@ -23,13 +23,13 @@ export default async function accountRoutes(app: App, { services }: { services: 
         response: { 200: ChangePasswordResponse, ...errorResponses(400, 401, 403, 429, 503) },
       },
     },
-    async (request, reply) => {
+    async (request) => {
       const me = currentUser(request)
       const user = services.users.findById(me.id)
       if (!user) throw new ApiError(401, 'revoked_token')
       const { currentPassword, newPassword } = request.body
       // The same throttle as sign-in: a stolen access token must not become a password oracle.
-      const currentOk = await app.loginThrottle.guard(
+      const currentOk = await services.loginThrottle.guard(
         request.ip,
         user.username,
         () => services.passwords.verify(user.passwordHash, currentPassword),
@@ -47,7 +47,6 @@ export default async function accountRoutes(app: App, { services }: { services: 
         return services.sessions.deleteByUser(user.id, me.sessionId)
       })
       services.audit.record(request, 'password_changed', { userId: user.id, username: user.username, detail: `${endedSessions} other sessions ended` })
-      reply.header('cache-control', 'no-store')
       return { endedSessions }
     },
   )

@@ -1,4 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import { AUDIT_PAGE_MAX } from '@tokenauth/shared'
 import { createTestApp, type TestApp } from '../test-support/test-app.js'
 import { pruneExpired } from '../housekeeping.js'
 
@@ -72,6 +73,9 @@ describe('the audit log', () => {
     expect((await audit('', alice.token)).statusCode).toBe(403)
     expect((await audit('?kind=nonsense')).statusCode).toBe(400)
     expect((await audit('?limit=1000')).statusCode).toBe(400)
+    // The page size is AUDIT_PAGE_MAX at most, from the one constant.
+    expect((await audit(`?limit=${AUDIT_PAGE_MAX}`)).statusCode).toBe(200)
+    expect((await audit(`?limit=${AUDIT_PAGE_MAX + 1}`)).statusCode).toBe(400)
     expect((await audit('?extra=1')).statusCode).toBe(400)
   })
 

@@ -1,27 +1,29 @@
-import { AuditPage, AuditQuery } from '@tokenauth/shared'
+import { AUDIT_PAGE_MAX, AuditPage, AuditQuery } from '@tokenauth/shared'
+import { ApiError } from '../http/api-error.js'
 import type { App } from '../http/app-instance.js'
 import { errorResponses } from '../http/schemas.js'
-import type { Services } from '../services.js'
 
 const DEFAULT_PAGE = 50
 
 /** `GET /api/audit` (role `admin`): security events, newest first, by user and kind, a page at a time. */
-export default async function auditRoutes(app: App, { services }: { services: Services }): Promise<void> {
+export default async function auditRoutes(app: App): Promise<void> {
+  const { services } = app
   app.get(
     '/audit',
     {
       config: { auth: { roles: { anyOf: ['admin'] } } },
       schema: { tags: ['audit'], querystring: AuditQuery, response: { 200: AuditPage, ...errorResponses(400, 401, 403) } },
     },
-    async (request, reply) => {
+    async (request) => {
       const { userId, kind, before, limit } = request.query
+      const pageSize = limit ? Number(limit) : DEFAULT_PAGE
+      if (pageSize > AUDIT_PAGE_MAX) throw new ApiError(400, 'bad_request', `limit must be from 1 to ${AUDIT_PAGE_MAX}.`)
       const page = services.auditStore.page({
         ...(userId ? { userId: Number(userId) } : {}),
         ...(kind ? { kind } : {}),
         ...(before ? { before: Number(before) } : {}),
-        limit: limit ? Number(limit) : DEFAULT_PAGE,
+        limit: pageSize,
       })
-      reply.header('cache-control', 'no-store')
       return {
         events: page.events.map((event) => ({ ...event, at: new Date(event.at).toISOString() })),
         nextBefore: page.nextBefore === null ? null : String(page.nextBefore),

@@ -1,11 +1,9 @@
-import type { FastifyReply } from 'fastify'
 import { CookieList, CookieParams, CookieView, DEMO_COOKIE_PATH, SetCookieRequest } from '@tokenauth/shared'
 import type { App } from '../http/app-instance.js'
 import { ApiError } from '../http/api-error.js'
 import { errorResponses } from '../http/schemas.js'
-import { sessionCookieSettings } from '../plugins/cookie-session.js'
+import { sessionCookieSettings } from '../auth/session-cookie.js'
 import { createDemoCookieSigner } from '../auth/demo-cookie-signer.js'
-import type { Services } from '../services.js'
 
 /** In `u` mode a well-formed surrogate pair is one code point; only a lone half matches. */
 const LONE_SURROGATE = /\p{Cs}/u
@@ -18,8 +16,9 @@ const SIGNED_PREFIX = 's:'
  * HttpOnly, SameSite=Lax and scoped to `Path=/api/cookies`: they ride on no other request.
  * The session cookie is never listed, read, set or deleted here.
  */
-export default async function cookieRoutes(app: App, { services }: { services: Services }): Promise<void> {
-  const sessionCookie = sessionCookieSettings(services)
+export default async function cookieRoutes(app: App): Promise<void> {
+  const { services } = app
+  const sessionCookie = sessionCookieSettings(services.config)
   const rule = { auth: 'required' } as const
   const tags = ['cookies']
   const isReserved = (name: string): boolean =>
@@ -32,10 +31,8 @@ export default async function cookieRoutes(app: App, { services }: { services: S
     return { name, value: unsigned.valid ? (unsigned.value ?? '') : '', signed: true, valid: unsigned.valid }
   }
   const attributes = { path: DEMO_COOKIE_PATH, httpOnly: true, sameSite: 'lax', secure: sessionCookie.secure } as const
-  const noStore = (reply: FastifyReply) => reply.header('cache-control', 'no-store')
 
-  app.get('/cookies', { config: rule, schema: { tags, response: { 200: CookieList, ...errorResponses(401) } } }, async (request, reply) => {
-    noStore(reply)
+  app.get('/cookies', { config: rule, schema: { tags, response: { 200: CookieList, ...errorResponses(401) } } }, async (request) => {
     const cookies = Object.entries(request.cookies)
       .filter((entry): entry is [string, string] => typeof entry[1] === 'string' && !isReserved(entry[0]))
       .filter(([name]) => /^[A-Za-z0-9_-]{1,64}$/.test(name))
@@ -46,12 +43,11 @@ export default async function cookieRoutes(app: App, { services }: { services: S
   app.get(
     '/cookies/:name',
     { config: rule, schema: { tags, params: CookieParams, response: { 200: CookieView, ...errorResponses(401, 404) } } },
-    async (request, reply) => {
+    async (request) => {
       const { name } = request.params
       // Own properties only: `__proto__` is a valid cookie name and would read Object.prototype (found by route-fuzz).
       const raw = Object.hasOwn(request.cookies, name) ? request.cookies[name] : undefined
       if (raw === undefined || isReserved(name)) throw new ApiError(404, 'not_found', 'No such cookie.')
-      noStore(reply)
       return readCookie(name, raw)
     },
   )
@@ -76,7 +72,6 @@ export default async function cookieRoutes(app: App, { services }: { services: S
       if (LONE_SURROGATE.test(value)) throw new ApiError(400, 'bad_request', 'The value is not valid Unicode text.')
       const stored = signed ? SIGNED_PREFIX + signer.sign(value) : value
       reply.setCookie(name, stored, { ...attributes, ...(maxAgeSeconds ? { maxAge: maxAgeSeconds } : {}) })
-      noStore(reply)
       return { name, value, signed, valid: true }
     },
   )

@@ -1,7 +1,6 @@
 import { HealthResponse, ReadyUnavailableResponse } from '@tokenauth/shared'
 import type { App } from '../http/app-instance.js'
 import { failingDependencies } from '../deps/dependency-checks.js'
-import type { Services } from '../services.js'
 
 /**
  * `GET /api/health`: public liveness probe — the process answers. `GET /api/health/ready`:
@@ -9,7 +8,8 @@ import type { Services } from '../services.js'
  * traffic to an instance that answers 503. Both are exempt from the rate limit (see
  * plugins/rate-limits.ts): counting a probe in Redis would make it depend on Redis twice.
  */
-export default async function healthRoutes(app: App, { services }: { services: Services }): Promise<void> {
+export default async function healthRoutes(app: App): Promise<void> {
+  const { services } = app
   app.get(
     '/health',
     { config: { auth: 'public' }, schema: { tags: ['system'], response: { 200: HealthResponse } } },

@@ -12,8 +12,7 @@ export default async function meRoutes(app: App): Promise<void> {
       config: { auth: 'required' },
       schema: { tags: ['account'], response: { 200: MeResponse, ...errorResponses(401) } },
     },
-    async (request, reply) => {
-      reply.header('cache-control', 'no-store')
+    async (request) => {
       return toPublicUser(currentUser(request))
     },
   )

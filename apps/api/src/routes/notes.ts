@@ -4,21 +4,20 @@ import { ApiError } from '../http/api-error.js'
 import { errorResponses } from '../http/schemas.js'
 import { currentUser } from '@tokenauth/fastify-token-auth'
 import type { NoteRecord } from '../store/note-store.js'
-import type { Services } from '../services.js'
 
 /**
  * The sample resource, with per-method rules as Flask-RESTful's `method_decorators`:
  * GET and POST need a signed-in user; DELETE needs the note's owner or role `admin`.
  */
-export default async function noteRoutes(app: App, { services }: { services: Services }): Promise<void> {
+export default async function noteRoutes(app: App): Promise<void> {
+  const { services } = app
   app.get(
     '/notes',
     {
       config: { auth: 'required' },
       schema: { tags: ['notes'], response: { 200: NoteList, ...errorResponses(401) } },
     },
-    async (_request, reply) => {
-      reply.header('cache-control', 'no-store')
+    async () => {
       return { notes: services.notes.list().map(toNote) }
     },
   )
@@ -31,7 +30,7 @@ export default async function noteRoutes(app: App, { services }: { services: Ser
     },
     async (request, reply) => {
       const note = services.notes.create(currentUser(request).id, request.body.text, services.clock())
-      return reply.code(201).header('cache-control', 'no-store').send(toNote(note))
+      return reply.code(201).send(toNote(note))
     },
   )
 

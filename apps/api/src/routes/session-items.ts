@@ -10,7 +10,6 @@ import { ApiError } from '../http/api-error.js'
 import { errorResponses } from '../http/schemas.js'
 import { currentUser } from '@tokenauth/fastify-token-auth'
 import type { SessionRecord } from '../store/session-store.js'
-import type { Services } from '../services.js'
 import type { FastifyRequest } from 'fastify'
 
 /**
@@ -18,7 +17,8 @@ import type { FastifyRequest } from 'fastify'
  * keeps for your session and set, read, remove one key or clear all. The session is the
  * one the token names; items live in its row and die with it.
  */
-export default async function sessionItemRoutes(app: App, { services }: { services: Services }): Promise<void> {
+export default async function sessionItemRoutes(app: App): Promise<void> {
+  const { services } = app
   const idleMs = services.config.sessionIdleTimeoutSeconds * 1000
   const rule = { auth: 'required' } as const
   const tags = ['session']
@@ -33,9 +33,8 @@ export default async function sessionItemRoutes(app: App, { services }: { servic
     if (!services.sessions.setItems(session.handle, items)) throw new ApiError(401, 'revoked_token')
   }
 
-  app.get('/session', { config: rule, schema: { tags, response: { 200: SessionView, ...errorResponses(401) } } }, async (request, reply) => {
+  app.get('/session', { config: rule, schema: { tags, response: { 200: SessionView, ...errorResponses(401) } } }, async (request) => {
     const session = currentSession(request)
-    reply.header('cache-control', 'no-store')
     return {
       id: session.handle,
       userId: session.userId,
@@ -50,10 +49,9 @@ export default async function sessionItemRoutes(app: App, { services }: { servic
   app.get(
     '/session/items/:key',
     { config: rule, schema: { tags, params: SessionItemParams, response: { 200: SessionItem, ...errorResponses(401, 404) } } },
-    async (request, reply) => {
+    async (request) => {
       const value = currentSession(request).items[request.params.key]
       if (value === undefined) throw new ApiError(404, 'not_found', 'No such session item.')
-      reply.header('cache-control', 'no-store')
       return { key: request.params.key, value }
     },
   )

@@ -5,21 +5,20 @@ import { ApiError } from '../http/api-error.js'
 import { errorResponses } from '../http/schemas.js'
 import { describeUserAgent } from '../auth/device.js'
 import { sessionState } from '../auth/session-liveness.js'
-import type { Services } from '../services.js'
 
 /**
  * `/api/sessions`: my devices. List them, end one, or end all but this one. Ending a
  * session deletes it, so every token of it is refused on its very next request.
  */
-export default async function sessionRoutes(app: App, { services }: { services: Services }): Promise<void> {
+export default async function sessionRoutes(app: App): Promise<void> {
+  const { services } = app
   const rule = { auth: 'required' } as const
   const tags = ['sessions']
   const idleMs = services.config.sessionIdleTimeoutSeconds * 1000
 
-  app.get('/sessions', { config: rule, schema: { tags, response: { 200: SessionList, ...errorResponses(401) } } }, async (request, reply) => {
+  app.get('/sessions', { config: rule, schema: { tags, response: { 200: SessionList, ...errorResponses(401) } } }, async (request) => {
     const me = currentUser(request)
     const now = services.clock()
-    reply.header('cache-control', 'no-store')
     const sessions = services.sessions
       .listByUser(me.id)
       .filter((s) => sessionState({ ...s, username: '', roles: [], disabled: false }, now, idleMs) === 'live')

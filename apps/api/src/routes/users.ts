@@ -7,7 +7,6 @@ import { errorResponses } from '../http/schemas.js'
 import { checkNewPassword } from '../auth/password-policy.js'
 import { UsernameTakenError, type UserRecord } from '../store/user-store.js'
 import { whileSessionLive } from '../auth/while-session-live.js'
-import type { Services } from '../services.js'
 
 /**
  * `/api/users` (role `admin`): list, create and delete accounts, change their roles,
@@ -15,7 +14,8 @@ import type { Services } from '../services.js'
  * resetting or deleting ends the user's sessions at once; the last admin who can sign in
  * cannot be disabled, demoted or deleted (409), so the site always keeps one.
  */
-export default async function userRoutes(app: App, { services }: { services: Services }): Promise<void> {
+export default async function userRoutes(app: App): Promise<void> {
+  const { services } = app
   const rule = { auth: { roles: { anyOf: ['admin'] } } } as const
   const tags = ['users']
   const idleMs = services.config.sessionIdleTimeoutSeconds * 1000
@@ -46,15 +46,14 @@ export default async function userRoutes(app: App, { services }: { services: Ser
     if (password === undefined) {
       throw new ApiError(403, 'invalid_credentials', "Resetting another admin's password needs your own password (adminPassword).")
     }
-    const ok = await app.loginThrottle.guard(request.ip, actor.username, () => services.passwords.verify(actor.passwordHash, password), (valid) => valid)
+    const ok = await services.loginThrottle.guard(request.ip, actor.username, () => services.passwords.verify(actor.passwordHash, password), (valid) => valid)
     if (!ok) {
       services.audit.record(request, 'login_failed', { userId: actor.id, username: actor.username, detail: 'wrong own password on an admin password reset' })
       throw new ApiError(403, 'invalid_credentials', 'Your password is not correct.')
     }
   }
 
-  app.get('/users', { config: rule, schema: { tags, response: { 200: UserList, ...errorResponses(401, 403) } } }, async (_request, reply) => {
-    reply.header('cache-control', 'no-store')
+  app.get('/users', { config: rule, schema: { tags, response: { 200: UserList, ...errorResponses(401, 403) } } }, async () => {
     const counts = services.sessions.liveCountsByUser(services.clock(), idleMs)
     return {
       users: services.users.list().map((user) => summary(user, counts.get(user.id) ?? 0)),

@@ -3,13 +3,13 @@ import type { App } from '../../http/app-instance.js'
 import { ApiError } from '../../http/api-error.js'
 import { errorResponses } from '../../http/schemas.js'
 import { startSession } from '../../auth/start-session.js'
-import type { Services } from '../../services.js'
 
 /**
  * `POST /api/auth/login`. Unknown user, wrong password and disabled account answer the
  * same 401 in the same time: an unknown name is verified against a dummy hash.
  */
-export function loginRoute(app: App, services: Services): void {
+export function loginRoute(app: App): void {
+  const { services } = app
   app.get(
     '/login',
     {
@@ -30,11 +30,11 @@ export function loginRoute(app: App, services: Services): void {
         response: { 200: LoginResponse, ...errorResponses(400, 401, 413, 415, 429, 503) },
       },
     },
-    async (request, reply) => {
+    async (request) => {
       const { username, password } = request.body
       const user = services.users.findByUsername(username)
       // Throttled (429) before any hash is computed; failures count whether the user exists or not.
-      const passwordOk = await app.loginThrottle.guard(
+      const passwordOk = await services.loginThrottle.guard(
         request.ip,
         username,
         () => services.passwords.verify(user?.passwordHash ?? services.dummyPasswordHash, password),
@@ -50,7 +50,6 @@ export function loginRoute(app: App, services: Services): void {
       const response = await startSession(services, request, user, { remember: request.body.rememberMe === true })
       request.log.info({ userId: user.id }, 'login succeeded')
       services.audit.record(request, 'login_succeeded', { userId: user.id, username: user.username, secretRef: request.session.get('auth')?.handle })
-      reply.header('cache-control', 'no-store')
       return response
     },
   )

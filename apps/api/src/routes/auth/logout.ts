@@ -1,57 +1,42 @@
-import { createTokenExtractor, TOKEN_ABSENT, TOKEN_REPEATED } from '@tokenauth/fastify-token-auth'
-import { TOKEN_HEADER, TOKEN_SCHEME } from '@tokenauth/shared'
 import type { App } from '../../http/app-instance.js'
-import { ApiError } from '../../http/api-error.js'
 import { errorResponses } from '../../http/schemas.js'
-import { sessionCookieSettings } from '../../plugins/cookie-session.js'
-import type { Services } from '../../services.js'
+import { clearSessionCookie, sessionCookieSettings } from '../../auth/session-cookie.js'
 
 /**
  * `POST /api/auth/logout`. Ends the session a valid token names and the session the
  * cookie names (usually the same one), and clears the cookie: from now on every token
  * of that session is refused. The cookie alone is enough, so a user whose access token
  * has just expired can still sign out for real; a cross-site page cannot make use of
- * that (SameSite=Lax, and the CSRF guard of this context).
+ * that (SameSite=Lax, and the CSRF guard of this context). The token is checked by the
+ * plugin (`request.checkToken()`), and refused with its own answer.
  */
-export function logoutRoute(app: App, services: Services): void {
-  const cookie = sessionCookieSettings(services)
-  const readToken = createTokenExtractor({ tokenHeader: TOKEN_HEADER, scheme: TOKEN_SCHEME, maxTokenLength: 4096 })
+export function logoutRoute(app: App): void {
+  const { services } = app
+  const cookie = sessionCookieSettings(services.config)
   app.post(
     '/logout',
     {
-      // Checked in the handler: either a valid token or the session cookie will do.
+      // A token or the session cookie will do: the handler asks the plugin.
       config: { auth: 'public' },
       schema: {
         tags: ['auth'],
         summary: 'End this session',
-        response: { 204: { type: 'null' }, ...errorResponses(401) },
+        response: { 204: { type: 'null' }, ...errorResponses(400, 401, 503) },
       },
     },
     async (request, reply) => {
-      reply.header('cache-control', 'no-store')
+      const check = await request.checkToken()
+      // Two credentials in one request: refuse outright, whatever the cookie says.
+      if (!check.ok && check.code === 'bad_request') return reply.refuseToken(check.code, check.detail)
       const ended = new Map<string, { userId: number; username: string }>()
-      const token = readToken(request.headers, request.raw.rawHeaders)
-      let tokenRefusal: ApiError | undefined
-      if (typeof token === 'string') {
-        const verified = await services.verifyAccessToken(token, request)
-        if (verified.ok) ended.set(verified.principal.sessionId, { userId: verified.principal.id, username: verified.principal.username })
-        else tokenRefusal = new ApiError(401, verified.code)
-      } else if (token === TOKEN_REPEATED) {
-        throw new ApiError(400, 'bad_request', 'A credential header was sent more than once.')
-      } else if (token !== TOKEN_ABSENT) {
-        tokenRefusal = new ApiError(401, 'malformed_token')
-      }
+      if (check.ok) ended.set(check.principal.sessionId, { userId: check.principal.id, username: check.principal.username })
       const cookieAuth = request.session.get('auth')
       if (cookieAuth) {
         const session = services.sessions.findLiveView(cookieAuth.handle)
         if (session) ended.set(cookieAuth.handle, { userId: session.userId, username: session.username })
-        await request.session.destroy()
       }
-      reply.clearCookie(cookie.name, { path: cookie.path, httpOnly: true, sameSite: 'lax', secure: cookie.secure })
-      if (ended.size === 0 && !cookieAuth) {
-        reply.header('www-authenticate', `${TOKEN_SCHEME} realm="tokenauth"`)
-        throw tokenRefusal ?? new ApiError(401, 'missing_token')
-      }
+      await clearSessionCookie(request, reply, cookie)
+      if (ended.size === 0 && !cookieAuth) return reply.refuseToken(check.ok ? 'missing_token' : check.code, check.ok ? undefined : check.detail)
       for (const [handle, who] of ended) {
         services.sessions.deleteByHandle(handle)
         services.audit.record(request, 'logout', { ...who, secretRef: handle })

@@ -4,8 +4,7 @@ import { ApiError } from '../../http/api-error.js'
 import { errorResponses } from '../../http/schemas.js'
 import { renewSession } from '../../auth/renewal.js'
 import { issueAccessToken } from '../../auth/start-session.js'
-import { sessionCookieSettings } from '../../plugins/cookie-session.js'
-import type { Services } from '../../services.js'
+import { readSessionCookieId, rotateSessionCookie, sessionCookieSettings } from '../../auth/session-cookie.js'
 
 /**
  * `POST /api/auth/refresh`: a new access token for the session the HttpOnly cookie
@@ -13,13 +12,14 @@ import type { Services } from '../../services.js'
  * session). The custom header is the CSRF guard: a cross-site form cannot send it and
  * a cross-site `fetch` that tries needs a preflight, which is refused.
  *
- * This route reads and rotates the cookie itself, outside @fastify/session, whose
- * `onSend` would clear a cookie it does not find in the store (a just-retired one).
- * Both sign with the same secrets, so the cookies are the same either way.
+ * This route reads and rotates the cookie through `auth/session-cookie.ts`, outside
+ * @fastify/session, whose `onSend` would clear a cookie it does not find in the store
+ * (a just-retired one). Both sign with the same secrets, so the cookies are the same.
  */
-export function refreshRoute(app: App, services: Services): void {
+export function refreshRoute(app: App): void {
+  const { services } = app
   const idleTimeoutMs = services.config.sessionIdleTimeoutSeconds * 1000
-  const cookie = sessionCookieSettings(services)
+  const cookie = sessionCookieSettings(services.config)
   app.post(
     '/refresh',
     {
@@ -31,17 +31,15 @@ export function refreshRoute(app: App, services: Services): void {
       },
     },
     async (request, reply) => {
-      reply.header('cache-control', 'no-store')
       if (request.headers[REFRESH_HEADER] !== '1') {
         throw new ApiError(400, 'bad_request', `The ${REFRESH_HEADER}: 1 header is required.`)
       }
-      const raw = request.cookies[cookie.name]
-      if (!raw) throw new ApiError(401, 'missing_token')
-      const unsigned = request.unsignCookie(raw)
-      if (!unsigned.valid || !unsigned.value) throw new ApiError(401, 'revoked_token')
+      const cookieId = readSessionCookieId(request, cookie)
+      if (cookieId === 'absent') throw new ApiError(401, 'missing_token')
+      if (cookieId === 'invalid') throw new ApiError(401, 'revoked_token')
 
       const now = services.clock()
-      const outcome = renewSession(services.sessions, unsigned.value, now, idleTimeoutMs)
+      const outcome = renewSession(services.sessions, cookieId, now, idleTimeoutMs)
       switch (outcome.kind) {
         case 'unknown':
           throw new ApiError(401, 'revoked_token')
@@ -54,15 +52,7 @@ export function refreshRoute(app: App, services: Services): void {
           throw new ApiError(401, 'revoked_token')
         case 'renewed': {
           const session = services.sessions.findByHandle(outcome.handle)
-          if (session) {
-            reply.setCookie(cookie.name, reply.signCookie(outcome.cookieId), {
-              path: cookie.path,
-              httpOnly: true,
-              sameSite: 'lax',
-              secure: cookie.secure,
-              maxAge: Math.max(1, Math.floor((session.absoluteExpiresAt - now) / 1000)),
-            })
-          }
+          if (session) rotateSessionCookie(reply, cookie, outcome.cookieId, session.absoluteExpiresAt, now)
           services.audit.recordRenewal(request, { ...auditSubject(outcome), detail: outcome.rotated ? null : 'grace: the current cookie was sent again' })
           return issueAccessToken(services, { id: outcome.userId, username: outcome.username, roles: outcome.roles }, outcome.handle)
         }

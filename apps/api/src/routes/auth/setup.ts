@@ -4,13 +4,13 @@ import { ApiError } from '../../http/api-error.js'
 import { errorResponses } from '../../http/schemas.js'
 import { startSession } from '../../auth/start-session.js'
 import { checkNewPassword } from '../../auth/password-policy.js'
-import type { Services } from '../../services.js'
 
 /**
  * `GET /api/setup` and `POST /api/setup`: the first admin account, created in the browser
  * with the one-time link the server prints while no user exists. No default password.
  */
-export function setupRoutes(app: App, services: Services): void {
+export function setupRoutes(app: App): void {
+  const { services } = app
   app.get(
     '/setup',
     {
@@ -48,7 +48,6 @@ export function setupRoutes(app: App, services: Services): void {
       request.log.info({ userId: result.value.id }, 'first admin created')
       services.audit.record(request, 'setup_completed', { userId: result.value.id, username: result.value.username })
       const response = await startSession(services, request, result.value)
-      reply.header('cache-control', 'no-store')
       return reply.code(201).send(response)
     },
   )
