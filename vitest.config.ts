@@ -15,6 +15,9 @@ export default defineConfig({
           name: 'server',
           environment: 'node',
           include: ['packages/*/src/**/*.test.ts', 'apps/api/src/**/*.test.ts', 'apps/web/build/**/*.test.ts', 'scripts/**/*.test.ts'],
+          // Many tests start a real app (argon2id hashes, SQLite files): on two busy cores a
+          // few take seconds. The limit is there to catch a hang, not to time anything.
+          testTimeout: 20_000,
         },
       },
       'apps/web/vitest.config.ts',

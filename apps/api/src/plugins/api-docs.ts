@@ -2,7 +2,7 @@ import fastifySwaggerUi from '@fastify/swagger-ui'
 import type { RouteOptions } from 'fastify'
 import { API_PREFIX } from '@tokenauth/shared'
 import type { App } from '../http/app-instance.js'
-import { CONTENT_SECURITY_POLICY, cspDirectives } from './security-headers.js'
+import { CONTENT_SECURITY_POLICY, routePolicy } from './security-headers.js'
 
 /** Where the interactive API reference lives. */
 export const API_DOCS_PREFIX = `${API_PREFIX}/docs`
@@ -26,11 +26,7 @@ const API_DOCS_CSP = {
  * @see https://github.com/fastify/fastify-swagger-ui
  */
 export default async function apiDocs(app: App, { production }: { production: boolean }): Promise<void> {
-  const policy = { contentSecurityPolicy: { useDefaults: false, directives: cspDirectives(API_DOCS_CSP, production) } }
-  // @fastify/helmet reads a route's own policy from its config at request time.
-  app.addHook('onRoute', (route) => {
-    route.config = { ...route.config, helmet: policy } as RouteOptions['config']
-  })
+  app.addHook('onRoute', (route) => routePolicy(route, production, API_DOCS_CSP))
   await app.register(fastifySwaggerUi, {
     routePrefix: API_DOCS_PREFIX,
     // No call home to validator.swagger.io.

@@ -1,6 +1,7 @@
+import type { IncomingMessage, ServerResponse } from 'node:http'
 import fp from 'fastify-plugin'
-import fastifyHelmet from '@fastify/helmet'
-import type { onSendHookHandler } from 'fastify'
+import helmet, { type HelmetOptions } from 'helmet'
+import type { FastifyReply, FastifyRequest, HookHandlerDoneFunction, onSendHookHandler, RouteOptions } from 'fastify'
 import { API_PREFIX } from '@tokenauth/shared'
 
 /**
@@ -24,30 +25,82 @@ export const CONTENT_SECURITY_POLICY = {
   'frame-ancestors': ["'none'"],
 } as const
 
+export type ContentSecurityPolicy = Readonly<Record<string, readonly string[]>>
+
 /** A policy's directives as sent: in production, plain-http subresources are upgraded too. */
 export function cspDirectives<T extends object>(policy: T, production: boolean): T & { 'upgrade-insecure-requests'?: [] } {
   return production ? { ...policy, 'upgrade-insecure-requests': [] } : policy
+}
+
+/**
+ * helmet's options for this app: the CSP above (or a route's own), HSTS in production
+ * only (over plain-HTTP development it would pin `localhost` to https), `Referrer-Policy:
+ * no-referrer` (as the SPA's own `<meta>`), `X-Frame-Options: DENY`, and helmet's defaults
+ * for the rest (nosniff, COOP, CORP, …).
+ */
+function helmetOptions(production: boolean, policy: ContentSecurityPolicy): HelmetOptions {
+  return {
+    contentSecurityPolicy: { useDefaults: false, directives: cspDirectives(policy, production) },
+    hsts: production ? { maxAge: 365 * 24 * 3600, includeSubDomains: true } : false,
+    referrerPolicy: { policy: 'no-referrer' },
+    frameguard: { action: 'deny' },
+  }
+}
+
+/**
+ * The headers helmet sets with these options, computed once: helmet's own middleware run
+ * against a response that records them. Nothing in them depends on the request, so every
+ * answer can get the same frozen set in one step instead of helmet's chain of middlewares
+ * per response (the per-request auth hook's neighbours are on the hot path too).
+ */
+export function securityHeaderSet(production: boolean, policy: ContentSecurityPolicy = CONTENT_SECURITY_POLICY): Readonly<Record<string, string>> {
+  const headers: Record<string, string> = {}
+  const recorder = {
+    setHeader(name: string, value: string | number | readonly string[]) {
+      headers[name.toLowerCase()] = String(value)
+    },
+    removeHeader(name: string) {
+      headers[name.toLowerCase()] = ''
+    },
+  }
+  let finished = false
+  helmet(helmetOptions(production, policy))({} as IncomingMessage, recorder as unknown as ServerResponse, (error?: unknown) => {
+    if (error) throw error
+    finished = true
+  })
+  // helmet's middleware is synchronous; if a future version is not, fail at start, not silently.
+  if (!finished) throw new Error('helmet did not finish synchronously: the security headers cannot be precomputed')
+  return Object.freeze(Object.fromEntries(Object.entries(headers).filter(([, value]) => value !== '')))
+}
+
+/** Where a route keeps its own header set (a page with its own policy). */
+const kSecurityHeaders = Symbol('tokenauth.securityHeaders')
+interface WithSecurityHeaders {
+  [kSecurityHeaders]?: Readonly<Record<string, string>>
+}
+
+/** Gives the routes added in this context their own policy (register without fastify-plugin). */
+export function routePolicy(route: RouteOptions, production: boolean, policy: ContentSecurityPolicy): void {
+  route.config = { ...route.config, [kSecurityHeaders]: securityHeaderSet(production, policy) } as RouteOptions['config']
 }
 
 /** The health probe carries nothing private; everything else under `/api` may. */
 const CACHEABLE_API_ROUTE = `${API_PREFIX}/health`
 
 /**
- * Browser security headers on every answer (@fastify/helmet): the CSP above, HSTS in
- * production only (over plain-HTTP development it would pin `localhost` to https),
- * `Referrer-Policy: no-referrer` (as the SPA's own `<meta>`), `X-Frame-Options: DENY`,
- * `nosniff`. And `Cache-Control: no-store` on every `/api` answer but the health probe,
- * whatever the route set: they carry tokens and user data, which no cache may keep. The
- * SPA's files keep their own cache headers (`index.html` no-cache, `/assets` immutable).
- * @see https://github.com/fastify/fastify-helmet
+ * Browser security headers on every answer, refusals and 404s included: helmet's policy
+ * (above), precomputed, written by one synchronous hook. And `Cache-Control: no-store` on
+ * every `/api` answer but the health probe, whatever the route set: they carry tokens and
+ * user data, which no cache may keep. The SPA's files keep their own cache headers
+ * (`index.html` no-cache, `/assets` immutable).
+ * @see https://github.com/helmetjs/helmet
  */
 export default fp<{ production: boolean }>(
   async (app, { production }) => {
-    await app.register(fastifyHelmet, {
-      contentSecurityPolicy: { useDefaults: false, directives: cspDirectives(CONTENT_SECURITY_POLICY, production) },
-      hsts: production ? { maxAge: 365 * 24 * 3600, includeSubDomains: true } : false,
-      referrerPolicy: { policy: 'no-referrer' },
-      frameguard: { action: 'deny' },
+    const defaults = securityHeaderSet(production)
+    app.addHook('onRequest', (request: FastifyRequest, reply: FastifyReply, done: HookHandlerDoneFunction) => {
+      reply.headers((request.routeOptions.config as WithSecurityHeaders)[kSecurityHeaders] ?? defaults)
+      done()
     })
     // Decided per route when it is added (so a re-spelled URL cannot dodge it, and no
     // request pays for the decision): every API route but the health probe gets a

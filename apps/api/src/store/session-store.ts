@@ -1,6 +1,8 @@
 import type { Db } from './database.js'
 import { parseRoles } from './user-store.js'
 import { hashCookieId, openSuccessor, sealSuccessor } from './cookie-id-hash.js'
+import { sqliteChangeSignal } from './change-signal.js'
+import { cacheUntilChanged } from './live-view-cache.js'
 
 /**
  * A server session. `cookieId` is the secret id in the (signed) HttpOnly cookie, of which
@@ -81,7 +83,14 @@ export class SessionStore {
   #lastRolesText = '[]'
   #lastRoles: readonly string[] = []
 
+  /**
+   * The per-request session lookup, kept until the database changes (any write by any
+   * connection): revocation stays immediate, and the common request reads two counters.
+   */
+  readonly #cachedLiveView: (handle: string) => LiveSessionView | undefined
+
   constructor(db: Db) {
+    this.#cachedLiveView = cacheUntilChanged((handle) => this.#queryLiveView(handle), sqliteChangeSignal(db))
     this.#insert = db.prepare<[string, string, number, number, number, number, string, string | null, string | null]>(
       `INSERT INTO sessions (cookie_id, handle, user_id, created_at, last_seen_at, absolute_expires_at, cookie, user_agent, ip)
        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
@@ -190,13 +199,17 @@ export class SessionStore {
 
   /** The hot-path read: session and user in one statement, no liveness judgement. */
   findLiveView(handle: string): LiveSessionView | undefined {
+    return this.#cachedLiveView(handle)
+  }
+
+  #queryLiveView(handle: string): LiveSessionView | undefined {
     const row = this.#liveViewByHandle.get(handle)
     if (!row) return undefined
     if (row.roles !== this.#lastRolesText) {
       this.#lastRolesText = row.roles
       this.#lastRoles = Object.freeze(parseRoles(row.roles))
     }
-    return {
+    return Object.freeze({
       handle: row.handle,
       userId: row.user_id,
       username: row.username,
@@ -204,7 +217,7 @@ export class SessionStore {
       disabled: row.disabled !== 0,
       lastSeenAt: row.last_seen_at,
       absoluteExpiresAt: row.absolute_expires_at,
-    }
+    })
   }
 
   /** Moves `last_seen_at` forward; a no-op when it is already at or past `now`. */
