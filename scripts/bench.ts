@@ -11,10 +11,24 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
 import { createServer } from 'node:net'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
+import { parseArgs } from 'node:util'
 import autocannon from 'autocannon'
 import { describeStorm, measureStorm } from './bench-storm.js'
 
 const root = path.resolve(import.meta.dirname, '..')
+/**
+ * `pnpm bench --workers 2 --redis --quick`: WORKERS for the server; `--redis` starts a
+ * redis-server of its own on a free port and sets REDIS_URL; `--quick` stops after the
+ * req/s and login figures (no timing-oracle or storm runs).
+ */
+const { values: options } = parseArgs({
+  options: {
+    workers: { type: 'string', default: '1' },
+    redis: { type: 'boolean', default: false },
+    quick: { type: 'boolean', default: false },
+  },
+})
+const WORKERS = options.workers
 const DURATION_S = Number(process.env.BENCH_DURATION ?? 10)
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 32)
 const PASSWORD = 'bench-password-1'
@@ -80,13 +94,41 @@ function cpuMicros(pid: number | undefined): number | undefined {
   }
 }
 
-/** Runs a load and reports the server's CPU time per answered request: what the route really costs. */
-async function runMeasured(pid: number | undefined, title: string, options: autocannon.Options) {
-  const before = cpuMicros(pid)
+/** The process and every descendant (a cluster primary and its workers), from /proc. */
+function processTree(pid: number | undefined): number[] {
+  if (pid === undefined) return []
+  let children: number[] = []
+  try {
+    children = readFileSync(`/proc/${pid}/task/${pid}/children`, 'utf8').split(' ').filter(Boolean).map(Number)
+  } catch {
+    // gone, or not Linux
+  }
+  return [pid, ...children.flatMap(processTree)]
+}
+
+/** CPU time of the server's whole process tree (all workers), in µs. */
+function treeCpuMicros(pids: readonly (number | undefined)[]): number | undefined {
+  let total = 0
+  for (const pid of pids.flatMap(processTree)) {
+    const micros = cpuMicros(pid)
+    if (micros === undefined) return undefined
+    total += micros
+  }
+  return total
+}
+
+/**
+ * Runs a load and reports the server's CPU time per answered request (what the route
+ * really costs), and that of `otherPid` (Redis) separately when given.
+ */
+async function runMeasured(pid: number | undefined, title: string, options: autocannon.Options, otherPid?: number) {
+  const before = treeCpuMicros([pid])
+  const otherBefore = otherPid === undefined ? undefined : cpuMicros(otherPid)
   const result = await run(title, options)
-  const after = cpuMicros(pid)
-  const cpuPerRequest = before === undefined || after === undefined ? NaN : (after - before) / result.requests.total
-  return { result, cpuPerRequest }
+  const after = treeCpuMicros([pid])
+  const otherAfter = otherPid === undefined ? undefined : cpuMicros(otherPid)
+  const perRequest = (a: number | undefined, b: number | undefined) => (a === undefined || b === undefined ? NaN : (b - a) / result.requests.total)
+  return { result, cpuPerRequest: perRequest(before, after), otherCpuPerRequest: perRequest(otherBefore, otherAfter) }
 }
 
 async function startServer(env: NodeJS.ProcessEnv): Promise<{ base: string; pid: number | undefined; stop(): Promise<void> }> {
@@ -94,8 +136,10 @@ async function startServer(env: NodeJS.ProcessEnv): Promise<{ base: string; pid:
   const base = `http://127.0.0.1:${port}`
   const server = spawn(process.execPath, [path.join(root, 'apps/api/dist/server.js')], {
     env: { ...env, PORT: String(port), HOST: '127.0.0.1' },
-    stdio: ['ignore', 'ignore', 'inherit'],
+    stdio: ['ignore', 'pipe', 'inherit'],
   })
+  let out = ''
+  server.stdout?.setEncoding('utf8').on('data', (chunk: string) => (out += chunk))
   const stop = async () => {
     if (server.exitCode !== null) return
     const exited = new Promise((resolve) => server.once('exit', resolve))
@@ -104,6 +148,10 @@ async function startServer(env: NodeJS.ProcessEnv): Promise<{ base: string; pid:
   }
   try {
     await waitForHealth(base, server)
+    // Under WORKERS>1 the first worker answers health before the others listen.
+    for (let i = 0; i < 400 && Number(env.WORKERS ?? 1) > 1 && !out.includes('workers listening'); i++) {
+      await new Promise((r) => setTimeout(r, 50))
+    }
   } catch (error) {
     await stop()
     throw error
@@ -111,9 +159,29 @@ async function startServer(env: NodeJS.ProcessEnv): Promise<{ base: string; pid:
   return { base, pid: server.pid, stop }
 }
 
+/** A redis-server of the bench's own, without persistence, on a free port. */
+async function startRedis(): Promise<{ url: string; pid: number | undefined; stop(): void }> {
+  const port = await freePort()
+  const child = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], { stdio: 'ignore' })
+  for (let i = 0; i < 100; i++) {
+    if (spawnSync('redis-cli', ['-p', String(port), 'ping'], { encoding: 'utf8' }).stdout.trim() === 'PONG') break
+    await new Promise((r) => setTimeout(r, 50))
+  }
+  return { url: `redis://127.0.0.1:${port}`, pid: child.pid, stop: () => child.kill('SIGKILL') }
+}
+
 async function main(): Promise<void> {
   const dataDir = mkdtempSync(path.join(tmpdir(), 'tokenauth-bench-'))
-  const env = { ...process.env, DATA_DIR: dataDir, NODE_ENV: 'development', LOG_LEVEL: 'warn', ...LIMITS_LIFTED }
+  const redis = options.redis ? await startRedis() : undefined
+  const env = {
+    ...process.env,
+    DATA_DIR: dataDir,
+    NODE_ENV: 'development',
+    LOG_LEVEL: 'warn',
+    WORKERS,
+    ...(redis ? { REDIS_URL: redis.url } : {}),
+    ...LIMITS_LIFTED,
+  }
   const added = spawnSync(process.execPath, [path.join(root, 'apps/api/dist/cli/users.js'), 'add', 'bench'], {
     input: `${PASSWORD}\n`,
     env,
@@ -127,18 +195,19 @@ async function main(): Promise<void> {
     const { token } = await login(base, 'bench', PASSWORD)
     if (!token) throw new Error('bench login failed')
 
-    process.stdout.write(`tokenauth bench — Node ${process.version}, LOG_LEVEL=warn, server and load generator on one 2-core machine\n`)
+    const setup = `WORKERS=${WORKERS}, database sqlite, counters ${redis ? 'redis' : Number(WORKERS) > 1 ? 'sqlite (shared by workers)' : 'memory'}`
+    process.stdout.write(`tokenauth bench — Node ${process.version}, LOG_LEVEL=warn, ${setup}; server and load generator on one machine\n`)
     const { result: health, cpuPerRequest: healthCpu } = await runMeasured(server.pid, 'GET /api/health', {
       url: `${base}/api/health`,
       duration: DURATION_S,
       connections: CONNECTIONS,
     })
-    const { result: me, cpuPerRequest: meCpu } = await runMeasured(server.pid, 'GET /api/me (token)', {
-      url: `${base}/api/me`,
-      headers: { token },
-      duration: DURATION_S,
-      connections: CONNECTIONS,
-    })
+    const { result: me, cpuPerRequest: meCpu, otherCpuPerRequest: redisCpu } = await runMeasured(
+      server.pid,
+      'GET /api/me (token)',
+      { url: `${base}/api/me`, headers: { token }, duration: DURATION_S, connections: CONNECTIONS },
+      redis?.pid,
+    )
     const logins = await run('POST /api/auth/login', {
       url: `${base}/api/auth/login`,
       method: 'POST',
@@ -151,6 +220,15 @@ async function main(): Promise<void> {
       if (result.non2xx > 0 || result.errors > 0) throw new Error(`${result.url}: ${result.non2xx} non-2xx, ${result.errors} errors`)
     }
 
+    if (options.quick) {
+      process.stdout.write(
+        `\nGET /api/me (with token)  ${me.requests.average.toFixed(0).padStart(7)} req/s   p99 ${me.latency.p99} ms   server CPU ${meCpu.toFixed(1)} µs/request\n` +
+          `GET /api/health           ${health.requests.average.toFixed(0).padStart(7)} req/s   server CPU ${healthCpu.toFixed(1)} µs/request\n` +
+          (redis ? `Redis CPU per /api/me     ${redisCpu.toFixed(1).padStart(7)} µs\n` : '') +
+          `POST /api/auth/login      ${logins.requests.average.toFixed(1).padStart(7)} logins/s (${logins.non2xx} non-2xx)\n`,
+      )
+      return
+    }
     // Sequential logins, alternating, so both kinds see the same machine state.
     const unknown: number[] = []
     const wrong: number[] = []
@@ -166,6 +244,7 @@ async function main(): Promise<void> {
       `GET /api/me (with token)  ${rps(me).toFixed(0).padStart(7)} req/s   p99 ${me.latency.p99} ms   server CPU ${meCpu.toFixed(1)} µs/request`,
       `ratio me/health           ${(rps(me) / rps(health)).toFixed(3).padStart(7)}   (requests per second)`,
       `auth cost per request     ${(meCpu - healthCpu).toFixed(1).padStart(7)} µs of server CPU (token check, session query, rate limit, response)`,
+      ...(redis ? [`Redis CPU per /api/me     ${redisCpu.toFixed(1).padStart(7)} µs (redis-server's own, one counter script per request)`] : []),
       `POST /api/auth/login      ${rps(logins).toFixed(1).padStart(7)} logins/s (${logins.non2xx} non-2xx)`,
       `login, unknown user       ${median(unknown).toFixed(1).padStart(7)} ms median of 40`,
       `login, wrong password     ${median(wrong).toFixed(1).padStart(7)} ms median of 40`,
@@ -195,6 +274,7 @@ async function main(): Promise<void> {
     )
   } finally {
     await server.stop()
+    redis?.stop()
     rmSync(dataDir, { recursive: true, force: true })
   }
 }

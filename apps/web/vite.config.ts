@@ -1,7 +1,7 @@
 import { fileURLToPath } from 'node:url'
 import vue from '@vitejs/plugin-vue'
 import { defaultClientConditions, defineConfig } from 'vite'
-import { precompress } from './build/precompress'
+import { precompress } from './build/precompress.ts'
 
 /**
  * The SPA build. `source` resolves `@tokenauth/shared` to its TypeScript sources (no

@@ -96,7 +96,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
   }).withTypeProvider<TypeBoxTypeProvider>()
 
   app.decorate('services', services)
-  app.addHook('onClose', async () => services.db.close())
+  app.addHook('onClose', async () => services.close())
   // Only JSON bodies are part of the contract; text/plain would otherwise be accepted.
   app.removeContentTypeParser('text/plain')
 

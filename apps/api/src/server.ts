@@ -1,9 +1,14 @@
+import cluster from 'node:cluster'
 import closeWithGrace from 'close-with-grace'
 import { buildApp } from './app.js'
-import { ConfigError, loadConfig } from './config/config.js'
+import { ConfigError, loadConfig, type Config } from './config/config.js'
 import { loadEnvFile } from './config/env-file.js'
+import { loadSecrets } from './config/secrets.js'
+import { systemClock } from './clock.js'
+import { createServices, type Services } from './services.js'
 import { SETUP_TOKEN_TTL_SECONDS } from './auth/setup-tokens.js'
 import { pruneExpired } from './housekeeping.js'
+import { runPrimary } from './cluster/primary.js'
 
 /** Prunes expired sessions and old audit events this often, so the tables do not grow forever. */
 const PRUNE_INTERVAL_MS = 10 * 60 * 1000
@@ -12,6 +17,20 @@ async function main(): Promise<void> {
   // Tests set their whole environment themselves: a developer's .env must not change them.
   if (process.env.NODE_ENV !== 'test') loadEnvFile()
   const config = loadConfig()
+  if (config.workers > 1 && cluster.isPrimary) {
+    // Once, before any worker: generate missing dev secrets, migrate the database, and
+    // print the setup link, so N workers never race at any of the three.
+    const services = await createServices(config, loadSecrets(config), systemClock)
+    await printSetupLinkIfNoUsers(services, config.publicUrl ?? `http://${config.host}:${config.port}`)
+    await services.close()
+    runPrimary(config.workers, config.shutdownTimeoutSeconds * 1000, (line) => process.stdout.write(`tokenauth: ${line}\n`))
+    return
+  }
+  await serve(config)
+}
+
+/** One API process: the whole server (alone, or as one of `WORKERS`). */
+async function serve(config: Config): Promise<void> {
   const app = await buildApp(config)
   const { services } = app
 
@@ -42,15 +61,18 @@ async function main(): Promise<void> {
   )
 
   const address = await app.listen({ host: config.host, port: config.port })
-  if (services.users.count() === 0) {
-    const token = await services.setupTokens.issue()
-    const minutes = Math.round(SETUP_TOKEN_TTL_SECONDS / 60)
-    // The token is in the fragment: browsers never send it, so it stays out of logs and Referer.
-    process.stdout.write(
-      `\nCreate the first admin account: ${config.publicUrl ?? address}/setup#token=${token}  (single use, expires in ${minutes === 60 ? "1 hour" : `${minutes} minutes`})\n` +
-        `Or from a shell: pnpm users add <name> --role admin\n\n`,
-    )
-  }
+  if (cluster.isPrimary) await printSetupLinkIfNoUsers(services, config.publicUrl ?? address)
+}
+
+async function printSetupLinkIfNoUsers(services: Services, baseUrl: string): Promise<void> {
+  if (services.users.count() !== 0) return
+  const token = await services.setupTokens.issue()
+  const minutes = Math.round(SETUP_TOKEN_TTL_SECONDS / 60)
+  // The token is in the fragment: browsers never send it, so it stays out of logs and Referer.
+  process.stdout.write(
+    `\nCreate the first admin account: ${baseUrl}/setup#token=${token}  (single use, expires in ${minutes === 60 ? '1 hour' : `${minutes} minutes`})\n` +
+      `Or from a shell: pnpm users add <name> --role admin\n\n`,
+  )
 }
 
 main().catch((error: unknown) => {

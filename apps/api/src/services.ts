@@ -12,8 +12,9 @@ import { SetupTokens } from './auth/setup-tokens.js'
 import { createCheckAccessToken, createVerifyAccessToken, type VerifyAccessToken } from './auth/verify-access-token.js'
 import { createApplySessionFollowUp } from './auth/session-follow-up.js'
 import { LoginThrottle } from './auth/login-throttle.js'
-import { MemoryRateLimitStore } from './store/rate-limit-store.js'
 import { createDummyHash, createPasswordHasher, type PasswordHasher } from './auth/passwords.js'
+import { createCounterStores, type CounterStores } from './store/counter-stores.js'
+import type { DependencyCheck } from './deps/dependency-checks.js'
 
 /**
  * Everything the routes use, built once per app and reached one way: `app.services`
@@ -38,6 +39,12 @@ export interface Services {
   readonly loginThrottle: LoginThrottle
   /** Verified against when a login names no user, so both cases take the same time. */
   readonly dummyPasswordHash: string
+  /** Where the request limit and the sign-in throttle count (memory, SQLite or Redis). */
+  readonly counters: CounterStores
+  /** What the readiness probe pings. */
+  readonly dependencies: readonly DependencyCheck[]
+  /** Closes the database and any client connections. */
+  close(): Promise<void>
 }
 
 export async function createServices(config: Config, secrets: Secrets, clock: Clock): Promise<Services> {
@@ -46,6 +53,7 @@ export async function createServices(config: Config, secrets: Secrets, clock: Cl
   const sessions = new SessionStore(db)
   const accessTokens = createAccessTokenSigner(secrets.tokenKeys, config.accessTokenTtlSeconds, clock)
   const audit = new AuditLog(auditStore, clock, config.auditUnauthenticatedPerMinute)
+  const counters = await createCounterStores(config, clock)
   return {
     config,
     secrets,
@@ -71,12 +79,18 @@ export async function createServices(config: Config, secrets: Secrets, clock: Cl
     auditStore,
     // A store of its own: request-limit keys (one per client address) must never push
     // sign-in failure counters out of a bounded store.
-    loginThrottle: new LoginThrottle(new MemoryRateLimitStore(clock), clock, {
+    loginThrottle: new LoginThrottle(counters.logins, clock, {
       failuresPerAccount: config.loginFailuresPerAccount,
       failuresPerIp: config.loginFailuresPerIp,
       maxDelayMs: config.loginMaxDelaySeconds * 1000,
       failureWindowMs: config.loginFailureWindowSeconds * 1000,
     }),
     dummyPasswordHash: await createDummyHash(),
+    counters,
+    dependencies: counters.dependencies,
+    async close() {
+      await counters.close()
+      db.close()
+    },
   }
 }

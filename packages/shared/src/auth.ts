@@ -46,3 +46,14 @@ export type MeResponse = Static<typeof MeResponse>
 /** `GET /api/health`. */
 export const HealthResponse = Type.Object({ status: Type.Literal('ok') }, { additionalProperties: false })
 export type HealthResponse = Static<typeof HealthResponse>
+
+/** The dependencies a readiness probe names when they cannot be reached. */
+export const Dependency = Type.Union([Type.Literal('postgres'), Type.Literal('redis'), Type.Literal('sqlite')])
+export type Dependency = Static<typeof Dependency>
+
+/** `GET /api/health/ready` 503: which dependencies did not answer. */
+export const ReadyUnavailableResponse = Type.Object(
+  { status: Type.Literal('unavailable'), failing: Type.Array(Dependency, { minItems: 1 }) },
+  { additionalProperties: false },
+)
+export type ReadyUnavailableResponse = Static<typeof ReadyUnavailableResponse>

@@ -108,3 +108,36 @@ describe('LoginThrottle', () => {
     expect(await signIn(t, '10.0.0.1', 'alice', false)).toBe('failed')
   })
 })
+
+describe('LoginThrottle over a store two processes share', () => {
+  it('a burst spread over two throttles (two workers or instances) gets the free tries once, not twice', async () => {
+    const clock = manualClock()
+    const shared = new MemoryRateLimitStore(clock)
+    const [one, two] = [new LoginThrottle(shared, clock, settings), new LoginThrottle(shared, clock, settings)]
+    let release = (): void => undefined
+    const slowCheck = new Promise<boolean>((resolve) => {
+      release = () => resolve(false)
+    })
+    let checked = 0
+    const attempts = Array.from({ length: 10 }, (_, i) =>
+      (i % 2 === 0 ? one : two)
+        .guard('10.0.0.1', 'alice', async () => {
+          checked++
+          return slowCheck
+        }, (ok) => ok)
+        .then(
+          () => 'failed',
+          (error: unknown) => (error instanceof RetryLaterError ? 'throttled' : 'error'),
+        ),
+    )
+    await new Promise((resolve) => setTimeout(resolve, 20))
+    release()
+    const outcomes = await Promise.all(attempts)
+    expect(checked).toBe(settings.failuresPerAccount)
+    expect(outcomes.filter((o) => o === 'failed')).toHaveLength(settings.failuresPerAccount)
+    expect(outcomes.filter((o) => o === 'throttled')).toHaveLength(10 - settings.failuresPerAccount)
+    // Every reservation was given back: nothing pending is left to throttle the next try.
+    expect(await shared.get('pending:login:account:alice')).toBeUndefined()
+    expect(await shared.get('pending:login:ip:10.0.0.1')).toBeUndefined()
+  })
+})

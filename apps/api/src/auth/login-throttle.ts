@@ -20,6 +20,13 @@ export type LoginAttempt =
   | { readonly allowed: false; readonly retryAfterSeconds: number }
 
 const FIRST_DELAY_MS = 1000
+/**
+ * A reservation of a process that died mid-check is forgotten after this long without
+ * another sign-in on its key (far longer than a check: argon2 plus the hash queue).
+ */
+const PENDING_WINDOW_MS = 60_000
+
+const pendingKey = (key: string): string => `pending:${key}`
 
 /**
  * The wait after `failures` failed sign-ins when the first `free` cost nothing:
@@ -41,12 +48,6 @@ export class LoginThrottle {
   readonly #store: RateLimitStore
   readonly #clock: Clock
   readonly #settings: LoginThrottleSettings
-  /**
-   * Sign-ins let through and not yet finished, per key. They count as failures until they
-   * finish, so a burst sent at once gets no more tries than the free allowance. Per process:
-   * with a shared store, each instance counts its own.
-   */
-  readonly #pending = new Map<string, number>()
 
   constructor(store: RateLimitStore, clock: Clock, settings: LoginThrottleSettings) {
     this.#store = store
@@ -75,35 +76,64 @@ export class LoginThrottle {
     }
   }
 
-  /** Whether a sign-in may be checked now; if so, it is counted as pending until `finish`. */
+  /**
+   * Whether a sign-in may be checked now; if so, it is counted as pending until `finish`.
+   * Sign-ins let through and not yet finished count as failures until they finish, so a
+   * burst sent at once gets no more tries than the free allowance. The pending count is a
+   * counter in the store too (`pending:login:…`): with several workers or instances on a
+   * shared store, a burst spread over them is counted as one.
+   */
   async begin(ip: string, username: string): Promise<LoginAttempt> {
     const keys = [
       { key: `login:account:${username.toLowerCase()}`, free: this.#settings.failuresPerAccount },
       { key: `login:ip:${normalizeIP(ip)}`, free: this.#settings.failuresPerIp },
     ]
-    const counters = await Promise.all(keys.map(({ key }) => this.#store.get(key)))
-    // No await from here to the reservation below: concurrent sign-ins see each other.
-    const now = this.#clock()
-    const waitMs = Math.max(...keys.map(({ key, free }, i) => this.#waitMs(counters[i], this.#pending.get(key) ?? 0, free, now)))
-    if (waitMs > 0) return { allowed: false, retryAfterSeconds: Math.ceil(waitMs / 1000) }
+    // Reserve first, then read the failures: an attempt that finished before this
+    // reservation has already added its failure (finish counts it before releasing), and
+    // one that has not is in the pending count. The increment is atomic, so of two
+    // concurrent attempts the later one sees the earlier one.
+    const reserved: string[] = []
+    let allowed = false
+    try {
+      const pending = await Promise.all(
+        keys.map(async ({ key }) => {
+          const counter = await this.#store.increment(pendingKey(key), PENDING_WINDOW_MS, 'sliding')
+          reserved.push(key)
+          return counter.count - 1
+        }),
+      )
+      const counters = await Promise.all(keys.map(({ key }) => this.#store.get(key)))
+      const now = this.#clock()
+      const waitMs = Math.max(...keys.map(({ free }, i) => this.#waitMs(counters[i], pending[i] ?? 0, free, now)))
+      if (waitMs > 0) return { allowed: false, retryAfterSeconds: Math.ceil(waitMs / 1000) }
+      allowed = true
+    } finally {
+      if (!allowed) await this.#release(reserved)
+    }
 
-    for (const { key } of keys) this.#pending.set(key, (this.#pending.get(key) ?? 0) + 1)
     let finished = false
     return {
       allowed: true,
       finish: async (outcome) => {
         if (finished) return
         finished = true
-        for (const { key } of keys) this.#release(key)
         const [account, address] = keys.map(({ key }) => key) as [string, string]
-        if (outcome === 'failure') {
-          const windowMs = this.#settings.failureWindowMs
-          await Promise.all([this.#store.increment(account, windowMs, 'sliding'), this.#store.increment(address, windowMs, 'sliding')])
-        } else if (outcome === 'success') {
-          await this.#store.delete(account)
+        try {
+          if (outcome === 'failure') {
+            const windowMs = this.#settings.failureWindowMs
+            await Promise.all([this.#store.increment(account, windowMs, 'sliding'), this.#store.increment(address, windowMs, 'sliding')])
+          } else if (outcome === 'success') {
+            await this.#store.delete(account)
+          }
+        } finally {
+          await this.#release(keys.map(({ key }) => key))
         }
       },
     }
+  }
+
+  async #release(keys: readonly string[]): Promise<void> {
+    await Promise.all(keys.map((key) => this.#store.decrement(pendingKey(key))))
   }
 
   #waitMs(counter: RateCounter | undefined, pending: number, free: number, now: number): number {
@@ -114,11 +144,5 @@ export class LoginThrottle {
     // Unfinished sign-ins might all fail: once they could use up the free tries, wait.
     if (pending > 0 && failures + pending >= free) return delayAfterFailures(failures + pending, free, maxDelayMs)
     return 0
-  }
-
-  #release(key: string): void {
-    const left = (this.#pending.get(key) ?? 1) - 1
-    if (left > 0) this.#pending.set(key, left)
-    else this.#pending.delete(key)
   }
 }

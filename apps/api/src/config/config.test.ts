@@ -170,3 +170,33 @@ describe('TRUST_PROXY', () => {
     expect(loadConfig(raw === undefined ? {} : { TRUST_PROXY: raw }).trustProxy).toBe(expected)
   })
 })
+
+describe('several instances: REDIS_URL and WORKERS', () => {
+  it('defaults to local counters and one process', () => {
+    expect(loadConfig({})).toMatchObject({ redisUrl: undefined, workers: 1 })
+  })
+
+  it('reads a redis URL, a worker count and auto', () => {
+    expect(loadConfig({ REDIS_URL: 'redis://127.0.0.1:6379/2', WORKERS: '3' })).toMatchObject({
+      redisUrl: 'redis://127.0.0.1:6379/2',
+      workers: 3,
+    })
+    expect(loadConfig({ WORKERS: 'auto' }).workers).toBeGreaterThanOrEqual(1)
+  })
+
+  it('refuses a URL of another scheme without echoing it (it may hold a password)', () => {
+    expect(() => loadConfig({ REDIS_URL: 'http://user:hunter2@host' })).toThrow(ConfigError)
+    expect(() => loadConfig({ REDIS_URL: 'http://user:hunter2@host' })).not.toThrow(/hunter2/)
+  })
+
+  it.each(['0', '-1', '1.5', 'many', '257'])('refuses WORKERS=%s', (value) => {
+    expect(() => loadConfig({ WORKERS: value })).toThrow(/WORKERS/)
+  })
+})
+
+describe('DATABASE_URL', () => {
+  it('is refused, not ignored: this build has no PostgreSQL store, and a quiet local SQLite would split the data', () => {
+    expect(() => loadConfig({ DATABASE_URL: 'postgres://postgres@127.0.0.1:5432/tokenauth' })).toThrow(/DATABASE_URL.*not implemented yet/)
+    expect(() => loadConfig({ DATABASE_URL: '' })).not.toThrow()
+  })
+})

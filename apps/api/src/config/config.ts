@@ -53,6 +53,10 @@ export interface Config {
   readonly maxQueuedHashes: number
   /** Exact origins (`https://app.example.com`) of apps served elsewhere that may call the API with credentials. */
   readonly corsOrigins: readonly string[]
+  /** `REDIS_URL`: counters (request limit, sign-in throttle) shared by every instance; undefined keeps them local. */
+  readonly redisUrl: string | undefined
+  /** `WORKERS`: API processes on one port (node:cluster); 1 runs the server in this process. */
+  readonly workers: number
   /** A request (headers and body) must arrive within this; otherwise 408 and the connection closes. */
   readonly requestTimeoutSeconds: number
   /** A connection with no traffic either way for this long is closed. */
@@ -92,6 +96,13 @@ export function loadConfig(env: Env = process.env): Config {
   const sessionSecrets = list(env.SESSION_SECRET)
   for (const secret of sessionSecrets ?? []) {
     if (secret.length < 32) throw new ConfigError('each SESSION_SECRET value must be at least 32 characters')
+  }
+  if (env.DATABASE_URL?.trim()) {
+    // Refused rather than ignored: a server told to use PostgreSQL must not quietly write
+    // to a local SQLite file that the other instances never see.
+    throw new ConfigError(
+      'DATABASE_URL is set, but this build stores data only in the SQLite database under DATA_DIR (PostgreSQL support is not implemented yet). Unset DATABASE_URL.',
+    )
   }
   const tokenKeys = env.TOKEN_KEYS?.trim() || undefined
   const loginMaxDelaySeconds = duration(env, 'LOGIN_MAX_DELAY', 15 * 60)
@@ -139,11 +150,36 @@ export function loadConfig(env: Env = process.env): Config {
     maxConcurrentHashes: integer(env, 'MAX_CONCURRENT_HASHES', Math.min(3, Math.max(1, availableParallelism() - 1)), 1, 64),
     maxQueuedHashes: integer(env, 'MAX_QUEUED_HASHES', 32, 0, 100_000),
     corsOrigins: origins(env, 'CORS_ORIGINS'),
+    redisUrl: redisUrl(env.REDIS_URL),
+    workers: workers(env.WORKERS),
     requestTimeoutSeconds: duration(env, 'REQUEST_TIMEOUT', 30),
     connectionTimeoutSeconds: duration(env, 'CONNECTION_TIMEOUT', 60),
     keepAliveTimeoutSeconds: duration(env, 'KEEP_ALIVE_TIMEOUT', 72),
     maxRequestsPerSocket: integer(env, 'MAX_REQUESTS_PER_SOCKET', 1000, 1, 1e9),
   }
+}
+
+function redisUrl(raw: string | undefined): string | undefined {
+  const text = raw?.trim()
+  if (!text) return undefined
+  let protocol = ''
+  try {
+    protocol = new URL(text).protocol
+  } catch {
+    // reported below
+  }
+  if (protocol === 'redis:' || protocol === 'rediss:') return text
+  throw new ConfigError('REDIS_URL must be a redis:// or rediss:// URL such as redis://127.0.0.1:6379/0 (got a value that is not)')
+}
+
+/** `auto` is one worker per core the process may use. */
+function workers(raw: string | undefined): number {
+  const text = raw?.trim().toLowerCase()
+  if (!text) return 1
+  if (text === 'auto') return availableParallelism()
+  const value = Number(text)
+  if (Number.isInteger(value) && value >= 1 && value <= 256) return value
+  throw new ConfigError(`WORKERS must be a whole number from 1 to 256, or auto (got "${raw?.trim()}")`)
 }
 
 function integer(env: Env, name: string, fallback: number, min: number, max: number): number {

@@ -2,6 +2,7 @@ import fp from 'fastify-plugin'
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify'
 import type { ErrorCode } from '@tokenauth/shared'
 import { ApiError, errorBody } from '../http/api-error.js'
+import { DependencyUnavailableError } from '../http/unavailable-error.js'
 
 const CODE_FOR_STATUS: Readonly<Record<number, ErrorCode>> = {
   400: 'bad_request',
@@ -23,6 +24,9 @@ const CODE_FOR_STATUS: Readonly<Record<number, ErrorCode>> = {
 export default fp(
   async (app) => {
     app.setErrorHandler((error: FastifyError | ApiError, request, reply) => {
+      if (error instanceof DependencyUnavailableError) {
+        request.log.warn({ dependency: error.dependency, err: error.cause }, 'dependency unreachable')
+      }
       if (error instanceof ApiError) {
         return reply.code(error.statusCode).send(errorBody(error.code, error.message))
       }

@@ -4,7 +4,7 @@ import { SPA_ROUTE, isSpaRequest } from './static-spa.js'
 import fastifyRateLimit from '@fastify/rate-limit'
 import { ApiError } from '../http/api-error.js'
 import { fastifyRateLimitStore } from '../store/fastify-rate-limit-store.js'
-import { MemoryRateLimitStore, type RateLimitStore } from '../store/rate-limit-store.js'
+import type { RateLimitStore } from '../store/rate-limit-store.js'
 
 /**
  * Not limited: the health probe (load balancers probe it often from one address, it reads
@@ -13,12 +13,12 @@ import { MemoryRateLimitStore, type RateLimitStore } from '../store/rate-limit-s
  * never reaches the API through them: the SPA route answers 404 for it). Every API route
  * and every unknown path is limited.
  */
-const HEALTH_ROUTE = `${API_PREFIX}/health`
+const HEALTH_ROUTES: ReadonlySet<string | undefined> = new Set([`${API_PREFIX}/health`, `${API_PREFIX}/health/ready`])
 
 /**
  * The per-IP request limit (@fastify/rate-limit) on every route but the health probe and
- * the SPA's files, over a `RateLimitStore`: in memory by default, any implementation
- * (Redis, for several instances) when given. Register before the token-auth plugin, so a
+ * the SPA's files, over a `RateLimitStore` (`services.counters.requests`: memory, SQLite
+ * shared by workers, or Redis with `REDIS_URL`; tests may pass another). Register before the token-auth plugin, so a
  * flood is counted and refused before any token is verified. The sign-in throttle is a
  * service of its own (`services.loginThrottle`, with its own store).
  * @see https://github.com/fastify/fastify-rate-limit
@@ -29,7 +29,7 @@ export default fp<{ requestStore?: RateLimitStore }>(
 
     await app.register(fastifyRateLimit, {
       global: false,
-      store: fastifyRateLimitStore(requestStore ?? new MemoryRateLimitStore(clock), clock),
+      store: fastifyRateLimitStore(requestStore ?? app.services.counters.requests, clock),
       errorResponseBuilder: (_request, context) =>
         new ApiError(429, 'rate_limited', `Too many requests from your address. Try again in ${context.after}.`),
     })
@@ -44,7 +44,7 @@ export default fp<{ requestStore?: RateLimitStore }>(
         // The catch-all also answers unknown `/api/*` paths (with 404): those are counted.
         allowList: (request) => {
           const route = request.routeOptions.url
-          return route === HEALTH_ROUTE || (route === SPA_ROUTE && isSpaRequest(request.url))
+          return HEALTH_ROUTES.has(route) || (route === SPA_ROUTE && isSpaRequest(request.url))
         },
       }),
     )

@@ -1,11 +1,32 @@
-import { HealthResponse } from '@tokenauth/shared'
+import { HealthResponse, ReadyUnavailableResponse } from '@tokenauth/shared'
 import type { App } from '../http/app-instance.js'
+import { failingDependencies } from '../deps/dependency-checks.js'
 
-/** `GET /api/health`: public liveness probe (exempt from the rate limit, see plugins/rate-limits.ts). */
+/**
+ * `GET /api/health`: public liveness probe — the process answers. `GET /api/health/ready`:
+ * readiness — every dependency (Redis, PostgreSQL) answers too; a load balancer sends no
+ * traffic to an instance that answers 503. Both are exempt from the rate limit (see
+ * plugins/rate-limits.ts): counting a probe in Redis would make it depend on Redis twice.
+ */
 export default async function healthRoutes(app: App): Promise<void> {
+  const { services } = app
   app.get(
     '/health',
     { config: { auth: 'public' }, schema: { tags: ['system'], response: { 200: HealthResponse } } },
     async () => ({ status: 'ok' as const }),
+  )
+  app.get(
+    '/health/ready',
+    {
+      config: { auth: 'public' },
+      schema: { tags: ['system'], response: { 200: HealthResponse, 503: ReadyUnavailableResponse } },
+    },
+    async (_request, reply) => {
+      void reply.header('cache-control', 'no-store')
+      const failing = await failingDependencies(services.dependencies)
+      if (failing.length === 0) return { status: 'ok' as const }
+      void reply.header('retry-after', '5')
+      return reply.code(503).send({ status: 'unavailable' as const, failing })
+    },
   )
 }

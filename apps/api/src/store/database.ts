@@ -35,7 +35,7 @@ export function openDatabase(dataDir: string): Db {
  * Creates `file` readable by the server's user only, or narrows an existing one to that,
  * whatever the folder's mode or the umask: it holds password hashes and sessions.
  */
-function ownerOnly(file: string): void {
+export function ownerOnly(file: string): void {
   closeSync(openSync(file, 'a', 0o600))
   chmodSync(file, 0o600)
 }

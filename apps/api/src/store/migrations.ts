@@ -98,13 +98,20 @@ export function migrate(db: Db): void {
   const foreignKeys = db.pragma('foreign_keys', { simple: true }) as number
   db.pragma('foreign_keys = OFF')
   try {
-    for (let version = current; version < MIGRATIONS.length; version++) {
-      db.transaction(() => {
-        db.exec(MIGRATIONS[version] ?? '')
-        const broken = db.pragma('foreign_key_check') as unknown[]
-        if (broken.length > 0) throw new Error(`migration ${version + 1} broke ${broken.length} foreign keys`)
-        db.pragma(`user_version = ${version + 1}`)
-      })()
+    // BEGIN IMMEDIATE takes the write lock before the version is read: of several processes
+    // starting on one file at once (instances, workers), one migrates and the others wait
+    // (busy_timeout), then find the version already moved and apply nothing twice.
+    const step = db.transaction((): boolean => {
+      const version = db.pragma('user_version', { simple: true }) as number
+      if (version >= MIGRATIONS.length) return false
+      db.exec(MIGRATIONS[version] ?? '')
+      const broken = db.pragma('foreign_key_check') as unknown[]
+      if (broken.length > 0) throw new Error(`migration ${version + 1} broke ${broken.length} foreign keys`)
+      db.pragma(`user_version = ${version + 1}`)
+      return true
+    })
+    while (step.immediate()) {
+      // one version per transaction
     }
   } finally {
     db.pragma(`foreign_keys = ${foreignKeys ? 'ON' : 'OFF'}`)

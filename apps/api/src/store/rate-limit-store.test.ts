@@ -46,3 +46,17 @@ describe('MemoryRateLimitStore', () => {
     expect((await store.get('a'))?.count).toBe(2)
   })
 })
+
+describe('MemoryRateLimitStore.decrement', () => {
+  it('takes one back, forgets the key at zero, and never creates one', async () => {
+    const store = new MemoryRateLimitStore(manualClock())
+    await store.increment('k', 1000, 'sliding')
+    await store.increment('k', 1000, 'sliding')
+    await store.decrement('k')
+    expect((await store.get('k'))?.count).toBe(1)
+    await store.decrement('k')
+    expect(await store.get('k')).toBeUndefined()
+    await store.decrement('missing')
+    expect(await store.get('missing')).toBeUndefined()
+  })
+})

@@ -25,6 +25,8 @@ export interface RateLimitStore {
   get(key: string): Promise<RateCounter | undefined>
   /** Forgets `key` (a successful sign-in clears its account's failures). */
   delete(key: string): Promise<void>
+  /** Takes one back from a live counter (forgetting it at zero); a missing counter stays missing. */
+  decrement(key: string): Promise<void>
 }
 
 /** Enough for every client of a busy single instance; each entry is about 100 bytes. */
@@ -64,6 +66,13 @@ export class MemoryRateLimitStore implements RateLimitStore {
 
   async delete(key: string): Promise<void> {
     this.#counters.delete(key)
+  }
+
+  async decrement(key: string): Promise<void> {
+    const live = this.#live(key, this.#clock())
+    if (live === undefined) return
+    if (live.count <= 1) this.#counters.delete(key)
+    else this.#counters.set(key, { ...live, count: live.count - 1 })
   }
 
   /** How many keys are held (expired ones included until they are evicted). */

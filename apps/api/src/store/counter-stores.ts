@@ -1,0 +1,60 @@
+import type { Config } from '../config/config.js'
+import type { Clock } from '../clock.js'
+import { connected, createRedisClient } from '../deps/redis-client.js'
+import type { DependencyCheck } from '../deps/dependency-checks.js'
+import { MemoryRateLimitStore, type RateLimitStore } from './rate-limit-store.js'
+import { RedisRateLimitStore } from './redis-rate-limit-store.js'
+import { SqliteRateLimitStore } from './sqlite-rate-limit-store.js'
+
+/** Redis key prefixes: the two limits never share a keyspace (as in memory, two stores). */
+export const REDIS_REQUEST_PREFIX = 'tokenauth:requests:'
+export const REDIS_LOGIN_PREFIX = 'tokenauth:logins:'
+
+/** The counter stores of the two limits, and what they depend on. */
+export interface CounterStores {
+  /** The general per-IP request limit. */
+  readonly requests: RateLimitStore
+  /** The sign-in throttle (per username, per IP). */
+  readonly logins: RateLimitStore
+  readonly dependencies: readonly DependencyCheck[]
+  close(): Promise<void>
+}
+
+/**
+ * Redis when `REDIS_URL` is set (every instance counts together); else, with several
+ * workers, a SQLite file they all open (every worker counts together); else this
+ * process's memory.
+ */
+export async function createCounterStores(config: Config, clock: Clock): Promise<CounterStores> {
+  if (config.redisUrl !== undefined) {
+    const redis = createRedisClient(config.redisUrl)
+    await connected(redis)
+    return {
+      requests: new RedisRateLimitStore(redis, REDIS_REQUEST_PREFIX, clock),
+      logins: new RedisRateLimitStore(redis, REDIS_LOGIN_PREFIX, clock),
+      dependencies: [{ name: 'redis', ping: () => redis.ping() }],
+      close: async () => {
+        redis.disconnect()
+      },
+    }
+  }
+  if (config.workers > 1) {
+    const requests = new SqliteRateLimitStore(config.dataDir, 'requests:', clock)
+    const logins = new SqliteRateLimitStore(config.dataDir, 'logins:', clock)
+    return {
+      requests,
+      logins,
+      dependencies: [],
+      close: async () => {
+        requests.close()
+        logins.close()
+      },
+    }
+  }
+  return {
+    requests: new MemoryRateLimitStore(clock),
+    logins: new MemoryRateLimitStore(clock),
+    dependencies: [],
+    close: async () => undefined,
+  }
+}
