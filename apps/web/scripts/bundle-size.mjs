@@ -45,11 +45,11 @@ const dashboard = [
   'DashboardLayout',
   'OverviewView',
   'NotesView',
-  'SessionsView',
+  'DevicesView',
   'ProfileView',
   'UsersView',
   'AuditView',
-  'SessionView',
+  'ServerStorageView',
   'ForbiddenView',
 ].map(view)
 
