@@ -29,8 +29,12 @@ describe('when the session ends', () => {
     const page = await context.newPage()
     const token = captureToken(page)
     await page.goto(`${server.baseURL}/notes`)
+    // After signing in the app reads the session's lifetime in the background; revoking
+    // while that read is in flight would end the session before the action under test.
+    const lifetimeRead = page.waitForResponse((response) => new URL(response.url()).pathname === '/api/session')
     await signIn(page, ADMIN)
     await page.getByRole('heading', { name: 'All notes' }).waitFor()
+    await lifetimeRead
     const navigations = countNavigations(page)
 
     const text = `Typed before the session ended ${Date.now()}`
@@ -61,8 +65,12 @@ describe('when the session ends', () => {
     const toLogin = countNavigationsTo(page, '/login')
 
     await page.goto(`${server.baseURL}/notes`)
+    // After signing in the app reads the session's lifetime in the background; revoking
+    // while that read is in flight would end the session before the action under test.
+    const lifetimeRead = page.waitForResponse((response) => new URL(response.url()).pathname === '/api/session')
     await signIn(page, ADMIN)
     await page.getByRole('heading', { name: 'All notes' }).waitFor()
+    await lifetimeRead
     await revokeWithToken(server, token())
 
     const before = toLogin()
