@@ -159,6 +159,24 @@ async function startServer(env: NodeJS.ProcessEnv): Promise<{ base: string; pid:
   return { base, pid: server.pid, stop }
 }
 
+/** The bare Fastify reference server (apps/api/bench/bare-fastify.mjs) on a free port. */
+async function startBareFastify(): Promise<{ base: string; pid: number | undefined; stop(): Promise<void> }> {
+  const port = await freePort()
+  const base = `http://127.0.0.1:${port}`
+  const child = spawn(process.execPath, [path.join(root, 'apps/api/bench/bare-fastify.mjs')], {
+    env: { ...process.env, PORT: String(port) },
+    stdio: ['ignore', 'ignore', 'inherit'],
+  })
+  const stop = async () => {
+    if (child.exitCode !== null) return
+    const exited = new Promise((resolve) => child.once('exit', resolve))
+    child.kill('SIGTERM')
+    await exited
+  }
+  await waitForHealth(base, child)
+  return { base, pid: child.pid, stop }
+}
+
 /** A redis-server of the bench's own, without persistence, on a free port. */
 async function startRedis(): Promise<{ url: string; pid: number | undefined; stop(): void }> {
   const port = await freePort()
@@ -195,6 +213,19 @@ async function main(): Promise<void> {
     const { token } = await login(base, 'bench', PASSWORD)
     if (!token) throw new Error('bench login failed')
 
+    // The reference: a bare Fastify route in a process of its own, measured in the same run.
+    const bare = await startBareFastify()
+    let bareCpu: number
+    try {
+      ;({ cpuPerRequest: bareCpu } = await runMeasured(bare.pid, 'bare Fastify GET /api/health (reference)', {
+        url: `${bare.base}/api/health`,
+        duration: DURATION_S,
+        connections: CONNECTIONS,
+      }))
+    } finally {
+      await bare.stop()
+    }
+
     const setup = `WORKERS=${WORKERS}, database sqlite, counters ${redis ? 'redis' : Number(WORKERS) > 1 ? 'sqlite (shared by workers)' : 'memory'}`
     process.stdout.write(`tokenauth bench — Node ${process.version}, LOG_LEVEL=warn, ${setup}; server and load generator on one machine\n`)
     const { result: health, cpuPerRequest: healthCpu } = await runMeasured(server.pid, 'GET /api/health', {
@@ -220,9 +251,13 @@ async function main(): Promise<void> {
       if (result.non2xx > 0 || result.errors > 0) throw new Error(`${result.url}: ${result.non2xx} non-2xx, ${result.errors} errors`)
     }
 
+    const ratios =
+      `server CPU per request    bare Fastify ${bareCpu.toFixed(1)} µs; /api/health ${(healthCpu / bareCpu).toFixed(2)}× bare; ` +
+      `/api/me ${(meCpu / bareCpu).toFixed(2)}× bare, ${(meCpu / healthCpu).toFixed(2)}× /api/health\n`
     if (options.quick) {
       process.stdout.write(
-        `\nGET /api/me (with token)  ${me.requests.average.toFixed(0).padStart(7)} req/s   p99 ${me.latency.p99} ms   server CPU ${meCpu.toFixed(1)} µs/request\n` +
+        `\n${ratios}` +
+        `GET /api/me (with token)  ${me.requests.average.toFixed(0).padStart(7)} req/s   p99 ${me.latency.p99} ms   server CPU ${meCpu.toFixed(1)} µs/request\n` +
           `GET /api/health           ${health.requests.average.toFixed(0).padStart(7)} req/s   server CPU ${healthCpu.toFixed(1)} µs/request\n` +
           (redis ? `Redis CPU per /api/me     ${redisCpu.toFixed(1).padStart(7)} µs\n` : '') +
           `POST /api/auth/login      ${logins.requests.average.toFixed(1).padStart(7)} logins/s (${logins.non2xx} non-2xx)\n`,
@@ -240,6 +275,7 @@ async function main(): Promise<void> {
     const rps = (r: autocannon.Result) => r.requests.average
     const lines = [
       '',
+      ratios.trimEnd(),
       `GET /api/health           ${rps(health).toFixed(0).padStart(7)} req/s   p99 ${health.latency.p99} ms   server CPU ${healthCpu.toFixed(1)} µs/request`,
       `GET /api/me (with token)  ${rps(me).toFixed(0).padStart(7)} req/s   p99 ${me.latency.p99} ms   server CPU ${meCpu.toFixed(1)} µs/request`,
       `ratio me/health           ${(rps(me) / rps(health)).toFixed(3).padStart(7)}   (requests per second)`,
