@@ -26,9 +26,13 @@ export async function endUserSessions(id: number): Promise<number> {
   return data.ended
 }
 
-/** `POST /api/users/:id/password`: a new password; all their sessions end. 400 `invalid_password` says why. */
-export async function resetUserPassword(id: number, newPassword: string): Promise<number> {
-  const body: ResetPasswordRequest = { newPassword }
+/**
+ * `POST /api/users/:id/password`: a new password; all their sessions end. 400 `invalid_password`
+ * says why. Another admin's password needs the acting admin's own (`adminPassword`): 403
+ * `invalid_credentials` when it is missing or wrong. Never the caller's own account (409).
+ */
+export async function resetUserPassword(id: number, newPassword: string, adminPassword?: string): Promise<number> {
+  const body: ResetPasswordRequest = adminPassword === undefined ? { newPassword } : { newPassword, adminPassword }
   const { data } = await http.post<EndedSessions>(userPath(id, 'password'), body, { inlineErrors: true })
   return data.ended
 }

@@ -113,9 +113,41 @@ describe('UsersView: what an admin can do to an account', () => {
     await view.wrapper.get('#reset-password').setValue('a much better passphrase')
     await dialog().get('form').trigger('submit')
     await flushPromises()
-    expect(usersApi.resetUserPassword).toHaveBeenLastCalledWith(2, 'a much better passphrase')
+    expect(usersApi.resetUserPassword).toHaveBeenLastCalledWith(2, 'a much better passphrase', undefined)
     expect(view.wrapper.find('dialog').exists()).toBe(false)
     expect(message()).toBe("bob's password was reset; 2 sessions ended.")
+  })
+
+  it('offers no admin reset of the admin’s own password (that is the profile’s change-password form)', () => {
+    expect(row('alice').find('button[aria-label="Reset password of alice"]').exists()).toBe(false)
+    expect(row('bob').find('button[aria-label="Reset password of bob"]').exists()).toBe(true)
+  })
+
+  it('asks for the admin’s own password before resetting another admin’s, and says when it is wrong', async () => {
+    vi.mocked(usersApi.listUsers).mockResolvedValue([user(1, 'alice'), user(4, 'dave', { roles: ['admin'] })])
+    view.wrapper.unmount()
+    view = await mountView(UsersView, { path: '/users' })
+    await row('dave').get('button[aria-label="Reset password of dave"]').trigger('click')
+    expect(view.wrapper.get('#reset-own-password').attributes('autocomplete')).toBe('current-password')
+
+    await view.wrapper.get('#reset-password').setValue('a much better passphrase')
+    await dialog().get('form').trigger('submit')
+    await flushPromises()
+    expect(usersApi.resetUserPassword).not.toHaveBeenCalled()
+    expect(view.wrapper.get('#reset-own-error').text()).toContain('Enter your own password')
+
+    vi.mocked(usersApi.resetUserPassword).mockRejectedValueOnce(apiError(403, 'invalid_credentials'))
+    await view.wrapper.get('#reset-own-password').setValue('not my password')
+    await dialog().get('form').trigger('submit')
+    await flushPromises()
+    expect(view.wrapper.get('#reset-own-error').text()).toBe('Your own password is not correct.')
+
+    vi.mocked(usersApi.resetUserPassword).mockResolvedValueOnce(1)
+    await view.wrapper.get('#reset-own-password').setValue('alice passphrase 1')
+    await dialog().get('form').trigger('submit')
+    await flushPromises()
+    expect(usersApi.resetUserPassword).toHaveBeenLastCalledWith(4, 'a much better passphrase', 'alice passphrase 1')
+    expect(view.wrapper.find('dialog').exists()).toBe(false)
   })
 
   it('every action button’s accessible name starts with its visible word (no label–content mismatch)', () => {
