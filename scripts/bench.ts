@@ -36,7 +36,14 @@ const PASSWORD = 'bench-password-1'
  * All bench traffic comes from 127.0.0.1: lift the per-IP and per-account limits, or the
  * bench would measure 429s. The password-hash limit stays as configured.
  */
-const LIMITS_LIFTED = { RATE_LIMIT_MAX: '1000000000', LOGIN_FAILURES_PER_ACCOUNT: '1000000000', LOGIN_FAILURES_PER_IP: '1000000000' }
+const LIMITS_LIFTED = {
+  RATE_LIMIT_MAX: '1000000000',
+  LOGIN_FAILURES_PER_ACCOUNT: '1000000000',
+  LOGIN_FAILURES_PER_IP: '1000000000',
+  // autocannon keeps sending on a connection the server asked to close after its 1,000th
+  // request, and Node answers those with 503: raised like the others (its code still runs).
+  MAX_REQUESTS_PER_SOCKET: '1000000000',
+}
 /** The storm again without the password-hash limit, to show what the limit buys. */
 const HASH_LIMIT_LIFTED = { MAX_CONCURRENT_HASHES: '64', MAX_QUEUED_HASHES: '100000' }
 
