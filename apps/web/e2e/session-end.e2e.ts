@@ -9,6 +9,7 @@ import {
   revokeWithToken,
   signIn,
   signInAgainDialog,
+  trackApiRequests,
 } from './support/app'
 import type { RunningServer } from './support/server'
 import { startAppWithAdmin, stopApp } from './support/suite'
@@ -28,13 +29,13 @@ describe('when the session ends', () => {
     const context = await browser.newContext()
     const page = await context.newPage()
     const token = captureToken(page)
+    const apiSettled = trackApiRequests(page)
     await page.goto(`${server.baseURL}/notes`)
-    // After signing in the app reads the session's lifetime in the background; revoking
-    // while that read is in flight would end the session before the action under test.
-    const lifetimeRead = page.waitForResponse((response) => new URL(response.url()).pathname === '/api/session')
     await signIn(page, ADMIN)
     await page.getByRole('heading', { name: 'All notes' }).waitFor()
-    await lifetimeRead
+    // After signing in the app reads the session's lifetime and the notes in the background;
+    // revoking while one of them is in flight would end the session before the action under test.
+    await apiSettled()
     const navigations = countNavigations(page)
 
     const text = `Typed before the session ended ${Date.now()}`
@@ -62,15 +63,15 @@ describe('when the session ends', () => {
     const context = await browser.newContext()
     const page = await context.newPage()
     const token = captureToken(page)
+    const apiSettled = trackApiRequests(page)
     const toLogin = countNavigationsTo(page, '/login')
 
     await page.goto(`${server.baseURL}/notes`)
-    // After signing in the app reads the session's lifetime in the background; revoking
-    // while that read is in flight would end the session before the action under test.
-    const lifetimeRead = page.waitForResponse((response) => new URL(response.url()).pathname === '/api/session')
     await signIn(page, ADMIN)
     await page.getByRole('heading', { name: 'All notes' }).waitFor()
-    await lifetimeRead
+    // After signing in the app reads the session's lifetime and the notes in the background;
+    // revoking while one of them is in flight would end the session before the action under test.
+    await apiSettled()
     await revokeWithToken(server, token())
 
     const before = toLogin()

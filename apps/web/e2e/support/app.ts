@@ -58,6 +58,32 @@ export function countNavigations(page: Page): () => number {
   return () => count
 }
 
+/**
+ * Tracks the page's API requests; the returned function waits until none has been in
+ * flight for `quietMs` (Playwright's `networkidle` fires once per navigation, not after
+ * an SPA's background reads).
+ */
+export function trackApiRequests(page: Page): (quietMs?: number) => Promise<void> {
+  let inFlight = 0
+  let lastChange = Date.now()
+  const isApi = (url: string) => new URL(url).pathname.startsWith('/api/')
+  page.on('request', (request) => {
+    if (!isApi(request.url())) return
+    inFlight++
+    lastChange = Date.now()
+  })
+  const done = (request: { url(): string }) => {
+    if (!isApi(request.url())) return
+    inFlight--
+    lastChange = Date.now()
+  }
+  page.on('requestfinished', done)
+  page.on('requestfailed', done)
+  return async (quietMs = 300) => {
+    while (inFlight > 0 || Date.now() - lastChange < quietMs) await new Promise((resolve) => setTimeout(resolve, 50))
+  }
+}
+
 /** Counts the requests the page sent to one API path (e.g. `/api/auth/refresh`). */
 export function countRequestsTo(page: Page, pathname: string): () => number {
   let count = 0
