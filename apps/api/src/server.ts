@@ -35,8 +35,13 @@ async function serve(config: Config): Promise<void> {
   const { services } = app
 
   const prune = (): void => {
-    const removed = pruneExpired(services)
-    if (removed.sessions + removed.auditEvents > 0) app.log.info(removed, 'pruned expired sessions and audit events')
+    pruneExpired(services).then(
+      (removed) => {
+        if (removed.sessions + removed.auditEvents > 0) app.log.info(removed, 'pruned expired sessions and audit events')
+      },
+      // A database outage during housekeeping is retried at the next interval.
+      (err: unknown) => app.log.warn({ err }, 'pruning expired sessions and audit events failed'),
+    )
   }
   prune()
   const pruneTimer = setInterval(prune, PRUNE_INTERVAL_MS)
@@ -65,7 +70,7 @@ async function serve(config: Config): Promise<void> {
 }
 
 async function printSetupLinkIfNoUsers(services: Services, baseUrl: string): Promise<void> {
-  if (services.users.count() !== 0) return
+  if ((await services.users.count()) !== 0) return
   const token = await services.setupTokens.issue()
   const minutes = Math.round(SETUP_TOKEN_TTL_SECONDS / 60)
   // The token is in the fragment: browsers never send it, so it stays out of logs and Referer.

@@ -1,7 +1,7 @@
 import type { Config } from './config/config.js'
 import type { Secrets } from './config/secrets.js'
 import type { Clock } from './clock.js'
-import { openDatabase, type Db } from './store/database.js'
+import { openEngine, type Engine } from './store/engine.js'
 import { UserStore } from './store/user-store.js'
 import { SessionStore } from './store/session-store.js'
 import { NoteStore } from './store/note-store.js'
@@ -24,7 +24,8 @@ export interface Services {
   readonly config: Config
   readonly secrets: Secrets
   readonly clock: Clock
-  readonly db: Db
+  /** The database (SQLite or PostgreSQL) the stores share. */
+  readonly engine: Engine
   readonly users: UserStore
   readonly sessions: SessionStore
   readonly notes: NoteStore
@@ -48,22 +49,25 @@ export interface Services {
 }
 
 export async function createServices(config: Config, secrets: Secrets, clock: Clock): Promise<Services> {
-  const db = openDatabase(config.dataDir)
-  const auditStore = new AuditStore(db)
-  const sessions = new SessionStore(db)
+  const engine = await openEngine({ dataDir: config.dataDir, databaseUrl: config.databaseUrl })
+  const auditStore = new AuditStore(engine)
+  const sessions = new SessionStore(engine)
   const accessTokens = createAccessTokenSigner(secrets.tokenKeys, config.accessTokenTtlSeconds, clock)
   const audit = new AuditLog(auditStore, clock, config.auditUnauthenticatedPerMinute)
-  const counters = await createCounterStores(config, clock)
+  const counters = await createCounterStores(config, clock).catch(async (error: unknown) => {
+    await engine.close()
+    throw error
+  })
   return {
     config,
     secrets,
     clock,
-    db,
-    users: new UserStore(db),
+    engine,
+    users: new UserStore(engine),
     sessions,
-    notes: new NoteStore(db),
+    notes: new NoteStore(engine),
     accessTokens,
-    setupTokens: new SetupTokens(db, secrets.tokenKeys, clock),
+    setupTokens: new SetupTokens(engine, secrets.tokenKeys, clock),
     passwords: createPasswordHasher(),
     audit,
     // The check reads; the follow-up (touch, end an expired session, audit) writes.
@@ -87,10 +91,10 @@ export async function createServices(config: Config, secrets: Secrets, clock: Cl
     }),
     dummyPasswordHash: await createDummyHash(),
     counters,
-    dependencies: counters.dependencies,
+    dependencies: engine.kind === 'postgres' ? [{ name: 'postgres', ping: engine.ping }, ...counters.dependencies] : counters.dependencies,
     async close() {
       await counters.close()
-      db.close()
+      await engine.close()
     },
   }
 }

@@ -10,7 +10,7 @@ beforeEach(async () => {
 })
 afterEach(async () => t.close())
 
-const count = (kind: 'login_failed' | 'token_renewed') => t.services.auditStore.page({ kind, limit: 1000 }).events.length
+const count = async (kind: 'login_failed' | 'token_renewed') => (await t.services.auditStore.page({ kind, limit: 1000 })).events.length
 
 describe('audit log growth', () => {
   it('caps failed sign-ins recorded per minute across all addresses and usernames', async () => {
@@ -23,10 +23,10 @@ describe('audit log growth', () => {
       })
       expect(response.statusCode).toBe(401)
     }
-    expect(count('login_failed')).toBe(5)
+    expect(await count('login_failed')).toBe(5)
     t.clock.advance(60_000)
     await t.app.inject({ method: 'POST', url: '/api/auth/login', payload: { username: 'nobody', password: 'wrong password' } })
-    expect(count('login_failed')).toBe(6)
+    expect(await count('login_failed')).toBe(6)
   })
 
   it('keeps one renewal event per session, however often it renews', async () => {
@@ -38,19 +38,19 @@ describe('audit log growth', () => {
       cookie = `${next?.name}=${next?.value}`
       t.clock.advance(1000)
     }
-    expect(count('token_renewed')).toBe(1)
+    expect(await count('token_renewed')).toBe(1)
     // Another session has its own.
     const again = await t.login('alice', ALICE_PASSWORD)
     await t.app.inject({ method: 'POST', url: '/api/auth/refresh', headers: { cookie: again.cookie, 'x-tokenauth-refresh': '1' } })
-    expect(count('token_renewed')).toBe(2)
+    expect(await count('token_renewed')).toBe(2)
   })
 
   it(`stores at most ${STORED_USER_AGENT_MAX} characters of a user agent, in sessions and audit events`, async () => {
     const userAgent = 'x'.repeat(512)
     await t.app.inject({ method: 'POST', url: '/api/auth/login', headers: { 'user-agent': userAgent }, payload: { username: 'alice', password: ALICE_PASSWORD } })
-    const event = t.services.auditStore.page({ kind: 'login_succeeded', limit: 1 }).events[0]
+    const event = (await t.services.auditStore.page({ kind: 'login_succeeded', limit: 1 })).events[0]
     expect(event?.userAgent).toHaveLength(STORED_USER_AGENT_MAX)
-    const sessions = t.services.sessions.listByUser(alice.user.id)
+    const sessions = await t.services.sessions.listByUser(alice.user.id)
     expect(Math.max(...sessions.map((s) => s.userAgent?.length ?? 0))).toBe(STORED_USER_AGENT_MAX)
   })
 })

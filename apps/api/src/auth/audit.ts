@@ -39,7 +39,7 @@ export class AuditLog {
   }
 
   /** Like `record`, within the per-minute cap of unauthenticated events. */
-  recordUnauthenticated(request: FastifyRequest, kind: AuditKind, subject: AuditSubject = {}): void {
+  recordUnauthenticated(request: FastifyRequest, kind: AuditKind, subject: AuditSubject = {}): Promise<void> {
     const now = this.#clock()
     if (now - this.#windowStart >= 60_000) {
       this.#windowStart = now
@@ -47,18 +47,18 @@ export class AuditLog {
     }
     if (++this.#inWindow > this.#unauthenticatedPerMinute) {
       request.log.warn({ kind, detail: subject.detail }, 'audit event over the per-minute cap: logged here only')
-      return
+      return Promise.resolve()
     }
-    this.record(request, kind, subject)
+    return this.record(request, kind, subject)
   }
 
-  record(request: FastifyRequest, kind: AuditKind, subject: AuditSubject = {}): void {
-    this.#write(request, kind, () => this.#store.record(this.#event(request, kind, subject)))
+  record(request: FastifyRequest, kind: AuditKind, subject: AuditSubject = {}): Promise<void> {
+    return this.#write(request, kind, () => this.#store.record(this.#event(request, kind, subject)))
   }
 
   /** A renewal replaces the session's previous renewal event (see `AuditStore.recordRenewal`). */
-  recordRenewal(request: FastifyRequest, subject: AuditSubject & { secretRef: string }): void {
-    this.#write(request, 'token_renewed', () =>
+  recordRenewal(request: FastifyRequest, subject: AuditSubject & { secretRef: string }): Promise<void> {
+    return this.#write(request, 'token_renewed', () =>
       this.#store.recordRenewal({ ...this.#event(request, 'token_renewed', subject), ref: shortHash(subject.secretRef) }),
     )
   }
@@ -76,9 +76,10 @@ export class AuditLog {
     }
   }
 
-  #write(request: FastifyRequest, kind: AuditKind, write: () => void): void {
+  /** Resolves once written (or logged as failed); never rejects. */
+  async #write(request: FastifyRequest, kind: AuditKind, write: () => Promise<void>): Promise<void> {
     try {
-      write()
+      await write()
     } catch (error) {
       // An audit write must not turn a login into a 500; the log line keeps the event.
       request.log.error({ err: error, kind }, 'audit write failed')

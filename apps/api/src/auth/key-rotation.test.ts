@@ -44,7 +44,7 @@ describe('key rotation without logging anyone out', () => {
     expect(refused.json().error.code).toBe('invalid_token')
     expect((await t.app.inject({ url: '/api/me', headers: { token: after.token } })).statusCode).toBe(200)
     // The refusal is recorded as a key not found.
-    const kinds = t.services.auditStore.page({ limit: 10, kind: 'key_not_found' }).events
+    const kinds = (await t.services.auditStore.page({ limit: 10, kind: 'key_not_found' })).events
     expect(kinds).toHaveLength(1)
   })
 
@@ -68,13 +68,13 @@ describe('tokens with an unknown kid', () => {
     const stranger = await deploy([generateSigningKey('elsewhere')])
     const { token } = await stranger.login('carol', 'correct horse battery')
     const t2 = await deploy([generateSigningKey('2026-05b')])
-    const recorded = () => t2.services.auditStore.page({ limit: 100, kind: 'key_not_found' }).events.length
-    const before = recorded()
+    const recorded = async () => (await t2.services.auditStore.page({ limit: 100, kind: 'key_not_found' })).events.length
+    const before = (await recorded())
     const cap = t2.services.config.auditUnauthenticatedPerMinute
     for (let i = 0; i < cap + 20; i++) expect((await t2.app.inject({ url: '/api/me', headers: { token } })).statusCode).toBe(401)
-    expect(recorded() - before).toBe(cap)
+    expect((await recorded()) - before).toBe(cap)
     clock.advance(60_000)
     await t2.app.inject({ url: '/api/me', headers: { token } })
-    expect(recorded() - before).toBe(cap + 1)
+    expect((await recorded()) - before).toBe(cap + 1)
   })
 })

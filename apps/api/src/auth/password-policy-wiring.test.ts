@@ -4,7 +4,7 @@ import path from 'node:path'
 import { afterEach, describe, expect, it } from 'vitest'
 import { createTestApp, type TestApp } from '../test-support/test-app.js'
 import { runUsersCommand } from '../cli/users-command.js'
-import { openDatabase } from '../store/database.js'
+import { openSqlite } from '../store/engine.js'
 
 let t: TestApp
 afterEach(async () => t?.close())
@@ -19,7 +19,7 @@ describe('every place a password is set applies the policy; sign-in does not', (
     const response = await t.app.inject({ method: 'POST', url: '/api/setup', payload: { setupToken, username: 'root', password: COMMON } })
     expect(response.statusCode).toBe(400)
     expect(response.json()).toEqual(refusal)
-    expect(t.services.users.count()).toBe(0)
+    expect(await t.services.users.count()).toBe(0)
   })
 
   it('password change and admin reset refuse it too', async () => {
@@ -42,14 +42,14 @@ describe('every place a password is set applies the policy; sign-in does not', (
 
   it('`users add` refuses it', async () => {
     const dataDir = mkdtempSync(path.join(tmpdir(), 'tokenauth-cli-'))
-    const db = openDatabase(dataDir)
+    const db = openSqlite(dataDir)
     const err: string[] = []
     try {
-      const io = { db, interactive: false, readPassword: async () => COMMON, out: () => {}, err: (line: string) => err.push(line), now: () => 0 }
+      const io = { engine: db, interactive: false, readPassword: async () => COMMON, out: () => {}, err: (line: string) => err.push(line), now: () => 0 }
       expect(await runUsersCommand(['add', 'alice'], io)).toBe(1)
       expect(err.join('\n')).toMatch(/most common passwords/)
     } finally {
-      db.close()
+      await db.close()
       rmSync(dataDir, { recursive: true, force: true })
     }
   })

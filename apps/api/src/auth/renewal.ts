@@ -32,12 +32,12 @@ const MAX_SUCCESSOR_STEPS = 8
  * The current cookie id of the session a retired `cookieId` belonged to: each retired id
  * unseals the id that replaced it (the store keeps only hashes), until one is current.
  */
-function currentCookieId(sessions: SessionStore, cookieId: string): string | undefined {
+async function currentCookieId(sessions: SessionStore, cookieId: string): Promise<string | undefined> {
   let id = cookieId
   for (let step = 0; step < MAX_SUCCESSOR_STEPS; step++) {
-    const next = sessions.findRetiredCookieId(id)?.successor
+    const next = (await sessions.findRetiredCookieId(id))?.successor
     if (next === undefined) return undefined
-    if (sessions.findByCookieId(next)) return next
+    if (await sessions.findByCookieId(next)) return next
     id = next
   }
   return undefined
@@ -49,31 +49,31 @@ function currentCookieId(sessions: SessionStore, cookieId: string): string | und
  * replayed retired id deletes the whole session — whoever holds the newer cookie
  * (the thief or the victim) must sign in again.
  */
-export function renewSession(sessions: SessionStore, cookieId: string, now: number, idleTimeoutMs: number): RenewalOutcome {
-  const current = sessions.findByCookieId(cookieId)
-  const retired = current ? undefined : sessions.findRetiredCookieId(cookieId)
+export async function renewSession(sessions: SessionStore, cookieId: string, now: number, idleTimeoutMs: number): Promise<RenewalOutcome> {
+  const current = await sessions.findByCookieId(cookieId)
+  const retired = current ? undefined : await sessions.findRetiredCookieId(cookieId)
   const handle = current?.handle ?? retired?.handle
   if (!handle) return { kind: 'unknown' }
-  const view = sessions.findLiveView(handle)
+  const view = await sessions.findLiveView(handle)
   if (!view) return { kind: 'unknown' }
   const who = { handle, userId: view.userId, username: view.username }
 
   if (retired && now - retired.retiredAt > RENEWAL_GRACE_MS) {
-    sessions.deleteByHandle(handle)
+    await sessions.deleteByHandle(handle)
     return { kind: 'replayed', ...who }
   }
   const state = sessionState(view, now, idleTimeoutMs)
   if (state !== 'live') {
-    sessions.deleteByHandle(handle)
+    await sessions.deleteByHandle(handle)
     return { kind: 'ended', ...who, state }
   }
   const candidate = randomBytes(24).toString('base64url')
   // A concurrent renewal may have rotated it a moment ago: then this one is the grace case.
-  const rotated = current !== undefined && sessions.rotateCookieId(cookieId, candidate, handle, now)
+  const rotated = current !== undefined && (await sessions.rotateCookieId(cookieId, candidate, handle, now))
   // In the grace case the client missed the rotation (a second tab, a lost response):
   // hand it the current cookie, so it catches up instead of replaying the old one later.
-  const cookieIdToSend = rotated ? candidate : currentCookieId(sessions, cookieId)
+  const cookieIdToSend = rotated ? candidate : await currentCookieId(sessions, cookieId)
   if (cookieIdToSend === undefined) return { kind: 'unknown' }
-  sessions.touch(handle, now)
+  await sessions.touch(handle, now)
   return { kind: 'renewed', ...who, roles: view.roles, cookieId: cookieIdToSend, rotated }
 }

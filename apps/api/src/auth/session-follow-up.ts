@@ -20,14 +20,14 @@ export type SessionFollowUp =
 
 /** Carries out a check's follow-up against the session store and the audit log. */
 export function createApplySessionFollowUp(sessions: SessionStore, audit: AuditLog) {
-  return function applySessionFollowUp(followUp: SessionFollowUp, request: FastifyRequest): void {
+  return async function applySessionFollowUp(followUp: SessionFollowUp, request: FastifyRequest): Promise<void> {
     switch (followUp.kind) {
       case 'touch':
-        sessions.touch(followUp.handle, followUp.at)
+        await sessions.touch(followUp.handle, followUp.at)
         return
       case 'end_session':
-        sessions.deleteByHandle(followUp.handle)
-        audit.record(request, 'session_ended', {
+        await sessions.deleteByHandle(followUp.handle)
+        await audit.record(request, 'session_ended', {
           userId: followUp.userId,
           username: followUp.username,
           secretRef: followUp.handle,
@@ -35,7 +35,7 @@ export function createApplySessionFollowUp(sessions: SessionStore, audit: AuditL
         })
         return
       case 'unknown_key':
-        audit.recordUnauthenticated(request, 'key_not_found', { secretRef: followUp.token })
+        await audit.recordUnauthenticated(request, 'key_not_found', { secretRef: followUp.token })
         return
     }
   }

@@ -1,7 +1,9 @@
 import { randomBytes } from 'node:crypto'
 import { createTokenSigner, KeyRing, type SigningKey } from '@tokenauth/signer'
 import type { Clock } from '../clock.js'
-import type { Db } from '../store/database.js'
+import type { Engine } from '../store/engine.js'
+import type { Queryable } from '../store/tables.js'
+import { inWriteTransaction, lockForTransaction, LOCK_KEYS } from '../store/write-transaction.js'
 
 /** Setup links are another kind of token: their own audience and `typ`, one hour, single use. */
 export const SETUP_TOKEN_AUDIENCE = 'tokenauth:setup'
@@ -13,10 +15,10 @@ export type SetupRedeemResult<T> = { ok: true; value: T } | { ok: false; reason:
 /** One-time tokens for the first-admin setup link. */
 export class SetupTokens {
   readonly #signer
-  readonly #db
+  readonly #db: Engine
   readonly #clock
 
-  constructor(db: Db, keys: readonly SigningKey[], clock: Clock) {
+  constructor(db: Engine, keys: readonly SigningKey[], clock: Clock) {
     this.#db = db
     this.#clock = clock
     this.#signer = createTokenSigner({
@@ -33,7 +35,7 @@ export class SetupTokens {
   async issue(): Promise<string> {
     const nonce = randomBytes(16).toString('base64url')
     const { token, expiresAt } = await this.#signer.sign({ sub: 'setup', sid: nonce })
-    this.#db.prepare('INSERT INTO setup_tokens (nonce, expires_at) VALUES (?, ?)').run(nonce, expiresAt.getTime())
+    await this.#db.db.insertInto('setup_tokens').values({ nonce, expires_at: expiresAt.getTime() }).execute()
     return token
   }
 
@@ -45,18 +47,24 @@ export class SetupTokens {
 
   /**
    * Marks the nonce used and runs `create` in one transaction, only while no user exists:
-   * two requests racing with the same link cannot both create an admin.
+   * two requests racing with the same link (or two links, on two instances) cannot both
+   * create an admin. SQLite's BEGIN IMMEDIATE, PostgreSQL's advisory lock: one at a time.
    */
-  redeem<T>(nonce: string, create: () => T): SetupRedeemResult<T> {
+  redeem<T>(nonce: string, create: (q: Queryable) => Promise<T>): Promise<SetupRedeemResult<T>> {
     const now = this.#clock()
-    return this.#db.transaction((): SetupRedeemResult<T> => {
-      const users = this.#db.prepare('SELECT count(*) AS n FROM users').get() as { n: number }
-      if (users.n > 0) return { ok: false, reason: 'complete' }
-      const marked = this.#db
-        .prepare('UPDATE setup_tokens SET used_at = ? WHERE nonce = ? AND used_at IS NULL AND expires_at > ?')
-        .run(now, nonce, now)
-      if (marked.changes === 0) return { ok: false, reason: 'used' }
-      return { ok: true, value: create() }
-    }).immediate()
+    return inWriteTransaction(this.#db, async (q): Promise<SetupRedeemResult<T>> => {
+      await lockForTransaction(this.#db, q, LOCK_KEYS.setup)
+      const users = await q.selectFrom('users').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirst()
+      if (Number(users?.n ?? 0) > 0) return { ok: false, reason: 'complete' }
+      const marked = await q
+        .updateTable('setup_tokens')
+        .set({ used_at: now })
+        .where('nonce', '=', nonce)
+        .where('used_at', 'is', null)
+        .where('expires_at', '>', now)
+        .executeTakeFirst()
+      if (marked.numUpdatedRows === 0n) return { ok: false, reason: 'used' }
+      return { ok: true, value: await create(q) }
+    })
   }
 }

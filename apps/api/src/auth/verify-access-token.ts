@@ -30,8 +30,11 @@ export interface AccessCheck {
 
 export interface CheckAccessTokenDeps {
   readonly signer: AccessTokenSigner
-  /** Reads the session and its user (one indexed read); the check writes nothing. */
-  readonly findSession: (handle: string) => LiveSessionView | undefined
+  /**
+   * Reads the session and its user (one indexed read); the check writes nothing. A value
+   * when the store answers at once (SQLite's cache), else a promise (PostgreSQL).
+   */
+  readonly findSession: (handle: string) => LiveSessionView | undefined | Promise<LiveSessionView | undefined>
   readonly clock: Clock
   readonly idleTimeoutMs: number
 }
@@ -49,14 +52,18 @@ export type CheckAccessToken = (token: string) => AccessCheck | Promise<AccessCh
 export function createCheckAccessToken(deps: CheckAccessTokenDeps): CheckAccessToken {
   const { signer, findSession, clock, idleTimeoutMs } = deps
 
-  function checkSession(verified: VerifyResult, token: string): AccessCheck {
+  function checkSession(verified: VerifyResult, token: string): AccessCheck | Promise<AccessCheck> {
     if (!verified.ok) {
       const result: Result = { ok: false, code: CODE_FOR_FAILURE[verified.reason], detail: verified.reason }
       // A kid we do not know: a removed key still in use, or someone probing. Worth a record.
       return verified.reason === 'unknown_key' ? { result, followUp: { kind: 'unknown_key', token } } : { result }
     }
     const { sid, sub } = verified.payload
-    const session = findSession(sid)
+    const found = findSession(sid)
+    return found instanceof Promise ? found.then((session) => judge(session, sid, sub)) : judge(found, sid, sub)
+  }
+
+  function judge(session: LiveSessionView | undefined, sid: string, sub: string): AccessCheck {
     if (!session || String(session.userId) !== sub) return { result: { ok: false, code: 'revoked_token', detail: 'no_session' } }
     const now = clock()
     const state = sessionState(session, now, idleTimeoutMs)
@@ -85,11 +92,12 @@ export type VerifyAccessToken = (token: string, request: FastifyRequest) => Resu
 
 export function createVerifyAccessToken(
   check: CheckAccessToken,
-  applyFollowUp: (followUp: SessionFollowUp, request: FastifyRequest) => void,
+  applyFollowUp: (followUp: SessionFollowUp, request: FastifyRequest) => void | Promise<void>,
 ): VerifyAccessToken {
-  const settle = (checked: AccessCheck, request: FastifyRequest): Result => {
-    if (checked.followUp) applyFollowUp(checked.followUp, request)
-    return checked.result
+  const settle = (checked: AccessCheck, request: FastifyRequest): Result | Promise<Result> => {
+    if (!checked.followUp) return checked.result
+    const applied = applyFollowUp(checked.followUp, request)
+    return applied instanceof Promise ? applied.then(() => checked.result) : checked.result
   }
   return function verifyAccessToken(token, request) {
     const checked = check(token)

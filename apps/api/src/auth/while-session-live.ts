@@ -1,14 +1,18 @@
 import { ApiError } from '../http/api-error.js'
 import type { Services } from '../services.js'
+import type { Queryable } from '../store/tables.js'
+import { inWriteTransaction } from '../store/write-transaction.js'
 
 /**
  * Runs `write` in one transaction with a check that the acting session still exists, for
  * handlers that wait (a password hash) between the token check and their write: a
  * session revoked meanwhile makes the write a 401 `revoked_token`, and nothing changes.
+ * The session's row is held (FOR UPDATE on PostgreSQL) so a revocation on another
+ * instance cannot slip in between the check and the write.
  */
-export function whileSessionLive<T>(services: Services, sessionId: string, write: () => T): T {
-  return services.db.transaction(() => {
-    if (!services.sessions.findLiveView(sessionId)) throw new ApiError(401, 'revoked_token')
-    return write()
-  })()
+export async function whileSessionLive<T>(services: Services, sessionId: string, write: (q: Queryable) => Promise<T>): Promise<T> {
+  return inWriteTransaction(services.engine, async (q) => {
+    if (!(await services.sessions.lockExisting(sessionId, q))) throw new ApiError(401, 'revoked_token')
+    return write(q)
+  })
 }

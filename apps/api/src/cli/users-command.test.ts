@@ -3,17 +3,17 @@ import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
-import { openDatabase, type Db } from '../store/database.js'
+import { openSqlite, type Engine } from '../store/engine.js'
 import { UserStore } from '../store/user-store.js'
 import { verifyPassword } from '../auth/passwords.js'
 import { runUsersCommand, type UsersCommandIo } from './users-command.js'
 
 let dataDir: string
-let db: Db
+let db: Engine
 let out: string[]
 let err: string[]
 const io = (passwords: string[], interactive = false): UsersCommandIo => ({
-  db,
+  engine: db,
   interactive,
   readPassword: async () => passwords.shift() ?? '',
   out: (line) => out.push(line),
@@ -23,19 +23,19 @@ const io = (passwords: string[], interactive = false): UsersCommandIo => ({
 
 beforeEach(() => {
   dataDir = mkdtempSync(path.join(tmpdir(), 'tokenauth-cli-'))
-  db = openDatabase(dataDir)
+  db = openSqlite(dataDir)
   out = []
   err = []
 })
-afterEach(() => {
-  db.close()
+afterEach(async () => {
+  await db.close()
   rmSync(dataDir, { recursive: true, force: true })
 })
 
 describe('users command', () => {
   it('adds a user with roles and a hashed password', async () => {
     expect(await runUsersCommand(['add', 'alice', '--role', 'admin'], io(['secret-pass']))).toBe(0)
-    const user = new UserStore(db).findByUsername('alice')
+    const user = (await new UserStore(db).findByUsername('alice'))
     expect(user?.roles).toEqual(['admin'])
     expect(user?.passwordHash).toMatch(/^\$argon2id\$/)
     expect(await verifyPassword(user?.passwordHash ?? '', 'secret-pass')).toBe(true)
@@ -45,7 +45,7 @@ describe('users command', () => {
   it('asks twice on a terminal and refuses a mismatch', async () => {
     expect(await runUsersCommand(['add', 'alice'], io(['secret-pass', 'secret-pasz'], true))).toBe(1)
     expect(err.join('\n')).toContain('do not match')
-    expect(new UserStore(db).count()).toBe(0)
+    expect((await new UserStore(db).count())).toBe(0)
   })
 
   it('refuses short passwords, bad names, bad roles and taken names', async () => {
@@ -65,7 +65,7 @@ describe('users command', () => {
     expect(out).toEqual(['   1  alice  (roles: admin)', '   2  bob  (no roles)'])
     expect(await runUsersCommand(['remove', 'bob'], io([]))).toBe(0)
     expect(await runUsersCommand(['remove', 'bob'], io([]))).toBe(1)
-    expect(new UserStore(db).list().map((u) => u.username)).toEqual(['alice'])
+    expect((await new UserStore(db).list()).map((u) => u.username)).toEqual(['alice'])
   })
 
   it('prints usage for unknown commands', async () => {
@@ -75,7 +75,7 @@ describe('users command', () => {
 })
 
 describe('the users CLI as a process', () => {
-  it('reads the password from a pipe: printf "secret-pass\\n" | users add alice', () => {
+  it('reads the password from a pipe: printf "secret-pass\\n" | users add alice', async () => {
     const cli = path.resolve(import.meta.dirname, 'users.ts')
     const run = (args: string[], input = '') =>
       spawnSync(process.execPath, ['--conditions=source', '--import', 'tsx', cli, ...args], {
@@ -89,7 +89,7 @@ describe('the users CLI as a process', () => {
     expect(added.stdout).toContain('Created user carol')
     const listed = run(['list'])
     expect(listed.stdout).toContain('carol  (roles: admin)')
-    const user = new UserStore(db).findByUsername('carol')
+    const user = (await new UserStore(db).findByUsername('carol'))
     expect(user).toBeDefined()
   }, 30_000)
 

@@ -2,11 +2,11 @@ import { parseArgs } from 'node:util'
 import { hashPassword } from '../auth/passwords.js'
 import { checkNewPassword } from '../auth/password-policy.js'
 import { UserStore, UsernameTakenError } from '../store/user-store.js'
-import type { Db } from '../store/database.js'
+import type { Engine } from '../store/engine.js'
 
 /** What the command needs from the outside world; tests pass fakes. */
 export interface UsersCommandIo {
-  readonly db: Db
+  readonly engine: Engine
   readPassword(prompt: string): Promise<string>
   /** True when a person types the password (so we ask twice). */
   readonly interactive: boolean
@@ -27,7 +27,7 @@ const ROLE = /^[a-z][a-z0-9_-]{0,31}$/
 /** Runs `users <args>`; returns the process exit code. */
 export async function runUsersCommand(args: readonly string[], io: UsersCommandIo): Promise<number> {
   const [command, ...rest] = args
-  const users = new UserStore(io.db)
+  const users = new UserStore(io.engine)
   switch (command) {
     case 'add':
       return addUser(rest, users, io)
@@ -64,7 +64,7 @@ async function addUser(args: readonly string[], users: UserStore, io: UsersComma
     io.err(`"${badRole}" is not a role name (lower-case letters, digits, "_" or "-", starting with a letter).`)
     return 2
   }
-  if (users.findByUsername(username)) {
+  if (await users.findByUsername(username)) {
     io.err(`The username "${username}" is taken.`)
     return 1
   }
@@ -79,7 +79,7 @@ async function addUser(args: readonly string[], users: UserStore, io: UsersComma
     return 1
   }
   try {
-    const user = users.create({ username, passwordHash: await hashPassword(password), roles, createdAt: io.now() })
+    const user = await users.create({ username, passwordHash: await hashPassword(password), roles, createdAt: io.now() })
     io.out(`Created user ${user.username} (id ${user.id}${roles.length ? `, roles: ${roles.join(', ')}` : ''}).`)
     return 0
   } catch (error) {
@@ -91,12 +91,12 @@ async function addUser(args: readonly string[], users: UserStore, io: UsersComma
   }
 }
 
-function listUsers(args: readonly string[], users: UserStore, io: UsersCommandIo): number {
+async function listUsers(args: readonly string[], users: UserStore, io: UsersCommandIo): Promise<number> {
   if (args.length > 0) {
     io.err(USAGE)
     return 2
   }
-  const all = users.list()
+  const all = await users.list()
   if (all.length === 0) {
     io.out('No users yet. Add one with: pnpm users add <username> --role admin')
     return 0
@@ -108,13 +108,13 @@ function listUsers(args: readonly string[], users: UserStore, io: UsersCommandIo
   return 0
 }
 
-function removeUser(args: readonly string[], users: UserStore, io: UsersCommandIo): number {
+async function removeUser(args: readonly string[], users: UserStore, io: UsersCommandIo): Promise<number> {
   const [username, ...extra] = args
   if (!username || extra.length > 0) {
     io.err(USAGE)
     return 2
   }
-  if (!users.remove(username)) {
+  if (!(await users.remove(username))) {
     io.err(`No user named "${username}".`)
     return 1
   }

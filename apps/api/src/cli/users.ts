@@ -5,15 +5,15 @@ import { openCliDatabase } from './cli-database.js'
 import { promptHidden, readLineFromPipe } from './read-password.js'
 import { runUsersCommand } from './users-command.js'
 
-/** `pnpm users …`: manage accounts in the database under DATA_DIR. */
+/** `pnpm users …`: manage accounts in the database (DATABASE_URL, else the SQLite file under DATA_DIR). */
 async function main(): Promise<number> {
   if (process.env.NODE_ENV !== 'test') loadEnvFile()
   const config = loadConfig()
-  const db = openCliDatabase(config.dataDir, (line) => process.stderr.write(`${line}\n`))
+  const engine = await openCliDatabase(config, (line) => process.stderr.write(`${line}\n`))
   const interactive = process.stdin.isTTY === true
   try {
     return await runUsersCommand(process.argv.slice(2), {
-      db,
+      engine,
       interactive,
       readPassword: (prompt) =>
         interactive ? promptHidden(prompt, process.stdin, process.stderr) : readLineFromPipe(process.stdin),
@@ -22,7 +22,7 @@ async function main(): Promise<number> {
       now: Date.now,
     })
   } finally {
-    db.close()
+    await engine.close()
   }
 }
 

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os'
 import path from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { hashPassword } from '../auth/passwords.js'
-import { openDatabase } from '../store/database.js'
+import { openSqlite } from '../store/engine.js'
 import { UserStore } from '../store/user-store.js'
 import { send, startServerProcess, type ServerProcess } from '../test-support/server-process.js'
 
@@ -32,10 +32,10 @@ async function waitFor(condition: () => boolean, ms: number): Promise<void> {
 }
 
 beforeAll(async () => {
-  const db = openDatabase(dataDir)
+  const db = openSqlite(dataDir)
   const users = new UserStore(db)
-  for (const name of ['alice', 'bob']) users.create({ username: name, passwordHash: await hashPassword(PASSWORD), roles: [], createdAt: Date.now() })
-  db.close()
+  for (const name of ['alice', 'bob']) await users.create({ username: name, passwordHash: await hashPassword(PASSWORD), roles: [], createdAt: Date.now() })
+  await db.close()
   server = await startServerProcess({ DATA_DIR: dataDir, WORKERS: '2', RATE_LIMIT_MAX: String(RATE_LIMIT_MAX), TRUST_PROXY: '127.0.0.1' })
   await waitFor(() => server.stdout().includes('2 workers listening'), 10_000)
 }, 30_000)

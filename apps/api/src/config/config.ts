@@ -53,6 +53,8 @@ export interface Config {
   readonly maxQueuedHashes: number
   /** Exact origins (`https://app.example.com`) of apps served elsewhere that may call the API with credentials. */
   readonly corsOrigins: readonly string[]
+  /** `DATABASE_URL` (postgres:// or postgresql://): users, sessions, notes, audit in PostgreSQL; undefined keeps the SQLite file under DATA_DIR. */
+  readonly databaseUrl: string | undefined
   /** `REDIS_URL`: counters (request limit, sign-in throttle) shared by every instance; undefined keeps them local. */
   readonly redisUrl: string | undefined
   /** `WORKERS`: API processes on one port (node:cluster); 1 runs the server in this process. */
@@ -96,13 +98,6 @@ export function loadConfig(env: Env = process.env): Config {
   const sessionSecrets = list(env.SESSION_SECRET)
   for (const secret of sessionSecrets ?? []) {
     if (secret.length < 32) throw new ConfigError('each SESSION_SECRET value must be at least 32 characters')
-  }
-  if (env.DATABASE_URL?.trim()) {
-    // Refused rather than ignored: a server told to use PostgreSQL must not quietly write
-    // to a local SQLite file that the other instances never see.
-    throw new ConfigError(
-      'DATABASE_URL is set, but this build stores data only in the SQLite database under DATA_DIR (PostgreSQL support is not implemented yet). Unset DATABASE_URL.',
-    )
   }
   const tokenKeys = env.TOKEN_KEYS?.trim() || undefined
   const loginMaxDelaySeconds = duration(env, 'LOGIN_MAX_DELAY', 15 * 60)
@@ -150,6 +145,7 @@ export function loadConfig(env: Env = process.env): Config {
     maxConcurrentHashes: integer(env, 'MAX_CONCURRENT_HASHES', Math.min(3, Math.max(1, availableParallelism() - 1)), 1, 64),
     maxQueuedHashes: integer(env, 'MAX_QUEUED_HASHES', 32, 0, 100_000),
     corsOrigins: origins(env, 'CORS_ORIGINS'),
+    databaseUrl: databaseUrl(env.DATABASE_URL),
     redisUrl: redisUrl(env.REDIS_URL),
     workers: workers(env.WORKERS),
     requestTimeoutSeconds: duration(env, 'REQUEST_TIMEOUT', 30),
@@ -157,6 +153,25 @@ export function loadConfig(env: Env = process.env): Config {
     keepAliveTimeoutSeconds: duration(env, 'KEEP_ALIVE_TIMEOUT', 72),
     maxRequestsPerSocket: integer(env, 'MAX_REQUESTS_PER_SOCKET', 1000, 1, 1e9),
   }
+}
+
+/**
+ * Only PostgreSQL URLs: any other scheme is refused rather than ignored, since a server
+ * told to use a shared database must not quietly write to a local SQLite file instead.
+ */
+function databaseUrl(raw: string | undefined): string | undefined {
+  const text = raw?.trim()
+  if (!text) return undefined
+  let protocol = ''
+  try {
+    protocol = new URL(text).protocol
+  } catch {
+    // reported below
+  }
+  if (protocol === 'postgres:' || protocol === 'postgresql:') return text
+  throw new ConfigError(
+    'DATABASE_URL must be a postgres:// or postgresql:// URL such as postgres://tokenauth@127.0.0.1:5432/tokenauth (got a value that is not); unset it to use the SQLite file under DATA_DIR',
+  )
 }
 
 function redisUrl(raw: string | undefined): string | undefined {

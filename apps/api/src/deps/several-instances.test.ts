@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { formatKeyRing, generateSigningKey } from '@tokenauth/signer'
 import { createAccessTokenSigner } from '../auth/access-tokens.js'
 import { hashPassword } from '../auth/passwords.js'
-import { openDatabase } from '../store/database.js'
+import { openSqlite } from '../store/engine.js'
 import { SessionStore } from '../store/session-store.js'
 import { UserStore } from '../store/user-store.js'
 import { startTestRedis, type TestRedis } from '../test-support/redis-server.js'
@@ -35,14 +35,14 @@ const from = (ip: string) => ({ 'x-forwarded-for': ip })
 
 beforeAll(async () => {
   redis = await startTestRedis()
-  const db = openDatabase(dataDir)
+  const db = openSqlite(dataDir)
   const users = new UserStore(db)
-  aliceId = users.create({ username: 'alice', passwordHash: await hashPassword(PASSWORD), roles: [], createdAt: Date.now() }).id
-  users.create({ username: 'bob', passwordHash: await hashPassword(PASSWORD), roles: [], createdAt: Date.now() })
-  carolId = users.create({ username: 'carol', passwordHash: await hashPassword(PASSWORD), roles: [], createdAt: Date.now() }).id
-  daveId = users.create({ username: 'dave', passwordHash: await hashPassword(PASSWORD), roles: [], createdAt: Date.now() }).id
-  adminId = users.create({ username: 'root', passwordHash: await hashPassword(PASSWORD), roles: ['admin'], createdAt: Date.now() }).id
-  db.close()
+  aliceId = (await users.create({ username: 'alice', passwordHash: await hashPassword(PASSWORD), roles: [], createdAt: Date.now() })).id
+  await users.create({ username: 'bob', passwordHash: await hashPassword(PASSWORD), roles: [], createdAt: Date.now() })
+  carolId = (await users.create({ username: 'carol', passwordHash: await hashPassword(PASSWORD), roles: [], createdAt: Date.now() })).id
+  daveId = (await users.create({ username: 'dave', passwordHash: await hashPassword(PASSWORD), roles: [], createdAt: Date.now() })).id
+  adminId = (await users.create({ username: 'root', passwordHash: await hashPassword(PASSWORD), roles: ['admin'], createdAt: Date.now() })).id
+  await db.close()
   // What the instances must share: the database, Redis, the key ring and the cookie secret.
   const env = {
     DATA_DIR: dataDir,
@@ -65,7 +65,7 @@ afterAll(async () => {
  * instances' key ring: a login per trial would spend the whole test in argon2.
  */
 async function newSessions(userId: number, count: number): Promise<{ handle: string; token: string }[]> {
-  const db = openDatabase(dataDir)
+  const db = openSqlite(dataDir)
   const sessions = new SessionStore(db)
   const signer = createAccessTokenSigner(keys, 900, Date.now)
   const created: { handle: string; token: string }[] = []
@@ -73,7 +73,7 @@ async function newSessions(userId: number, count: number): Promise<{ handle: str
   try {
     for (let i = 0; i < count; i++) {
       const handle = randomBytes(18).toString('base64url')
-      sessions.create({
+      await sessions.create({
         cookieId: randomBytes(24).toString('base64url'),
         handle,
         userId,
@@ -87,7 +87,7 @@ async function newSessions(userId: number, count: number): Promise<{ handle: str
       created.push({ handle, token: (await signer.sign({ sub: String(userId), sid: handle })).token })
     }
   } finally {
-    db.close()
+    await db.close()
   }
   return created
 }

@@ -15,12 +15,12 @@ afterEach(async () => t.close())
 
 describe('percent-encoded paths on the cookie routes', () => {
   it('POST /%61pi/auth/login signs in like /api/auth/login: a session row and an audit event', async () => {
-    const before = t.services.sessions.listByUser(alice.user.id).length
+    const before = (await t.services.sessions.listByUser(alice.user.id)).length
     const response = await t.app.inject({ method: 'POST', url: '/%61pi/auth/login', payload: { username: 'alice', password: ALICE_PASSWORD } })
     expect(response.statusCode).toBe(200)
     expect(response.cookies.some((c) => c.name === 'tokenauth.sid')).toBe(true)
-    expect(t.services.sessions.listByUser(alice.user.id).length).toBe(before + 1)
-    expect(t.services.auditStore.page({ kind: 'login_succeeded', limit: 10 }).events.length).toBe(2)
+    expect((await t.services.sessions.listByUser(alice.user.id)).length).toBe(before + 1)
+    expect((await t.services.auditStore.page({ kind: 'login_succeeded', limit: 10 })).events.length).toBe(2)
   })
 
   it('POST /%61pi/auth/logout ends the session like /api/auth/logout: the token stops working', async () => {

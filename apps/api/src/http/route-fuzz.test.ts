@@ -3,7 +3,7 @@ import type { InjectOptions } from 'fastify'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { createTokenSigner, generateSigningKey, KeyRing } from '@tokenauth/signer'
 import { ErrorCode } from '@tokenauth/shared'
-import { createTestApp, type TestApp } from '../test-support/test-app.js'
+import { createTestApp, type TestApp, sqliteOf } from '../test-support/test-app.js'
 import { collectRoutes, type CollectedRoute } from '../test-support/route-collector.js'
 import { snapshotTables } from '../test-support/db-snapshot.js'
 import { FUZZ_USER_COOKIE, FUZZ_USER_TOKEN, fuzzRequest, type HostileCredentials } from '../test-support/fuzz-requests.js'
@@ -32,7 +32,7 @@ let aliceToken: string
 let fuzzUser: { token: string; cookie: string }
 
 const realRows = () =>
-  snapshotTables(t.services.db, ['users', 'notes', 'sessions'], {
+  snapshotTables(sqliteOf(t.services), ['users', 'notes', 'sessions'], {
     users: `id IN (${realUsers})`,
     notes: `owner_id IN (${realUsers})`,
     sessions: `user_id IN (${realUsers})`,
@@ -58,9 +58,9 @@ beforeAll(async () => {
     (await t.app.inject({ method: 'POST', url: '/api/notes', headers: { token }, payload: { text } })).json().id as number
   const notes = [await noteOf(aliceSession.token, 'alice’s note'), await noteOf(bobSession.token, 'bob’s note')]
   const ghost = await t.login('ghost', PASSWORD)
-  t.services.users.remove('ghost')
+  await t.services.users.remove('ghost')
 
-  const handles = (t.services.db.prepare('SELECT handle FROM sessions').all() as { handle: string }[]).map((r) => r.handle)
+  const handles = (sqliteOf(t.services).prepare('SELECT handle FROM sessions').all() as { handle: string }[]).map((r) => r.handle)
   const aliceHandle = handles[0] ?? ''
   const now = t.clock()
   const realKeys = new KeyRing(t.keys)

@@ -24,7 +24,7 @@ describe('POST /api/me/password', () => {
     expect((await t.app.inject({ url: '/api/me', headers: { token: here } })).statusCode).toBe(200)
     await expect(t.login('alice', 'correct horse battery')).rejects.toThrow(/401/)
     await t.login('alice', 'a brand new passphrase')
-    const kinds = t.services.auditStore.page({ limit: 50 }).events.map((e) => e.kind)
+    const kinds = (await t.services.auditStore.page({ limit: 50 })).events.map((e) => e.kind)
     expect(kinds).toContain('password_changed')
   })
 

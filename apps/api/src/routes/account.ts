@@ -25,7 +25,7 @@ export default async function accountRoutes(app: App): Promise<void> {
     },
     async (request) => {
       const me = currentUser(request)
-      const user = services.users.findById(me.id)
+      const user = await services.users.findById(me.id)
       if (!user) throw new ApiError(401, 'revoked_token')
       const { currentPassword, newPassword } = request.body
       // The same throttle as sign-in: a stolen access token must not become a password oracle.
@@ -36,17 +36,17 @@ export default async function accountRoutes(app: App): Promise<void> {
         (ok) => ok,
       )
       if (!currentOk) {
-        services.audit.record(request, 'login_failed', { userId: user.id, username: user.username, detail: 'wrong current password on password change' })
+        await services.audit.record(request, 'login_failed', { userId: user.id, username: user.username, detail: 'wrong current password on password change' })
         throw new ApiError(403, 'invalid_credentials', 'The current password is not correct.')
       }
       const check = checkNewPassword(newPassword, { username: user.username })
       if (!check.ok) throw new ApiError(400, 'invalid_password', check.message)
       const passwordHash = await services.passwords.hash(newPassword)
-      const endedSessions = whileSessionLive(services, me.sessionId, () => {
-        services.users.setPasswordHash(user.id, passwordHash)
-        return services.sessions.deleteByUser(user.id, me.sessionId)
+      const endedSessions = await whileSessionLive(services, me.sessionId, async (q) => {
+        await services.users.setPasswordHash(user.id, passwordHash, q)
+        return services.sessions.deleteByUser(user.id, me.sessionId, q)
       })
-      services.audit.record(request, 'password_changed', { userId: user.id, username: user.username, detail: `${endedSessions} other sessions ended` })
+      await services.audit.record(request, 'password_changed', { userId: user.id, username: user.username, detail: `${endedSessions} other sessions ended` })
       return { endedSessions }
     },
   )

@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { AUDIT_PAGE_MAX } from '@tokenauth/shared'
-import { createTestApp, type TestApp } from '../test-support/test-app.js'
+import { createTestApp, type TestApp, sqliteOf } from '../test-support/test-app.js'
 import { pruneExpired } from '../housekeeping.js'
 
 let t: TestApp
@@ -41,7 +41,7 @@ describe('the audit log', () => {
   it('never stores a token, a password or a cookie; sessions appear as a short hash', async () => {
     const alice = await t.login('alice', 'alice password 1')
     await t.app.inject({ method: 'POST', url: '/api/auth/logout', headers: { token: alice.token } })
-    const rows = JSON.stringify(t.services.db.prepare('SELECT * FROM audit_events').all())
+    const rows = JSON.stringify(sqliteOf(t.services).prepare('SELECT * FROM audit_events').all())
     expect(rows).not.toContain(alice.token)
     expect(rows).not.toContain(alice.token.split('.')[2])
     expect(rows).not.toContain('alice password 1')
@@ -80,10 +80,10 @@ describe('the audit log', () => {
   })
 
   it('prunes events older than AUDIT_RETENTION_DAYS', async () => {
-    const before = t.services.auditStore.page({ limit: 100 }).events.length
+    const before = (await t.services.auditStore.page({ limit: 100 })).events.length
     expect(before).toBeGreaterThan(0)
     t.clock.advance(91 * 24 * 3600 * 1000)
-    expect(pruneExpired(t.services).auditEvents).toBe(before)
-    expect(t.services.auditStore.page({ limit: 100 }).events).toHaveLength(0)
+    expect((await pruneExpired(t.services)).auditEvents).toBe(before)
+    expect((await t.services.auditStore.page({ limit: 100 })).events).toHaveLength(0)
   })
 })

@@ -18,7 +18,7 @@ export default async function auditRoutes(app: App): Promise<void> {
       const { userId, kind, before, limit } = request.query
       const pageSize = limit ? Number(limit) : DEFAULT_PAGE
       if (pageSize > AUDIT_PAGE_MAX) throw new ApiError(400, 'bad_request', `limit must be from 1 to ${AUDIT_PAGE_MAX}.`)
-      const page = services.auditStore.page({
+      const page = await services.auditStore.page({
         ...(userId ? { userId: Number(userId) } : {}),
         ...(kind ? { kind } : {}),
         ...(before ? { before: Number(before) } : {}),

@@ -42,22 +42,22 @@ describe('a session revoked while the body is on its way', () => {
     const response = await request.response
     expect(response.statusCode).toBe(401)
     expect(response.json().error.code).toBe('revoked_token')
-    expect(t.services.notes.list().length).toBe(0)
+    expect((await t.services.notes.list()).length).toBe(0)
   })
 
   it('resets no password for an admin disabled meanwhile (401, the hash unchanged)', async () => {
-    const before = t.services.users.findById(other.id)?.passwordHash
+    const before = (await t.services.users.findById(other.id))?.passwordHash
     const request = slowRequest('POST', `/api/users/${other.id}/password`, root.token)
     await headersAccepted()
     // Another admin disables root: that ends root's sessions.
-    const rootId = t.services.users.findByUsername('root')?.id ?? 0
+    const rootId = (await t.services.users.findByUsername('root'))?.id ?? 0
     const otherLogin = await t.login('second-admin', 'correct horse battery')
     const disable = await t.app.inject({ method: 'POST', url: `/api/users/${rootId}/disable`, headers: { token: otherLogin.token } })
     expect(disable.statusCode).toBe(200)
     request.finish({ newPassword: 'a brand new passphrase', adminPassword: 'correct horse battery' })
     const response = await request.response
     expect(response.statusCode).toBe(401)
-    expect(t.services.users.findById(other.id)?.passwordHash).toBe(before)
+    expect((await t.services.users.findById(other.id))?.passwordHash).toBe(before)
   })
 
   it('still serves a request whose session stays live', async () => {

@@ -18,7 +18,7 @@ export default async function noteRoutes(app: App): Promise<void> {
       schema: { tags: ['notes'], response: { 200: NoteList, ...errorResponses(401) } },
     },
     async () => {
-      return { notes: services.notes.list().map(toNote) }
+      return { notes: (await services.notes.list()).map(toNote) }
     },
   )
 
@@ -29,7 +29,7 @@ export default async function noteRoutes(app: App): Promise<void> {
       schema: { tags: ['notes'], body: CreateNoteRequest, response: { 201: Note, ...errorResponses(400, 401, 413, 415) } },
     },
     async (request, reply) => {
-      const note = services.notes.create(currentUser(request).id, request.body.text, services.clock())
+      const note = await services.notes.create(currentUser(request).id, request.body.text, services.clock())
       return reply.code(201).send(toNote(note))
     },
   )
@@ -42,10 +42,10 @@ export default async function noteRoutes(app: App): Promise<void> {
     },
     async (request, reply) => {
       const user = currentUser(request)
-      const note = services.notes.findById(Number(request.params.id))
+      const note = await services.notes.findById(Number(request.params.id))
       if (!note) throw new ApiError(404, 'not_found', 'No such note.')
       if (note.ownerId !== user.id && !user.roles.includes('admin')) throw new ApiError(403, 'insufficient_role')
-      services.notes.delete(note.id)
+      await services.notes.delete(note.id)
       return reply.code(204).send(null)
     },
   )

@@ -23,18 +23,18 @@ export default async function sessionItemRoutes(app: App): Promise<void> {
   const rule = { auth: 'required' } as const
   const tags = ['session']
 
-  const currentSession = (request: FastifyRequest): SessionRecord => {
-    const session = services.sessions.findByHandle(currentUser(request).sessionId)
+  const currentSession = async (request: FastifyRequest): Promise<SessionRecord> => {
+    const session = await services.sessions.findByHandle(currentUser(request).sessionId)
     // The hook saw the session a moment ago; gone now means it was ended concurrently.
     if (!session) throw new ApiError(401, 'revoked_token')
     return session
   }
-  const save = (session: SessionRecord, items: Record<string, string>): void => {
-    if (!services.sessions.setItems(session.handle, items)) throw new ApiError(401, 'revoked_token')
+  const save = async (session: SessionRecord, items: Record<string, string>): Promise<void> => {
+    if (!(await services.sessions.setItems(session.handle, items))) throw new ApiError(401, 'revoked_token')
   }
 
   app.get('/session', { config: rule, schema: { tags, response: { 200: SessionView, ...errorResponses(401) } } }, async (request) => {
-    const session = currentSession(request)
+    const session = await currentSession(request)
     return {
       id: session.handle,
       userId: session.userId,
@@ -50,7 +50,7 @@ export default async function sessionItemRoutes(app: App): Promise<void> {
     '/session/items/:key',
     { config: rule, schema: { tags, params: SessionItemParams, response: { 200: SessionItem, ...errorResponses(401, 404) } } },
     async (request) => {
-      const value = currentSession(request).items[request.params.key]
+      const value = (await currentSession(request)).items[request.params.key]
       if (value === undefined) throw new ApiError(404, 'not_found', 'No such session item.')
       return { key: request.params.key, value }
     },
@@ -68,13 +68,13 @@ export default async function sessionItemRoutes(app: App): Promise<void> {
       },
     },
     async (request) => {
-      const session = currentSession(request)
+      const session = await currentSession(request)
       const { key } = request.params
       const items = { ...session.items, [key]: request.body.value }
       if (Object.keys(items).length > SESSION_ITEM_MAX_KEYS) {
         throw new ApiError(409, 'conflict', `A session holds at most ${SESSION_ITEM_MAX_KEYS} items.`)
       }
-      save(session, items)
+      await save(session, items)
       return { key, value: request.body.value }
     },
   )
@@ -83,10 +83,10 @@ export default async function sessionItemRoutes(app: App): Promise<void> {
     '/session/items/:key',
     { config: rule, schema: { tags, params: SessionItemParams, response: { 204: { type: 'null' }, ...errorResponses(401, 404) } } },
     async (request, reply) => {
-      const session = currentSession(request)
+      const session = await currentSession(request)
       const { [request.params.key]: removed, ...rest } = session.items
       if (removed === undefined) throw new ApiError(404, 'not_found', 'No such session item.')
-      save(session, rest)
+      await save(session, rest)
       return reply.code(204).send(null)
     },
   )
@@ -95,7 +95,7 @@ export default async function sessionItemRoutes(app: App): Promise<void> {
     '/session/items',
     { config: rule, schema: { tags, response: { 204: { type: 'null' }, ...errorResponses(401) } } },
     async (request, reply) => {
-      save(currentSession(request), {})
+      await save(await currentSession(request), {})
       return reply.code(204).send(null)
     },
   )

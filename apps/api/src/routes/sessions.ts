@@ -19,8 +19,7 @@ export default async function sessionRoutes(app: App): Promise<void> {
   app.get('/sessions', { config: rule, schema: { tags, response: { 200: SessionList, ...errorResponses(401) } } }, async (request) => {
     const me = currentUser(request)
     const now = services.clock()
-    const sessions = services.sessions
-      .listByUser(me.id)
+    const sessions = (await services.sessions.listByUser(me.id))
       .filter((s) => sessionState({ ...s, username: '', roles: [], disabled: false }, now, idleMs) === 'live')
       .map((s) => ({
         id: s.handle,
@@ -38,11 +37,11 @@ export default async function sessionRoutes(app: App): Promise<void> {
     { config: rule, schema: { tags, params: SessionIdParams, response: { 204: { type: 'null' }, ...errorResponses(401, 404) } } },
     async (request, reply) => {
       const me = currentUser(request)
-      const session = services.sessions.findByHandle(request.params.id)
+      const session = await services.sessions.findByHandle(request.params.id)
       // Someone else's session answers exactly like one that does not exist.
       if (!session || session.userId !== me.id) throw new ApiError(404, 'not_found', 'No such session.')
-      services.sessions.deleteByHandle(session.handle)
-      services.audit.record(request, 'session_ended', {
+      await services.sessions.deleteByHandle(session.handle)
+      await services.audit.record(request, 'session_ended', {
         userId: me.id,
         username: me.username,
         secretRef: session.handle,
@@ -54,8 +53,8 @@ export default async function sessionRoutes(app: App): Promise<void> {
 
   app.delete('/sessions', { config: rule, schema: { tags, response: { 200: EndedSessions, ...errorResponses(401) } } }, async (request) => {
     const me = currentUser(request)
-    const ended = services.sessions.deleteByUser(me.id, me.sessionId)
-    if (ended > 0) services.audit.record(request, 'session_ended', { userId: me.id, username: me.username, detail: `${ended} other sessions ended by their user` })
+    const ended = await services.sessions.deleteByUser(me.id, me.sessionId)
+    if (ended > 0) await services.audit.record(request, 'session_ended', { userId: me.id, username: me.username, detail: `${ended} other sessions ended by their user` })
     return { ended }
   })
 }

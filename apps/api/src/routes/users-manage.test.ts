@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
-import { createTestApp, type TestApp } from '../test-support/test-app.js'
+import { createTestApp, type TestApp, sqliteOf } from '../test-support/test-app.js'
 
 let t: TestApp
 let admin: string
@@ -17,7 +17,7 @@ afterEach(async () => t.close())
 
 const send = (method: 'POST' | 'PUT' | 'DELETE', url: string, payload?: object, token = admin) =>
   t.app.inject({ method, url, headers: { token }, ...(payload ? { payload } : {}) })
-const lastEvent = (kind: string) => t.services.auditStore.page({ limit: 100, kind: kind as never }).events[0]
+const lastEvent = async (kind: string) => (await t.services.auditStore.page({ limit: 100, kind: kind as never })).events[0]
 
 describe('POST /api/users', () => {
   it('creates a user who can then sign in, and records it', async () => {
@@ -33,7 +33,7 @@ describe('POST /api/users', () => {
     })
     const signedIn = await t.login('bob', 'a long enough secret')
     expect(signedIn.user.roles).toEqual(['editor'])
-    expect(lastEvent('user_created')).toMatchObject({ username: 'bob', detail: 'by root; roles: editor' })
+    expect(await lastEvent('user_created')).toMatchObject({ username: 'bob', detail: 'by root; roles: editor' })
   })
 
   it('applies the password policy, and refuses a taken username (any case) with 409', async () => {
@@ -62,7 +62,7 @@ describe('POST /api/users', () => {
   it('is for admins only', async () => {
     const response = await send('POST', '/api/users', { username: 'bob', password: 'a long enough secret', roles: ['admin'] }, aliceToken)
     expect(response.statusCode).toBe(403)
-    expect(t.services.users.findByUsername('bob')).toBeUndefined()
+    expect(await t.services.users.findByUsername('bob')).toBeUndefined()
   })
 })
 
@@ -72,14 +72,14 @@ describe('PUT /api/users/:id/roles', () => {
     expect(response.statusCode).toBe(200)
     expect(response.json()).toMatchObject({ username: 'alice', roles: ['admin', 'editor'], sessions: 1 })
     expect((await t.login('alice', 'correct horse battery')).user.roles).toEqual(['admin', 'editor'])
-    expect(lastEvent('user_roles_changed')).toMatchObject({ username: 'alice', detail: 'by root; none → admin, editor' })
+    expect(await lastEvent('user_roles_changed')).toMatchObject({ username: 'alice', detail: 'by root; none → admin, editor' })
   })
 
   it('refuses to take admin from the last admin who can sign in (409), allows it with a second one', async () => {
     const refused = await send('PUT', `/api/users/${rootId}/roles`, { roles: [] })
     expect(refused.statusCode).toBe(409)
     expect(refused.json().error.code).toBe('conflict')
-    expect(t.services.users.findById(rootId)?.roles).toEqual(['admin'])
+    expect((await t.services.users.findById(rootId))?.roles).toEqual(['admin'])
     // Keeping admin is fine, even for the last one.
     expect((await send('PUT', `/api/users/${rootId}/roles`, { roles: ['admin', 'editor'] })).statusCode).toBe(200)
     // A disabled admin does not count as one who can sign in.
@@ -102,11 +102,11 @@ describe('DELETE /api/users/:id', () => {
     await t.app.inject({ method: 'POST', url: '/api/notes', headers: { token: aliceToken }, payload: { text: 'mine' } })
     const response = await send('DELETE', `/api/users/${aliceId}`)
     expect(response.statusCode).toBe(204)
-    expect(t.services.users.findById(aliceId)).toBeUndefined()
+    expect(await t.services.users.findById(aliceId)).toBeUndefined()
     expect((await t.app.inject({ url: '/api/me', headers: { token: aliceToken } })).statusCode).toBe(401)
     await expect(t.login('alice', 'correct horse battery')).rejects.toThrow(/401/)
-    expect(t.services.db.prepare('SELECT count(*) AS n FROM notes').get()).toEqual({ n: 0 })
-    expect(lastEvent('user_deleted')).toMatchObject({ userId: aliceId, username: 'alice', detail: 'by root' })
+    expect(sqliteOf(t.services).prepare('SELECT count(*) AS n FROM notes').get()).toEqual({ n: 0 })
+    expect(await lastEvent('user_deleted')).toMatchObject({ userId: aliceId, username: 'alice', detail: 'by root' })
     expect((await send('DELETE', `/api/users/${aliceId}`)).statusCode).toBe(404)
   })
 
@@ -114,7 +114,7 @@ describe('DELETE /api/users/:id', () => {
     const response = await send('DELETE', `/api/users/${rootId}`)
     expect(response.statusCode).toBe(409)
     expect(response.json().error.code).toBe('conflict')
-    expect(t.services.users.findById(rootId)).toBeDefined()
+    expect(await t.services.users.findById(rootId)).toBeDefined()
   })
 
   it('is for admins only', async () => {

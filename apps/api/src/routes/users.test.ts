@@ -37,7 +37,7 @@ describe('admin user actions', () => {
   })
 
   it('refuses to disable the last admin who can sign in', async () => {
-    const rootId = t.services.users.findByUsername('root')?.id
+    const rootId = (await t.services.users.findByUsername('root'))?.id
     const response = await post(`/api/users/${rootId}/disable`)
     expect(response.statusCode).toBe(409)
     expect(response.json().error.code).toBe('conflict')

@@ -1,5 +1,8 @@
 import type { AuditKind } from '@tokenauth/shared'
-import type { Db } from './database.js'
+import type { Selectable } from 'kysely'
+import type { Engine } from './engine.js'
+import type { AuditEventsTable, Queryable } from './tables.js'
+import { inWriteTransaction } from './write-transaction.js'
 
 /** What a caller records; the store adds the id. */
 export interface NewAuditEvent {
@@ -25,18 +28,6 @@ export interface AuditRecord {
   readonly detail: string | null
 }
 
-interface AuditRow {
-  id: number
-  at: number
-  kind: AuditKind
-  user_id: number | null
-  username: string | null
-  ip: string | null
-  user_agent: string | null
-  session: string | null
-  detail: string | null
-}
-
 export interface AuditFilter {
   readonly userId?: number
   readonly kind?: AuditKind
@@ -45,82 +36,65 @@ export interface AuditFilter {
   readonly limit: number
 }
 
-/** The audit log in SQLite: append, page newest first, prune. */
+/** The audit log, on either engine: append, page newest first, prune. */
 export class AuditStore {
-  readonly #db: Db
-  readonly #insert
-  readonly #prune
-  readonly #replaceRenewal
+  readonly #engine: Engine
 
-  constructor(db: Db) {
-    this.#db = db
-    this.#insert = db.prepare<[number, string, number | null, string | null, string | null, string | null, string | null, string | null]>(
-      `INSERT INTO audit_events (at, kind, user_id, username, ip, user_agent, session, detail)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
-    )
-    this.#prune = db.prepare<[number]>('DELETE FROM audit_events WHERE at < ?')
-    const deleteRenewals = db.prepare<[string]>("DELETE FROM audit_events WHERE kind = 'token_renewed' AND session = ?")
-    this.#replaceRenewal = db.transaction((event: NewAuditEvent & { ref: string }) => {
-      deleteRenewals.run(event.ref)
-      this.record(event)
-    })
+  constructor(engine: Engine) {
+    this.#engine = engine
   }
 
   /**
    * Records a renewal in place of the session's previous one: a session renews every few
    * minutes for hours, and its newest renewal says all the earlier ones did.
    */
-  recordRenewal(event: NewAuditEvent & { ref: string }): void {
-    this.#replaceRenewal(event)
+  recordRenewal(event: NewAuditEvent & { ref: string }): Promise<void> {
+    return inWriteTransaction(this.#engine, async (q) => {
+      await q.deleteFrom('audit_events').where('kind', '=', 'token_renewed').where('session', '=', event.ref).execute()
+      await this.record(event, q)
+    })
   }
 
-  record(event: NewAuditEvent): void {
-    this.#insert.run(
-      event.at,
-      event.kind,
-      event.userId ?? null,
-      event.username ?? null,
-      event.ip ?? null,
-      event.userAgent ?? null,
-      event.ref ?? null,
-      event.detail ?? null,
-    )
+  async record(event: NewAuditEvent, q: Queryable = this.#engine.db): Promise<void> {
+    await q
+      .insertInto('audit_events')
+      .values({
+        at: event.at,
+        kind: event.kind,
+        user_id: event.userId ?? null,
+        username: event.username ?? null,
+        ip: event.ip ?? null,
+        user_agent: event.userAgent ?? null,
+        session: event.ref ?? null,
+        detail: event.detail ?? null,
+      })
+      .execute()
   }
 
   /** Newest first; one more row than asked tells whether there is a next page. */
-  page(filter: AuditFilter): { events: AuditRecord[]; nextBefore: number | null } {
-    const where: string[] = []
-    const params: (string | number)[] = []
-    if (filter.userId !== undefined) {
-      where.push('user_id = ?')
-      params.push(filter.userId)
-    }
-    if (filter.kind !== undefined) {
-      where.push('kind = ?')
-      params.push(filter.kind)
-    }
-    if (filter.before !== undefined) {
-      where.push('id < ?')
-      params.push(filter.before)
-    }
-    const sql = `SELECT * FROM audit_events ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY id DESC LIMIT ?`
-    const rows = this.#db.prepare<(string | number)[], AuditRow>(sql).all(...params, filter.limit + 1)
+  async page(filter: AuditFilter): Promise<{ events: AuditRecord[]; nextBefore: number | null }> {
+    let query = this.#engine.db.selectFrom('audit_events').selectAll()
+    if (filter.userId !== undefined) query = query.where('user_id', '=', filter.userId)
+    if (filter.kind !== undefined) query = query.where('kind', '=', filter.kind)
+    if (filter.before !== undefined) query = query.where('id', '<', filter.before)
+    const rows = await query.orderBy('id', 'desc').limit(filter.limit + 1).execute()
     const hasMore = rows.length > filter.limit
     const events = rows.slice(0, filter.limit).map(toRecord)
     return { events, nextBefore: hasMore ? (events.at(-1)?.id ?? null) : null }
   }
 
   /** Deletes events older than `cutoff`; returns how many. */
-  prune(cutoff: number): number {
-    return this.#prune.run(cutoff).changes
+  async prune(cutoff: number): Promise<number> {
+    const result = await this.#engine.db.deleteFrom('audit_events').where('at', '<', cutoff).executeTakeFirst()
+    return Number(result.numDeletedRows)
   }
 }
 
-function toRecord(row: AuditRow): AuditRecord {
+function toRecord(row: Selectable<AuditEventsTable>): AuditRecord {
   return {
     id: row.id,
     at: row.at,
-    kind: row.kind,
+    kind: row.kind as AuditKind,
     userId: row.user_id,
     username: row.username,
     ip: row.ip,

@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os'
 import path from 'node:path'
 import { afterAll, describe, expect, it } from 'vitest'
 import { hashPassword } from '../auth/passwords.js'
-import { openDatabase } from './database.js'
+import { openSqlite } from './engine.js'
 import { UserStore } from './user-store.js'
 
 /**
@@ -153,14 +153,14 @@ async function expectEverythingAcknowledged(base: string): Promise<void> {
 describe('SIGKILL in the middle of writes', () => {
   it('loses nothing the server acknowledged, across two kills and restarts', async () => {
     // The users exist before the first start, as `pnpm users add` would leave them.
-    const db = openDatabase(dataDir)
+    const db = openSqlite(dataDir)
     const users = new UserStore(db)
     const hash = await hashPassword(PASSWORD)
-    users.create({ username: 'root', passwordHash: await hashPassword(ADMIN_PASSWORD), roles: ['admin'], createdAt: Date.now() })
+    await users.create({ username: 'root', passwordHash: await hashPassword(ADMIN_PASSWORD), roles: ['admin'], createdAt: Date.now() })
     for (let worker = 0; worker < WORKERS; worker++) {
-      for (const name of [`writer${worker}`, `reset${worker}`]) users.create({ username: name, passwordHash: hash, roles: [], createdAt: Date.now() })
+      for (const name of [`writer${worker}`, `reset${worker}`]) await users.create({ username: name, passwordHash: hash, roles: [], createdAt: Date.now() })
     }
-    db.close()
+    await db.close()
 
     for (let round = 0; round < 2; round++) {
       const server = await startServer()

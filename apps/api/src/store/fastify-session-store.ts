@@ -22,12 +22,13 @@ declare module 'fastify' {
  * @fastify/session's store interface over the `sessions` table. Only sessions that
  * carry `auth` are persisted: an anonymous visitor never creates a row, and a session
  * deleted elsewhere (logout, revocation) is never brought back by a late save.
+ * The store's promises are handed to @fastify/session's callbacks; a failure (the
+ * database unreachable) reaches the callback as an error, never an unhandled rejection.
  */
 export function createFastifySessionStore(sessions: SessionStore): FastifySessionStore {
   return {
     get(cookieId, callback) {
-      try {
-        const row = sessions.findByCookieId(cookieId)
+      sessions.findByCookieId(cookieId).then((row) => {
         if (!row) return callback(null, null)
         const restored = {
           cookie: JSON.parse(row.cookie) as Session['cookie'],
@@ -41,30 +42,20 @@ export function createFastifySessionStore(sessions: SessionStore): FastifySessio
           },
         } satisfies Session
         callback(null, restored)
-      } catch (error) {
-        callback(error)
-      }
+      }, callback)
     },
     set(cookieId, session, callback) {
-      try {
+      const save = async (): Promise<void> => {
         const auth = session.auth
-        if (auth) {
-          const cookie = JSON.stringify(session.cookie)
-          if (sessions.findByCookieId(cookieId)) sessions.updateCookie(cookieId, cookie)
-          else sessions.create({ cookieId, cookie, lastSeenAt: auth.createdAt, ...auth })
-        }
-        callback()
-      } catch (error) {
-        callback(error)
+        if (!auth) return
+        const cookie = JSON.stringify(session.cookie)
+        if (await sessions.findByCookieId(cookieId)) await sessions.updateCookie(cookieId, cookie)
+        else await sessions.create({ cookieId, cookie, lastSeenAt: auth.createdAt, ...auth })
       }
+      save().then(() => callback(), callback)
     },
     destroy(cookieId, callback) {
-      try {
-        sessions.deleteByCookieId(cookieId)
-        callback()
-      } catch (error) {
-        callback(error)
-      }
+      sessions.deleteByCookieId(cookieId).then(() => callback(), callback)
     },
   }
 }

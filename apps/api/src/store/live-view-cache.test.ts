@@ -3,7 +3,8 @@ import { tmpdir } from 'node:os'
 import path from 'node:path'
 import { spawnSync } from 'node:child_process'
 import { afterAll, describe, expect, it, vi } from 'vitest'
-import { openDatabase } from './database.js'
+import { openSqlite } from './engine.js'
+import type { LiveSessionView } from './session-store.js'
 import { cacheUntilChanged } from './live-view-cache.js'
 import { SessionStore } from './session-store.js'
 import { UserStore } from './user-store.js'
@@ -36,41 +37,48 @@ describe('cacheUntilChanged', () => {
 })
 
 describe('the session lookup cache', () => {
-  function twoConnections() {
+  async function twoConnections() {
     const dir = mkdtempSync(path.join(tmpdir(), 'tokenauth-cache-'))
     dirs.push(dir)
-    const a = openDatabase(dir)
-    const b = openDatabase(dir)
-    const userId = new UserStore(a).create({ username: 'alice', passwordHash: 'hash', roles: ['admin'], createdAt: Date.now() }).id
-    return { a, b, userId, sessionsA: new SessionStore(a), sessionsB: new SessionStore(b) }
+    const a = openSqlite(dir)
+    const b = openSqlite(dir)
+    const userId = (await new UserStore(a).create({ username: 'alice', passwordHash: 'hash', roles: ['admin'], createdAt: Date.now() })).id
+    const sessionsA = new SessionStore(a)
+    // On SQLite the lookup answers synchronously, a cache hit or not: the hot path takes no promise.
+    const viewA = (handle: string): LiveSessionView | undefined => {
+      const view = viewA(handle)
+      if (view instanceof Promise) throw new Error('the SQLite session lookup returned a promise')
+      return view
+    }
+    return { a, b, userId, sessionsA, viewA, sessionsB: new SessionStore(b) }
   }
 
-  it('sees a session deleted through another connection at the very next lookup, 1,000 times out of 1,000', () => {
-    const { a, b, userId, sessionsA, sessionsB } = twoConnections()
+  it('sees a session deleted through another connection at the very next lookup, 1,000 times out of 1,000', async () => {
+    const { a, b, userId, sessionsA, viewA, sessionsB } = await twoConnections()
     let accepted = 0
     for (let i = 0; i < 1000; i++) {
       const handle = `h-${i}`
       const now = Date.now()
-      sessionsA.create({ cookieId: `c-${i}`, handle, userId, createdAt: now, lastSeenAt: now, absoluteExpiresAt: now + 60_000, cookie: '{}', userAgent: null, ip: null })
-      expect(sessionsA.findLiveView(handle)?.userId).toBe(userId)
-      expect(sessionsA.findLiveView(handle)?.userId).toBe(userId)
-      sessionsB.deleteByHandle(handle)
-      if (sessionsA.findLiveView(handle) !== undefined) accepted++
+      await sessionsA.create({ cookieId: `c-${i}`, handle, userId, createdAt: now, lastSeenAt: now, absoluteExpiresAt: now + 60_000, cookie: '{}', userAgent: null, ip: null })
+      expect(viewA(handle)?.userId).toBe(userId)
+      expect(viewA(handle)?.userId).toBe(userId)
+      await sessionsB.deleteByHandle(handle)
+      if (viewA(handle) !== undefined) accepted++
     }
     expect(accepted).toBe(0)
-    a.close()
-    b.close()
+    await a.close()
+    await b.close()
   })
 
-  it('sees a user disabled through another connection at once', () => {
-    const { a, b, userId, sessionsA } = twoConnections()
+  it('sees a user disabled through another connection at once', async () => {
+    const { a, b, userId, sessionsA, viewA } = await twoConnections()
     const now = Date.now()
-    sessionsA.create({ cookieId: 'c', handle: 'h', userId, createdAt: now, lastSeenAt: now, absoluteExpiresAt: now + 60_000, cookie: '{}', userAgent: null, ip: null })
-    expect(sessionsA.findLiveView('h')?.disabled).toBe(false)
-    new UserStore(b).setDisabled(userId, true)
-    expect(sessionsA.findLiveView('h')?.disabled).toBe(true)
-    a.close()
-    b.close()
+    await sessionsA.create({ cookieId: 'c', handle: 'h', userId, createdAt: now, lastSeenAt: now, absoluteExpiresAt: now + 60_000, cookie: '{}', userAgent: null, ip: null })
+    expect(viewA('h')?.disabled).toBe(false)
+    await new UserStore(b).setDisabled(userId, true)
+    expect(viewA('h')?.disabled).toBe(true)
+    await a.close()
+    await b.close()
   })
 
   it('refuses the very next request after another process (the users CLI) removes the user', async () => {

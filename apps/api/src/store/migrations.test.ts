@@ -4,6 +4,7 @@ import path from 'node:path'
 import Database from 'better-sqlite3'
 import { afterEach, describe, expect, it } from 'vitest'
 import { DATABASE_FILE, openDatabase } from './database.js'
+import { openSqlite } from './engine.js'
 import { hashCookieId } from './cookie-id-hash.js'
 import { MIGRATIONS } from './migrations.js'
 import { UserStore } from './user-store.js'
@@ -19,15 +20,15 @@ const freshDir = () => {
 }
 
 describe('user ids', () => {
-  it('are never reused: a removed user’s id does not go to the next new user', () => {
-    const db = openDatabase(freshDir())
+  it('are never reused: a removed user’s id does not go to the next new user', async () => {
+    const db = openSqlite(freshDir())
     const users = new UserStore(db)
-    users.create({ username: 'a', passwordHash: 'h', roles: [], createdAt: 0 })
-    const b = users.create({ username: 'b', passwordHash: 'h', roles: [], createdAt: 0 })
-    users.remove('b')
-    const c = users.create({ username: 'c', passwordHash: 'h', roles: [], createdAt: 0 })
+    await users.create({ username: 'a', passwordHash: 'h', roles: [], createdAt: 0 })
+    const b = await users.create({ username: 'b', passwordHash: 'h', roles: [], createdAt: 0 })
+    await users.remove('b')
+    const c = await users.create({ username: 'c', passwordHash: 'h', roles: [], createdAt: 0 })
     expect(c.id).toBe(b.id + 1)
-    db.close()
+    await db.close()
   })
 })
 

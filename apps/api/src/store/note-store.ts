@@ -1,4 +1,4 @@
-import type { Db } from './database.js'
+import type { Engine } from './engine.js'
 
 export interface NoteRecord {
   readonly id: number
@@ -8,56 +8,50 @@ export interface NoteRecord {
   readonly createdAt: number
 }
 
-interface NoteRow {
-  id: number
-  owner_id: number
-  owner_username: string
-  text: string
-  created_at: number
-}
-
-const SELECT_NOTE = `SELECT n.id, n.owner_id, u.username AS owner_username, n.text, n.created_at
-  FROM notes n JOIN users u ON u.id = n.owner_id`
-
-/** The sample resource's notes in SQLite. */
+/** The sample resource's notes, on either engine. */
 export class NoteStore {
-  readonly #insert
-  readonly #byId
-  readonly #all
-  readonly #delete
+  readonly #engine: Engine
 
-  constructor(db: Db) {
-    this.#insert = db.prepare<[number, string, number], { id: number }>(
-      'INSERT INTO notes (owner_id, text, created_at) VALUES (?, ?, ?) RETURNING id',
-    )
-    this.#byId = db.prepare<[number], NoteRow>(`${SELECT_NOTE} WHERE n.id = ?`)
-    this.#all = db.prepare<[number], NoteRow>(`${SELECT_NOTE} ORDER BY n.id DESC LIMIT ?`)
-    this.#delete = db.prepare<[number]>('DELETE FROM notes WHERE id = ?')
+  constructor(engine: Engine) {
+    this.#engine = engine
   }
 
-  create(ownerId: number, text: string, createdAt: number): NoteRecord {
-    const inserted = this.#insert.get(ownerId, text, createdAt)
-    const note = inserted && this.findById(inserted.id)
+  #select() {
+    return this.#engine.db
+      .selectFrom('notes as n')
+      .innerJoin('users as u', 'u.id', 'n.owner_id')
+      .select(['n.id', 'n.owner_id', 'u.username as owner_username', 'n.text', 'n.created_at'])
+  }
+
+  async create(ownerId: number, text: string, createdAt: number): Promise<NoteRecord> {
+    const inserted = await this.#engine.db
+      .insertInto('notes')
+      .values({ owner_id: ownerId, text, created_at: createdAt })
+      .returning('id')
+      .executeTakeFirstOrThrow()
+    const note = await this.findById(inserted.id)
     if (!note) throw new Error('note vanished right after insert')
     return note
   }
 
-  findById(id: number): NoteRecord | undefined {
-    const row = this.#byId.get(id)
+  async findById(id: number): Promise<NoteRecord | undefined> {
+    const row = await this.#select().where('n.id', '=', id).executeTakeFirst()
     return row && toRecord(row)
   }
 
   /** Newest first. */
-  list(limit = 500): NoteRecord[] {
-    return this.#all.all(limit).map(toRecord)
+  async list(limit = 500): Promise<NoteRecord[]> {
+    const rows = await this.#select().orderBy('n.id', 'desc').limit(limit).execute()
+    return rows.map(toRecord)
   }
 
-  delete(id: number): boolean {
-    return this.#delete.run(id).changes > 0
+  async delete(id: number): Promise<boolean> {
+    const result = await this.#engine.db.deleteFrom('notes').where('id', '=', id).executeTakeFirst()
+    return result.numDeletedRows > 0n
   }
 }
 
-function toRecord(row: NoteRow): NoteRecord {
+function toRecord(row: { id: number; owner_id: number; owner_username: string; text: string; created_at: number }): NoteRecord {
   return {
     id: row.id,
     ownerId: row.owner_id,

@@ -1,8 +1,11 @@
-import type { Db } from './database.js'
+import type { Selectable } from 'kysely'
 import { parseRoles } from './user-store.js'
 import { hashCookieId, openSuccessor, sealSuccessor } from './cookie-id-hash.js'
 import { sqliteChangeSignal } from './change-signal.js'
 import { cacheUntilChanged } from './live-view-cache.js'
+import type { Engine } from './engine.js'
+import type { Queryable, SessionsTable } from './tables.js'
+import { inWriteTransaction } from './write-transaction.js'
 
 /**
  * A server session. `cookieId` is the secret id in the (signed) HttpOnly cookie, of which
@@ -38,18 +41,8 @@ export interface LiveSessionView {
   readonly absoluteExpiresAt: number
 }
 
-interface SessionRow {
-  cookie_id: string
-  handle: string
-  user_id: number
-  created_at: number
-  last_seen_at: number
-  absolute_expires_at: number
-  cookie: string
-  items: string
-  user_agent: string | null
-  ip: string | null
-}
+/** A value now (SQLite's cached hot path) or later (a query). */
+export type MaybePromise<T> = T | Promise<T>
 
 interface SessionUserRow {
   handle: string
@@ -61,89 +54,78 @@ interface SessionUserRow {
   absolute_expires_at: number
 }
 
-/** Server sessions in SQLite. */
+/** Server sessions, on either engine. Methods that may run inside a transaction take it as `q`. */
 export class SessionStore {
-  readonly #insert
-  readonly #updateCookie
-  readonly #byCookieId
-  readonly #byHandle
-  readonly #liveViewByHandle
-  readonly #touch
-  readonly #deleteByCookieId
-  readonly #deleteByHandle
-  readonly #setItems
-  readonly #deleteExpired
-  readonly #rotate
-  readonly #retire
-  readonly #retiredByCookieId
-  readonly #byUser
-  readonly #deleteByUserExcept
-  readonly #countsByUser
+  readonly #engine: Engine
   // The roles column is re-parsed only when its text changes; most requests hit this.
   #lastRolesText = '[]'
   #lastRoles: readonly string[] = []
 
   /**
-   * The per-request session lookup, kept until the database changes (any write by any
-   * connection): revocation stays immediate, and the common request reads two counters.
+   * The per-request session lookup. On SQLite it is synchronous and kept until the
+   * database changes (any write by any connection, see change-signal.ts): revocation
+   * stays immediate, and the common request reads two counters. PostgreSQL has no such
+   * signal, so there every request asks the database (one indexed join): a revocation
+   * committed by any instance is seen by the very next request to any other.
    */
-  readonly #cachedLiveView: (handle: string) => LiveSessionView | undefined
+  readonly #liveView: (handle: string) => MaybePromise<LiveSessionView | undefined>
 
-  constructor(db: Db) {
-    this.#cachedLiveView = cacheUntilChanged((handle) => this.#queryLiveView(handle), sqliteChangeSignal(db))
-    this.#insert = db.prepare<[string, string, number, number, number, number, string, string | null, string | null]>(
-      `INSERT INTO sessions (cookie_id, handle, user_id, created_at, last_seen_at, absolute_expires_at, cookie, user_agent, ip)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-    )
-    this.#updateCookie = db.prepare<[string, string]>('UPDATE sessions SET cookie = ? WHERE cookie_id = ?')
-    this.#byCookieId = db.prepare<[string], SessionRow>('SELECT * FROM sessions WHERE cookie_id = ?')
-    this.#byHandle = db.prepare<[string], SessionRow>('SELECT * FROM sessions WHERE handle = ?')
-    this.#liveViewByHandle = db.prepare<[string], SessionUserRow>(
-      `SELECT s.handle, s.user_id, u.username, u.roles, u.disabled, s.last_seen_at, s.absolute_expires_at
-       FROM sessions s JOIN users u ON u.id = s.user_id WHERE s.handle = ?`,
-    )
-    this.#touch = db.prepare<[number, string, number]>(
-      'UPDATE sessions SET last_seen_at = ? WHERE handle = ? AND last_seen_at < ?',
-    )
-    this.#deleteByCookieId = db.prepare<[string]>('DELETE FROM sessions WHERE cookie_id = ?')
-    this.#deleteByHandle = db.prepare<[string]>('DELETE FROM sessions WHERE handle = ?')
-    this.#setItems = db.prepare<[string, string]>('UPDATE sessions SET items = ? WHERE handle = ?')
-    this.#deleteExpired = db.prepare<[number, number]>(
-      'DELETE FROM sessions WHERE absolute_expires_at <= ? OR last_seen_at <= ?',
-    )
-    this.#retire = db.prepare<[string, string, number, string]>(
-      'INSERT INTO retired_cookie_ids (cookie_id, handle, retired_at, successor) VALUES (?, ?, ?, ?)',
-    )
-    const setCookieId = db.prepare<[string, string]>('UPDATE sessions SET cookie_id = ? WHERE cookie_id = ?')
-    this.#rotate = db.transaction((oldCookieId: string, newCookieId: string, handle: string, now: number): boolean => {
-      if (setCookieId.run(hashCookieId(newCookieId), hashCookieId(oldCookieId)).changes === 0) return false
-      this.#retire.run(hashCookieId(oldCookieId), handle, now, sealSuccessor(oldCookieId, newCookieId))
-      return true
-    })
-    this.#retiredByCookieId = db.prepare<[string], { handle: string; retired_at: number; successor: string | null }>(
-      'SELECT handle, retired_at, successor FROM retired_cookie_ids WHERE cookie_id = ?',
-    )
-    this.#byUser = db.prepare<[number], SessionRow>('SELECT * FROM sessions WHERE user_id = ? ORDER BY last_seen_at DESC')
-    this.#deleteByUserExcept = db.prepare<[number, string]>('DELETE FROM sessions WHERE user_id = ? AND handle != ?')
-    this.#countsByUser = db.prepare<[number, number], { user_id: number; n: number }>(
-      'SELECT user_id, count(*) AS n FROM sessions WHERE absolute_expires_at > ? AND last_seen_at > ? GROUP BY user_id',
-    )
+  constructor(engine: Engine) {
+    this.#engine = engine
+    if (engine.kind === 'sqlite') {
+      const statement = engine.sqlite.prepare<[string], SessionUserRow>(
+        `SELECT s.handle, s.user_id, u.username, u.roles, u.disabled, s.last_seen_at, s.absolute_expires_at
+         FROM sessions s JOIN users u ON u.id = s.user_id WHERE s.handle = ?`,
+      )
+      this.#liveView = cacheUntilChanged((handle) => this.#toView(statement.get(handle)), sqliteChangeSignal(engine.sqlite))
+    } else {
+      this.#liveView = async (handle) =>
+        this.#toView(
+          await engine.db
+            .selectFrom('sessions as s')
+            .innerJoin('users as u', 'u.id', 's.user_id')
+            .select(['s.handle', 's.user_id', 'u.username', 'u.roles', 'u.disabled', 's.last_seen_at', 's.absolute_expires_at'])
+            .where('s.handle', '=', handle)
+            .executeTakeFirst(),
+        )
+    }
+  }
+
+  get #db(): Queryable {
+    return this.#engine.db
   }
 
   /**
    * Gives the session a new cookie id and retires the old one, in one transaction.
-   * False when the old id no longer names a session (a concurrent renewal won).
+   * False when the old id no longer names a session (a concurrent renewal won: on
+   * PostgreSQL the second UPDATE waits for the first's row lock, then matches nothing).
    */
-  rotateCookieId(oldCookieId: string, newCookieId: string, handle: string, now: number): boolean {
-    return this.#rotate(oldCookieId, newCookieId, handle, now)
+  rotateCookieId(oldCookieId: string, newCookieId: string, handle: string, now: number): Promise<boolean> {
+    return inWriteTransaction(this.#engine, async (q) => {
+      const moved = await q
+        .updateTable('sessions')
+        .set({ cookie_id: hashCookieId(newCookieId) })
+        .where('cookie_id', '=', hashCookieId(oldCookieId))
+        .executeTakeFirst()
+      if (moved.numUpdatedRows === 0n) return false
+      await q
+        .insertInto('retired_cookie_ids')
+        .values({ cookie_id: hashCookieId(oldCookieId), handle, retired_at: now, successor: sealSuccessor(oldCookieId, newCookieId) })
+        .execute()
+      return true
+    })
   }
 
   /**
    * The session a retired cookie id belonged to, when it was retired, and the id that
    * replaced it (which only the retired id itself can unseal).
    */
-  findRetiredCookieId(cookieId: string): { handle: string; retiredAt: number; successor: string | undefined } | undefined {
-    const row = this.#retiredByCookieId.get(hashCookieId(cookieId))
+  async findRetiredCookieId(cookieId: string): Promise<{ handle: string; retiredAt: number; successor: string | undefined } | undefined> {
+    const row = await this.#db
+      .selectFrom('retired_cookie_ids')
+      .select(['handle', 'retired_at', 'successor'])
+      .where('cookie_id', '=', hashCookieId(cookieId))
+      .executeTakeFirst()
     return (
       row && {
         handle: row.handle,
@@ -154,56 +136,78 @@ export class SessionStore {
   }
 
   /** A user's sessions, most recently used first (expired ones included until pruned). */
-  listByUser(userId: number): SessionRecord[] {
-    return this.#byUser.all(userId).map(toRecord)
+  async listByUser(userId: number): Promise<SessionRecord[]> {
+    const rows = await this.#db.selectFrom('sessions').selectAll().where('user_id', '=', userId).orderBy('last_seen_at', 'desc').execute()
+    return rows.map(toRecord)
   }
 
   /** Ends every session of the user except `keepHandle` (pass '' to end all); returns how many. */
-  deleteByUser(userId: number, keepHandle = ''): number {
-    return this.#deleteByUserExcept.run(userId, keepHandle).changes
+  async deleteByUser(userId: number, keepHandle = '', q: Queryable = this.#db): Promise<number> {
+    const result = await q.deleteFrom('sessions').where('user_id', '=', userId).where('handle', '!=', keepHandle).executeTakeFirst()
+    return Number(result.numDeletedRows)
   }
 
   /** How many live sessions each user has. */
-  liveCountsByUser(now: number, idleTimeoutMs: number): Map<number, number> {
-    return new Map(this.#countsByUser.all(now, now - idleTimeoutMs).map((row) => [row.user_id, row.n]))
+  async liveCountsByUser(now: number, idleTimeoutMs: number): Promise<Map<number, number>> {
+    const rows = await this.#db
+      .selectFrom('sessions')
+      .select(['user_id', (eb) => eb.fn.countAll<number>().as('n')])
+      .where('absolute_expires_at', '>', now)
+      .where('last_seen_at', '>', now - idleTimeoutMs)
+      .groupBy('user_id')
+      .execute()
+    return new Map(rows.map((row) => [row.user_id, Number(row.n)]))
   }
 
-  create(session: Omit<NewSession, 'items'>): void {
-    this.#insert.run(
-      hashCookieId(session.cookieId),
-      session.handle,
-      session.userId,
-      session.createdAt,
-      session.lastSeenAt,
-      session.absoluteExpiresAt,
-      session.cookie,
-      session.userAgent,
-      session.ip,
-    )
+  async create(session: Omit<NewSession, 'items'>): Promise<void> {
+    await this.#db
+      .insertInto('sessions')
+      .values({
+        cookie_id: hashCookieId(session.cookieId),
+        handle: session.handle,
+        user_id: session.userId,
+        created_at: session.createdAt,
+        last_seen_at: session.lastSeenAt,
+        absolute_expires_at: session.absoluteExpiresAt,
+        cookie: session.cookie,
+        user_agent: session.userAgent,
+        ip: session.ip,
+      })
+      .execute()
   }
 
   /** Updates the cookie attributes of a session that exists; never creates one. */
-  updateCookie(cookieId: string, cookie: string): void {
-    this.#updateCookie.run(cookie, hashCookieId(cookieId))
+  async updateCookie(cookieId: string, cookie: string): Promise<void> {
+    await this.#db.updateTable('sessions').set({ cookie }).where('cookie_id', '=', hashCookieId(cookieId)).execute()
   }
 
-  findByCookieId(cookieId: string): SessionRecord | undefined {
-    const row = this.#byCookieId.get(hashCookieId(cookieId))
+  async findByCookieId(cookieId: string): Promise<SessionRecord | undefined> {
+    const row = await this.#db.selectFrom('sessions').selectAll().where('cookie_id', '=', hashCookieId(cookieId)).executeTakeFirst()
     return row && toRecord(row)
   }
 
-  findByHandle(handle: string): SessionRecord | undefined {
-    const row = this.#byHandle.get(handle)
+  async findByHandle(handle: string): Promise<SessionRecord | undefined> {
+    const row = await this.#db.selectFrom('sessions').selectAll().where('handle', '=', handle).executeTakeFirst()
     return row && toRecord(row)
   }
 
   /** The hot-path read: session and user in one statement, no liveness judgement. */
-  findLiveView(handle: string): LiveSessionView | undefined {
-    return this.#cachedLiveView(handle)
+  findLiveView(handle: string): MaybePromise<LiveSessionView | undefined> {
+    return this.#liveView(handle)
   }
 
-  #queryLiveView(handle: string): LiveSessionView | undefined {
-    const row = this.#liveViewByHandle.get(handle)
+  /**
+   * Inside a write transaction: whether the session still exists, holding its row (on
+   * PostgreSQL, FOR UPDATE) so that a revocation racing the transaction either lands
+   * first (and this answers false) or waits until it commits.
+   */
+  async lockExisting(handle: string, q: Queryable): Promise<boolean> {
+    const query = q.selectFrom('sessions').select('handle').where('handle', '=', handle)
+    const row = await (this.#engine.kind === 'postgres' ? query.forUpdate() : query).executeTakeFirst()
+    return row !== undefined
+  }
+
+  #toView(row: SessionUserRow | undefined): LiveSessionView | undefined {
     if (!row) return undefined
     if (row.roles !== this.#lastRolesText) {
       this.#lastRolesText = row.roles
@@ -221,30 +225,37 @@ export class SessionStore {
   }
 
   /** Moves `last_seen_at` forward; a no-op when it is already at or past `now`. */
-  touch(handle: string, now: number): void {
-    this.#touch.run(now, handle, now)
+  async touch(handle: string, now: number): Promise<void> {
+    await this.#db.updateTable('sessions').set({ last_seen_at: now }).where('handle', '=', handle).where('last_seen_at', '<', now).execute()
   }
 
-  deleteByCookieId(cookieId: string): boolean {
-    return this.#deleteByCookieId.run(hashCookieId(cookieId)).changes > 0
+  async deleteByCookieId(cookieId: string): Promise<boolean> {
+    const result = await this.#db.deleteFrom('sessions').where('cookie_id', '=', hashCookieId(cookieId)).executeTakeFirst()
+    return result.numDeletedRows > 0n
   }
 
-  deleteByHandle(handle: string): boolean {
-    return this.#deleteByHandle.run(handle).changes > 0
+  async deleteByHandle(handle: string): Promise<boolean> {
+    const result = await this.#db.deleteFrom('sessions').where('handle', '=', handle).executeTakeFirst()
+    return result.numDeletedRows > 0n
   }
 
   /** Replaces the user's key-value items; false when the session no longer exists. */
-  setItems(handle: string, items: Readonly<Record<string, string>>): boolean {
-    return this.#setItems.run(JSON.stringify(items), handle).changes > 0
+  async setItems(handle: string, items: Readonly<Record<string, string>>): Promise<boolean> {
+    const result = await this.#db.updateTable('sessions').set({ items: JSON.stringify(items) }).where('handle', '=', handle).executeTakeFirst()
+    return result.numUpdatedRows > 0n
   }
 
   /** Deletes sessions past either timeout; returns how many. */
-  deleteExpired(now: number, idleTimeoutMs: number): number {
-    return this.#deleteExpired.run(now, now - idleTimeoutMs).changes
+  async deleteExpired(now: number, idleTimeoutMs: number): Promise<number> {
+    const result = await this.#db
+      .deleteFrom('sessions')
+      .where((eb) => eb.or([eb('absolute_expires_at', '<=', now), eb('last_seen_at', '<=', now - idleTimeoutMs)]))
+      .executeTakeFirst()
+    return Number(result.numDeletedRows)
   }
 }
 
-function toRecord(row: SessionRow): SessionRecord {
+function toRecord(row: Selectable<SessionsTable>): SessionRecord {
   return {
     cookieIdHash: row.cookie_id,
     handle: row.handle,

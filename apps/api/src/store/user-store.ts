@@ -1,4 +1,8 @@
-import type { Db } from './database.js'
+import { sql } from 'kysely'
+import type { Engine } from './engine.js'
+import type { Queryable, UsersTable } from './tables.js'
+import type { Selectable } from 'kysely'
+import { inWriteTransaction, lockForTransaction, LOCK_KEYS } from './write-transaction.js'
 
 /** A user as stored, with the secret parts the public `User` leaves out. */
 export interface UserRecord {
@@ -8,15 +12,6 @@ export interface UserRecord {
   readonly passwordHash: string
   readonly disabled: boolean
   readonly createdAt: number
-}
-
-interface UserRow {
-  id: number
-  username: string
-  roles: string
-  password_hash: string
-  disabled: number
-  created_at: number
 }
 
 /** The username is taken (usernames are unique without regard to case). */
@@ -31,98 +26,120 @@ export interface NewUser {
   readonly createdAt: number
 }
 
-/** Users in SQLite. */
+/** `guardLastAdmin`'s answer when the change would leave no admin who can sign in. */
+export const LAST_ADMIN = Symbol('last admin')
+
+/** Users, on either engine. Methods that may run inside a transaction take it as `q`. */
 export class UserStore {
-  readonly #insert
-  readonly #byUsername
-  readonly #byId
-  readonly #all
-  readonly #deleteByUsername
-  readonly #count
-  readonly #setDisabled
-  readonly #setPasswordHash
-  readonly #enabledAdmins
-  readonly #setRoles
-  readonly #deleteById
+  readonly #engine: Engine
 
-  constructor(db: Db) {
-    this.#insert = db.prepare<[string, string, string, number], UserRow>(
-      'INSERT INTO users (username, password_hash, roles, created_at) VALUES (?, ?, ?, ?) RETURNING *',
-    )
-    this.#byUsername = db.prepare<[string], UserRow>('SELECT * FROM users WHERE username = ?')
-    this.#byId = db.prepare<[number], UserRow>('SELECT * FROM users WHERE id = ?')
-    this.#all = db.prepare<[], UserRow>('SELECT * FROM users ORDER BY id')
-    this.#deleteByUsername = db.prepare<[string]>('DELETE FROM users WHERE username = ?')
-    this.#count = db.prepare<[], { n: number }>('SELECT count(*) AS n FROM users')
-    this.#setDisabled = db.prepare<[number, number]>('UPDATE users SET disabled = ? WHERE id = ?')
-    this.#setPasswordHash = db.prepare<[string, number]>('UPDATE users SET password_hash = ? WHERE id = ?')
-    this.#setRoles = db.prepare<[string, number]>('UPDATE users SET roles = ? WHERE id = ?')
-    this.#deleteById = db.prepare<[number]>('DELETE FROM users WHERE id = ?')
-    this.#enabledAdmins = db.prepare<[], { id: number }>(
-      "SELECT id FROM users WHERE disabled = 0 AND EXISTS (SELECT 1 FROM json_each(users.roles) WHERE value = 'admin')",
-    )
+  constructor(engine: Engine) {
+    this.#engine = engine
   }
 
-  setDisabled(id: number, disabled: boolean): boolean {
-    return this.#setDisabled.run(disabled ? 1 : 0, id).changes > 0
+  get #db(): Queryable {
+    return this.#engine.db
   }
 
-  setPasswordHash(id: number, passwordHash: string): boolean {
-    return this.#setPasswordHash.run(passwordHash, id).changes > 0
+  async setDisabled(id: number, disabled: boolean, q: Queryable = this.#db): Promise<boolean> {
+    const result = await q.updateTable('users').set({ disabled: disabled ? 1 : 0 }).where('id', '=', id).executeTakeFirst()
+    return result.numUpdatedRows > 0n
   }
 
-  setRoles(id: number, roles: readonly string[]): boolean {
-    return this.#setRoles.run(JSON.stringify(roles), id).changes > 0
+  async setPasswordHash(id: number, passwordHash: string, q: Queryable = this.#db): Promise<boolean> {
+    const result = await q.updateTable('users').set({ password_hash: passwordHash }).where('id', '=', id).executeTakeFirst()
+    return result.numUpdatedRows > 0n
+  }
+
+  async setRoles(id: number, roles: readonly string[], q: Queryable = this.#db): Promise<boolean> {
+    const result = await q.updateTable('users').set({ roles: JSON.stringify(roles) }).where('id', '=', id).executeTakeFirst()
+    return result.numUpdatedRows > 0n
   }
 
   /** Removes the user with their sessions and notes (the foreign keys cascade); false when there was none. */
-  removeById(id: number): boolean {
-    return this.#deleteById.run(id).changes > 0
+  async removeById(id: number, q: Queryable = this.#db): Promise<boolean> {
+    const result = await q.deleteFrom('users').where('id', '=', id).executeTakeFirst()
+    return result.numDeletedRows > 0n
   }
 
   /** Ids of the admins who can still sign in. */
-  enabledAdminIds(): number[] {
-    return this.#enabledAdmins.all().map((row) => row.id)
+  async enabledAdminIds(q: Queryable = this.#db): Promise<number[]> {
+    const hasAdmin =
+      this.#engine.kind === 'postgres'
+        ? sql<boolean>`users.roles::jsonb ? 'admin'`
+        : sql<boolean>`EXISTS (SELECT 1 FROM json_each(users.roles) WHERE value = 'admin')`
+    const rows = await q.selectFrom('users').select('id').where('disabled', '=', 0).where(hasAdmin).orderBy('id').execute()
+    return rows.map((row) => row.id)
   }
 
-  create(user: NewUser): UserRecord {
+  /**
+   * Runs `write` in a transaction that first checks, under a lock every such change takes,
+   * that it leaves an admin who can sign in: two admins demoting (or disabling, deleting)
+   * each other at once cannot both succeed. `losesAdmin` says whether the change takes
+   * `userId` out of that set; when it does and `userId` is the only one, nothing is
+   * written and the answer is `LAST_ADMIN`.
+   */
+  guardLastAdmin<T>(userId: number, losesAdmin: boolean, write: (q: Queryable) => Promise<T>): Promise<T | typeof LAST_ADMIN> {
+    return inWriteTransaction(this.#engine, async (q) => {
+      await lockForTransaction(this.#engine, q, LOCK_KEYS.admins)
+      if (losesAdmin) {
+        const admins = await this.enabledAdminIds(q)
+        if (admins.length === 1 && admins[0] === userId) return LAST_ADMIN
+      }
+      return write(q)
+    })
+  }
+
+  async create(user: NewUser, q: Queryable = this.#db): Promise<UserRecord> {
     try {
-      const row = this.#insert.get(user.username, user.passwordHash, JSON.stringify(user.roles), user.createdAt)
-      if (!row) throw new Error('INSERT … RETURNING returned no row')
+      const row = await q
+        .insertInto('users')
+        .values({ username: user.username, password_hash: user.passwordHash, roles: JSON.stringify(user.roles), created_at: user.createdAt })
+        .returningAll()
+        .executeTakeFirstOrThrow()
       return toRecord(row)
     } catch (error) {
-      if ((error as { code?: string }).code === 'SQLITE_CONSTRAINT_UNIQUE') {
+      const code = (error as { code?: string }).code
+      if (code === 'SQLITE_CONSTRAINT_UNIQUE' || code === '23505') {
         throw new UsernameTakenError(`the username "${user.username}" is taken`)
       }
       throw error
     }
   }
 
-  findByUsername(username: string): UserRecord | undefined {
-    const row = this.#byUsername.get(username)
+  async findByUsername(username: string): Promise<UserRecord | undefined> {
+    // SQLite's column is COLLATE NOCASE; PostgreSQL's unique index is on lower(username).
+    const query =
+      this.#engine.kind === 'postgres'
+        ? this.#db.selectFrom('users').selectAll().where(sql`lower(username)`, '=', sql`lower(${username})`)
+        : this.#db.selectFrom('users').selectAll().where('username', '=', username)
+    const row = await query.executeTakeFirst()
     return row && toRecord(row)
   }
 
-  findById(id: number): UserRecord | undefined {
-    const row = this.#byId.get(id)
+  async findById(id: number): Promise<UserRecord | undefined> {
+    const row = await this.#db.selectFrom('users').selectAll().where('id', '=', id).executeTakeFirst()
     return row && toRecord(row)
   }
 
-  list(): UserRecord[] {
-    return this.#all.all().map(toRecord)
+  async list(): Promise<UserRecord[]> {
+    const rows = await this.#db.selectFrom('users').selectAll().orderBy('id').execute()
+    return rows.map(toRecord)
   }
 
   /** Removes the user with their sessions and notes; false when there was none. */
-  remove(username: string): boolean {
-    return this.#deleteByUsername.run(username).changes > 0
+  async remove(username: string): Promise<boolean> {
+    const user = await this.findByUsername(username)
+    return user ? this.removeById(user.id) : false
   }
 
-  count(): number {
-    return this.#count.get()?.n ?? 0
+  async count(q: Queryable = this.#db): Promise<number> {
+    const row = await q.selectFrom('users').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirst()
+    return Number(row?.n ?? 0)
   }
 }
 
-function toRecord(row: UserRow): UserRecord {
+function toRecord(row: Selectable<UsersTable>): UserRecord {
   return {
     id: row.id,
     username: row.username,

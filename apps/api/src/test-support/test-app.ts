@@ -8,6 +8,7 @@ import { loadConfig } from '../config/config.js'
 import { hashPassword } from '../auth/passwords.js'
 import type { App } from '../http/app-instance.js'
 import type { Services } from '../services.js'
+import type { Db } from '../store/database.js'
 
 /** A clock tests move by hand. */
 export interface ManualClock {
@@ -98,4 +99,10 @@ export async function createAppWithAlice(env: Record<string, string> = {}): Prom
   const t = await createTestApp(env)
   await t.addUser('alice', ALICE_PASSWORD)
   return { t, alice: await t.login('alice', ALICE_PASSWORD) }
+}
+
+/** The raw SQLite connection behind a test app (tests that look at rows directly run on SQLite). */
+export function sqliteOf(services: Services): Db {
+  if (services.engine.kind !== 'sqlite') throw new Error('this test reads the SQLite file directly')
+  return services.engine.sqlite
 }

@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
-import { createTestApp, type TestApp } from '../../test-support/test-app.js'
+import { createTestApp, type TestApp, sqliteOf } from '../../test-support/test-app.js'
 
 let t: TestApp
 beforeEach(async () => {
@@ -29,7 +29,7 @@ describe('POST /api/auth/login', () => {
     expect(cookie).toMatchObject({ httpOnly: true, sameSite: 'Lax', path: '/api' })
     expect(cookie?.secure).toBeFalsy()
     // The cookie session is stored in SQLite, not in memory.
-    const rows = t.services.db.prepare('SELECT handle, user_id FROM sessions').all()
+    const rows = sqliteOf(t.services).prepare('SELECT handle, user_id FROM sessions').all()
     expect(rows).toEqual([{ handle: expect.any(String), user_id: 1 }])
   })
 

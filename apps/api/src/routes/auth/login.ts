@@ -32,7 +32,7 @@ export function loginRoute(app: App): void {
     },
     async (request) => {
       const { username, password } = request.body
-      const user = services.users.findByUsername(username)
+      const user = await services.users.findByUsername(username)
       // Throttled (429) before any hash is computed; failures count whether the user exists or not.
       const passwordOk = await services.loginThrottle.guard(
         request.ip,
@@ -44,12 +44,12 @@ export function loginRoute(app: App): void {
         const reason = !user ? 'unknown_user' : !passwordOk ? 'wrong_password' : 'user_disabled'
         request.log.info({ reason }, 'login failed')
         // The reason stays server-side: the client gets the same answer for all three.
-        services.audit.recordUnauthenticated(request, 'login_failed', { userId: user?.id, username: user?.username ?? username.slice(0, 64), detail: reason })
+        await services.audit.recordUnauthenticated(request, 'login_failed', { userId: user?.id, username: user?.username ?? username.slice(0, 64), detail: reason })
         throw new ApiError(401, 'invalid_credentials')
       }
       const response = await startSession(services, request, user, { remember: request.body.rememberMe === true })
       request.log.info({ userId: user.id }, 'login succeeded')
-      services.audit.record(request, 'login_succeeded', { userId: user.id, username: user.username, secretRef: request.session.get('auth')?.handle })
+      await services.audit.record(request, 'login_succeeded', { userId: user.id, username: user.username, secretRef: request.session.get('auth')?.handle })
       return response
     },
   )

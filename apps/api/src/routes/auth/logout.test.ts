@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
-import { createAppWithAlice, type LoginResult, type TestApp } from '../../test-support/test-app.js'
+import { createAppWithAlice, type LoginResult, type TestApp, sqliteOf } from '../../test-support/test-app.js'
 
 let t: TestApp
 let alice: LoginResult
@@ -9,7 +9,7 @@ beforeEach(async () => {
 afterEach(async () => t.close())
 
 const logout = (headers: Record<string, string>) => t.app.inject({ method: 'POST', url: '/api/auth/logout', headers })
-const sessionCount = () => (t.services.db.prepare('SELECT count(*) AS n FROM sessions').get() as { n: number }).n
+const sessionCount = () => (sqliteOf(t.services).prepare('SELECT count(*) AS n FROM sessions').get() as { n: number }).n
 
 describe('POST /api/auth/logout', () => {
   it('with the token and the cookie: 204, the session is gone, the cookie cleared', async () => {
@@ -17,7 +17,7 @@ describe('POST /api/auth/logout', () => {
     expect(response.statusCode).toBe(204)
     expect(response.cookies.find((c) => c.name === 'tokenauth.sid')?.value).toBe('')
     expect(sessionCount()).toBe(0)
-    const kinds = t.services.auditStore.page({ limit: 10, kind: 'logout' }).events
+    const kinds = (await t.services.auditStore.page({ limit: 10, kind: 'logout' })).events
     expect(kinds).toHaveLength(1)
   })
 

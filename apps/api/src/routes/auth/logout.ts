@@ -32,14 +32,14 @@ export function logoutRoute(app: App): void {
       if (check.ok) ended.set(check.principal.sessionId, { userId: check.principal.id, username: check.principal.username })
       const cookieAuth = request.session.get('auth')
       if (cookieAuth) {
-        const session = services.sessions.findLiveView(cookieAuth.handle)
+        const session = await services.sessions.findLiveView(cookieAuth.handle)
         if (session) ended.set(cookieAuth.handle, { userId: session.userId, username: session.username })
       }
       await clearSessionCookie(request, reply, cookie)
       if (ended.size === 0 && !cookieAuth) return reply.refuseToken(check.ok ? 'missing_token' : check.code, check.ok ? undefined : check.detail)
       for (const [handle, who] of ended) {
-        services.sessions.deleteByHandle(handle)
-        services.audit.record(request, 'logout', { ...who, secretRef: handle })
+        await services.sessions.deleteByHandle(handle)
+        await services.audit.record(request, 'logout', { ...who, secretRef: handle })
       }
       return reply.code(204).send(null)
     },

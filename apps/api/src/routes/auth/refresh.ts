@@ -39,21 +39,21 @@ export function refreshRoute(app: App): void {
       if (cookieId === 'invalid') throw new ApiError(401, 'revoked_token')
 
       const now = services.clock()
-      const outcome = renewSession(services.sessions, cookieId, now, idleTimeoutMs)
+      const outcome = await renewSession(services.sessions, cookieId, now, idleTimeoutMs)
       switch (outcome.kind) {
         case 'unknown':
           throw new ApiError(401, 'revoked_token')
         case 'ended':
-          services.audit.record(request, 'session_ended', { ...auditSubject(outcome), detail: outcome.state })
+          await services.audit.record(request, 'session_ended', { ...auditSubject(outcome), detail: outcome.state })
           throw new ApiError(401, 'revoked_token')
         case 'replayed':
           request.log.warn({ userId: outcome.userId }, 'retired session cookie replayed: session revoked')
-          services.audit.record(request, 'renewal_replayed', { ...auditSubject(outcome), detail: 'retired cookie presented after the grace window' })
+          await services.audit.record(request, 'renewal_replayed', { ...auditSubject(outcome), detail: 'retired cookie presented after the grace window' })
           throw new ApiError(401, 'revoked_token')
         case 'renewed': {
-          const session = services.sessions.findByHandle(outcome.handle)
+          const session = await services.sessions.findByHandle(outcome.handle)
           if (session) rotateSessionCookie(reply, cookie, outcome.cookieId, session.absoluteExpiresAt, now)
-          services.audit.recordRenewal(request, { ...auditSubject(outcome), detail: outcome.rotated ? null : 'grace: the current cookie was sent again' })
+          await services.audit.recordRenewal(request, { ...auditSubject(outcome), detail: outcome.rotated ? null : 'grace: the current cookie was sent again' })
           return issueAccessToken(services, { id: outcome.userId, username: outcome.username, roles: outcome.roles }, outcome.handle)
         }
       }

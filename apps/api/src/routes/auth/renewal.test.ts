@@ -15,7 +15,7 @@ const newCookie = (response: Awaited<ReturnType<typeof refresh>>): string | unde
   const c = response.cookies.find((x) => x.name === 'tokenauth.sid')
   return c && `${c.name}=${c.value}`
 }
-const auditKinds = () => t.services.auditStore.page({ limit: 100 }).events.map((e) => e.kind)
+const auditKinds = async () => (await t.services.auditStore.page({ limit: 100 })).events.map((e) => e.kind)
 
 describe('renewal rotates the session cookie and detects a replay', () => {
   it('each renewal sets a new cookie id; the session (and its handle) stays', async () => {
@@ -39,7 +39,7 @@ describe('renewal rotates the session cookie and detects a replay', () => {
       expect((await t.app.inject({ url: '/api/me', headers: { token } })).statusCode).toBe(200)
     }
     // The second renewal's event replaces the first's (see auth/audit-growth.test.ts).
-    expect(auditKinds().filter((k) => k === 'token_renewed')).toHaveLength(1)
+    expect((await auditKinds()).filter((k) => k === 'token_renewed')).toHaveLength(1)
   })
 
   it('two tabs renewing at once: the retired cookie within the grace window gets a token and the current cookie', async () => {
@@ -59,7 +59,7 @@ describe('renewal rotates the session cookie and detects a replay', () => {
     const caughtUp = newCookie(retry) ?? ''
     t.clock.advance(RENEWAL_GRACE_MS * 2)
     expect((await refresh(caughtUp)).statusCode).toBe(200)
-    expect(auditKinds()).not.toContain('renewal_replayed')
+    expect((await auditKinds())).not.toContain('renewal_replayed')
   })
 
   it('a retired cookie replayed after the grace window revokes the whole session and is recorded', async () => {
@@ -72,7 +72,7 @@ describe('renewal rotates the session cookie and detects a replay', () => {
     // Everyone holding this session is out: the newest cookie and every token.
     expect((await refresh(fresh)).statusCode).toBe(401)
     expect((await t.app.inject({ url: '/api/me', headers: { token: first.json().token } })).json().error.code).toBe('revoked_token')
-    expect(auditKinds()).toContain('renewal_replayed')
+    expect((await auditKinds())).toContain('renewal_replayed')
   })
 
   it('a cookie with a bad signature is refused', async () => {

@@ -43,7 +43,7 @@ describe('first-admin setup', () => {
   it('an access token is not a setup token', async () => {
     await t.addUser('x', 'correct horse battery')
     const { token } = await t.login('x', 'correct horse battery')
-    t.services.users.remove('x')
+    await t.services.users.remove('x')
     const response = await setup({ setupToken: token, username: 'root', password: 'correct horse battery' })
     expect(response.statusCode).toBe(403)
   })

@@ -17,7 +17,7 @@ export function setupRoutes(app: App): void {
       config: { auth: 'public' },
       schema: { tags: ['setup'], summary: 'Whether the first admin still has to be created', response: { 200: SetupStatus } },
     },
-    async () => ({ required: services.users.count() === 0 }),
+    async () => ({ required: (await services.users.count()) === 0 }),
   )
 
   app.post(
@@ -33,20 +33,20 @@ export function setupRoutes(app: App): void {
     },
     async (request, reply) => {
       const { setupToken, username, password } = request.body
-      if (services.users.count() > 0) throw new ApiError(409, 'setup_complete')
+      if ((await services.users.count()) > 0) throw new ApiError(409, 'setup_complete')
       const nonce = await services.setupTokens.check(setupToken)
       if (!nonce) throw new ApiError(403, 'invalid_setup_token')
       const policy = checkNewPassword(password, { username })
       if (!policy.ok) throw new ApiError(400, 'invalid_password', policy.message)
       const passwordHash = await services.passwords.hash(password)
-      const result = services.setupTokens.redeem(nonce, () =>
-        services.users.create({ username, passwordHash, roles: ['admin'], createdAt: services.clock() }),
+      const result = await services.setupTokens.redeem(nonce, (q) =>
+        services.users.create({ username, passwordHash, roles: ['admin'], createdAt: services.clock() }, q),
       )
       if (!result.ok) {
         throw result.reason === 'complete' ? new ApiError(409, 'setup_complete') : new ApiError(403, 'invalid_setup_token')
       }
       request.log.info({ userId: result.value.id }, 'first admin created')
-      services.audit.record(request, 'setup_completed', { userId: result.value.id, username: result.value.username })
+      await services.audit.record(request, 'setup_completed', { userId: result.value.id, username: result.value.username })
       const response = await startSession(services, request, result.value)
       return reply.code(201).send(response)
     },
