@@ -195,8 +195,14 @@ describe('several instances: REDIS_URL and WORKERS', () => {
 })
 
 describe('DATABASE_URL', () => {
-  it('is refused, not ignored: this build has no PostgreSQL store, and a quiet local SQLite would split the data', () => {
-    expect(() => loadConfig({ DATABASE_URL: 'postgres://postgres@127.0.0.1:5432/tokenauth' })).toThrow(/DATABASE_URL.*not implemented yet/)
-    expect(() => loadConfig({ DATABASE_URL: '' })).not.toThrow()
+  it('selects PostgreSQL for postgres:// and postgresql:// URLs, SQLite when unset or empty', () => {
+    expect(loadConfig({ DATABASE_URL: 'postgres://postgres@127.0.0.1:5432/tokenauth' }).databaseUrl).toBe('postgres://postgres@127.0.0.1:5432/tokenauth')
+    expect(loadConfig({ DATABASE_URL: ' postgresql://u:p@db/x ' }).databaseUrl).toBe('postgresql://u:p@db/x')
+    expect(loadConfig({ DATABASE_URL: '' }).databaseUrl).toBeUndefined()
+    expect(loadConfig({}).databaseUrl).toBeUndefined()
+  })
+
+  it.each(['mysql://root@db/x', 'sqlite:///tmp/x.db', 'not a url', 'file:data/tokenauth.sqlite'])('refuses %s rather than quietly using SQLite', (value) => {
+    expect(() => loadConfig({ DATABASE_URL: value })).toThrow(/DATABASE_URL must be a postgres:\/\/ or postgresql:\/\/ URL/)
   })
 })

@@ -46,7 +46,7 @@ describe('the session lookup cache', () => {
     const sessionsA = new SessionStore(a)
     // On SQLite the lookup answers synchronously, a cache hit or not: the hot path takes no promise.
     const viewA = (handle: string): LiveSessionView | undefined => {
-      const view = viewA(handle)
+      const view = sessionsA.findLiveView(handle)
       if (view instanceof Promise) throw new Error('the SQLite session lookup returned a promise')
       return view
     }

@@ -1,0 +1,227 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { generateSigningKey } from '@tokenauth/signer'
+import { ENGINES, openTestEngine } from '../test-support/test-engine.js'
+import type { Engine } from './engine.js'
+import { LAST_ADMIN, UsernameTakenError, UserStore } from './user-store.js'
+import { SessionStore, type NewSession } from './session-store.js'
+import { NoteStore } from './note-store.js'
+import { AuditStore } from './audit-store.js'
+import { hashCookieId } from './cookie-id-hash.js'
+import { SetupTokens } from '../auth/setup-tokens.js'
+
+const NOW = Date.UTC(2026, 0, 1, 9)
+
+describe.each(ENGINES)('the stores on %s', (kind) => {
+  let engine: Engine
+  let dispose: () => Promise<void>
+  let users: UserStore
+  let sessions: SessionStore
+  let notes: NoteStore
+  let audit: AuditStore
+  let counter = 0
+  const unique = (prefix: string) => `${prefix}${++counter}`
+  const newUser = (roles: string[] = [], username = unique('user')) =>
+    users.create({ username, passwordHash: 'hash', roles, createdAt: NOW })
+  const newSession = async (userId: number, overrides: Partial<NewSession> = {}) => {
+    const session = {
+      cookieId: unique('cookie-'),
+      handle: unique('handle-'),
+      userId,
+      createdAt: NOW,
+      lastSeenAt: NOW,
+      absoluteExpiresAt: NOW + 3_600_000,
+      cookie: '{"path":"/"}',
+      userAgent: 'test',
+      ip: '127.0.0.1',
+      ...overrides,
+    }
+    await sessions.create(session)
+    return session
+  }
+
+  beforeAll(async () => {
+    ;({ engine, dispose } = await openTestEngine(kind))
+    users = new UserStore(engine)
+    sessions = new SessionStore(engine)
+    notes = new NoteStore(engine)
+    audit = new AuditStore(engine)
+  })
+  afterAll(async () => {
+    await dispose()
+  })
+
+  describe('users', () => {
+    it('finds a user by name without regard to case, and refuses a second name differing only in case', async () => {
+      const created = await users.create({ username: 'Mixed.Case', passwordHash: 'h1', roles: ['editor'], createdAt: NOW })
+      expect(created).toMatchObject({ username: 'Mixed.Case', roles: ['editor'], passwordHash: 'h1', disabled: false, createdAt: NOW })
+      expect((await users.findByUsername('mixed.case'))?.id).toBe(created.id)
+      expect((await users.findById(created.id))?.username).toBe('Mixed.Case')
+      await expect(users.create({ username: 'MIXED.case', passwordHash: 'h', roles: [], createdAt: NOW })).rejects.toBeInstanceOf(UsernameTakenError)
+    })
+
+    it('never reuses an id, and removing a user removes their sessions and notes', async () => {
+      const a = await newUser()
+      await newSession(a.id)
+      await notes.create(a.id, 'note of a', NOW)
+      expect(await users.remove(a.username.toUpperCase())).toBe(true)
+      expect(await users.remove(a.username)).toBe(false)
+      expect(await sessions.listByUser(a.id)).toEqual([])
+      expect((await notes.list()).some((note) => note.ownerId === a.id)).toBe(false)
+      const b = await newUser()
+      expect(b.id).toBeGreaterThan(a.id)
+    })
+
+    it('changes roles, password and the disabled flag, and counts', async () => {
+      const before = await users.count()
+      const u = await newUser()
+      expect(await users.count()).toBe(before + 1)
+      expect(await users.setRoles(u.id, ['admin', 'editor'])).toBe(true)
+      expect(await users.setPasswordHash(u.id, 'new-hash')).toBe(true)
+      expect(await users.setDisabled(u.id, true)).toBe(true)
+      expect(await users.findById(u.id)).toMatchObject({ roles: ['admin', 'editor'], passwordHash: 'new-hash', disabled: true })
+      expect(await users.setDisabled(999_999, true)).toBe(false)
+      expect((await users.list()).map((user) => user.id)).toContain(u.id)
+    })
+
+    it('lists only enabled admins, and refuses to take away the last one', async () => {
+      const fresh = await openTestEngine(kind)
+      try {
+        const store = new UserStore(fresh.engine)
+        const root = await store.create({ username: 'root', passwordHash: 'h', roles: ['admin'], createdAt: NOW })
+        const other = await store.create({ username: 'other', passwordHash: 'h', roles: ['admin'], createdAt: NOW })
+        await store.create({ username: 'plain', passwordHash: 'h', roles: ['administrator'], createdAt: NOW })
+        expect(await store.enabledAdminIds()).toEqual([root.id, other.id])
+        expect(await store.guardLastAdmin(other.id, true, (q) => store.setDisabled(other.id, true, q))).toBe(true)
+        expect(await store.enabledAdminIds()).toEqual([root.id])
+        expect(await store.guardLastAdmin(root.id, true, (q) => store.setRoles(root.id, [], q))).toBe(LAST_ADMIN)
+        expect((await store.findById(root.id))?.roles).toEqual(['admin'])
+        // A change that keeps the admin role is not blocked.
+        expect(await store.guardLastAdmin(root.id, false, (q) => store.setRoles(root.id, ['admin', 'x'], q))).toBe(true)
+      } finally {
+        await fresh.dispose()
+      }
+    })
+  })
+
+  describe('sessions', () => {
+    it('keeps only a hash of the cookie id, and finds the session and its user by handle', async () => {
+      const u = await newUser(['editor'])
+      const s = await newSession(u.id)
+      const found = await sessions.findByCookieId(s.cookieId)
+      expect(found).toMatchObject({ cookieIdHash: hashCookieId(s.cookieId), handle: s.handle, userId: u.id, cookie: s.cookie, items: {} })
+      expect(await sessions.findByHandle(s.handle)).toEqual(found)
+      expect(await sessions.findLiveView(s.handle)).toEqual({
+        handle: s.handle,
+        userId: u.id,
+        username: u.username,
+        roles: ['editor'],
+        disabled: false,
+        lastSeenAt: NOW,
+        absoluteExpiresAt: NOW + 3_600_000,
+      })
+      expect(await sessions.findLiveView('no-such-handle')).toBeUndefined()
+    })
+
+    it('rotates a cookie id once: the old id is retired and unseals the new one', async () => {
+      const u = await newUser()
+      const s = await newSession(u.id)
+      expect(await sessions.rotateCookieId(s.cookieId, 'next-id', s.handle, NOW + 5)).toBe(true)
+      expect(await sessions.rotateCookieId(s.cookieId, 'other-id', s.handle, NOW + 6)).toBe(false)
+      expect(await sessions.findByCookieId(s.cookieId)).toBeUndefined()
+      expect((await sessions.findByCookieId('next-id'))?.handle).toBe(s.handle)
+      expect(await sessions.findRetiredCookieId(s.cookieId)).toEqual({ handle: s.handle, retiredAt: NOW + 5, successor: 'next-id' })
+      // Deleting the session takes its retired ids with it.
+      expect(await sessions.deleteByHandle(s.handle)).toBe(true)
+      expect(await sessions.findRetiredCookieId(s.cookieId)).toBeUndefined()
+    })
+
+    it('updates cookie, items and last use; ends a user’s other sessions; prunes expired ones', async () => {
+      const u = await newUser()
+      const keep = await newSession(u.id)
+      await newSession(u.id)
+      await newSession(u.id, { absoluteExpiresAt: NOW + 10 })
+      await sessions.updateCookie(keep.cookieId, '{"x":1}')
+      expect(await sessions.setItems(keep.handle, { a: '1' })).toBe(true)
+      expect(await sessions.setItems('gone', { a: '1' })).toBe(false)
+      await sessions.touch(keep.handle, NOW + 100)
+      await sessions.touch(keep.handle, NOW + 50) // never moves back
+      expect(await sessions.findByHandle(keep.handle)).toMatchObject({ cookie: '{"x":1}', items: { a: '1' }, lastSeenAt: NOW + 100 })
+      expect((await sessions.liveCountsByUser(NOW + 20, 60_000)).get(u.id)).toBe(2)
+      expect(await sessions.deleteExpired(NOW + 20, 60_000)).toBeGreaterThanOrEqual(1)
+      expect(await sessions.deleteByUser(u.id, keep.handle)).toBe(1)
+      expect((await sessions.listByUser(u.id)).map((s) => s.handle)).toEqual([keep.handle])
+      expect(await sessions.deleteByCookieId(keep.cookieId)).toBe(true)
+      expect(await sessions.deleteByCookieId(keep.cookieId)).toBe(false)
+    })
+
+    it('sees a session deleted through another connection at the very next lookup', async () => {
+      const u = await newUser()
+      const other = new SessionStore(engine)
+      for (let i = 0; i < 50; i++) {
+        const s = await newSession(u.id)
+        expect((await sessions.findLiveView(s.handle))?.userId).toBe(u.id)
+        await other.deleteByHandle(s.handle)
+        expect(await sessions.findLiveView(s.handle)).toBeUndefined()
+      }
+    })
+  })
+
+  describe('notes', () => {
+    it('creates, lists newest first with the owner’s name, and deletes', async () => {
+      const u = await newUser()
+      const first = await notes.create(u.id, 'first', NOW)
+      const second = await notes.create(u.id, 'second ✓ 🎉', NOW + 1)
+      expect(second).toMatchObject({ ownerId: u.id, ownerUsername: u.username, text: 'second ✓ 🎉', createdAt: NOW + 1 })
+      const listed = await notes.list()
+      expect(listed.indexOf(listed.find((n) => n.id === second.id)!)).toBeLessThan(listed.findIndex((n) => n.id === first.id))
+      expect(await notes.list(1)).toHaveLength(1)
+      expect(await notes.delete(first.id)).toBe(true)
+      expect(await notes.findById(first.id)).toBeUndefined()
+    })
+  })
+
+  describe('audit events', () => {
+    it('pages newest first with a cursor, filters, keeps one renewal per session, prunes', async () => {
+      const fresh = await openTestEngine(kind)
+      try {
+        const log = new AuditStore(fresh.engine)
+        for (let i = 0; i < 5; i++) await log.record({ at: NOW + i, kind: 'login_failed', username: `u${i}`, userId: i % 2 })
+        await log.recordRenewal({ at: NOW + 10, kind: 'token_renewed', ref: 'r1' })
+        await log.recordRenewal({ at: NOW + 11, kind: 'token_renewed', ref: 'r1' })
+        const first = await log.page({ limit: 2 })
+        expect(first.events.map((e) => e.kind)).toEqual(['token_renewed', 'login_failed'])
+        expect(first.events[0]).toMatchObject({ at: NOW + 11, ref: 'r1', userId: null })
+        const second = await log.page({ limit: 10, before: first.nextBefore ?? 0 })
+        expect(second.events.map((e) => e.username)).toEqual(['u3', 'u2', 'u1', 'u0'])
+        expect(second.nextBefore).toBeNull()
+        expect((await log.page({ limit: 10, userId: 1 })).events).toHaveLength(2)
+        expect((await log.page({ limit: 10, kind: 'token_renewed' })).events).toHaveLength(1)
+        expect(await log.prune(NOW + 3)).toBe(3)
+      } finally {
+        await fresh.dispose()
+      }
+    })
+  })
+
+  describe('setup links', () => {
+    it('redeem once, and only while there is no user', async () => {
+      const fresh = await openTestEngine(kind)
+      try {
+        const setup = new SetupTokens(fresh.engine, [generateSigningKey('k')], () => Date.now())
+        const store = new UserStore(fresh.engine)
+        const nonce = await setup.check(await setup.issue())
+        const nonce2 = await setup.check(await setup.issue())
+        expect(nonce).toBeDefined()
+        const create = (name: string) => (q: Parameters<Parameters<typeof setup.redeem>[1]>[0]) =>
+          store.create({ username: name, passwordHash: 'h', roles: ['admin'], createdAt: NOW }, q)
+        const redeemed = await setup.redeem(nonce ?? '', create('first'))
+        expect(redeemed.ok).toBe(true)
+        expect(await setup.redeem(nonce ?? '', create('again'))).toEqual({ ok: false, reason: 'complete' })
+        expect(await setup.redeem(nonce2 ?? '', create('second'))).toEqual({ ok: false, reason: 'complete' })
+        expect((await store.list()).map((u) => u.username)).toEqual(['first'])
+      } finally {
+        await fresh.dispose()
+      }
+    })
+  })
+})
