@@ -45,7 +45,7 @@ export default async function accountRoutes(app: App): Promise<void> {
       const endedSessions = await whileSessionLive(services, me.sessionId, async (q) => {
         await services.users.setPasswordHash(user.id, passwordHash, q)
         return services.sessions.deleteByUser(user.id, me.sessionId, q)
-      })
+      }, user.id)
       await services.audit.record(request, 'password_changed', { userId: user.id, username: user.username, detail: `${endedSessions} other sessions ended` })
       return { endedSessions }
     },

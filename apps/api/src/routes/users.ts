@@ -172,7 +172,7 @@ export default async function userRoutes(app: App): Promise<void> {
       const ended = await whileSessionLive(services, actor.sessionId, async (q) => {
         await services.users.setPasswordHash(user.id, passwordHash, q)
         return services.sessions.deleteByUser(user.id, '', q)
-      })
+      }, user.id)
       await services.audit.record(request, 'password_reset', subject(user, `by admin ${actor.username}; ${ended} sessions ended`))
       return { ended }
     },

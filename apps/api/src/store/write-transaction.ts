@@ -11,7 +11,17 @@ import type { Queryable } from './tables.js'
  * `work` must only touch the database: anything slow in it holds the lock.
  */
 export async function inWriteTransaction<T>(engine: Engine, work: (q: Queryable) => Promise<T>): Promise<T> {
-  if (engine.kind === 'postgres') return engine.db.transaction().execute(work)
+  if (engine.kind === 'postgres') {
+    // PostgreSQL may abort one of two transactions that wait on each other (a deadlock, or
+    // a serialization failure); nothing of it was written, so it runs again from the start.
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await engine.db.transaction().execute(work)
+      } catch (error) {
+        if (attempt >= MAX_ATTEMPTS || !isRetryable(error)) throw error
+      }
+    }
+  }
   return engine.db.connection().execute(async (connection) => {
     await sql`BEGIN IMMEDIATE`.execute(connection)
     try {
@@ -25,15 +35,27 @@ export async function inWriteTransaction<T>(engine: Engine, work: (q: Queryable)
   })
 }
 
+const MAX_ATTEMPTS = 3
+
+/** deadlock_detected, serialization_failure. */
+function isRetryable(error: unknown): boolean {
+  const code = (error as { code?: unknown }).code
+  return code === '40P01' || code === '40001'
+}
+
 /** Transaction-scoped advisory lock keys on PostgreSQL (SQLite's write lock already covers these). */
 export const LOCK_KEYS = {
   /** Whoever may change the set of admins who can sign in (the last-admin check). */
   admins: 0x746f6b01,
   /** Setup-link redemption (first admin). */
   setup: 0x746f6b02,
+  /** One user's password and sessions (with the user id as the second key). */
+  userCredentials: 0x746f6b03,
 } as const
 
 /** On PostgreSQL, takes `key` until the transaction ends; on SQLite a no-op (BEGIN IMMEDIATE holds the write lock). */
-export async function lockForTransaction(engine: Engine, q: Queryable, key: number): Promise<void> {
-  if (engine.kind === 'postgres') await sql`SELECT pg_advisory_xact_lock(${key})`.execute(q)
+export async function lockForTransaction(engine: Engine, q: Queryable, key: number, subKey?: number): Promise<void> {
+  if (engine.kind !== 'postgres') return
+  if (subKey === undefined) await sql`SELECT pg_advisory_xact_lock(${key}::bigint)`.execute(q)
+  else await sql`SELECT pg_advisory_xact_lock(${key}::int, ${subKey}::int)`.execute(q)
 }
