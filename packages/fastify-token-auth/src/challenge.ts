@@ -8,6 +8,9 @@ import type { TokenAuthFailureCode, TokenFailureReason } from './messages.js'
  */
 
 /** A ready-to-send refusal. */
+/** `Retry-After` on a 503 refusal (the session store did not answer). */
+export const SERVICE_UNAVAILABLE_RETRY_AFTER_SECONDS = 5
+
 export interface Refusal {
   readonly status: 400 | 401 | 403 | 503
   /** `WWW-Authenticate` value, or `undefined` for refusals that are not about the token. */
@@ -53,6 +56,8 @@ export function sendRefusal(reply: FastifyReply, refusal: Refusal): void {
   reply.header('cache-control', 'no-store')
   reply.header('content-type', JSON_CONTENT_TYPE)
   if (refusal.challenge !== undefined) reply.header('www-authenticate', refusal.challenge)
+  // The store the check needs is unreachable: nothing is decided, and the client may come back shortly.
+  if (refusal.status === 503) reply.header('retry-after', String(SERVICE_UNAVAILABLE_RETRY_AFTER_SECONDS))
   reply.send(refusal.body)
 }
 

@@ -35,6 +35,9 @@ export function createPgPool(url: string): pg.Pool {
   // An idle client whose server went away emits 'error' on the pool; without a listener
   // that would crash the process. The next checkout connects afresh.
   pool.on('error', () => {})
+  // A checked-out client whose connection dies between statements emits 'error' too, with
+  // no listener of the pool's: its next query rejects (→ 503) and the pool drops it.
+  pool.on('connect', (client) => client.on('error', () => {}))
   return pool
 }
 

@@ -40,9 +40,10 @@ describe('two instances on one PostgreSQL database', () => {
     try {
       const applied = await Promise.all(pools.map((pool) => migratePostgres(pool)))
       expect(applied.sort()).toEqual([0, 0, POSTGRES_MIGRATIONS.length])
-      const { rows } = await pools[0]!.query('SELECT version FROM tokenauth_schema_version')
+      const [first, second] = pools as [pg.Pool, pg.Pool, pg.Pool]
+      const { rows } = await first.query('SELECT version FROM tokenauth_schema_version')
       expect(rows).toEqual([{ version: POSTGRES_MIGRATIONS.length }])
-      expect(await migratePostgres(pools[1]!)).toBe(0)
+      expect(await migratePostgres(second)).toBe(0)
     } finally {
       await Promise.all(pools.map((pool) => pool.end()))
       await fresh.drop()
@@ -103,7 +104,7 @@ describe('two instances on one PostgreSQL database', () => {
     // Past the grace window the retired cookie is a replay: the session ends, on both instances.
     a.clock.advance(60_000)
     expect((await refresh(b, login.cookie)).statusCode).toBe(401)
-    const token = both[0]!.json().token as string
+    const token = both[0]?.json().token as string
     expect((await a.app.inject({ url: '/api/me', headers: bearer(token) })).statusCode).toBe(401)
   })
 
