@@ -24,6 +24,16 @@ afterAll(async () => {
 const me = () => t.app.inject({ url: '/api/me', headers: { authorization: `Bearer ${alice.token}` } })
 const login = () => t.app.inject({ method: 'POST', url: '/api/auth/login', payload: { username: 'alice', password: ALICE_PASSWORD } })
 
+/** Whether GET /api/me answers 200 again within two seconds. */
+async function serves(): Promise<boolean> {
+  const deadline = Date.now() + 2000
+  while (Date.now() < deadline) {
+    if ((await me()).statusCode === 200) return true
+    await new Promise((resolve) => setTimeout(resolve, 50))
+  }
+  return false
+}
+
 async function allowConnections(allow: boolean): Promise<void> {
   const client = new pg.Client({ connectionString: TEST_POSTGRES_SERVER })
   await client.connect()
@@ -45,7 +55,9 @@ describe('PostgreSQL outages', () => {
     }
     expect(codes.filter((code) => code !== 200 && code !== 503)).toEqual([])
     expect(codes.filter((code) => code === 200).length).toBeGreaterThan(0)
-    expect((await me()).statusCode).toBe(200)
+    // A connection killed while idle in the pool may fail one more request before the pool
+    // notices; then new connections serve again, within moments.
+    expect(await serves()).toBe(true)
   })
 
   it('unreachable: token checks and sign-in answer 503 with Retry-After within seconds, readiness names postgres; then it recovers', async () => {
@@ -68,7 +80,7 @@ describe('PostgreSQL outages', () => {
     } finally {
       await allowConnections(true)
     }
-    expect((await me()).statusCode).toBe(200)
+    expect(await serves()).toBe(true)
     expect((await login()).statusCode).toBe(200)
     expect((await t.app.inject({ url: '/api/health/ready' })).statusCode).toBe(200)
   })

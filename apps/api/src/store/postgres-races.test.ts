@@ -4,6 +4,7 @@ import { generateSigningKey } from '@tokenauth/signer'
 import { createTestApp, manualClock, type TestApp } from '../test-support/test-app.js'
 import { createTestPostgresDatabase, type TestPostgresDatabase } from '../test-support/postgres-database.js'
 import { migratePostgres, POSTGRES_MIGRATIONS } from './postgres-migrations.js'
+import { createAccessTokenSigner } from '../auth/access-tokens.js'
 
 /**
  * What SQLite made safe by running one statement at a time must stay safe with two
@@ -21,8 +22,10 @@ beforeAll(async () => {
   database = await createTestPostgresDatabase()
   const clock = manualClock()
   // Two instances: the same database, key ring and cookie secret (createTestApp's), one clock.
-  a = await createTestApp({ DATABASE_URL: database.url }, keys, { clock })
-  b = await createTestApp({ DATABASE_URL: database.url }, keys, { clock })
+  // The per-IP request limit is not under test here (every request comes from one address).
+  const env = { DATABASE_URL: database.url, RATE_LIMIT_MAX: '1000000' }
+  a = await createTestApp(env, keys, { clock })
+  b = await createTestApp(env, keys, { clock })
 }, 30_000)
 afterAll(async () => {
   await a?.close()
@@ -123,4 +126,22 @@ describe('two instances on one PostgreSQL database', () => {
     const won = winner === 0 ? NEW_PASSWORD : `${NEW_PASSWORD}!`
     expect((await b.app.inject({ method: 'POST', url: '/api/auth/login', payload: { username: 'changer', password: won } })).statusCode).toBe(200)
   })
+
+  it('a logout answered by one is refused by the other at the very next request: 0 accepted of 1,000', async () => {
+    const user = await a.addUser('revoked', PASSWORD)
+    const signer = createAccessTokenSigner(keys, 900, a.clock)
+    let accepted = 0
+    for (let i = 0; i < 1000; i++) {
+      const [revoker, checker] = i % 2 === 0 ? [a, b] : [b, a]
+      const handle = `revoke-${i}`
+      const now = a.clock()
+      await a.services.sessions.create({ cookieId: `cookie-revoke-${i}`, handle, userId: user.id, createdAt: now, lastSeenAt: now, absoluteExpiresAt: now + 3_600_000, cookie: '{}', userAgent: null, ip: null })
+      const { token } = await signer.sign({ sub: String(user.id), sid: handle })
+      // Accepted by the checker first, so a refusal afterwards is the revocation's doing.
+      expect((await checker.app.inject({ url: '/api/me', headers: bearer(token) })).statusCode).toBe(200)
+      expect((await revoker.app.inject({ method: 'POST', url: '/api/auth/logout', headers: bearer(token) })).statusCode).toBe(204)
+      if ((await checker.app.inject({ url: '/api/me', headers: bearer(token) })).statusCode !== 401) accepted++
+    }
+    expect(accepted).toBe(0)
+  }, 60_000)
 })
