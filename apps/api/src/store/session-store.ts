@@ -6,6 +6,8 @@ import { cacheUntilChanged } from './live-view-cache.js'
 import type { Engine } from './engine.js'
 import type { Queryable, SessionsTable } from './tables.js'
 import { inWriteTransaction } from './write-transaction.js'
+import { isUnreachable } from './postgres-pool.js'
+import { DependencyUnavailableError } from '../http/unavailable-error.js'
 
 /**
  * A server session. `cookieId` is the secret id in the (signed) HttpOnly cookie, of which
@@ -79,15 +81,32 @@ export class SessionStore {
       )
       this.#liveView = cacheUntilChanged((handle) => this.#toView(statement.get(handle)), sqliteChangeSignal(engine.sqlite))
     } else {
-      this.#liveView = async (handle) =>
-        this.#toView(
-          await engine.db
-            .selectFrom('sessions as s')
-            .innerJoin('users as u', 'u.id', 's.user_id')
-            .select(['s.handle', 's.user_id', 'u.username', 'u.roles', 'u.disabled', 's.last_seen_at', 's.absolute_expires_at'])
-            .where('s.handle', '=', handle)
-            .executeTakeFirst(),
-        )
+      // The one query every request runs: a named prepared statement on the pool, skipping
+      // Kysely's per-call compile and PostgreSQL's per-call parse and plan.
+      const pool = engine.pool
+      const statement = {
+        name: 'tokenauth_live_view',
+        text: `SELECT s.handle, s.user_id, u.username, u.roles, u.disabled, s.last_seen_at, s.absolute_expires_at
+               FROM sessions s JOIN users u ON u.id = s.user_id WHERE s.handle = $1`,
+      }
+      this.#liveView = async (handle) => {
+        let client
+        try {
+          client = await pool.connect()
+        } catch (error) {
+          // Whatever stops a connection (refused, timed out, not allowed) is an outage.
+          throw new DependencyUnavailableError('postgres', error)
+        }
+        try {
+          const { rows } = await client.query<SessionUserRow>({ ...statement, values: [handle] })
+          client.release()
+          return this.#toView(rows[0])
+        } catch (error) {
+          // A connection that failed mid-query is not given back to the pool.
+          client.release(isUnreachable(error))
+          throw isUnreachable(error) ? new DependencyUnavailableError('postgres', error) : error
+        }
+      }
     }
   }
 
