@@ -1,6 +1,7 @@
 import pg from 'pg'
 import type { PostgresPool, PostgresPoolClient } from 'kysely'
 import { DependencyUnavailableError } from '../http/unavailable-error.js'
+import { ApiError } from '../http/api-error.js'
 
 /** A connection attempt that takes longer than this fails (→ 503), rather than hanging the request. */
 export const CONNECT_TIMEOUT_MS = 2000
@@ -69,7 +70,7 @@ export function failClosedPool(pool: pg.Pool): PostgresPool {
             try {
               return await real.query(sql, [...parameters])
             } catch (error) {
-              throw isUnreachable(error) ? new DependencyUnavailableError('postgres', error) : error
+              throw isUnreachable(error) ? new DependencyUnavailableError('postgres', error) : unstorableText(error) ?? error
             }
           }) as unknown as PostgresPoolClient['query'],
         }
@@ -79,6 +80,16 @@ export function failClosedPool(pool: pg.Pool): PostgresPool {
     },
     end: () => pool.end(),
   }
+}
+
+/**
+ * PostgreSQL text cannot hold U+0000 (SQLite can): a NUL in a note, a session item or any
+ * other text is the client's bad input, a 400, not a 500.
+ */
+export function unstorableText(error: unknown): ApiError | undefined {
+  const code = (error as { code?: unknown }).code
+  if (code !== '22021' && code !== '22P05') return undefined
+  return new ApiError(400, 'bad_request', 'The text contains a character that cannot be stored (U+0000).')
 }
 
 /**

@@ -178,6 +178,16 @@ describe.each(ENGINES)('the stores on %s', (kind) => {
     })
   })
 
+  it('a NUL in text: kept on SQLite; on PostgreSQL, whose text cannot hold one, a 400 bad_request (never a 500)', async () => {
+    const u = await newUser()
+    if (kind === 'sqlite') {
+      expect((await notes.create(u.id, 'a\u0000b', NOW)).text).toBe('a\u0000b')
+    } else {
+      await expect(notes.create(u.id, 'a\u0000b', NOW)).rejects.toMatchObject({ statusCode: 400, code: 'bad_request' })
+    }
+    expect(await users.findByUsername('x\u0000')).toBeUndefined()
+  })
+
   describe('audit events', () => {
     it('pages newest first with a cursor, filters, keeps one renewal per session, prunes', async () => {
       const fresh = await openTestEngine(kind)

@@ -108,6 +108,8 @@ export class UserStore {
   }
 
   async findByUsername(username: string): Promise<UserRecord | undefined> {
+    // No username holds U+0000 (PostgreSQL text cannot): such a name is simply unknown.
+    if (username.includes('\u0000')) return undefined
     // SQLite's column is COLLATE NOCASE; PostgreSQL's unique index is on lower(username).
     const query =
       this.#engine.kind === 'postgres'

@@ -9,6 +9,7 @@ import { hashPassword } from '../auth/passwords.js'
 import type { App } from '../http/app-instance.js'
 import type { Services } from '../services.js'
 import type { Db } from '../store/database.js'
+import { createTestPostgresDatabase } from './postgres-database.js'
 
 /** A clock tests move by hand. */
 export interface ManualClock {
@@ -60,7 +61,16 @@ export async function createTestApp(
 ): Promise<TestApp> {
   const dataDir = options.dataDir ?? mkdtempSync(path.join(tmpdir(), 'tokenauth-test-'))
   const clock = options.clock ?? manualClock()
-  const config = loadConfig({ NODE_ENV: 'test', DATA_DIR: dataDir, LOG_LEVEL: 'silent', WEB_DIST_DIR: path.join(dataDir, 'no-web'), ...env })
+  // TEST_ENGINE=postgres runs a suite on a fresh PostgreSQL database of its own (tests that pass DATABASE_URL choose themselves).
+  const ownDatabase = process.env.TEST_ENGINE === 'postgres' && !env.DATABASE_URL ? await createTestPostgresDatabase() : undefined
+  const config = loadConfig({
+    NODE_ENV: 'test',
+    DATA_DIR: dataDir,
+    LOG_LEVEL: 'silent',
+    WEB_DIST_DIR: path.join(dataDir, 'no-web'),
+    ...(ownDatabase ? { DATABASE_URL: ownDatabase.url } : {}),
+    ...env,
+  })
   const app = await buildApp(config, {
     clock,
     ...(options.logStream ? { logStream: options.logStream } : {}),
@@ -86,6 +96,7 @@ export async function createTestApp(
     },
     async close() {
       await app.close()
+      await ownDatabase?.drop()
       if (!options.dataDir) rmSync(dataDir, { recursive: true, force: true })
     },
   }
