@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { createTestApp, type TestApp, sqliteOf } from '../test-support/test-app.js'
+import { createTestApp, type TestApp } from '../test-support/test-app.js'
 import { collectRoutes, type CollectedRoute } from '../test-support/route-collector.js'
-import { snapshotTables } from '../test-support/db-snapshot.js'
+import { snapshotTables, tableNames } from '../test-support/db-snapshot.js'
 
 let t: TestApp
 let routes: CollectedRoute[]
@@ -19,9 +19,7 @@ beforeAll(async () => {
   const headers = { token: alice.token }
   await t.app.inject({ method: 'POST', url: '/api/notes', headers, payload: { text: 'a note' } })
   await t.app.inject({ method: 'PUT', url: '/api/session/items/theme', headers, payload: { value: 'dark' } })
-  tables = (sqliteOf(t.services).prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'").all() as { name: string }[]).map(
-    (row) => row.name,
-  )
+  tables = await tableNames(t.services.engine)
 })
 afterAll(async () => t.close())
 
@@ -30,7 +28,7 @@ const PARAMS: Readonly<Record<string, string>> = { key: 'theme', name: 'pref', i
 describe('GET and HEAD change nothing', () => {
   it('no GET or HEAD route writes to any table, signed in as an admin with a cookie (the idle clock aside)', async () => {
     expect(routes.length).toBeGreaterThan(10)
-    const before = snapshotTables(sqliteOf(t.services), tables)
+    const before = await snapshotTables(t.services.engine, tables)
     for (const route of routes) {
       const url = route.url.replace(/:([A-Za-z]+)/g, (_m, param: string) => PARAMS[param] ?? '1').replace(/\*$/, 'x')
       const response = await t.app.inject({
@@ -40,6 +38,6 @@ describe('GET and HEAD change nothing', () => {
       })
       expect(response.statusCode, `${route.method} ${url}`).toBeLessThan(500)
     }
-    expect(snapshotTables(sqliteOf(t.services), tables)).toEqual(before)
+    expect(await snapshotTables(t.services.engine, tables)).toEqual(before)
   })
 })

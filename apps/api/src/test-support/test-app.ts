@@ -48,6 +48,8 @@ export interface TestAppOptions {
   readonly clock?: ManualClock
   /** Where the server's log goes (tests that read it); LOG_LEVEL still decides what is written. */
   readonly logStream?: NodeJS.WritableStream
+  /** `postgres`: a fresh PostgreSQL database of the app's own, dropped on close (default: TEST_ENGINE, else SQLite). */
+  readonly engine?: 'sqlite' | 'postgres'
 }
 
 /**
@@ -62,7 +64,8 @@ export async function createTestApp(
   const dataDir = options.dataDir ?? mkdtempSync(path.join(tmpdir(), 'tokenauth-test-'))
   const clock = options.clock ?? manualClock()
   // TEST_ENGINE=postgres runs a suite on a fresh PostgreSQL database of its own (tests that pass DATABASE_URL choose themselves).
-  const ownDatabase = process.env.TEST_ENGINE === 'postgres' && !env.DATABASE_URL ? await createTestPostgresDatabase() : undefined
+  const engine = options.engine ?? (process.env.TEST_ENGINE === 'postgres' ? 'postgres' : 'sqlite')
+  const ownDatabase = engine === 'postgres' && !env.DATABASE_URL ? await createTestPostgresDatabase() : undefined
   const config = loadConfig({
     NODE_ENV: 'test',
     DATA_DIR: dataDir,
