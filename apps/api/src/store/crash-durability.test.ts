@@ -5,7 +5,9 @@ import { tmpdir } from 'node:os'
 import path from 'node:path'
 import { afterAll, describe, expect, it } from 'vitest'
 import { hashPassword } from '../auth/passwords.js'
-import { openSqlite } from './engine.js'
+import { openEngine } from './engine.js'
+import { ENGINES } from '../test-support/test-engine.js'
+import { createTestPostgresDatabase } from '../test-support/postgres-database.js'
 import { UserStore } from './user-store.js'
 
 /**
@@ -22,6 +24,8 @@ const LOAD_MS = 1200
 const PASSWORD = 'crash test passphrase 1'
 
 const running = new Set<ChildProcess>()
+/** DATABASE_URL when the round runs on PostgreSQL. */
+let engineEnv: Record<string, string> = {}
 afterAll(() => {
   for (const child of running) child.kill('SIGKILL')
   rmSync(dataDir, { recursive: true, force: true })
@@ -68,6 +72,7 @@ async function startServer(): Promise<Server> {
       LOGIN_FAILURES_PER_ACCOUNT: '1000000000',
       LOGIN_FAILURES_PER_IP: '1000000000',
       MAX_QUEUED_HASHES: '10000',
+      ...engineEnv,
     },
     stdio: ['ignore', 'ignore', 'inherit'],
   })
@@ -150,10 +155,26 @@ async function expectEverythingAcknowledged(base: string): Promise<void> {
   }
 }
 
-describe('SIGKILL in the middle of writes', () => {
+describe.each(ENGINES)('SIGKILL in the middle of writes (%s)', (kind) => {
   it('loses nothing the server acknowledged, across two kills and restarts', async () => {
+    acknowledged.notes.clear()
+    acknowledged.tokens.length = 0
+    acknowledged.passwords.clear()
+    const database = kind === 'postgres' ? await createTestPostgresDatabase() : undefined
+    engineEnv = database ? { DATABASE_URL: database.url } : {}
+    try {
+      await killAndRestartTwice()
+    } finally {
+      engineEnv = {}
+      await database?.drop()
+    }
+  }, 40_000)
+})
+
+async function killAndRestartTwice(): Promise<void> {
+  {
     // The users exist before the first start, as `pnpm users add` would leave them.
-    const db = openSqlite(dataDir)
+    const db = await openEngine({ dataDir, databaseUrl: engineEnv.DATABASE_URL })
     const users = new UserStore(db)
     const hash = await hashPassword(PASSWORD)
     await users.create({ username: 'root', passwordHash: await hashPassword(ADMIN_PASSWORD), roles: ['admin'], createdAt: Date.now() })
@@ -175,5 +196,5 @@ describe('SIGKILL in the middle of writes', () => {
     } finally {
       await kill(server)
     }
-  }, 40_000)
-})
+  }
+}
