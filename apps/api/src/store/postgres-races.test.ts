@@ -1,5 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import pg from 'pg'
+import { sql } from 'kysely'
+import type { Queryable } from './tables.js'
 import { generateSigningKey } from '@tokenauth/signer'
 import { createTestApp, manualClock, type TestApp } from '../test-support/test-app.js'
 import { createTestPostgresDatabase, type TestPostgresDatabase } from '../test-support/postgres-database.js'
@@ -64,8 +66,20 @@ describe('two instances on one PostgreSQL database', () => {
     expect(await a.services.users.count()).toBe(1)
     const admin = (await a.services.users.list())[0]
     expect(admin?.roles).toEqual(['admin'])
-    // The rest of the file works with plain fixtures.
     await a.services.users.removeById(admin?.id ?? 0)
+
+    // The same at the store, with the two transactions made to overlap: each creates its
+    // admin slowly, so without the lock both would see no user and both succeed.
+    const [n1, n2] = await Promise.all([a.services.setupTokens.issue(), b.services.setupTokens.issue()].map(async (t) => (await a.services.setupTokens.check(await t)) ?? ''))
+    const slowCreate = (app: TestApp, username: string) => async (q: Queryable) => {
+      await sql`SELECT pg_sleep(0.2)`.execute(q)
+      return app.services.users.create({ username, passwordHash: 'h', roles: ['admin'], createdAt: 0 }, q)
+    }
+    const redeemed = await Promise.all([a.services.setupTokens.redeem(n1 ?? '', slowCreate(a, 'x1')), b.services.setupTokens.redeem(n2 ?? '', slowCreate(b, 'x2'))])
+    expect(redeemed.filter((r) => r.ok)).toHaveLength(1)
+    expect(await a.services.users.count()).toBe(1)
+    // The rest of the file works with plain fixtures.
+    for (const user of await a.services.users.list()) await a.services.users.removeById(user.id)
   })
 
   describe.each([
