@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { AUDIT_PAGE_MAX } from '@tokenauth/shared'
-import { createTestApp, type TestApp, sqliteOf } from '../test-support/test-app.js'
+import { createTestApp, type TestApp, allRows } from '../test-support/test-app.js'
 import { pruneExpired } from '../housekeeping.js'
 
 let t: TestApp
@@ -41,7 +41,7 @@ describe('the audit log', () => {
   it('never stores a token, a password or a cookie; sessions appear as a short hash', async () => {
     const alice = await t.login('alice', 'alice password 1')
     await t.app.inject({ method: 'POST', url: '/api/auth/logout', headers: { token: alice.token } })
-    const rows = JSON.stringify(sqliteOf(t.services).prepare('SELECT * FROM audit_events').all())
+    const rows = JSON.stringify(await allRows(t.services, 'audit_events'))
     expect(rows).not.toContain(alice.token)
     expect(rows).not.toContain(alice.token.split('.')[2])
     expect(rows).not.toContain('alice password 1')

@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { createTokenSigner, generateSigningKey, KeyRing } from '@tokenauth/signer'
-import { createAppWithAlice, createTestApp, type LoginResult, type TestApp, sqliteOf } from '../test-support/test-app.js'
+import { createAppWithAlice, createTestApp, type LoginResult, type TestApp, countRows } from '../test-support/test-app.js'
 import { ACCESS_TOKEN_AUDIENCE, ACCESS_TOKEN_TYPE } from '../auth/access-tokens.js'
 
 let t: TestApp
@@ -101,7 +101,7 @@ describe('refusals', () => {
     const response = await me({ token: alice.token })
     expect(response.statusCode).toBe(401)
     expect(response.json().error.code).toBe('revoked_token')
-    expect(sqliteOf(t.services).prepare('SELECT count(*) AS n FROM sessions').get()).toEqual({ n: 0 })
+    expect(await countRows(t.services, 'sessions')).toBe(0)
   })
 
   it('logout works with the token alone (no cookie), for API clients', async () => {

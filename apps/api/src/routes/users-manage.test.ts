@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
-import { createTestApp, type TestApp, sqliteOf } from '../test-support/test-app.js'
+import { createTestApp, type TestApp, countRows } from '../test-support/test-app.js'
 
 let t: TestApp
 let admin: string
@@ -105,7 +105,7 @@ describe('DELETE /api/users/:id', () => {
     expect(await t.services.users.findById(aliceId)).toBeUndefined()
     expect((await t.app.inject({ url: '/api/me', headers: { token: aliceToken } })).statusCode).toBe(401)
     await expect(t.login('alice', 'correct horse battery')).rejects.toThrow(/401/)
-    expect(sqliteOf(t.services).prepare('SELECT count(*) AS n FROM notes').get()).toEqual({ n: 0 })
+    expect(await countRows(t.services, 'notes')).toBe(0)
     expect(await lastEvent('user_deleted')).toMatchObject({ userId: aliceId, username: 'alice', detail: 'by root' })
     expect((await send('DELETE', `/api/users/${aliceId}`)).statusCode).toBe(404)
   })

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os'
 import path from 'node:path'
 import Database from 'better-sqlite3'
 import { afterEach, describe, expect, it } from 'vitest'
-import { createTestApp, ALICE_PASSWORD, type TestApp, sqliteOf } from '../test-support/test-app.js'
+import { createTestApp, ALICE_PASSWORD, type TestApp, allRows } from '../test-support/test-app.js'
 import { loadSecrets } from '../config/secrets.js'
 import { loadConfig } from '../config/config.js'
 import { DATABASE_FILE } from './database.js'
@@ -59,7 +59,7 @@ describe('session cookie ids at rest', () => {
     const { cookie } = await t.login('alice', ALICE_PASSWORD)
     const signed = decodeURIComponent(cookie.slice(cookie.indexOf('=') + 1))
     const cookieId = signed.slice(0, signed.lastIndexOf('.'))
-    const stored = sqliteOf(t.services).prepare<[], { cookie_id: string }>('SELECT cookie_id FROM sessions').all()
+    const stored = await allRows(t.services, 'sessions')
     expect(stored).toHaveLength(1)
     expect(stored[0]?.cookie_id).not.toBe(cookieId)
     expect(stored[0]?.cookie_id).not.toContain(cookieId)

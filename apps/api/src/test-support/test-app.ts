@@ -8,7 +8,7 @@ import { loadConfig } from '../config/config.js'
 import { hashPassword } from '../auth/passwords.js'
 import type { App } from '../http/app-instance.js'
 import type { Services } from '../services.js'
-import type { Db } from '../store/database.js'
+import type { Tables } from '../store/tables.js'
 import { createTestPostgresDatabase } from './postgres-database.js'
 
 /** A clock tests move by hand. */
@@ -115,8 +115,13 @@ export async function createAppWithAlice(env: Record<string, string> = {}): Prom
   return { t, alice: await t.login('alice', ALICE_PASSWORD) }
 }
 
-/** The raw SQLite connection behind a test app (tests that look at rows directly run on SQLite). */
-export function sqliteOf(services: Services): Db {
-  if (services.engine.kind !== 'sqlite') throw new Error('this test reads the SQLite file directly')
-  return services.engine.sqlite
+/** How many rows `table` holds, on either engine. */
+export async function countRows(services: Services, table: keyof Tables): Promise<number> {
+  const row = await services.engine.db.selectFrom(table).select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirst()
+  return Number(row?.n ?? 0)
+}
+
+/** Every row of `table`, on either engine. */
+export async function allRows(services: Services, table: keyof Tables): Promise<Record<string, unknown>[]> {
+  return (await services.engine.db.selectFrom(table).selectAll().execute()) as Record<string, unknown>[]
 }

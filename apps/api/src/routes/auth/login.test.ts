@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
-import { createTestApp, type TestApp, sqliteOf } from '../../test-support/test-app.js'
+import { createTestApp, type TestApp, allRows } from '../../test-support/test-app.js'
 
 let t: TestApp
 beforeEach(async () => {
@@ -28,9 +28,9 @@ describe('POST /api/auth/login', () => {
     const cookie = response.cookies.find((c) => c.name === 'tokenauth.sid')
     expect(cookie).toMatchObject({ httpOnly: true, sameSite: 'Lax', path: '/api' })
     expect(cookie?.secure).toBeFalsy()
-    // The cookie session is stored in SQLite, not in memory.
-    const rows = sqliteOf(t.services).prepare('SELECT handle, user_id FROM sessions').all()
-    expect(rows).toEqual([{ handle: expect.any(String), user_id: 1 }])
+    // The cookie session is stored in the database, not in memory.
+    const rows = await allRows(t.services, 'sessions')
+    expect(rows).toEqual([expect.objectContaining({ handle: expect.any(String), user_id: 1 })])
   })
 
   it('matches usernames without regard to case', async () => {

@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
-import { createAppWithAlice, type LoginResult, type TestApp, sqliteOf } from '../../test-support/test-app.js'
+import { createAppWithAlice, type LoginResult, type TestApp, countRows } from '../../test-support/test-app.js'
 
 let t: TestApp
 let alice: LoginResult
@@ -9,14 +9,14 @@ beforeEach(async () => {
 afterEach(async () => t.close())
 
 const logout = (headers: Record<string, string>) => t.app.inject({ method: 'POST', url: '/api/auth/logout', headers })
-const sessionCount = () => (sqliteOf(t.services).prepare('SELECT count(*) AS n FROM sessions').get() as { n: number }).n
+const sessionCount = () => countRows(t.services, 'sessions')
 
 describe('POST /api/auth/logout', () => {
   it('with the token and the cookie: 204, the session is gone, the cookie cleared', async () => {
     const response = await logout({ token: alice.token, cookie: alice.cookie })
     expect(response.statusCode).toBe(204)
     expect(response.cookies.find((c) => c.name === 'tokenauth.sid')?.value).toBe('')
-    expect(sessionCount()).toBe(0)
+    expect(await sessionCount()).toBe(0)
     const kinds = (await t.services.auditStore.page({ limit: 10, kind: 'logout' })).events
     expect(kinds).toHaveLength(1)
   })
@@ -25,7 +25,7 @@ describe('POST /api/auth/logout', () => {
     t.clock.advance(16 * 60 * 1000)
     const response = await logout({ token: alice.token, cookie: alice.cookie })
     expect(response.statusCode).toBe(204)
-    expect(sessionCount()).toBe(0)
+    expect(await sessionCount()).toBe(0)
     const renew = await t.app.inject({ method: 'POST', url: '/api/auth/refresh', headers: { cookie: alice.cookie, 'x-tokenauth-refresh': '1' } })
     expect(renew.statusCode).toBe(401)
   })
@@ -35,7 +35,7 @@ describe('POST /api/auth/logout', () => {
     const response = await logout({ token: alice.token })
     expect(response.statusCode).toBe(401)
     expect(response.json().error.code).toBe('expired_token')
-    expect(sessionCount()).toBe(1)
+    expect(await sessionCount()).toBe(1)
   })
 
   it('with nothing: 401 missing_token with a challenge', async () => {
@@ -48,6 +48,6 @@ describe('POST /api/auth/logout', () => {
   it('from another site: refused by the CSRF guard, the session stays', async () => {
     const response = await logout({ cookie: alice.cookie, 'sec-fetch-site': 'cross-site', origin: 'https://evil.example' })
     expect(response.statusCode).toBe(403)
-    expect(sessionCount()).toBe(1)
+    expect(await sessionCount()).toBe(1)
   })
 })

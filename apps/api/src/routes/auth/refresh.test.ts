@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
-import { createAppWithAlice, type LoginResult, type TestApp, sqliteOf } from '../../test-support/test-app.js'
+import { createAppWithAlice, type LoginResult, type TestApp, countRows } from '../../test-support/test-app.js'
 
 let t: TestApp
 let alice: LoginResult
@@ -45,7 +45,7 @@ describe('POST /api/auth/refresh', () => {
     t.clock.advance(31 * 60 * 1000)
     const response = await refresh({ cookie: alice.cookie, 'x-tokenauth-refresh': '1' })
     expect(response.statusCode).toBe(401)
-    expect(sqliteOf(t.services).prepare('SELECT count(*) AS n FROM sessions').get()).toEqual({ n: 0 })
+    expect(await countRows(t.services, 'sessions')).toBe(0)
   })
 
   it('a forged cookie is not a session', async () => {
