@@ -42,7 +42,7 @@ export function printProfileSummary(file: string, limit = 40): void {
     const node = byId.get(id)
     if (!node) continue
     const { functionName, url, lineNumber } = node.callFrame
-    if (functionName === '(idle)' || functionName === '(program)' && false) continue
+    if (functionName === '(idle)') continue
     total++
     const where = shortFile(url)
     const name = `${functionName || '(anonymous)'}  ${where}:${lineNumber + 1}`
