@@ -114,10 +114,12 @@ async function tokenAuthPlugin(fastify: FastifyInstance, options: TokenAuthOptio
     const rule = declared === undefined && ruleForUndeclared !== undefined ? ruleForUndeclared(route) : declared
     const compiled = compileRule(rule, describeRoute(route))
     route.config = { ...route.config, [kCompiledRule]: compiled } as RouteOptions['config']
+    // Only a route that takes a state-changing method gets the second check: a GET never
+    // pays for a preHandler hook (Fastify skips the hook runner for a route without one).
+    if (compiled.kind !== RULE_PUBLIC && changesState(route.method)) route.preHandler = [...asArray(route.preHandler), recheckAfterBody]
   })
 
   fastify.addHook('onRequest', authenticate)
-  fastify.addHook('preHandler', recheckAfterBody)
 
   /**
    * The second check of a state-changing request, after its body was read and validated:
@@ -242,6 +244,14 @@ function problem(token: TokenProblem): { code: FailureCode; detail?: string } {
   if (token === TOKEN_CONFLICT) return { code: 'bad_request', detail: 'token header and Authorization differ' }
   if (token === TOKEN_REPEATED) return { code: 'bad_request', detail: 'a credential header was sent more than once' }
   return { code: 'malformed_token' }
+}
+
+function changesState(method: RouteOptions['method']): boolean {
+  return (Array.isArray(method) ? method : [method]).some((name) => !SAFE_METHODS.has(name))
+}
+
+function asArray<T>(value: T | readonly T[] | undefined): T[] {
+  return value === undefined ? [] : Array.isArray(value) ? [...(value as readonly T[])] : [value as T]
 }
 
 /** A real CORS preflight: `OPTIONS` with both `Origin` and `Access-Control-Request-Method`. */

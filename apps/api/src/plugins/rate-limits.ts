@@ -1,10 +1,11 @@
 import fp from 'fastify-plugin'
+import type { FastifyReply, FastifyRequest, HookHandlerDoneFunction, RouteOptions } from 'fastify'
+import { normalizeIP } from '@fastify/rate-limit'
 import { API_PREFIX } from '@tokenauth/shared'
 import { SPA_ROUTE, isSpaRequest } from './static-spa.js'
-import fastifyRateLimit from '@fastify/rate-limit'
 import { ApiError } from '../http/api-error.js'
-import { fastifyRateLimitStore } from '../store/fastify-rate-limit-store.js'
-import type { RateLimitStore } from '../store/rate-limit-store.js'
+import { durationWords } from '../http/duration-words.js'
+import type { RateCounter, RateLimitStore } from '../store/rate-limit-store.js'
 
 /**
  * Not limited: the health probe (load balancers probe it often from one address, it reads
@@ -13,41 +14,101 @@ import type { RateLimitStore } from '../store/rate-limit-store.js'
  * never reaches the API through them: the SPA route answers 404 for it). Every API route
  * and every unknown path is limited.
  */
-const HEALTH_ROUTES: ReadonlySet<string | undefined> = new Set([`${API_PREFIX}/health`, `${API_PREFIX}/health/ready`])
+const HEALTH_ROUTES: ReadonlySet<string> = new Set([`${API_PREFIX}/health`, `${API_PREFIX}/health/ready`])
 
 /**
- * The per-IP request limit (@fastify/rate-limit) on every route but the health probe and
- * the SPA's files, over a `RateLimitStore` (`services.counters.requests`: memory, SQLite
- * shared by workers, or Redis with `REDIS_URL`; tests may pass another). Register before the token-auth plugin, so a
- * flood is counted and refused before any token is verified. The sign-in throttle is a
- * service of its own (`services.loginThrottle`, with its own store).
- * @see https://github.com/fastify/fastify-rate-limit
+ * The counters' keys, as @fastify/rate-limit wrote them before this plugin replaced it
+ * (its store prefix `rate:`, a `:`, the address): counters in a shared Redis or SQLite file
+ * carry over a rolling upgrade.
+ */
+const KEY_PREFIX = 'rate::'
+
+/** How a route is limited, decided once when it is added (never from the raw URL). */
+const LIMITED = 0
+const EXEMPT = 1
+/** The SPA's catch-all: exempt for the SPA's files, limited for anything it answers 404. */
+const SPA = 2
+type RouteLimit = typeof LIMITED | typeof EXEMPT | typeof SPA
+
+const kRouteLimit = Symbol('tokenauth.routeLimit')
+interface WithRouteLimit {
+  readonly [kRouteLimit]?: RouteLimit
+}
+/** Set once a request is counted: a request is counted once, whatever hook runs again. */
+const kCounted = Symbol('tokenauth.requestCounted')
+interface WithCounted {
+  [kCounted]?: boolean
+}
+
+/**
+ * The per-IP request limit: a fixed window of `RATE_LIMIT_WINDOW` per client address (an
+ * IPv6 client by its /64, as @fastify/rate-limit did), `RATE_LIMIT_MAX` requests in it,
+ * counted on every request to every route but the health probe and the SPA's files, over
+ * a `RateLimitStore` (`services.counters.requests`: memory, SQLite shared by workers, or
+ * Redis with `REDIS_URL`; tests may pass another). The sign-in throttle is a service of
+ * its own (`services.loginThrottle`, with its own store).
+ *
+ * One synchronous hook: a store that answers at once (memory, SQLite) costs no promise, a
+ * remote one (Redis) is awaited. Past the limit: 429 in the error shape with `Retry-After`
+ * and the `x-ratelimit-*` headers. A request within the limit gets no rate-limit headers:
+ * they are optional (the IETF RateLimit fields are a draft), the SPA reads none of them
+ * (nor could it cross-origin: they are not exposed by CORS), and three headers on every
+ * answer cost every answer.
+ *
+ * Register before the token-auth plugin, so a flood is counted and refused before any
+ * token is verified.
  */
 export default fp<{ requestStore?: RateLimitStore }>(
   async (app, { requestStore }) => {
-    const { config, clock } = app.services
+    const { config } = app.services
+    const store = requestStore ?? app.services.counters.requests
+    const max = config.rateLimitMax
+    const windowMs = config.rateLimitWindowSeconds * 1000
 
-    await app.register(fastifyRateLimit, {
-      global: false,
-      store: fastifyRateLimitStore(requestStore ?? app.services.counters.requests, clock),
-      errorResponseBuilder: (_request, context) =>
-        new ApiError(429, 'rate_limited', `Too many requests from your address. Try again in ${context.after}.`),
+    app.decorateRequest(kCounted, false)
+    app.addHook('onRoute', (route) => {
+      route.config = { ...route.config, [kRouteLimit]: routeLimit(route) } as RouteOptions['config']
     })
-    // An app-level hook, so it runs before token-auth's: a flood is counted and refused
-    // before any token is verified. Which route it is comes from the router (the decoded
-    // path), never from the raw URL, which can spell the same path many ways.
-    app.addHook(
-      'onRequest',
-      app.rateLimit({
-        max: config.rateLimitMax,
-        timeWindow: config.rateLimitWindowSeconds * 1000,
-        // The catch-all also answers unknown `/api/*` paths (with 404): those are counted.
-        allowList: (request) => {
-          const route = request.routeOptions.url
-          return HEALTH_ROUTES.has(route) || (route === SPA_ROUTE && isSpaRequest(request.url))
-        },
-      }),
-    )
+
+    /** Past the limit: the headers of the answer, and the error the error handler shapes. */
+    function refuse(counter: RateCounter, reply: FastifyReply, done: HookHandlerDoneFunction): void {
+      const seconds = Math.max(0, Math.ceil((counter.expiresAt - app.services.clock()) / 1000))
+      reply.header('x-ratelimit-limit', max)
+      reply.header('x-ratelimit-remaining', 0)
+      reply.header('x-ratelimit-reset', seconds)
+      reply.header('retry-after', seconds)
+      done(new ApiError(429, 'rate_limited', `Too many requests from your address. Try again in ${durationWords(seconds)}.`))
+    }
+
+    app.addHook('onRequest', function limitRequests(request: FastifyRequest, reply: FastifyReply, done: HookHandlerDoneFunction) {
+      const limit = (request.routeOptions.config as WithRouteLimit)[kRouteLimit]
+      if (limit === EXEMPT || (limit === SPA && isSpaRequest(request.url)) || (request as WithCounted)[kCounted]) return done()
+      ;(request as WithCounted)[kCounted] = true
+      const key = KEY_PREFIX + clientKey(request.ip)
+      if (store.incrementNow !== undefined) {
+        let counter: RateCounter
+        try {
+          counter = store.incrementNow(key, windowMs, 'fixed')
+        } catch (error) {
+          return done(error as Error)
+        }
+        return counter.count > max ? refuse(counter, reply, done) : done()
+      }
+      store.increment(key, windowMs, 'fixed').then(
+        (counter) => (counter.count > max ? refuse(counter, reply, done) : done()),
+        (error: unknown) => done(error instanceof Error ? error : new Error(String(error))),
+      )
+    })
   },
   { name: 'rate-limits' },
 )
+
+function routeLimit(route: RouteOptions): RouteLimit {
+  if (HEALTH_ROUTES.has(route.url)) return EXEMPT
+  return route.url === SPA_ROUTE ? SPA : LIMITED
+}
+
+/** An IPv4 address as it is; an IPv6 one by its /64 (one client holds a whole /64 or more). */
+function clientKey(ip: string): string {
+  return ip.includes(':') ? normalizeIP(ip) : ip
+}

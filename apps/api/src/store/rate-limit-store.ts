@@ -27,6 +27,11 @@ export interface RateLimitStore {
   delete(key: string): Promise<void>
   /** Takes one back from a live counter (forgetting it at zero); a missing counter stays missing. */
   decrement(key: string): Promise<void>
+  /**
+   * `increment` answered at once, for a store that never waits (memory, the SQLite file):
+   * the per-request limit then costs no promise. A store without it is awaited.
+   */
+  incrementNow?(key: string, windowMs: number, window: RateWindow): RateCounter
 }
 
 /** Enough for every client of a busy single instance; each entry is about 100 bytes. */
@@ -49,6 +54,10 @@ export class MemoryRateLimitStore implements RateLimitStore {
   }
 
   async increment(key: string, windowMs: number, window: RateWindow): Promise<RateCounter> {
+    return this.incrementNow(key, windowMs, window)
+  }
+
+  incrementNow(key: string, windowMs: number, window: RateWindow): RateCounter {
     const now = this.#clock()
     const live = this.#live(key, now)
     const next: RateCounter = live

@@ -71,6 +71,10 @@ export class SqliteRateLimitStore implements RateLimitStore {
   }
 
   async increment(key: string, windowMs: number, window: RateWindow): Promise<RateCounter> {
+    return this.incrementNow(key, windowMs, window)
+  }
+
+  incrementNow(key: string, windowMs: number, window: RateWindow): RateCounter {
     const now = this.#clock()
     if (++this.#hits % PRUNE_EVERY_HITS === 0) this.#prune.run(now)
     const row = this.#increment.get({ key: this.#prefix + key, now, window: windowMs, sliding: window === 'sliding' ? 1 : 0 })

@@ -1,0 +1,80 @@
+/**
+ * A/B on a shared machine: `node --conditions=source --import tsx apps/api/bench/ab.ts <distA> <distB>`
+ * starts the server built in each folder (e.g. `apps/api/dist-before` and `apps/api/dist`)
+ * and the bare reference, and measures them in turns, several rounds, so that load from
+ * elsewhere falls on both alike. Prints server CPU per request (µs) per round and medians.
+ */
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process'
+import { mkdtempSync, readFileSync } from 'node:fs'
+import { createServer } from 'node:net'
+import { tmpdir } from 'node:os'
+import path from 'node:path'
+import autocannon from 'autocannon'
+
+const root = path.resolve(import.meta.dirname, '../../..')
+const dists = process.argv.slice(2)
+const seconds = Number(process.env.AB_DURATION ?? 4)
+const rounds = Number(process.env.AB_ROUNDS ?? 3)
+
+async function freePort(): Promise<number> {
+  return new Promise((resolve) => {
+    const server = createServer().listen(0, '127.0.0.1', () => {
+      const address = server.address()
+      server.close(() => resolve(typeof address === 'object' && address ? address.port : 0))
+    })
+  })
+}
+
+function cpuMicros(pid: number | undefined): number {
+  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.split(' ') ?? []
+  return (Number(fields[11]) + Number(fields[12])) * 10_000
+}
+
+async function start(script: string, env: NodeJS.ProcessEnv): Promise<{ base: string; child: ChildProcess }> {
+  const port = await freePort()
+  const child = spawn(process.execPath, [script], { env: { ...env, PORT: String(port), HOST: '127.0.0.1' }, stdio: ['ignore', 'ignore', 'inherit'] })
+  const base = `http://127.0.0.1:${port}`
+  for (let i = 0; ; i++) {
+    try {
+      if ((await fetch(`${base}/api/health`)).ok) return { base, child }
+    } catch {
+      if (i > 200) throw new Error(`${script} did not start`)
+    }
+    await new Promise((r) => setTimeout(r, 50))
+  }
+}
+
+async function measure(pid: number | undefined, url: string, headers: Record<string, string> = {}): Promise<number> {
+  const before = cpuMicros(pid)
+  const result = await autocannon({ url, headers, duration: seconds, connections: 32 })
+  return (cpuMicros(pid) - before) / result.requests.total
+}
+
+const dataDir = mkdtempSync(path.join(tmpdir(), 'tokenauth-ab-'))
+const env = { ...process.env, DATA_DIR: dataDir, NODE_ENV: 'development', LOG_LEVEL: 'warn', RATE_LIMIT_MAX: '1000000000', MAX_REQUESTS_PER_SOCKET: '1000000000' }
+const added = spawnSync(process.execPath, [path.join(root, 'apps/api/dist/cli/users.js'), 'add', 'bench'], { input: 'bench-password-1\n', env, encoding: 'utf8' })
+if (added.status !== 0) throw new Error(added.stderr)
+const bare = await start(path.join(root, 'apps/api/bench/bare-fastify.mjs'), process.env)
+const servers = []
+for (const dist of dists) {
+  const server = await start(path.resolve(dist, 'server.js'), env)
+  const login = await fetch(`${server.base}/api/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username: 'bench', password: 'bench-password-1' }) })
+  const { token } = (await login.json()) as { token: string }
+  servers.push({ dist, token, ...server })
+}
+const rows: Record<string, number[]> = {}
+const add = (name: string, value: number) => (rows[name] ??= []).push(value)
+for (let round = 0; round < rounds; round++) {
+  add('bare', await measure(bare.child.pid, `${bare.base}/api/health`))
+  for (const server of servers) {
+    add(`${server.dist} health`, await measure(server.child.pid, `${server.base}/api/health`))
+    add(`${server.dist} me`, await measure(server.child.pid, `${server.base}/api/me`, { token: server.token }))
+  }
+  process.stdout.write(`round ${round + 1}: ${Object.entries(rows).map(([name, values]) => `${name} ${values.at(-1)?.toFixed(1)}`).join(', ')}\n`)
+}
+const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)] ?? NaN
+const bareMedian = median(rows.bare ?? [])
+for (const [name, values] of Object.entries(rows)) {
+  process.stdout.write(`${name.padEnd(28)} median ${median(values).toFixed(1)} µs/request (${(median(values) / bareMedian).toFixed(2)}× bare)\n`)
+}
+for (const { child } of [bare, ...servers]) child.kill('SIGTERM')
