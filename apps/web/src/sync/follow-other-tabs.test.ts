@@ -2,10 +2,10 @@ import { flushPromises } from '@vue/test-utils'
 import { beforeEach, describe, expect, it, vi } from 'vitest'
 import { createMemoryHistory, type Router } from 'vue-router'
 import { createAppRouter } from '../router'
-import { createReauthentication } from '../sign-in/reauthentication'
-import { createSignInPrompt, type SignInPrompt } from '../sign-in/sign-in-prompt'
+import { createSessionLifecycle } from '../session-lifecycle/lifecycle'
+import { createSignInPrompt, type SignInPrompt } from '../session-lifecycle/sign-in-prompt'
 import { createAppStore } from '../store'
-import { authOf, type Auth } from '../store/modules/auth-access'
+import { authOf, type Auth } from '../session-lifecycle/auth-access'
 import { alice, bob, fakeAuthApi, session } from '../testing/fakes'
 import { stubbedRoutes } from '../testing/routes'
 import type { AuthChannel, AuthEvent } from './auth-channel'
@@ -27,7 +27,7 @@ describe('following the other tabs', () => {
   let router: Router
   let tabs: ReturnType<typeof fakeChannel>
   let prompt: SignInPrompt
-  let reauth: ReturnType<typeof createReauthentication>
+  let reauth: ReturnType<typeof createSessionLifecycle>
 
   beforeEach(() => {
     api = fakeAuthApi()
@@ -35,7 +35,7 @@ describe('following the other tabs', () => {
     router = createAppRouter(createMemoryHistory(), stubbedRoutes())
     tabs = fakeChannel()
     prompt = createSignInPrompt()
-    reauth = createReauthentication({ auth, prompt, router, notifier: { notify: vi.fn() } })
+    reauth = createSessionLifecycle({ auth, prompt, router, notifier: { notify: vi.fn() } })
     followOtherTabs(tabs.channel, auth, router, reauth)
   })
 

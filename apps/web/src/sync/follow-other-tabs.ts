@@ -1,6 +1,6 @@
 import type { Router } from 'vue-router'
-import type { Auth } from '../store/modules/auth-access'
-import type { Reauthentication } from '../sign-in/reauthentication'
+import type { Auth } from '../session-lifecycle/auth-access'
+import type { SessionLifecycle } from '../session-lifecycle/lifecycle'
 import { sanitizeRedirect } from '../router/redirect'
 import type { AuthChannel } from './auth-channel'
 
@@ -13,21 +13,20 @@ import type { AuthChannel } from './auth-channel'
  */
 export function followOtherTabs(
   channel: AuthChannel,
-  auth: Pick<Auth, 'user' | 'clear' | 'restore'>,
+  auth: Pick<Auth, 'user' | 'restore'>,
   router: Router,
-  reauthentication: Pick<Reauthentication, 'abandon' | 'followSignIn'>,
+  lifecycle: Pick<SessionLifecycle, 'followSignOut' | 'followSignIn'>,
 ) {
   return channel.subscribe((event) => {
     const route = router.currentRoute.value
     if (event.type === 'logout') {
       if (auth.user === null) return
-      reauthentication.abandon()
-      auth.clear()
+      lifecycle.followSignOut()
       if (!route.meta.public) void router.replace({ name: 'login', query: { redirect: route.fullPath, reason: 'signed-out' } })
       return
     }
     if (auth.user !== null) {
-      void reauthentication.followSignIn()
+      void lifecycle.followSignIn()
       return
     }
     if (!route.meta.guestOnly) return
