@@ -41,7 +41,7 @@ installNavigationProgress(router, appProgress)
 // the login page, and a dead session lands on it exactly once.
 const restored = auth.restore()
 router.beforeEach(createAuthGuard({ currentUser: () => auth.user, ready: () => restored }))
-followOtherTabs(channel, auth, router, lifecycle)
+followOtherTabs(channel, lifecycle)
 
 const app = createApp(App)
 // A bug in a handler must not fail silently: log it for developers, say so to the user.

@@ -87,11 +87,13 @@ describe('the session lifecycle: re-authentication in place', () => {
       expect(router.replace).toHaveBeenCalledWith({ name: 'login', query: { redirect: '/notes?x=1', reason: 'ended' } })
     })
 
-    it('signed out in another tab meanwhile: ended, and no navigation of its own', async () => {
+    it('signed out in another tab meanwhile: ended, and the login page once, saying signed out', async () => {
       const outcome = lifecycle.sessionEnded()
       lifecycle.followSignOut()
       await expect(outcome).resolves.toBe('ended')
-      expect(router.replace).not.toHaveBeenCalled()
+      expect(auth.user).toBeNull()
+      expect(router.replace).toHaveBeenCalledTimes(1)
+      expect(router.replace).toHaveBeenCalledWith({ name: 'login', query: { redirect: '/notes?x=1', reason: 'signed-out' } })
     })
 
     it('on a public page: no dialog, cleared at once with one notice', async () => {

@@ -3,6 +3,7 @@ import type { Router } from 'vue-router'
 import { isAxiosError, type InternalAxiosRequestConfig } from 'axios'
 import { TOKEN_HEADER, type User } from '@tokenauth/shared'
 import { codeWords, errorCodeOf, isHandledGlobally, markHandledGlobally, statusOf } from '../api/errors'
+import { sanitizeRedirect } from '../router/redirect'
 import type { Auth } from './auth-access'
 import type { Notifier } from '../feedback/toasts'
 import type { SignInPrompt, SignInPromptReason } from './sign-in-prompt'
@@ -21,7 +22,7 @@ type Recovery = 'renewed' | ReauthOutcome
 /** What the lifecycle works with; tests pass fakes. */
 export interface SessionLifecycleDeps {
   /** The Vuex auth module (sign in, renew single-flight, sign out, announce to other tabs). */
-  auth: Pick<Auth, 'token' | 'user' | 'renew' | 'loadLifetime' | 'dropToken' | 'clear'>
+  auth: Pick<Auth, 'token' | 'user' | 'renew' | 'restore' | 'loadLifetime' | 'dropToken' | 'clear'>
   prompt: SignInPrompt
   router: Pick<Router, 'currentRoute' | 'replace'>
   notifier: Notifier
@@ -192,19 +193,34 @@ export function createSessionLifecycle(deps: SessionLifecycleDeps) {
       return openDialog('ending-soon', previous)
     },
 
-    /** Another tab signed out: close the dialog (its requests reject) and end the session here. */
+    /**
+     * Another tab signed out (the server already revoked this tab's token): end the
+     * session here too and show the login page — straight away, no sign-in-again dialog:
+     * it was meant. An open dialog is closed (its requests reject).
+     */
     followSignOut(): void {
+      if (auth.user === null) return
       if (prompt.isOpen) prompt.answer({ kind: 'signed-out' })
       auth.clear()
+      const route = router.currentRoute.value
+      if (!route.meta.public) void router.replace({ name: 'login', query: { redirect: route.fullPath, reason: 'signed-out' } })
     },
 
     /**
      * Another tab signed in, which replaced the session the shared cookie names: pick it up.
-     * An open dialog is answered with it; someone else's account opens the dashboard afresh.
+     * On the login page this tab goes on to where it was headed; signed in, it moves onto
+     * the new session (an open dialog is answered with it); someone else's account opens
+     * the dashboard afresh.
      */
     async followSignIn(): Promise<void> {
       const previous = auth.user
-      if (previous === null) return
+      if (previous === null) {
+        if (!router.currentRoute.value.meta.guestOnly) return
+        const restored = await auth.restore()
+        const now = router.currentRoute.value
+        if (restored && now.meta.guestOnly) void router.replace(sanitizeRedirect(now.query.redirect) ?? { name: 'overview' })
+        return
+      }
       try {
         await auth.renew()
       } catch {
