@@ -10,10 +10,10 @@ import { appToasts } from './feedback/toasts'
 import { createAppRouter } from './router'
 import { createAuthGuard } from './router/guards'
 import { installNavigationProgress } from './router/progress'
-import { createReauthentication, reauthenticationKey } from './sign-in/reauthentication'
-import { appSignInPrompt } from './sign-in/sign-in-prompt'
+import { createSessionLifecycle, sessionLifecycleKey } from './session-lifecycle/lifecycle'
+import { appSignInPrompt } from './session-lifecycle/sign-in-prompt'
 import { createAppStore, storeKey } from './store'
-import { authOf } from './store/modules/auth-access'
+import { authOf } from './session-lifecycle/auth-access'
 import { createAuthChannel } from './sync/auth-channel'
 import { followOtherTabs } from './sync/follow-other-tabs'
 import { applyInitialLocale, i18n, t } from './i18n'
@@ -29,10 +29,11 @@ const channel = createAuthChannel()
 const store = createAppStore({ ...authApi, completeSetup, getSession, announce: (event) => channel.post(event) })
 const auth = authOf(store)
 const router = createAppRouter()
-// A session that ends in the middle of work is resumed in place (the sign-in-again dialog).
-const reauthentication = createReauthentication({ auth, prompt: appSignInPrompt, router, notifier: appToasts })
+// What happens when the session is lost, renewed or ended: renewal on a 401, and a session
+// that ends in the middle of work is resumed in place (the sign-in-again dialog).
+const lifecycle = createSessionLifecycle({ auth, prompt: appSignInPrompt, router, notifier: appToasts })
 
-installInterceptors(http, { auth, reauthentication, notifier: appToasts, progress: appProgress })
+installInterceptors(http, { auth, lifecycle, notifier: appToasts, progress: appProgress })
 installNavigationProgress(router, appProgress)
 
 // The token lives in memory only; a reload renews it through the HttpOnly session
@@ -40,7 +41,7 @@ installNavigationProgress(router, appProgress)
 // the login page, and a dead session lands on it exactly once.
 const restored = auth.restore()
 router.beforeEach(createAuthGuard({ currentUser: () => auth.user, ready: () => restored }))
-followOtherTabs(channel, auth, router, reauthentication)
+followOtherTabs(channel, lifecycle)
 
 const app = createApp(App)
 // A bug in a handler must not fail silently: log it for developers, say so to the user.
@@ -52,5 +53,5 @@ app
   .use(i18n)
   .use(store, storeKey)
   .use(router)
-  .provide(reauthenticationKey, reauthentication)
+  .provide(sessionLifecycleKey, lifecycle)
   .mount('#app')

@@ -3,13 +3,13 @@ import { http } from './http'
 
 /** `GET /api/auth/login`: what the sign-in form may offer ("keep me signed in", and for how long). */
 export async function getLoginOptions(): Promise<LoginOptions> {
-  const { data } = await http.get<LoginOptions>('/auth/login', { tokenless: true, inlineErrors: true })
+  const { data } = await http.get<LoginOptions>('/auth/login', { authEndpoint: 'tokenless', inlineErrors: true })
   return data
 }
 
 /** `POST /api/auth/login`: a token in the body, the session in an HttpOnly cookie. */
 export async function login(body: LoginRequest): Promise<LoginResponse> {
-  const { data } = await http.post<LoginResponse>('/auth/login', body, { authEndpoint: true, tokenless: true, inlineErrors: true })
+  const { data } = await http.post<LoginResponse>('/auth/login', body, { authEndpoint: 'tokenless', inlineErrors: true })
   return data
 }
 
@@ -19,8 +19,7 @@ export async function login(body: LoginRequest): Promise<LoginResponse> {
  */
 export async function refresh(): Promise<LoginResponse> {
   const { data } = await http.post<LoginResponse>('/auth/refresh', undefined, {
-    authEndpoint: true,
-    tokenless: true,
+    authEndpoint: 'tokenless',
     headers: { [REFRESH_HEADER]: '1' },
   })
   return data
@@ -29,8 +28,8 @@ export async function refresh(): Promise<LoginResponse> {
 /**
  * `POST /api/auth/logout`: ends the server session, which revokes every token of it.
  * It needs a live token (an expired one is refused before the session is ended), so it
- * is not `tokenless`: the token is renewed ahead of it when it is about to expire.
+ * `needs-token`: the token is renewed ahead of it when it is about to expire.
  */
 export async function logout(): Promise<void> {
-  await http.post('/auth/logout', undefined, { authEndpoint: true })
+  await http.post('/auth/logout', undefined, { authEndpoint: 'needs-token' })
 }

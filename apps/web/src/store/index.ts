@@ -1,7 +1,7 @@
 import type { InjectionKey } from 'vue'
 import { createStore, useStore, type Store } from 'vuex'
-import { createAuthModule, type AuthApi } from './modules/auth'
-import { authOf } from './modules/auth-access'
+import { createAuthModule, type AuthApi } from '../session-lifecycle/auth-module'
+import { authOf } from '../session-lifecycle/auth-access'
 import type { RootState } from './state'
 
 export type { AuthState, RootState } from './state'

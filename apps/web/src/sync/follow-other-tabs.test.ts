@@ -2,10 +2,10 @@ import { flushPromises } from '@vue/test-utils'
 import { beforeEach, describe, expect, it, vi } from 'vitest'
 import { createMemoryHistory, type Router } from 'vue-router'
 import { createAppRouter } from '../router'
-import { createReauthentication } from '../sign-in/reauthentication'
-import { createSignInPrompt, type SignInPrompt } from '../sign-in/sign-in-prompt'
+import { createSessionLifecycle } from '../session-lifecycle/lifecycle'
+import { createSignInPrompt, type SignInPrompt } from '../session-lifecycle/sign-in-prompt'
 import { createAppStore } from '../store'
-import { authOf, type Auth } from '../store/modules/auth-access'
+import { authOf, type Auth } from '../session-lifecycle/auth-access'
 import { alice, bob, fakeAuthApi, session } from '../testing/fakes'
 import { stubbedRoutes } from '../testing/routes'
 import type { AuthChannel, AuthEvent } from './auth-channel'
@@ -27,7 +27,7 @@ describe('following the other tabs', () => {
   let router: Router
   let tabs: ReturnType<typeof fakeChannel>
   let prompt: SignInPrompt
-  let reauth: ReturnType<typeof createReauthentication>
+  let lifecycle: ReturnType<typeof createSessionLifecycle>
 
   beforeEach(() => {
     api = fakeAuthApi()
@@ -35,8 +35,8 @@ describe('following the other tabs', () => {
     router = createAppRouter(createMemoryHistory(), stubbedRoutes())
     tabs = fakeChannel()
     prompt = createSignInPrompt()
-    reauth = createReauthentication({ auth, prompt, router, notifier: { notify: vi.fn() } })
-    followOtherTabs(tabs.channel, auth, router, reauth)
+    lifecycle = createSessionLifecycle({ auth, prompt, router, notifier: { notify: vi.fn() } })
+    followOtherTabs(tabs.channel, lifecycle)
   })
 
   it('a sign-out elsewhere clears this tab and shows the login page, keeping where it was', async () => {
@@ -53,7 +53,7 @@ describe('following the other tabs', () => {
   it('a sign-out elsewhere while the sign-in dialog is open closes it and goes straight to the login page', async () => {
     auth.setSession(session('t'))
     await router.push('/notes')
-    const outcome = reauth.sessionEnded()
+    const outcome = lifecycle.sessionEnded()
     expect(prompt.isOpen).toBe(true)
     tabs.hear('logout')
     await expect(outcome).resolves.toBe('ended')
@@ -74,7 +74,7 @@ describe('following the other tabs', () => {
   it('a sign-in elsewhere answers this tab’s open dialog with the shared session', async () => {
     auth.setSession(session('t'))
     await router.push('/notes')
-    const outcome = reauth.sessionEnded()
+    const outcome = lifecycle.sessionEnded()
     api.refresh.mockResolvedValueOnce(session('shared', alice))
     tabs.hear('login')
     await expect(outcome).resolves.toBe('same-user')

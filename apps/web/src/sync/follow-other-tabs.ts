@@ -1,39 +1,14 @@
-import type { Router } from 'vue-router'
-import type { Auth } from '../store/modules/auth-access'
-import type { Reauthentication } from '../sign-in/reauthentication'
-import { sanitizeRedirect } from '../router/redirect'
+import type { SessionLifecycle } from '../session-lifecycle/lifecycle'
 import type { AuthChannel } from './auth-channel'
 
 /**
- * Keeps this tab in step with the others:
- * - a sign-out elsewhere ends the session here too (the server already revoked its
- *   token) and shows the login page — straight away, no sign-in-again dialog: it was meant;
- * - a sign-in elsewhere replaced the session the shared cookie names: a tab on the login
- *   page picks it up and goes on; a signed-in tab (or one whose dialog is open) follows it.
+ * Keeps this tab in step with the others: what another tab's sign-out or sign-in means
+ * here is the session lifecycle's call (`followSignOut`, `followSignIn`); this only
+ * passes the news on. Returns a function that stops listening.
  */
-export function followOtherTabs(
-  channel: AuthChannel,
-  auth: Pick<Auth, 'user' | 'clear' | 'restore'>,
-  router: Router,
-  reauthentication: Pick<Reauthentication, 'abandon' | 'followSignIn'>,
-) {
+export function followOtherTabs(channel: AuthChannel, lifecycle: Pick<SessionLifecycle, 'followSignOut' | 'followSignIn'>) {
   return channel.subscribe((event) => {
-    const route = router.currentRoute.value
-    if (event.type === 'logout') {
-      if (auth.user === null) return
-      reauthentication.abandon()
-      auth.clear()
-      if (!route.meta.public) void router.replace({ name: 'login', query: { redirect: route.fullPath, reason: 'signed-out' } })
-      return
-    }
-    if (auth.user !== null) {
-      void reauthentication.followSignIn()
-      return
-    }
-    if (!route.meta.guestOnly) return
-    void auth.restore().then((restored) => {
-      const now = router.currentRoute.value
-      if (restored && now.meta.guestOnly) void router.replace(sanitizeRedirect(now.query.redirect) ?? { name: 'overview' })
-    })
+    if (event.type === 'logout') lifecycle.followSignOut()
+    else void lifecycle.followSignIn()
   })
 }

@@ -1,7 +1,7 @@
 import { AxiosError, AxiosHeaders, type InternalAxiosRequestConfig } from 'axios'
 import { vi } from 'vitest'
 import { errorMessages, type ErrorCode, type LoginResponse, type SessionView, type User } from '@tokenauth/shared'
-import type { AuthApi } from '../store/modules/auth'
+import type { AuthApi } from '../session-lifecycle/auth-module'
 
 /** Test helpers shared by the unit tests: sessions, API errors, a fake auth API. */
 

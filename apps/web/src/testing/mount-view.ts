@@ -4,7 +4,7 @@ import { createMemoryHistory } from 'vue-router'
 import type { User } from '@tokenauth/shared'
 import { createAppRouter } from '../router'
 import { createAppStore, storeKey } from '../store'
-import { authOf } from '../store/modules/auth-access'
+import { authOf } from '../session-lifecycle/auth-access'
 import { alice, fakeAuthApi, session } from './fakes'
 import { stubbedRoutes } from './routes'
 

@@ -1,9 +1,9 @@
 import type { AxiosInstance } from 'axios'
 import { TOKEN_HEADER } from '@tokenauth/shared'
-import type { Auth } from '../../store/modules/auth-access'
+import type { Auth } from '../../session-lifecycle/auth-access'
 import type { Notifier } from '../../feedback/toasts'
 import type { Progress } from '../../feedback/progress'
-import type { Reauthentication } from '../../sign-in/reauthentication'
+import type { SessionLifecycle } from '../../session-lifecycle/lifecycle'
 import { markApiActivity } from '../../feedback/activity'
 import { createNetworkNotices } from './notices'
 import { createProgressInterceptors } from './progress'
@@ -14,16 +14,21 @@ import { createTokenInterceptor } from './token'
 /** Wires every interceptor into the axios instance; returns a function that removes them. */
 export function installInterceptors(
   http: AxiosInstance,
-  deps: { auth: Auth; reauthentication: Pick<Reauthentication, 'sessionEnded'>; notifier: Notifier; progress: Progress },
+  deps: {
+    auth: Pick<Auth, 'token' | 'expiresAt'>
+    lifecycle: Pick<SessionLifecycle, 'noteSent' | 'renewBefore' | 'recoverFrom'>
+    notifier: Notifier
+    progress: Progress
+  },
 ): () => void {
-  const { auth } = deps
+  const { auth, lifecycle } = deps
   const progress = createProgressInterceptors(deps.progress)
   // Request interceptors run last-added first: renew if the token is about to expire,
   // then set the token, then start the timer.
   const requestIds = [
     http.interceptors.request.use(progress.onRequest),
-    http.interceptors.request.use(createTokenInterceptor(() => auth.token, () => auth.user?.id ?? null)),
-    http.interceptors.request.use(createRenewAhead(auth)),
+    http.interceptors.request.use(createTokenInterceptor(() => auth.token, lifecycle.noteSent)),
+    http.interceptors.request.use(createRenewAhead(auth, lifecycle)),
   ]
   // Response interceptors run in order: stop the timer, toast network trouble, recover 401s.
   const responseIds = [
@@ -36,11 +41,7 @@ export function installInterceptors(
     http.interceptors.response.use(undefined, createNetworkNotices(deps.notifier)),
     http.interceptors.response.use(
       undefined,
-      createSignInRecovery({
-        auth,
-        sessionEnded: () => deps.reauthentication.sessionEnded(),
-        retry: (config) => http.request(config),
-      }),
+      createSignInRecovery({ lifecycle, retry: (config) => http.request(config) }),
     ),
   ]
   return () => {

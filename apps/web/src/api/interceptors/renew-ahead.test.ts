@@ -2,10 +2,10 @@ import { shallowRef } from 'vue'
 import { describe, expect, it, vi } from 'vitest'
 import type { RouteLocationNormalizedLoaded } from 'vue-router'
 import { TOKEN_HEADER } from '@tokenauth/shared'
-import { createReauthentication } from '../../sign-in/reauthentication'
-import { createSignInPrompt } from '../../sign-in/sign-in-prompt'
+import { createSessionLifecycle } from '../../session-lifecycle/lifecycle'
+import { createSignInPrompt } from '../../session-lifecycle/sign-in-prompt'
 import { createAppStore } from '../../store'
-import { authOf } from '../../store/modules/auth-access'
+import { authOf } from '../../session-lifecycle/auth-access'
 import { alice, apiError, fakeAuthApi, session } from '../../testing/fakes'
 import { errorBody, fakeHttp } from '../../testing/fake-server'
 import { createRenewAhead } from './renew-ahead'
@@ -22,13 +22,13 @@ function harness(expiresInMs: number, now = () => NOW) {
   auth.setSession({ ...session('old'), expiresAt: at(expiresInMs) })
   const prompt = createSignInPrompt()
   const router = { currentRoute: shallowRef({ fullPath: '/notes', meta: {} } as RouteLocationNormalizedLoaded), replace: vi.fn(async () => undefined) }
-  const reauthentication = createReauthentication({ auth, prompt, router, notifier: { notify: vi.fn() } })
+  const lifecycle = createSessionLifecycle({ auth, prompt, router, notifier: { notify: vi.fn() } })
   const { http, seen } = fakeHttp((config, token) =>
     token === 'old' || token === null ? { status: 401, data: errorBody('expired_token') } : { status: 200, data: { url: config.url } },
   )
-  http.interceptors.request.use(createTokenInterceptor(() => auth.token, () => auth.user?.id ?? null))
-  http.interceptors.request.use(createRenewAhead(auth, now))
-  http.interceptors.response.use(undefined, createSignInRecovery({ auth, sessionEnded: () => reauthentication.sessionEnded(), retry: (c) => http.request(c) }))
+  http.interceptors.request.use(createTokenInterceptor(() => auth.token, lifecycle.noteSent))
+  http.interceptors.request.use(createRenewAhead(auth, lifecycle, now))
+  http.interceptors.response.use(undefined, createSignInRecovery({ lifecycle, retry: (c) => http.request(c) }))
   return { api, auth, prompt, http, seen }
 }
 
@@ -54,14 +54,14 @@ describe('renewing the token ahead of a request', () => {
 
   it('never renews ahead of login, refresh or setup (refresh would wait for itself)', async () => {
     const h = harness(-1)
-    await h.http.post('/auth/login', {}, { authEndpoint: true, tokenless: true }).catch(() => undefined)
+    await h.http.post('/auth/login', {}, { authEndpoint: 'tokenless' }).catch(() => undefined)
     expect(h.api.refresh).not.toHaveBeenCalled()
   })
 
   it('renews ahead of logout too: an expired token could not end the server session', async () => {
     const h = harness(-1)
     h.api.refresh.mockResolvedValue({ ...session('new'), expiresAt: at(15 * 60_000) })
-    await h.http.post('/auth/logout', undefined, { authEndpoint: true })
+    await h.http.post('/auth/logout', undefined, { authEndpoint: 'needs-token' })
     expect(h.api.refresh).toHaveBeenCalledTimes(1)
     expect(h.seen[0]?.headers.get(TOKEN_HEADER)).toBe('new')
   })

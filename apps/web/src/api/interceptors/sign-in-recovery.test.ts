@@ -3,10 +3,10 @@ import { beforeEach, describe, expect, it, vi } from 'vitest'
 import type { RouteLocationNormalizedLoaded } from 'vue-router'
 import { TOKEN_HEADER, type User } from '@tokenauth/shared'
 import { t } from '../../i18n'
-import { createReauthentication } from '../../sign-in/reauthentication'
-import { createSignInPrompt } from '../../sign-in/sign-in-prompt'
+import { createSessionLifecycle } from '../../session-lifecycle/lifecycle'
+import { createSignInPrompt } from '../../session-lifecycle/sign-in-prompt'
 import { createAppStore } from '../../store'
-import { authOf } from '../../store/modules/auth-access'
+import { authOf } from '../../session-lifecycle/auth-access'
 import { alice, apiError, bob, fakeAuthApi, networkError, session } from '../../testing/fakes'
 import { errorBody, fakeHttp, type FakeAnswer } from '../../testing/fake-server'
 import { isHandledGlobally } from '../errors'
@@ -15,7 +15,7 @@ import { createTokenInterceptor } from './token'
 
 /**
  * The pieces around the interceptor: a real store with a fake API, the real sign-in
- * prompt and re-authentication, a fake router and notifier.
+ * prompt and session lifecycle, a fake router and notifier.
  */
 function harness(answer: (url: string, token: string | null) => FakeAnswer, currentPath = '/notes?tab=mine#top') {
   const api = fakeAuthApi()
@@ -27,11 +27,11 @@ function harness(answer: (url: string, token: string | null) => FakeAnswer, curr
   }
   const notifier = { notify: vi.fn() }
   const prompt = createSignInPrompt()
-  const reauthentication = createReauthentication({ auth, prompt, router, notifier })
-  const sessionEnded = vi.fn(() => reauthentication.sessionEnded())
+  const lifecycle = createSessionLifecycle({ auth, prompt, router, notifier })
+  const sessionEnded = vi.spyOn(lifecycle, 'sessionEnded')
   const { http, seen } = fakeHttp((config, token) => answer(config.url ?? '', token))
-  http.interceptors.request.use(createTokenInterceptor(() => auth.token, () => auth.user?.id ?? null))
-  http.interceptors.response.use(undefined, createSignInRecovery({ auth, sessionEnded, retry: (config) => http.request(config) }))
+  http.interceptors.request.use(createTokenInterceptor(() => auth.token, lifecycle.noteSent))
+  http.interceptors.response.use(undefined, createSignInRecovery({ lifecycle, retry: (config) => http.request(config) }))
 
   /** What the dialog does when the user signs in: the store gets the new session, the prompt the answer. */
   async function signInInDialog(token: string, user: User = alice): Promise<void> {
@@ -233,7 +233,7 @@ describe('session recovery interceptor: what it leaves alone', () => {
   it('leaves 401s from the auth endpoints alone (wrong password is an answer, not a lost session)', async () => {
     const h = harness(() => ({ status: 401, data: errorBody('invalid_credentials') }))
 
-    await expect(h.http.post('/auth/login', {}, { authEndpoint: true })).rejects.toMatchObject({ response: { status: 401 } })
+    await expect(h.http.post('/auth/login', {}, { authEndpoint: 'tokenless' })).rejects.toMatchObject({ response: { status: 401 } })
     expect(h.prompt.isOpen).toBe(false)
     expect(h.auth.token).toBe('old')
   })

@@ -27,10 +27,12 @@ describe('token request interceptor', () => {
   })
 })
 
-describe('whom a request is sent for', () => {
-  it('is noted on the request, with or without a token', () => {
-    expect(createTokenInterceptor(() => 'abc', () => 7)(request('/notes')).sentForUserId).toBe(7)
-    expect(createTokenInterceptor(() => null, () => 7)(request('/notes')).sentForUserId).toBe(7)
-    expect(createTokenInterceptor(() => null)(request('/notes')).sentForUserId).toBeNull()
+describe('telling the session lifecycle', () => {
+  it('notes every request as it goes out, with or without a token, and the token is already attached', () => {
+    const noted: (string | null)[] = []
+    const note = (config: InternalAxiosRequestConfig) => void noted.push((config.headers.get(TOKEN_HEADER) as string | undefined) ?? null)
+    createTokenInterceptor(() => 'abc', note)(request('/notes'))
+    createTokenInterceptor(() => null, note)(request('/notes'))
+    expect(noted).toEqual(['abc', null])
   })
 })

@@ -3,7 +3,7 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import * as sessionApi from '../../api/session'
 import { markApiActivity } from '../../feedback/activity'
 import { createAppStore, storeKey } from '../../store'
-import { authOf } from '../../store/modules/auth-access'
+import { authOf } from '../../session-lifecycle/auth-access'
 import { fakeAuthApi, session } from '../../testing/fakes'
 import IdleWarning from './IdleWarning.vue'
 

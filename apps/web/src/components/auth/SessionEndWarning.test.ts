@@ -1,9 +1,9 @@
 import { flushPromises, mount } from '@vue/test-utils'
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import { SESSION_END_WARNING_MS } from '../../composables/useSessionEndWarning'
-import { reauthenticationKey } from '../../sign-in/reauthentication'
+import { sessionLifecycleKey } from '../../session-lifecycle/lifecycle'
 import { createAppStore, storeKey } from '../../store'
-import { authOf } from '../../store/modules/auth-access'
+import { authOf } from '../../session-lifecycle/auth-access'
 import { fakeAuthApi, session } from '../../testing/fakes'
 import SessionEndWarning from './SessionEndWarning.vue'
 
@@ -14,11 +14,11 @@ function mountWarning(endsInMs: number | null) {
   const store = createAppStore(fakeAuthApi())
   authOf(store).setSession(session('t'))
   store.commit('auth/setLifetime', endsInMs === null ? null : new Date(START + endsInMs).toISOString())
-  const reauthentication = { signInEarly: vi.fn(async () => 'kept' as const) }
+  const lifecycle = { signInEarly: vi.fn(async () => 'kept' as const) }
   const wrapper = mount(SessionEndWarning, {
-    global: { plugins: [[store, storeKey]], provide: { [reauthenticationKey as symbol]: reauthentication } },
+    global: { plugins: [[store, storeKey]], provide: { [sessionLifecycleKey as symbol]: lifecycle } },
   })
-  return { wrapper, store, reauthentication }
+  return { wrapper, store, lifecycle }
 }
 
 describe('the warning before the session’s absolute end', () => {
@@ -49,9 +49,9 @@ describe('the warning before the session’s absolute end', () => {
   })
 
   it('"Sign in again now" opens the sign-in dialog for a new session', async () => {
-    const { wrapper, reauthentication } = mountWarning(2 * MINUTE)
+    const { wrapper, lifecycle } = mountWarning(2 * MINUTE)
     await wrapper.get('button').trigger('click')
-    expect(reauthentication.signInEarly).toHaveBeenCalledTimes(1)
+    expect(lifecycle.signInEarly).toHaveBeenCalledTimes(1)
   })
 
   it('says when the session has ended', async () => {

@@ -1,8 +1,8 @@
 import { flushPromises, mount, type VueWrapper } from '@vue/test-utils'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
-import { createSignInPrompt, type SignInPrompt, type SignInPromptAnswer } from '../../sign-in/sign-in-prompt'
+import { createSignInPrompt, type SignInPrompt, type SignInPromptAnswer } from '../../session-lifecycle/sign-in-prompt'
 import { createAppStore, storeKey } from '../../store'
-import { authOf } from '../../store/modules/auth-access'
+import { authOf } from '../../session-lifecycle/auth-access'
 import { alice, apiError, bob, deferred, fakeAuthApi, session } from '../../testing/fakes'
 import SignInAgainDialog from './SignInAgainDialog.vue'
 

@@ -1,8 +1,8 @@
 import { describe, expect, expectTypeOf, it } from 'vitest'
 import type { Store } from 'vuex'
 import type { User } from '@tokenauth/shared'
-import { fakeAuthApi, session } from '../../testing/fakes'
-import { createAppStore, type RootState } from '..'
+import { fakeAuthApi, session } from '../testing/fakes'
+import { createAppStore, type RootState } from '../store'
 import { authGetter, commitAuth, dispatchAuth } from './auth-access'
 
 /**

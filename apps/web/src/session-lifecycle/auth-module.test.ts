@@ -1,7 +1,7 @@
 import { beforeEach, describe, expect, it } from 'vitest'
 import { flushPromises } from '@vue/test-utils'
-import { alice, apiError, bob, deferred, fakeAuthApi, networkError, session, sessionView } from '../../testing/fakes'
-import { createAppStore } from '..'
+import { alice, apiError, bob, deferred, fakeAuthApi, networkError, session, sessionView } from '../testing/fakes'
+import { createAppStore } from '../store'
 import { authOf } from './auth-access'
 
 describe('auth store module', () => {

@@ -1,6 +1,6 @@
 import type { ActionContext, Commit, Module } from 'vuex'
 import type { LoginRequest, LoginResponse, Role, SessionView, SetupRequest, User } from '@tokenauth/shared'
-import type { AuthState, RootState } from '../state'
+import type { AuthState, RootState } from '../store/state'
 
 /** The calls the auth module makes; main.ts passes the real ones, tests pass fakes. */
 export interface AuthApi {

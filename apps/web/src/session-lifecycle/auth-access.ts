@@ -1,7 +1,7 @@
 import type { Store } from 'vuex'
 import type { LoginRequest, LoginResponse, Role, SetupRequest, User } from '@tokenauth/shared'
-import type { RootState } from '../state'
-import type { AuthActions, AuthGetters, AuthMutations, PayloadArgs } from './auth'
+import type { RootState } from '../store/state'
+import type { AuthActions, AuthGetters, AuthMutations, PayloadArgs } from './auth-module'
 
 type StoreLike = Pick<Store<RootState>, 'state' | 'commit' | 'dispatch' | 'getters'>
 
