@@ -7,6 +7,7 @@
  * only, bounded in time.
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process'
+import { randomBytes } from 'node:crypto'
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
 import { createServer } from 'node:net'
 import { tmpdir } from 'node:os'
@@ -17,14 +18,17 @@ import { describeStorm, measureStorm } from './bench-storm.js'
 
 const root = path.resolve(import.meta.dirname, '..')
 /**
- * `pnpm bench --workers 2 --redis --quick`: WORKERS for the server; `--redis` starts a
- * redis-server of its own on a free port and sets REDIS_URL; `--quick` stops after the
- * req/s and login figures (no timing-oracle or storm runs).
+ * `pnpm bench --workers 2 --redis --postgres --quick`: WORKERS for the server; `--redis`
+ * starts a redis-server of its own on a free port and sets REDIS_URL; `--postgres` creates a
+ * fresh database on the local PostgreSQL (127.0.0.1:5432, user postgres, or BENCH_PG_URL's
+ * server) and sets DATABASE_URL, dropping it afterwards; `--quick` stops after the req/s and
+ * login figures (no timing-oracle or storm runs).
  */
 const { values: options } = parseArgs({
   options: {
     workers: { type: 'string', default: '1' },
     redis: { type: 'boolean', default: false },
+    postgres: { type: 'boolean', default: false },
     quick: { type: 'boolean', default: false },
   },
 })
@@ -128,14 +132,24 @@ function treeCpuMicros(pids: readonly (number | undefined)[]): number | undefine
  * Runs a load and reports the server's CPU time per answered request (what the route
  * really costs), and that of `otherPid` (Redis) separately when given.
  */
-async function runMeasured(pid: number | undefined, title: string, options: autocannon.Options, otherPid?: number) {
+async function runMeasured(pid: number | undefined, title: string, options: autocannon.Options, others: readonly Dependency[] = []) {
   const before = treeCpuMicros([pid])
-  const otherBefore = otherPid === undefined ? undefined : cpuMicros(otherPid)
+  const othersBefore = others.map((other) => treeCpuMicros([other.pid]))
   const result = await run(title, options)
   const after = treeCpuMicros([pid])
-  const otherAfter = otherPid === undefined ? undefined : cpuMicros(otherPid)
+  const othersAfter = others.map((other) => treeCpuMicros([other.pid]))
   const perRequest = (a: number | undefined, b: number | undefined) => (a === undefined || b === undefined ? NaN : (b - a) / result.requests.total)
-  return { result, cpuPerRequest: perRequest(before, after), otherCpuPerRequest: perRequest(otherBefore, otherAfter) }
+  return {
+    result,
+    cpuPerRequest: perRequest(before, after),
+    otherCpuPerRequest: others.map((other, i) => ({ name: other.name, micros: perRequest(othersBefore[i], othersAfter[i]) })),
+  }
+}
+
+/** A server the API talks to, whose CPU (its whole process tree) is reported apart. */
+interface Dependency {
+  readonly name: string
+  readonly pid: number | undefined
 }
 
 async function startServer(env: NodeJS.ProcessEnv): Promise<{ base: string; pid: number | undefined; stop(): Promise<void> }> {
@@ -184,6 +198,28 @@ async function startBareFastify(): Promise<{ base: string; pid: number | undefin
   return { base, pid: child.pid, stop }
 }
 
+/**
+ * A fresh database on the local PostgreSQL server, dropped afterwards; `pid` is the
+ * postmaster's, whose process tree holds every backend (its CPU is reported apart).
+ */
+function startPostgresDatabase(): { url: string; pid: number | undefined; stop(): void } {
+  const server = new URL(process.env.BENCH_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres')
+  const name = `tokenauth_bench_${randomBytes(6).toString('hex')}`
+  const psql = (sql: string) => spawnSync('psql', [server.href, '-Atc', sql], { encoding: 'utf8' })
+  const created = psql(`CREATE DATABASE ${name}`)
+  if (created.status !== 0) throw new Error(`could not create the bench database: ${created.stderr}`)
+  const dataDirectory = psql('SHOW data_directory').stdout.trim()
+  let pid: number | undefined
+  try {
+    pid = Number(readFileSync(path.join(dataDirectory, 'postmaster.pid'), 'utf8').split('\n')[0])
+  } catch {
+    // Another machine, or not readable here: PostgreSQL's CPU is not reported.
+  }
+  const url = new URL(server.href)
+  url.pathname = `/${name}`
+  return { url: url.href, pid, stop: () => void psql(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`) }
+}
+
 /** A redis-server of the bench's own, without persistence, on a free port. */
 async function startRedis(): Promise<{ url: string; pid: number | undefined; stop(): void }> {
   const port = await freePort()
@@ -198,6 +234,11 @@ async function startRedis(): Promise<{ url: string; pid: number | undefined; sto
 async function main(): Promise<void> {
   const dataDir = mkdtempSync(path.join(tmpdir(), 'tokenauth-bench-'))
   const redis = options.redis ? await startRedis() : undefined
+  const postgres = options.postgres ? startPostgresDatabase() : undefined
+  const dependencies: Dependency[] = [
+    ...(redis ? [{ name: 'Redis', pid: redis.pid }] : []),
+    ...(postgres ? [{ name: 'PostgreSQL', pid: postgres.pid }] : []),
+  ]
   const env = {
     ...process.env,
     DATA_DIR: dataDir,
@@ -205,6 +246,7 @@ async function main(): Promise<void> {
     LOG_LEVEL: 'warn',
     WORKERS,
     ...(redis ? { REDIS_URL: redis.url } : {}),
+    ...(postgres ? { DATABASE_URL: postgres.url } : { DATABASE_URL: '' }),
     ...LIMITS_LIFTED,
   }
   const added = spawnSync(process.execPath, [path.join(root, 'apps/api/dist/cli/users.js'), 'add', 'bench'], {
@@ -233,19 +275,20 @@ async function main(): Promise<void> {
       await bare.stop()
     }
 
-    const setup = `WORKERS=${WORKERS}, database sqlite, counters ${redis ? 'redis' : Number(WORKERS) > 1 ? 'sqlite (shared by workers)' : 'memory'}`
+    const setup = `WORKERS=${WORKERS}, database ${postgres ? 'postgres' : 'sqlite'}, counters ${redis ? 'redis' : Number(WORKERS) > 1 ? 'sqlite (shared by workers)' : 'memory'}`
     process.stdout.write(`tokenauth bench — Node ${process.version}, LOG_LEVEL=warn, ${setup}; server and load generator on one machine\n`)
     const { result: health, cpuPerRequest: healthCpu } = await runMeasured(server.pid, 'GET /api/health', {
       url: `${base}/api/health`,
       duration: DURATION_S,
       connections: CONNECTIONS,
     })
-    const { result: me, cpuPerRequest: meCpu, otherCpuPerRequest: redisCpu } = await runMeasured(
+    const { result: me, cpuPerRequest: meCpu, otherCpuPerRequest: dependencyCpu } = await runMeasured(
       server.pid,
       'GET /api/me (token)',
       { url: `${base}/api/me`, headers: { token }, duration: DURATION_S, connections: CONNECTIONS },
-      redis?.pid,
+      dependencies,
     )
+    const dependencyLines = dependencyCpu.map(({ name, micros }) => `${`${name} CPU per /api/me`.padEnd(26)}${micros.toFixed(1).padStart(7)} µs (the server's own processes)`)
     const logins = await run('POST /api/auth/login', {
       url: `${base}/api/auth/login`,
       method: 'POST',
@@ -266,7 +309,7 @@ async function main(): Promise<void> {
         `\n${ratios}` +
         `GET /api/me (with token)  ${me.requests.average.toFixed(0).padStart(7)} req/s   p99 ${me.latency.p99} ms   server CPU ${meCpu.toFixed(1)} µs/request\n` +
           `GET /api/health           ${health.requests.average.toFixed(0).padStart(7)} req/s   server CPU ${healthCpu.toFixed(1)} µs/request\n` +
-          (redis ? `Redis CPU per /api/me     ${redisCpu.toFixed(1).padStart(7)} µs\n` : '') +
+          dependencyLines.map((line) => `${line}\n`).join('') +
           `POST /api/auth/login      ${logins.requests.average.toFixed(1).padStart(7)} logins/s (${logins.non2xx} non-2xx)\n`,
       )
       return
@@ -287,7 +330,7 @@ async function main(): Promise<void> {
       `GET /api/me (with token)  ${rps(me).toFixed(0).padStart(7)} req/s   p99 ${me.latency.p99} ms   server CPU ${meCpu.toFixed(1)} µs/request`,
       `ratio me/health           ${(rps(me) / rps(health)).toFixed(3).padStart(7)}   (requests per second)`,
       `auth cost per request     ${(meCpu - healthCpu).toFixed(1).padStart(7)} µs of server CPU (token check, session query, rate limit, response)`,
-      ...(redis ? [`Redis CPU per /api/me     ${redisCpu.toFixed(1).padStart(7)} µs (redis-server's own, one counter script per request)`] : []),
+      ...dependencyLines,
       `POST /api/auth/login      ${rps(logins).toFixed(1).padStart(7)} logins/s (${logins.non2xx} non-2xx)`,
       `login, unknown user       ${median(unknown).toFixed(1).padStart(7)} ms median of 40`,
       `login, wrong password     ${median(wrong).toFixed(1).padStart(7)} ms median of 40`,
@@ -318,6 +361,7 @@ async function main(): Promise<void> {
   } finally {
     await server.stop()
     redis?.stop()
+    postgres?.stop()
     rmSync(dataDir, { recursive: true, force: true })
   }
 }
