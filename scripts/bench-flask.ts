@@ -7,22 +7,15 @@
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process'
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
-import { createServer } from 'node:net'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
+import { LIMITS_LIFTED, freePort } from './bench-support.js'
 
 const root = path.resolve(import.meta.dirname, '..')
 const DURATION_S = Number(process.env.BENCH_DURATION ?? 10)
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 32)
 const PROCESSES = 2
 const PASSWORD = 'bench-password-1'
-/** As in `pnpm bench`: one client address, so the per-IP limits are raised (their code still runs). */
-const LIMITS_LIFTED = {
-  RATE_LIMIT_MAX: '1000000000',
-  LOGIN_FAILURES_PER_ACCOUNT: '1000000000',
-  LOGIN_FAILURES_PER_IP: '1000000000',
-  MAX_REQUESTS_PER_SOCKET: '1000000000',
-}
 /** Debian's gunicorn runs on Debian's python3, where the Flask packages are installed. */
 const PYTHON = '/usr/bin/python3'
 
@@ -34,15 +27,6 @@ function requireTools(): void {
     missing.push('python3-flask', 'python3-flask-restful', 'python3-flask-httpauth')
   }
   if (missing.length > 0) throw new Error(`missing: ${missing.join(' ')} — install with: apt-get install -y ${missing.join(' ')}`)
-}
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer().listen(0, '127.0.0.1', () => {
-      const address = server.address()
-      server.close(() => (typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port'))))
-    })
-  })
 }
 
 async function waitFor(ready: () => Promise<boolean>, child: ChildProcess, what: string): Promise<void> {

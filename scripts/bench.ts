@@ -9,12 +9,12 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process'
 import { randomBytes } from 'node:crypto'
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
-import { createServer } from 'node:net'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
 import { parseArgs } from 'node:util'
 import autocannon from 'autocannon'
 import { describeStorm, measureStorm } from './bench-storm.js'
+import { LIMITS_LIFTED, freePort } from './bench-support.js'
 
 const root = path.resolve(import.meta.dirname, '..')
 /**
@@ -36,29 +36,8 @@ const WORKERS = options.workers
 const DURATION_S = Number(process.env.BENCH_DURATION ?? 10)
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 32)
 const PASSWORD = 'bench-password-1'
-/**
- * All bench traffic comes from 127.0.0.1: lift the per-IP and per-account limits, or the
- * bench would measure 429s. The password-hash limit stays as configured.
- */
-const LIMITS_LIFTED = {
-  RATE_LIMIT_MAX: '1000000000',
-  LOGIN_FAILURES_PER_ACCOUNT: '1000000000',
-  LOGIN_FAILURES_PER_IP: '1000000000',
-  // autocannon keeps sending on a connection the server asked to close after its 1,000th
-  // request, and Node answers those with 503: raised like the others (its code still runs).
-  MAX_REQUESTS_PER_SOCKET: '1000000000',
-}
 /** The storm again without the password-hash limit, to show what the limit buys. */
 const HASH_LIMIT_LIFTED = { MAX_CONCURRENT_HASHES: '64', MAX_QUEUED_HASHES: '100000' }
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer().listen(0, '127.0.0.1', () => {
-      const address = server.address()
-      server.close(() => (typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port'))))
-    })
-  })
-}
 
 async function waitForHealth(base: string, server: ChildProcess): Promise<void> {
   for (let i = 0; i < 200; i++) {
