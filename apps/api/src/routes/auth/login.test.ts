@@ -1,5 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import { createTestApp, type TestApp, allRows } from '../../test-support/test-app.js'
+import { hashPassword } from '../../auth/passwords.js'
 
 let t: TestApp
 beforeEach(async () => {
@@ -139,5 +140,40 @@ describe('behind one proxy (TRUST_PROXY=1)', () => {
     } finally {
       await proxied.close()
     }
+  })
+})
+
+describe('a change to the account while its password is being checked', () => {
+  /** Runs `change` while the sign-in's hash check is in flight, as another request or instance would. */
+  function changeDuringCheck(change: () => Promise<unknown>) {
+    const verify = t.services.passwords.verify
+    vi.spyOn(t.services.passwords, 'verify').mockImplementation(async (hash, password) => {
+      const ok = await verify(hash, password)
+      await change()
+      return ok
+    })
+  }
+  const signIn = () => t.app.inject({ method: 'POST', url: '/api/auth/login', payload: { username: 'alice', password: 'correct horse battery' } })
+
+  it('a password changed meanwhile: 401, and no session outlives it', async () => {
+    const newHash = await hashPassword('a brand new passphrase')
+    changeDuringCheck(() => t.services.users.setPasswordHash(1, newHash))
+    const response = await signIn()
+    expect(response.statusCode).toBe(401)
+    expect(response.json()).toEqual({ error: { code: 'invalid_credentials', message: expect.any(String) } })
+    expect(await allRows(t.services, 'sessions')).toEqual([])
+  })
+
+  it('an account disabled meanwhile: 401, and no session', async () => {
+    changeDuringCheck(() => t.services.users.setDisabled(1, true))
+    const response = await signIn()
+    expect(response.statusCode).toBe(401)
+    expect(await allRows(t.services, 'sessions')).toEqual([])
+  })
+
+  it('nothing changed: the same sign-in succeeds (the check itself does not refuse)', async () => {
+    changeDuringCheck(async () => undefined)
+    expect((await signIn()).statusCode).toBe(200)
+    expect(await allRows(t.services, 'sessions')).toHaveLength(1)
   })
 })

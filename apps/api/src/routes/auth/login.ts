@@ -3,6 +3,7 @@ import type { App } from '../../http/app-instance.js'
 import { ApiError } from '../../http/api-error.js'
 import { errorResponses } from '../../http/schemas.js'
 import { startSession } from '../../auth/start-session.js'
+import { clearSessionCookie, sessionCookieSettings } from '../../auth/session-cookie.js'
 
 /**
  * `POST /api/auth/login`. Unknown user, wrong password and disabled account answer the
@@ -10,6 +11,7 @@ import { startSession } from '../../auth/start-session.js'
  */
 export function loginRoute(app: App): void {
   const { services } = app
+  const cookie = sessionCookieSettings(services.config)
   app.get(
     '/login',
     {
@@ -30,7 +32,7 @@ export function loginRoute(app: App): void {
         response: { 200: LoginResponse, ...errorResponses(400, 401, 413, 415, 429, 503) },
       },
     },
-    async (request) => {
+    async (request, reply) => {
       const { username, password } = request.body
       const user = await services.users.findByUsername(username)
       // Throttled (429) before any hash is computed; failures count whether the user exists or not.
@@ -48,6 +50,16 @@ export function loginRoute(app: App): void {
         throw new ApiError(401, 'invalid_credentials')
       }
       const response = await startSession(services, request, user, { remember: request.body.rememberMe === true })
+      // The hash takes tens of milliseconds; a password change or a disable that landed
+      // meanwhile (from another request or instance) must not be outlived by this sign-in.
+      // Read after the session exists: a change that lands later ends it like any other.
+      const current = await services.users.findById(user.id)
+      if (!current || current.passwordHash !== user.passwordHash || current.disabled) {
+        await clearSessionCookie(request, reply, cookie)
+        request.log.info({ userId: user.id }, 'login failed: credentials changed during the check')
+        await services.audit.recordUnauthenticated(request, 'login_failed', { userId: user.id, username: user.username, detail: 'credentials_changed' })
+        throw new ApiError(401, 'invalid_credentials')
+      }
       request.log.info({ userId: user.id }, 'login succeeded')
       await services.audit.record(request, 'login_succeeded', { userId: user.id, username: user.username, secretRef: request.session.get('auth')?.handle })
       return response
