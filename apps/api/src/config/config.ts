@@ -160,31 +160,29 @@ export function loadConfig(env: Env = process.env): Config {
  * told to use a shared database must not quietly write to a local SQLite file instead.
  */
 function databaseUrl(raw: string | undefined): string | undefined {
-  const text = raw?.trim()
-  if (!text) return undefined
-  let protocol = ''
-  try {
-    protocol = new URL(text).protocol
-  } catch {
-    // reported below
-  }
-  if (protocol === 'postgres:' || protocol === 'postgresql:') return text
-  throw new ConfigError(
+  return urlWithScheme(
+    raw,
+    ['postgres:', 'postgresql:'],
     'DATABASE_URL must be a postgres:// or postgresql:// URL such as postgres://tokenauth@127.0.0.1:5432/tokenauth (got a value that is not); unset it to use the SQLite file under DATA_DIR',
   )
 }
 
 function redisUrl(raw: string | undefined): string | undefined {
+  return urlWithScheme(raw, ['redis:', 'rediss:'], 'REDIS_URL must be a redis:// or rediss:// URL such as redis://127.0.0.1:6379/0 (got a value that is not)')
+}
+
+/** The URL when set and of one of `schemes`; unset or blank is undefined; anything else a ConfigError. */
+function urlWithScheme(raw: string | undefined, schemes: readonly string[], refusal: string): string | undefined {
   const text = raw?.trim()
   if (!text) return undefined
   let protocol = ''
   try {
     protocol = new URL(text).protocol
   } catch {
-    // reported below
+    // refused below
   }
-  if (protocol === 'redis:' || protocol === 'rediss:') return text
-  throw new ConfigError('REDIS_URL must be a redis:// or rediss:// URL such as redis://127.0.0.1:6379/0 (got a value that is not)')
+  if (schemes.includes(protocol)) return text
+  throw new ConfigError(refusal)
 }
 
 /** `auto` is one worker per core the process may use. */
