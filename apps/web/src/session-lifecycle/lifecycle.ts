@@ -57,11 +57,12 @@ export function createSessionLifecycle(deps: SessionLifecycleDeps) {
   /** Requests whose renewal ahead was refused: a 401 for them means the session is gone. */
   const renewalRefused = new WeakSet<InternalAxiosRequestConfig>()
 
-  function endHere(): void {
+  /** Clears the session here and shows the login page, unless the page is public. */
+  function endHere(reason: 'ended' | 'signed-out'): void {
     auth.clear()
     const route = router.currentRoute.value
     // `reason` lets the sign-in page say why the user is there.
-    if (!route.meta.public) void router.replace({ name: 'login', query: { redirect: route.fullPath, reason: 'ended' } })
+    if (!route.meta.public) void router.replace({ name: 'login', query: { redirect: route.fullPath, reason } })
   }
 
   function openDialog(reason: SignInPromptReason, previous: User): Promise<ReauthOutcome | 'kept'> {
@@ -71,7 +72,7 @@ export function createSessionLifecycle(deps: SessionLifecycleDeps) {
       if (answer.kind === 'signed-out') return 'ended'
       if (answer.kind === 'cancelled') {
         if (!ended) return 'kept'
-        endHere()
+        endHere('ended')
         return 'ended'
       }
       // A sign-in in the dialog went through the store's login action, which told the other tabs.
@@ -201,9 +202,7 @@ export function createSessionLifecycle(deps: SessionLifecycleDeps) {
     followSignOut(): void {
       if (auth.user === null) return
       if (prompt.isOpen) prompt.answer({ kind: 'signed-out' })
-      auth.clear()
-      const route = router.currentRoute.value
-      if (!route.meta.public) void router.replace({ name: 'login', query: { redirect: route.fullPath, reason: 'signed-out' } })
+      endHere('signed-out')
     },
 
     /**
