@@ -20,14 +20,11 @@ describe('.env.example', () => {
     expect(Object.keys(example).sort()).toEqual(variablesRead())
   })
 
-  it('says what each means: a comment line right above it or above its group', () => {
+  it('says what each means: a comment line right above each variable', () => {
     const lines = exampleText.split('\n')
     const unexplained = lines.flatMap((line, i) => {
       const name = /^([A-Z][A-Z0-9_]*)=/.exec(line)?.[1]
-      if (!name) return []
-      let above = i - 1
-      while (above >= 0 && /^[A-Z][A-Z0-9_]*=/.test(lines[above] ?? '')) above--
-      return /^# \S/.test(lines[above] ?? '') ? [] : [name]
+      return name && !/^# \S/.test(lines[i - 1] ?? '') ? [name] : []
     })
     expect(unexplained).toEqual([])
   })
