@@ -1,6 +1,7 @@
 import { connect, type AddressInfo } from 'node:net'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { createTestApp, type TestApp } from '../test-support/test-app.js'
+import { collectRoutes, type CollectedRoute } from '../test-support/route-collector.js'
 
 /**
  * Answers made before any hook runs: a malformed URL, headers too large, an unknown
@@ -8,8 +9,9 @@ import { createTestApp, type TestApp } from '../test-support/test-app.js'
  */
 let t: TestApp
 let port: number
+let routes: CollectedRoute[]
 beforeEach(async () => {
-  t = await createTestApp({ REQUEST_TIMEOUT: '1', CONNECTION_TIMEOUT: '5' })
+  ;({ result: t, routes } = await collectRoutes(() => createTestApp({ REQUEST_TIMEOUT: '1', CONNECTION_TIMEOUT: '5' })))
   await t.app.listen({ host: '127.0.0.1', port: 0 })
   port = (t.app.server.address() as AddressInfo).port
 })
@@ -79,6 +81,32 @@ describe('answers made before the hooks run', () => {
     expect(answer.status).toBeGreaterThanOrEqual(400)
     expect(answer.status).toBeLessThan(500)
     expectSecurityHeadersAndShape(answer, answer.status, answer.status === 405 ? 'method_not_allowed' : 'not_found')
+  })
+})
+
+describe('on every route the app declares, the newest included', () => {
+  /** Each route's path with a malformed escape where a parameter goes, or as an extra segment. */
+  const malformedPaths = () => [
+    ...new Set(routes.map((route) => (route.url.includes(':') ? route.url.replace(/:[A-Za-z]+/g, '%ff') : `${route.url.replace(/\*$/, '')}/%ff`))),
+  ]
+
+  it('a malformed escape in its path: 400 with the security headers and the error shape', async () => {
+    expect(routes.length).toBeGreaterThan(20)
+    for (const url of malformedPaths()) {
+      const answer = await exchange(`POST ${url} HTTP/1.1\r\nHost: localhost\r\nContent-Length: 0\r\nConnection: close\r\n\r\n`)
+      expect([url, answer.status]).toEqual([url, 400])
+      expectSecurityHeadersAndShape(answer, 400, 'bad_request')
+    }
+  })
+
+  it('an unknown method and an unrouted one on its path: 4xx with the security headers and the error shape', async () => {
+    for (const url of new Set(routes.map((route) => route.url.replace(/:[A-Za-z]+/g, '1').replace(/\*$/, 'x')))) {
+      for (const method of ['FOO', 'PROPFIND']) {
+        const answer = await exchange(`${method} ${url} HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n`)
+        expect([method, url, answer.status >= 400 && answer.status < 500]).toEqual([method, url, true])
+        expectSecurityHeadersAndShape(answer, answer.status, answer.body.includes('method_not_allowed') ? 'method_not_allowed' : method === 'FOO' ? 'bad_request' : 'not_found')
+      }
+    }
   })
 })
 
