@@ -1,7 +1,8 @@
-import { connect, type AddressInfo } from 'node:net'
+import type { AddressInfo } from 'node:net'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { createTestApp, type TestApp } from '../test-support/test-app.js'
 import { collectRoutes, type CollectedRoute } from '../test-support/route-collector.js'
+import { rawExchange, type RawAnswer } from '../test-support/raw-http.js'
 
 /**
  * Answers made before any hook runs: a malformed URL, headers too large, an unknown
@@ -17,36 +18,7 @@ beforeEach(async () => {
 })
 afterEach(async () => t.close())
 
-interface RawAnswer {
-  readonly status: number
-  readonly headers: Readonly<Record<string, string>>
-  readonly body: string
-  readonly elapsedMs: number
-}
-
-/** Writes `text` to a fresh connection and reads until the server closes it (or 10 s pass). */
-function exchange(text: string): Promise<RawAnswer> {
-  return new Promise((resolve, reject) => {
-    const started = Date.now()
-    const socket = connect(port, '127.0.0.1')
-    let received = ''
-    socket.setEncoding('latin1')
-    socket.setTimeout(10_000, () => socket.destroy(new Error('no answer within 10 s')))
-    socket.on('data', (chunk: string) => (received += chunk))
-    socket.on('error', reject)
-    socket.on('close', () => {
-      const [head = '', body = ''] = received.split('\r\n\r\n', 2)
-      const [statusLine = '', ...lines] = head.split('\r\n')
-      const headers: Record<string, string> = {}
-      for (const line of lines) {
-        const colon = line.indexOf(':')
-        headers[line.slice(0, colon).toLowerCase()] = line.slice(colon + 1).trim()
-      }
-      resolve({ status: Number(statusLine.split(' ')[1] ?? 0), headers, body, elapsedMs: Date.now() - started })
-    })
-    socket.write(text)
-  })
-}
+const exchange = (text: string): Promise<RawAnswer> => rawExchange(port, text)
 
 function expectSecurityHeadersAndShape(answer: RawAnswer, status: number, code: string): void {
   expect(answer.status).toBe(status)
