@@ -91,6 +91,12 @@ describe('timeouts (REQUEST_TIMEOUT=1s here)', () => {
     expect(answer.elapsedMs).toBeLessThan(4000)
   })
 
+  it('answers headers that never finish (slowloris) 408 and closes the connection', { timeout: 15_000 }, async () => {
+    const answer = await exchange('GET /api/health HTTP/1.1\r\nHost: localhost\r\nX-Slow: 1\r\n')
+    expectSecurityHeadersAndShape(answer, 408, 'request_timeout')
+    expect(answer.elapsedMs).toBeLessThan(4000)
+  })
+
   it('applies the configured timeouts and keep-alive limits to the server', () => {
     const server = t.app.server
     expect(server.requestTimeout).toBe(1000)
