@@ -1,8 +1,9 @@
-import { beforeEach, describe, expect, it } from 'vitest'
+import { beforeEach, describe, expect, it, vi } from 'vitest'
 import { flushPromises } from '@vue/test-utils'
 import { alice, apiError, bob, deferred, fakeAuthApi, networkError, session, sessionView } from '../testing/fakes'
 import { createAppStore } from '../store'
 import { authOf } from './auth-access'
+import { RECENT_SESSION_READ_MS } from './auth-module'
 
 describe('auth store module', () => {
   let api: ReturnType<typeof fakeAuthApi>
@@ -139,6 +140,51 @@ describe('auth store module', () => {
       late.resolve(sessionView('2030-01-01T01:00:00.000Z'))
       await flushPromises()
       expect(auth.absoluteExpiresAt).toBe('2030-01-02T00:00:00.000Z')
+    })
+  })
+
+  describe('reading the session: one owner, one request per load', () => {
+    it('a read in flight is joined, whoever asks', async () => {
+      const answer = deferred<ReturnType<typeof sessionView>>()
+      api.getSession.mockReturnValueOnce(answer.promise)
+      await auth.login({ username: 'alice', password: 'pw' }) // reads the lifetime
+      const reads = [auth.readSession('recent'), auth.readSession()]
+      answer.resolve(sessionView('2030-01-01T08:00:00.000Z'))
+      await expect(Promise.all(reads)).resolves.toEqual([sessionView('2030-01-01T08:00:00.000Z'), sessionView('2030-01-01T08:00:00.000Z')])
+      expect(api.getSession).toHaveBeenCalledTimes(1)
+    })
+
+    it("a page that opens reuses an answer of the last few seconds; a fresh read and an older answer ask again", async () => {
+      vi.useFakeTimers({ now: Date.parse('2030-01-01T00:00:00Z') })
+      try {
+        await auth.login({ username: 'alice', password: 'pw' })
+        await flushPromises()
+        expect(api.getSession).toHaveBeenCalledTimes(1)
+        await vi.advanceTimersByTimeAsync(RECENT_SESSION_READ_MS - 1000)
+        await auth.readSession('recent')
+        expect(api.getSession).toHaveBeenCalledTimes(1)
+        await auth.readSession('fresh')
+        expect(api.getSession).toHaveBeenCalledTimes(2)
+        await vi.advanceTimersByTimeAsync(RECENT_SESSION_READ_MS + 1)
+        await auth.readSession('recent')
+        expect(api.getSession).toHaveBeenCalledTimes(3)
+      } finally {
+        vi.useRealTimers()
+      }
+    })
+
+    it("another sign-in's answer is never reused, and a failed read is not shared", async () => {
+      await auth.login({ username: 'alice', password: 'pw' })
+      await flushPromises()
+      api.login.mockResolvedValueOnce(session('token-bob', bob))
+      api.getSession.mockRejectedValueOnce(networkError())
+      await auth.login({ username: 'bob', password: 'pw' })
+      await flushPromises()
+      expect(api.getSession).toHaveBeenCalledTimes(2)
+      api.getSession.mockResolvedValueOnce(sessionView('2030-01-03T00:00:00.000Z', bob))
+      await expect(auth.readSession('recent')).resolves.toEqual(sessionView('2030-01-03T00:00:00.000Z', bob))
+      expect(api.getSession).toHaveBeenCalledTimes(3)
+      expect(auth.absoluteExpiresAt).toBe('2030-01-03T00:00:00.000Z')
     })
   })
 

@@ -8,7 +8,10 @@ export interface AuthApi {
   refresh(): Promise<LoginResponse>
   logout(): Promise<void>
   completeSetup(body: SetupRequest): Promise<LoginResponse>
-  /** `GET /api/session`: read for the session's absolute end and idle timeout. */
+  /**
+   * `GET /api/session`: this sign-in's session. Only the `readSession` action calls it, so
+   * the app has one owner of that read (and a page load sends it once).
+   */
   getSession(): Promise<SessionView>
   /**
    * Tells the app's other tabs that this one signed in or out (sync/auth-channel.ts).
@@ -70,13 +73,30 @@ function typedCommit(commit: Commit) {
 }
 
 /**
+ * How old an answer to `GET /api/session` a page that opens may be shown: the read at
+ * sign-in or page load is a moment old when the page's component mounts, and asking again
+ * would only repeat it.
+ */
+export const RECENT_SESSION_READ_MS = 5_000
+
+/** One `GET /api/session`: for which sign-in, and when it was answered (null while in flight). */
+interface SessionRead {
+  signIn: number
+  promise: Promise<SessionView>
+  answeredAt: number | null
+}
+
+/**
  * The actions: sign in, set up, renew (single-flight: however many callers ask at once,
- * one refresh request goes out), restore at boot, sign out, read the session's lifetime.
+ * one refresh request goes out), restore at boot, sign out, read the session (shared: a
+ * read in flight is joined, never repeated).
  */
 function createAuthActions(api: AuthApi) {
   let renewing: Promise<string> | null = null
   /** Counts sign-ins, so a late `GET /api/session` answer for an earlier one is ignored. */
   let signIns = 0
+  /** The latest `GET /api/session`, for the callers that come while it is in flight or just after. */
+  let lastRead: SessionRead | null = null
 
   /** A new session from a sign-in or setup; the other tabs follow. */
   function started(ctx: AuthContext, session: LoginResponse): User {
@@ -100,6 +120,7 @@ function createAuthActions(api: AuthApi) {
       } catch {
         // Already revoked, or the server is unreachable: the local copy goes either way.
       } finally {
+        lastRead = null
         typedCommit(commit)('clear')
         api.announce('logout')
       }
@@ -127,19 +148,44 @@ function createAuthActions(api: AuthApi) {
       return true
     },
     /**
+     * `GET /api/session`, the app's one way to read it. A read in flight is joined; with
+     * `'recent'` (a page that opens) an answer of the last RECENT_SESSION_READ_MS is reused
+     * too, so the read at sign-in or page load is not sent again by the first page. Every
+     * answer for the current sign-in updates when the session ends. Rejects when the read fails.
+     */
+    readSession({ commit, state }: AuthContext, reuse: 'fresh' | 'recent' = 'fresh'): Promise<SessionView> {
+      const signIn = signIns
+      const previous = lastRead
+      if (previous?.signIn === signIn) {
+        if (previous.answeredAt === null) return previous.promise
+        if (reuse === 'recent' && Date.now() - previous.answeredAt <= RECENT_SESSION_READ_MS) return previous.promise
+      }
+      const read: SessionRead = { signIn, answeredAt: null, promise: api.getSession() }
+      lastRead = read
+      read.promise.then(
+        (view) => {
+          read.answeredAt = Date.now()
+          // Still the same sign-in? (It may have ended, or been replaced, meanwhile.)
+          if (signIn === signIns && state.token !== null) {
+            typedCommit(commit)('setLifetime', view.absoluteExpiresAt)
+            typedCommit(commit)('setIdleTimeout', Date.parse(view.idleExpiresAt) - Date.parse(view.lastSeenAt))
+          }
+        },
+        () => {
+          // A failed read is not shared: the next caller asks again.
+          if (lastRead === read) lastRead = null
+        },
+      )
+      return read.promise
+    },
+    /**
      * Reads when the session ends and its idle timeout (for the warnings). Never rejects:
      * without it the app only loses the warnings; the server enforces the ends either way.
      */
-    async loadLifetime({ commit, state }: AuthContext): Promise<void> {
+    async loadLifetime({ dispatch, state }: AuthContext): Promise<void> {
       if (state.token === null) return
-      const signIn = signIns
       try {
-        const view = await api.getSession()
-        // Still the same sign-in? (It may have ended, or been replaced, meanwhile.)
-        if (signIn === signIns && state.token !== null) {
-          typedCommit(commit)('setLifetime', view.absoluteExpiresAt)
-          typedCommit(commit)('setIdleTimeout', Date.parse(view.idleExpiresAt) - Date.parse(view.lastSeenAt))
-        }
+        await dispatch('readSession' satisfies keyof AuthActions)
       } catch {
         // Not known: no warning, nothing else changes.
       }

@@ -1,13 +1,10 @@
 import { flushPromises, mount } from '@vue/test-utils'
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
-import * as sessionApi from '../../api/session'
 import { markApiActivity } from '../../feedback/activity'
 import { createAppStore, storeKey } from '../../store'
 import { authOf } from '../../session-lifecycle/auth-access'
-import { fakeAuthApi, session } from '../../testing/fakes'
+import { fakeAuthApi, session, sessionView } from '../../testing/fakes'
 import IdleWarning from './IdleWarning.vue'
-
-vi.mock('../../api/session', () => ({ getSession: vi.fn() }))
 
 const MINUTE = 60_000
 const START = Date.parse('2030-01-01T10:00:00Z')
@@ -18,8 +15,10 @@ describe('the warning before the idle timeout', () => {
   })
   afterEach(() => vi.useRealTimers())
 
+  let api: ReturnType<typeof fakeAuthApi>
   function mountWith(idleMs: number | null) {
-    const store = createAppStore(fakeAuthApi())
+    api = fakeAuthApi()
+    const store = createAppStore(api)
     authOf(store).setSession(session('t'))
     store.commit('auth/setIdleTimeout', idleMs)
     markApiActivity(START)
@@ -28,11 +27,11 @@ describe('the warning before the idle timeout', () => {
   const text = (wrapper: ReturnType<typeof mountWith>) => wrapper.get('[data-testid="idle-warning"]').text()
 
   it('says nothing until two minutes before, then when; "Stay signed in" sends a request and the clock restarts', async () => {
-    vi.mocked(sessionApi.getSession).mockImplementation(async () => {
-      markApiActivity() // what the response interceptor does for an authenticated answer
-      return {} as Awaited<ReturnType<typeof sessionApi.getSession>>
-    })
     const wrapper = mountWith(30 * MINUTE)
+    api.getSession.mockImplementation(async () => {
+      markApiActivity() // what the response interceptor does for an authenticated answer
+      return sessionView()
+    })
     expect(text(wrapper)).toBe('')
     await vi.advanceTimersByTimeAsync(27 * MINUTE)
     expect(text(wrapper)).toBe('')
@@ -40,7 +39,7 @@ describe('the warning before the idle timeout', () => {
     expect(text(wrapper)).toBe('You will be signed out in 2 minutes for inactivity.')
     await wrapper.get('[data-testid="stay-signed-in"]').trigger('click')
     await flushPromises()
-    expect(sessionApi.getSession).toHaveBeenCalledTimes(1)
+    expect(api.getSession).toHaveBeenCalledTimes(1)
     expect(text(wrapper)).toBe('')
     wrapper.unmount()
   })
