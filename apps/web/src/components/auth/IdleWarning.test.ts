@@ -16,9 +16,10 @@ describe('the warning before the idle timeout', () => {
   afterEach(() => vi.useRealTimers())
 
   let api: ReturnType<typeof fakeAuthApi>
+  let store: ReturnType<typeof createAppStore>
   function mountWith(idleMs: number | null) {
     api = fakeAuthApi()
-    const store = createAppStore(api)
+    store = createAppStore(api)
     authOf(store).setSession(session('t'))
     store.commit('auth/setIdleTimeout', idleMs)
     markApiActivity(START)
@@ -41,6 +42,14 @@ describe('the warning before the idle timeout', () => {
     await flushPromises()
     expect(api.getSession).toHaveBeenCalledTimes(1)
     expect(text(wrapper)).toBe('')
+    wrapper.unmount()
+  })
+
+  it('warns too when the idle timeout becomes known only after it was mounted (the read at sign-in answers later)', async () => {
+    const wrapper = mountWith(null)
+    store.commit('auth/setIdleTimeout', 30 * MINUTE)
+    await vi.advanceTimersByTimeAsync(28 * MINUTE)
+    expect(text(wrapper)).toBe('You will be signed out in 2 minutes for inactivity.')
     wrapper.unmount()
   })
 
