@@ -80,6 +80,10 @@ describe('every page at every width, in both themes', () => {
         const page = await open(path, as, width)
         const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth)
         expect(overflow, `${path} at ${width} px`).toBeLessThanOrEqual(0)
+        if (width === 1440) {
+          // No words meant for developers on screen: no raw codes (`wrong_password`), no code syntax.
+          expect(await page.evaluate(() => document.body.innerText), path).not.toMatch(/[A-Za-z]+_[A-Za-z_]+|`|\w\['|\bseed\b/)
+        }
         if (as) {
           const header = await page.locator('.dash-header__inner').boundingBox()
           expect(header?.height ?? 0, `header height on ${path} at ${width} px`).toBeLessThanOrEqual(64)

@@ -36,6 +36,12 @@ describe('the two languages', () => {
     }
   })
 
+  it('hold no words meant for developers: no codes, no code syntax, no talk of the seed', () => {
+    // e.g. `wrong_password`, "the seed's `session['username']`", `set_cookie`.
+    const developerWords = /[A-Za-z]+_[A-Za-z_]+|`|\w\[|\(\)|\bseed\b/
+    for (const [key, text] of [...english, ...chinese]) expect(text, key).not.toMatch(developerWords)
+  })
+
   it('have no syntax vue-i18n would read as a link or a stray brace', () => {
     for (const [key, text] of [...english, ...chinese]) {
       expect(text, key).not.toMatch(/@/)
