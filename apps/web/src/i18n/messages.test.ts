@@ -1,4 +1,6 @@
 import { describe, expect, it } from 'vitest'
+import { errorMessages } from '@tokenauth/shared'
+import { auditKinds } from '../format/audit-kinds'
 import en from './messages/en'
 import zhCN from './messages/zh-CN'
 
@@ -33,6 +35,15 @@ describe('the two languages', () => {
       expect(pluralForms(other), key).toBe(pluralForms(text))
       expect(other.trim(), key).not.toBe('')
       expect(text.trim(), key).not.toBe('')
+    }
+  })
+
+  it("have words for every error code the server sends and every audit event kind (else the raw code would show)", () => {
+    const needed = [...Object.keys(errorMessages).map((code) => `errors.${code}`), ...auditKinds.map((kind) => `audit.kinds.${kind}`)]
+    expect(needed.length).toBeGreaterThan(20)
+    for (const key of needed) {
+      expect(english.has(key), key).toBe(true)
+      expect(chinese.has(key), key).toBe(true)
     }
   })
 
