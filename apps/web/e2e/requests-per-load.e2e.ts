@@ -61,6 +61,15 @@ describe('what one page load asks the server', () => {
     await page.getByTestId('session-ends').waitFor()
     await settled(500)
     expect(afterSignIn.filter((request) => request === 'GET /api/session')).toHaveLength(1)
+
+    // A page opened later asks afresh: its data is current, and a session ended elsewhere shows.
+    const nav = page.getByRole('navigation', { name: 'Main' })
+    await nav.getByRole('link', { name: 'Notes' }).click()
+    await page.getByRole('heading', { name: 'All notes' }).waitFor()
+    await nav.getByRole('link', { name: 'Overview' }).click()
+    await page.getByTestId('session-ends').waitFor()
+    await settled(500)
+    expect(afterSignIn.filter((request) => request === 'GET /api/session')).toHaveLength(2)
     await fresh.close()
   })
 

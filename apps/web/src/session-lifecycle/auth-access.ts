@@ -58,9 +58,12 @@ export function authOf(store: StoreLike) {
     restore: (): Promise<boolean> => dispatchAuth(store, 'restore'),
     /**
      * `GET /api/session`, shared: a read in flight is joined; `'recent'` (a page that opens)
-     * also reuses an answer of the last few seconds. Rejects when the read fails.
+     * also takes the answer of the read at sign-in or page load, until `endSharedRead`.
+     * Rejects when the read fails.
      */
     readSession: (reuse: 'fresh' | 'recent' = 'fresh'): Promise<SessionView> => dispatchAuth(store, 'readSession', reuse),
+    /** The user moved on from a signed-in page: the next page reads the session afresh. */
+    endSharedRead: (): Promise<void> => dispatchAuth(store, 'endSharedRead'),
     /** Reads when the session ends (`absoluteExpiresAt`, `idleTimeoutMs`). Never rejects. */
     loadLifetime: (): Promise<void> => dispatchAuth(store, 'loadLifetime'),
     setSession: (session: LoginResponse): void => commitAuth(store, 'setSession', session),

@@ -73,17 +73,14 @@ function typedCommit(commit: Commit) {
 }
 
 /**
- * How old an answer to `GET /api/session` a page that opens may be shown: the read at
- * sign-in or page load is a moment old when the page's component mounts, and asking again
- * would only repeat it.
+ * One `GET /api/session`: for which sign-in, whether it is still in flight, and whether a
+ * page that opens may still use it instead of asking again (see `readSession`).
  */
-export const RECENT_SESSION_READ_MS = 5_000
-
-/** One `GET /api/session`: for which sign-in, and when it was answered (null while in flight). */
 interface SessionRead {
   signIn: number
   promise: Promise<SessionView>
-  answeredAt: number | null
+  inFlight: boolean
+  shared: boolean
 }
 
 /**
@@ -148,23 +145,22 @@ function createAuthActions(api: AuthApi) {
       return true
     },
     /**
-     * `GET /api/session`, the app's one way to read it. A read in flight is joined; with
-     * `'recent'` (a page that opens) an answer of the last RECENT_SESSION_READ_MS is reused
-     * too, so the read at sign-in or page load is not sent again by the first page. Every
-     * answer for the current sign-in updates when the session ends. Rejects when the read fails.
+     * `GET /api/session`, the app's one way to read it. A read in flight is joined. With
+     * `'recent'` (a page that opens) the latest answer is used too while it is shared: the
+     * read at sign-in or page load is shared with the page the app lands on, until the
+     * user moves on from a signed-in page (`endSharedRead`); so a load sends it once, and
+     * every later page asks afresh. Every answer for the current sign-in updates when the
+     * session ends. Rejects when the read fails.
      */
     readSession({ commit, state }: AuthContext, reuse: 'fresh' | 'recent' = 'fresh'): Promise<SessionView> {
       const signIn = signIns
       const previous = lastRead
-      if (previous?.signIn === signIn) {
-        if (previous.answeredAt === null) return previous.promise
-        if (reuse === 'recent' && Date.now() - previous.answeredAt <= RECENT_SESSION_READ_MS) return previous.promise
-      }
-      const read: SessionRead = { signIn, answeredAt: null, promise: api.getSession() }
+      if (previous?.signIn === signIn && (previous.inFlight || (reuse === 'recent' && previous.shared))) return previous.promise
+      const read: SessionRead = { signIn, promise: api.getSession(), inFlight: true, shared: true }
       lastRead = read
       read.promise.then(
         (view) => {
-          read.answeredAt = Date.now()
+          read.inFlight = false
           // Still the same sign-in? (It may have ended, or been replaced, meanwhile.)
           if (signIn === signIns && state.token !== null) {
             typedCommit(commit)('setLifetime', view.absoluteExpiresAt)
@@ -177,6 +173,10 @@ function createAuthActions(api: AuthApi) {
         },
       )
       return read.promise
+    },
+    /** The user moved on: the next page that opens reads the session afresh. */
+    endSharedRead(): void {
+      if (lastRead) lastRead.shared = false
     },
     /**
      * Reads when the session ends and its idle timeout (for the warnings). Never rejects:
