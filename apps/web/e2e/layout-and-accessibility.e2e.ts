@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import type { Browser, BrowserContext, Page } from 'playwright-core'
+import type { Browser, BrowserContext, Locator, Page } from 'playwright-core'
 import { ADMIN, PLAIN, signIn } from './support/app'
 import { axeViolations } from './support/axe'
 import type { RunningServer } from './support/server'
@@ -8,6 +8,7 @@ import { startAppWithAdmin, stopApp } from './support/suite'
 /** Every page, with who sees it. */
 const PAGES = [
   { path: '/login', as: null },
+  { path: '/setup', as: null },
   { path: '/', as: ADMIN },
   { path: '/notes', as: ADMIN },
   { path: '/sessions', as: ADMIN },
@@ -20,6 +21,14 @@ const PAGES = [
 ] as const
 
 type Who = (typeof PAGES)[number]['as']
+
+/** Visible, and not cut off by either edge of a `width`-wide screen. */
+async function expectFullyInView(control: Locator, width: number, where: string): Promise<void> {
+  const box = await control.boundingBox()
+  expect(box, `${where} at ${width} px`).not.toBeNull()
+  expect(box?.x ?? -1, `${where} at ${width} px`).toBeGreaterThanOrEqual(0)
+  expect((box?.x ?? 0) + (box?.width ?? 0), `${where} at ${width} px`).toBeLessThanOrEqual(width)
+}
 
 describe('every page at every width, in both themes', () => {
   let server: RunningServer
@@ -79,7 +88,17 @@ describe('every page at every width, in both themes', () => {
         const page = await open(path, as, width)
         const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth)
         expect(overflow, `${path} at ${width} px`).toBeLessThanOrEqual(0)
-        if (as && path !== '/forbidden?page=users') {
+        if (path === '/users') {
+          // Every action of a user's row is on screen (at 390 px they used to be off to the right).
+          const actions = page.getByTestId(`user-${PLAIN.username}`).getByRole('button')
+          expect(await actions.count()).toBeGreaterThan(2)
+          for (const action of await actions.all()) await expectFullyInView(action, width, `${await action.textContent()} on /users`)
+        }
+        if (width === 1440) {
+          // No words meant for developers on screen: no raw codes (`wrong_password`), no code syntax.
+          expect(await page.evaluate(() => document.body.innerText), path).not.toMatch(/[A-Za-z]+_[A-Za-z_]+|`|\w\['|\bseed\b/)
+        }
+        if (as) {
           const header = await page.locator('.dash-header__inner').boundingBox()
           expect(header?.height ?? 0, `header height on ${path} at ${width} px`).toBeLessThanOrEqual(64)
           const menuButton = page.getByTestId('menu-button')
@@ -88,6 +107,8 @@ describe('every page at every width, in both themes', () => {
             await menuButton.click()
             const drawer = page.getByRole('dialog', { name: 'Menu' })
             await drawer.waitFor()
+            // Sign out is there and not clipped.
+            await expectFullyInView(drawer.getByRole('button', { name: 'Sign out', exact: true }), width, `${path} drawer`)
             for (let i = 0; i < 25; i++) {
               await page.keyboard.press('Tab')
               expect(await page.evaluate(() => Boolean(document.activeElement?.closest('dialog[open]'))), `Tab ${i} on ${path}`).toBe(true)
@@ -101,7 +122,7 @@ describe('every page at every width, in both themes', () => {
             const navOverflow = await page.locator('.dash-header__nav').evaluate((nav) => nav.scrollWidth - nav.clientWidth)
             expect(navOverflow, `nav overflow on ${path} at ${width} px`).toBeLessThanOrEqual(0)
             expect(await page.getByRole('navigation', { name: 'Main' }).isVisible()).toBe(true)
-            expect(await page.getByRole('button', { name: 'Sign out', exact: true }).isVisible()).toBe(true)
+            await expectFullyInView(page.getByRole('button', { name: 'Sign out', exact: true }), width, path)
           }
         }
         await page.close()

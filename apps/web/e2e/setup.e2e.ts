@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { Browser } from 'playwright-core'
 import { ADMIN, location } from './support/app'
+import { axeViolations } from './support/axe'
 import { launchBrowser } from './support/browser'
 import { startServer, type RunningServer } from './support/server'
 
@@ -15,6 +16,23 @@ describe('first-admin setup through the printed link', () => {
   afterAll(async () => {
     await browser?.close()
     await server?.stop()
+  })
+
+  it('the form fits every width without scrolling sideways, and axe-core finds nothing in either theme', async () => {
+    const found: string[] = []
+    for (const width of [320, 390, 768, 1024, 1440]) {
+      for (const colorScheme of ['light', 'dark'] as const) {
+        const context = await browser.newContext({ viewport: { width, height: 800 }, colorScheme, locale: 'en-US' })
+        const page = await context.newPage()
+        await page.goto(server.setupLink)
+        await page.getByRole('heading', { name: 'Create the first admin' }).waitFor()
+        const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth)
+        expect(overflow, `at ${width} px`).toBeLessThanOrEqual(0)
+        if (width === 390 || width === 1440) found.push(...(await axeViolations(page)).map((line) => `${width} px ${colorScheme}: ${line}`))
+        await context.close()
+      }
+    }
+    expect(found).toEqual([])
   })
 
   it('creates the admin and lands signed in on the dashboard', async () => {

@@ -10,6 +10,7 @@ import { appToasts } from './feedback/toasts'
 import { createAppRouter } from './router'
 import { createAuthGuard } from './router/guards'
 import { installNavigationProgress } from './router/progress'
+import { endSharedSessionReadOnLeave } from './router/session-read'
 import { createSessionLifecycle, sessionLifecycleKey } from './session-lifecycle/lifecycle'
 import { appSignInPrompt } from './session-lifecycle/sign-in-prompt'
 import { createAppStore, storeKey } from './store'
@@ -42,6 +43,7 @@ installNavigationProgress(router, appProgress)
 const restored = auth.restore()
 router.beforeEach(createAuthGuard({ currentUser: () => auth.user, ready: () => restored }))
 followOtherTabs(channel, lifecycle)
+endSharedSessionReadOnLeave(router, auth)
 
 const app = createApp(App)
 // A bug in a handler must not fail silently: log it for developers, say so to the user.

@@ -13,7 +13,12 @@ export type SessionEndPhase = 'far' | 'soon' | 'ended'
  * rather than polling: one timer to the start of the warning, one to the end. A timer
  * that fires late (a sleeping laptop, a background tab) just re-reads the clock.
  */
-export function useSessionEndWarning(endsAt: () => string | null, leadMs = SESSION_END_WARNING_MS): Ref<SessionEndPhase> {
+export function useSessionEndWarning(
+  endsAt: () => string | null,
+  leadMs: number | (() => number) = SESSION_END_WARNING_MS,
+): Ref<SessionEndPhase> {
+  // A getter, when the lead depends on something read later (the idle timeout arrives after sign-in).
+  const lead = typeof leadMs === 'function' ? leadMs : () => leadMs
   const phase = ref<SessionEndPhase>('far')
   let timer: ReturnType<typeof setTimeout> | undefined
 
@@ -26,11 +31,12 @@ export function useSessionEndWarning(endsAt: () => string | null, leadMs = SESSI
       return
     }
     const left = end - Date.now()
-    phase.value = left <= 0 ? 'ended' : left <= leadMs ? 'soon' : 'far'
-    if (left > 0) timer = setTimeout(update, Math.min(left <= leadMs ? left : left - leadMs, MAX_TIMER_MS))
+    const ahead = lead()
+    phase.value = left <= 0 ? 'ended' : left <= ahead ? 'soon' : 'far'
+    if (left > 0) timer = setTimeout(update, Math.min(left <= ahead ? left : left - ahead, MAX_TIMER_MS))
   }
 
-  watch(endsAt, update, { immediate: true })
+  watch([endsAt, lead], update, { immediate: true })
   onBeforeUnmount(() => clearTimeout(timer))
   return phase
 }

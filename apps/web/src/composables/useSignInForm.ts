@@ -2,15 +2,14 @@ import { computed, onBeforeUnmount, ref, useTemplateRef } from 'vue'
 import { useI18n } from 'vue-i18n'
 import type { User } from '@tokenauth/shared'
 import { errorWords, retryAfterSeconds, statusOf } from '../api/errors'
-import type PasswordField from '../components/auth/PasswordField.vue'
-import type UsernameField from '../components/auth/UsernameField.vue'
+import type SignInFields from '../components/auth/SignInFields.vue'
 import { useAuth } from '../store'
 
 /**
  * What the sign-in page and the sign-in-again dialog share: the fields, the checks before
  * sending, one request at a time, the error in words, and after too many attempts a
  * countdown (from `Retry-After`) during which the button is disabled. The form's template
- * names its fields `usernameField` and `passwordField`.
+ * renders them with `<SignInFields ref="fields">`.
  */
 export function useSignInForm(options: { initialUsername?: string; onSignedIn: (user: User) => unknown }) {
   const { t } = useI18n()
@@ -20,8 +19,7 @@ export function useSignInForm(options: { initialUsername?: string; onSignedIn: (
   const rememberMe = ref(false)
   const pending = ref(false)
   const error = ref('')
-  const usernameField = useTemplateRef<InstanceType<typeof UsernameField>>('usernameField')
-  const passwordField = useTemplateRef<InstanceType<typeof PasswordField>>('passwordField')
+  const fields = useTemplateRef<InstanceType<typeof SignInFields>>('fields')
 
   /** Seconds until the server takes another attempt; 0 when it does now. */
   const waitSeconds = ref(0)
@@ -43,13 +41,13 @@ export function useSignInForm(options: { initialUsername?: string; onSignedIn: (
     if (pending.value || waitSeconds.value > 0) return
     if (!username.value.trim() || !password.value) {
       error.value = t('login.missing')
-      if (!username.value.trim()) usernameField.value?.focus()
-      else passwordField.value?.focus()
+      if (!username.value.trim()) fields.value?.focusUsername()
+      else fields.value?.focusPassword()
       return
     }
     pending.value = true
     error.value = ''
-    passwordField.value?.conceal()
+    fields.value?.conceal()
     try {
       const user = await auth.login({
         username: username.value.trim(),
@@ -69,11 +67,11 @@ export function useSignInForm(options: { initialUsername?: string; onSignedIn: (
         error.value = errorWords(failure)
       }
       password.value = ''
-      passwordField.value?.focus()
+      fields.value?.focusPassword()
     } finally {
       pending.value = false
     }
   }
 
-  return { username, password, rememberMe, pending, error: shownError, waitSeconds, submit, usernameField, passwordField }
+  return { username, password, rememberMe, pending, error: shownError, waitSeconds, submit, fields }
 }

@@ -1,4 +1,6 @@
 import { describe, expect, it } from 'vitest'
+import { errorMessages } from '@tokenauth/shared'
+import { auditKinds } from '../format/audit-kinds'
 import en from './messages/en'
 import zhCN from './messages/zh-CN'
 
@@ -34,6 +36,21 @@ describe('the two languages', () => {
       expect(other.trim(), key).not.toBe('')
       expect(text.trim(), key).not.toBe('')
     }
+  })
+
+  it("have words for every error code the server sends and every audit event kind (else the raw code would show)", () => {
+    const needed = [...Object.keys(errorMessages).map((code) => `errors.${code}`), ...auditKinds.map((kind) => `audit.kinds.${kind}`)]
+    expect(needed.length).toBeGreaterThan(20)
+    for (const key of needed) {
+      expect(english.has(key), key).toBe(true)
+      expect(chinese.has(key), key).toBe(true)
+    }
+  })
+
+  it('hold no words meant for developers: no codes, no code syntax, no talk of the seed', () => {
+    // e.g. `wrong_password`, "the seed's `session['username']`", `set_cookie`.
+    const developerWords = /[A-Za-z]+_[A-Za-z_]+|`|\w\[|\(\)|\bseed\b/
+    for (const [key, text] of [...english, ...chinese]) expect(text, key).not.toMatch(developerWords)
   })
 
   it('have no syntax vue-i18n would read as a link or a stray brace', () => {

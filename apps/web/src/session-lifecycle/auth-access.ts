@@ -1,5 +1,5 @@
 import type { Store } from 'vuex'
-import type { LoginRequest, LoginResponse, Role, SetupRequest, User } from '@tokenauth/shared'
+import type { LoginRequest, LoginResponse, Role, SessionView, SetupRequest, User } from '@tokenauth/shared'
 import type { RootState } from '../store/state'
 import type { AuthActions, AuthGetters, AuthMutations, PayloadArgs } from './auth-module'
 
@@ -56,6 +56,14 @@ export function authOf(store: StoreLike) {
     renew: (): Promise<string> => dispatchAuth(store, 'renew'),
     /** At boot: renew, or end up cleanly logged out. Never rejects. */
     restore: (): Promise<boolean> => dispatchAuth(store, 'restore'),
+    /**
+     * `GET /api/session`, shared: a read in flight is joined; `'recent'` (a page that opens)
+     * also takes the answer of the read at sign-in or page load, until `endSharedRead`.
+     * Rejects when the read fails.
+     */
+    readSession: (reuse: 'fresh' | 'recent' = 'fresh'): Promise<SessionView> => dispatchAuth(store, 'readSession', reuse),
+    /** The user moved on from a signed-in page: the next page reads the session afresh. */
+    endSharedRead: (): Promise<void> => dispatchAuth(store, 'endSharedRead'),
     /** Reads when the session ends (`absoluteExpiresAt`, `idleTimeoutMs`). Never rejects. */
     loadLifetime: (): Promise<void> => dispatchAuth(store, 'loadLifetime'),
     setSession: (session: LoginResponse): void => commitAuth(store, 'setSession', session),

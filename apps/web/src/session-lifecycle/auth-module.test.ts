@@ -142,6 +142,47 @@ describe('auth store module', () => {
     })
   })
 
+  describe('reading the session: one owner, one request per load', () => {
+    it('a read in flight is joined, whoever asks', async () => {
+      const answer = deferred<ReturnType<typeof sessionView>>()
+      api.getSession.mockReturnValueOnce(answer.promise)
+      await auth.login({ username: 'alice', password: 'pw' }) // reads the lifetime
+      const reads = [auth.readSession('recent'), auth.readSession()]
+      answer.resolve(sessionView('2030-01-01T08:00:00.000Z'))
+      await expect(Promise.all(reads)).resolves.toEqual([sessionView('2030-01-01T08:00:00.000Z'), sessionView('2030-01-01T08:00:00.000Z')])
+      expect(api.getSession).toHaveBeenCalledTimes(1)
+    })
+
+    it('the page the app lands on takes the read made at sign-in; after endSharedRead, and for a fresh read, it asks again', async () => {
+      await auth.login({ username: 'alice', password: 'pw' })
+      await flushPromises()
+      expect(api.getSession).toHaveBeenCalledTimes(1)
+      await auth.readSession('recent')
+      expect(api.getSession).toHaveBeenCalledTimes(1)
+      await auth.readSession('fresh')
+      expect(api.getSession).toHaveBeenCalledTimes(2)
+      await auth.readSession('recent') // the fresh answer is shared in turn
+      expect(api.getSession).toHaveBeenCalledTimes(2)
+      await auth.endSharedRead()
+      await auth.readSession('recent')
+      expect(api.getSession).toHaveBeenCalledTimes(3)
+    })
+
+    it("another sign-in's answer is never reused, and a failed read is not shared", async () => {
+      await auth.login({ username: 'alice', password: 'pw' })
+      await flushPromises()
+      api.login.mockResolvedValueOnce(session('token-bob', bob))
+      api.getSession.mockRejectedValueOnce(networkError())
+      await auth.login({ username: 'bob', password: 'pw' })
+      await flushPromises()
+      expect(api.getSession).toHaveBeenCalledTimes(2)
+      api.getSession.mockResolvedValueOnce(sessionView('2030-01-03T00:00:00.000Z', bob))
+      await expect(auth.readSession('recent')).resolves.toEqual(sessionView('2030-01-03T00:00:00.000Z', bob))
+      expect(api.getSession).toHaveBeenCalledTimes(3)
+      expect(auth.absoluteExpiresAt).toBe('2030-01-03T00:00:00.000Z')
+    })
+  })
+
   it('dropToken forgets the token and the end of the session but keeps the user on screen', async () => {
     await auth.login({ username: 'alice', password: 'pw' })
     await flushPromises()

@@ -8,7 +8,10 @@ export interface AuthApi {
   refresh(): Promise<LoginResponse>
   logout(): Promise<void>
   completeSetup(body: SetupRequest): Promise<LoginResponse>
-  /** `GET /api/session`: read for the session's absolute end and idle timeout. */
+  /**
+   * `GET /api/session`: this sign-in's session. Only the `readSession` action calls it, so
+   * the app has one owner of that read (and a page load sends it once).
+   */
   getSession(): Promise<SessionView>
   /**
    * Tells the app's other tabs that this one signed in or out (sync/auth-channel.ts).
@@ -70,13 +73,27 @@ function typedCommit(commit: Commit) {
 }
 
 /**
+ * One `GET /api/session`: for which sign-in, whether it is still in flight, and whether a
+ * page that opens may still use it instead of asking again (see `readSession`).
+ */
+interface SessionRead {
+  signIn: number
+  promise: Promise<SessionView>
+  inFlight: boolean
+  shared: boolean
+}
+
+/**
  * The actions: sign in, set up, renew (single-flight: however many callers ask at once,
- * one refresh request goes out), restore at boot, sign out, read the session's lifetime.
+ * one refresh request goes out), restore at boot, sign out, read the session (shared: a
+ * read in flight is joined, never repeated).
  */
 function createAuthActions(api: AuthApi) {
   let renewing: Promise<string> | null = null
   /** Counts sign-ins, so a late `GET /api/session` answer for an earlier one is ignored. */
   let signIns = 0
+  /** The latest `GET /api/session`, for the callers that come while it is in flight or just after. */
+  let lastRead: SessionRead | null = null
 
   /** A new session from a sign-in or setup; the other tabs follow. */
   function started(ctx: AuthContext, session: LoginResponse): User {
@@ -100,6 +117,7 @@ function createAuthActions(api: AuthApi) {
       } catch {
         // Already revoked, or the server is unreachable: the local copy goes either way.
       } finally {
+        lastRead = null
         typedCommit(commit)('clear')
         api.announce('logout')
       }
@@ -127,19 +145,47 @@ function createAuthActions(api: AuthApi) {
       return true
     },
     /**
+     * `GET /api/session`, the app's one way to read it. A read in flight is joined. With
+     * `'recent'` (a page that opens) the latest answer is used too while it is shared: the
+     * read at sign-in or page load is shared with the page the app lands on, until the
+     * user moves on from a signed-in page (`endSharedRead`); so a load sends it once, and
+     * every later page asks afresh. Every answer for the current sign-in updates when the
+     * session ends. Rejects when the read fails.
+     */
+    readSession({ commit, state }: AuthContext, reuse: 'fresh' | 'recent' = 'fresh'): Promise<SessionView> {
+      const signIn = signIns
+      const previous = lastRead
+      if (previous?.signIn === signIn && (previous.inFlight || (reuse === 'recent' && previous.shared))) return previous.promise
+      const read: SessionRead = { signIn, promise: api.getSession(), inFlight: true, shared: true }
+      lastRead = read
+      read.promise.then(
+        (view) => {
+          read.inFlight = false
+          // Still the same sign-in? (It may have ended, or been replaced, meanwhile.)
+          if (signIn === signIns && state.token !== null) {
+            typedCommit(commit)('setLifetime', view.absoluteExpiresAt)
+            typedCommit(commit)('setIdleTimeout', Date.parse(view.idleExpiresAt) - Date.parse(view.lastSeenAt))
+          }
+        },
+        () => {
+          // A failed read is not shared: the next caller asks again.
+          if (lastRead === read) lastRead = null
+        },
+      )
+      return read.promise
+    },
+    /** The user moved on: the next page that opens reads the session afresh. */
+    endSharedRead(): void {
+      if (lastRead) lastRead.shared = false
+    },
+    /**
      * Reads when the session ends and its idle timeout (for the warnings). Never rejects:
      * without it the app only loses the warnings; the server enforces the ends either way.
      */
-    async loadLifetime({ commit, state }: AuthContext): Promise<void> {
+    async loadLifetime({ dispatch, state }: AuthContext): Promise<void> {
       if (state.token === null) return
-      const signIn = signIns
       try {
-        const view = await api.getSession()
-        // Still the same sign-in? (It may have ended, or been replaced, meanwhile.)
-        if (signIn === signIns && state.token !== null) {
-          typedCommit(commit)('setLifetime', view.absoluteExpiresAt)
-          typedCommit(commit)('setIdleTimeout', Date.parse(view.idleExpiresAt) - Date.parse(view.lastSeenAt))
-        }
+        await dispatch('readSession' satisfies keyof AuthActions)
       } catch {
         // Not known: no warning, nothing else changes.
       }

@@ -9,6 +9,7 @@ import { stubbedRoutes } from '../testing/routes'
 import { createAppStore, storeKey } from '../store'
 import { apiError, deferred, fakeAuthApi, session } from '../testing/fakes'
 import LoginView from './LoginView.vue'
+import SignInAgainForm from '../components/auth/SignInAgainForm.vue'
 
 vi.mock('../api/setup', () => ({ getSetupStatus: vi.fn(async () => ({ required: false })) }))
 vi.mock('../api/auth', () => ({ getLoginOptions: vi.fn(async () => ({ rememberMeSeconds: 30 * 86400 })) }))
@@ -55,6 +56,21 @@ describe('LoginView', () => {
     expect(username.attributes('autocomplete')).toBe('username')
     expect(password.attributes('autocomplete')).toBe('current-password')
     expect(password.attributes('type')).toBe('password')
+  })
+
+  it('renders the same sign-in fields as the sign-in-again dialog (one shared component)', async () => {
+    const store = createAppStore(fakeAuthApi())
+    const dialog = mount(SignInAgainForm, { props: { request: { reason: 'ended', username: '' } }, global: { plugins: [[store, storeKey]] } })
+    await flushPromises()
+    /** The fields' markup, with the form's own id prefix taken out. */
+    const fieldsOf = (root: { element: Element }, prefix: string) =>
+      [...root.element.querySelectorAll('.field'), root.element.querySelector(`#${prefix}-error`)]
+        .map((element) => element?.outerHTML ?? 'missing')
+        .join('\n')
+        .replaceAll(`${prefix}-`, 'form-')
+    expect(fieldsOf(wrapper, 'login')).toBe(fieldsOf(dialog, 'reauth'))
+    expect(fieldsOf(wrapper, 'login')).toContain('autocomplete="current-password"')
+    dialog.unmount()
   })
 
   it('shows and hides the password', async () => {

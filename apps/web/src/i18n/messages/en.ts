@@ -77,6 +77,8 @@ const en = {
     csrf_rejected: 'This request came from another site and was refused. Open the app itself and try again.',
     service_unavailable: 'The service is busy. Please try again shortly.',
     internal_error: 'Something went wrong on the server.',
+    headers_too_large: 'The request was too large for the server. Signing out and in again may help.',
+    request_timeout: 'The request took too long to arrive. Check your connection and try again.',
     network: 'Cannot reach the server. Check your connection and try again.',
     unknown: 'Something went wrong. Please try again.',
     retryIn: '{words} You can retry in {seconds} s.',

@@ -76,6 +76,8 @@ const zhCN: Messages = {
     csrf_rejected: '此请求来自其他网站，已被拒绝。请直接打开本应用后重试。',
     service_unavailable: '服务繁忙，请稍后重试。',
     internal_error: '服务器出错了。',
+    headers_too_large: '请求过大，服务器无法处理。退出后重新登录或许能解决。',
+    request_timeout: '请求未能及时送达。请检查网络后重试。',
     network: '无法连接服务器，请检查网络后重试。',
     unknown: '出错了，请重试。',
     retryIn: '{words}{seconds} 秒后可重试。',
