@@ -106,6 +106,8 @@ describe('WORKERS=2 (worker threads, one port) on SQLite without Redis', () => {
     expect(victim * survivor).toBeGreaterThan(0)
     writeFileSync(path.join(probeDir, `crash-${victim}`), '')
     await waitFor(() => server.stdout().includes(`worker ${victim} exited (code 1); starting another`), 5000)
+    // Logged by the thread itself, its lines naming it (every thread shares the pid).
+    expect(server.stdout()).toMatch(new RegExp(`"thread":${victim}[,}].*uncaught error: shutting down`))
     expect(server.stdout()).toContain(`test crash of worker ${victim}`)
     for (let i = 0; i < 10; i++) expect((await send(server.base, 'GET', '/api/health')).status).toBe(200)
     const replaced = /worker (\d+) listening/

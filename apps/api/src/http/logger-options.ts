@@ -1,3 +1,5 @@
+import { hostname } from 'node:os'
+import { isMainThread, threadId } from 'node:worker_threads'
 import type { FastifyServerOptions } from 'fastify'
 import pinoPretty from 'pino-pretty'
 import type { Config } from '../config/config.js'
@@ -16,7 +18,13 @@ export function loggerOptions(
   destination: NodeJS.WritableStream | number = 1,
 ): FastifyServerOptions['logger'] {
   // The request serializer redacts credential-like query parameters in the URL.
-  const options = { level: config.logLevel, redact: REDACTED, serializers: { req: serializeRequest } }
+  const options = {
+    level: config.logLevel,
+    redact: REDACTED,
+    serializers: { req: serializeRequest },
+    // Under WORKERS=N every thread has the process's pid (and its own req-1, req-2…): name the thread.
+    ...(isMainThread ? {} : { base: { pid: process.pid, hostname: hostname(), thread: threadId } }),
+  }
   if (config.logFormat === 'json') return typeof destination === 'number' ? options : { ...options, stream: destination }
   const colorize = destination === 1 && process.stdout.isTTY === true
   const stream = pinoPretty({ destination, colorize, sync: true, translateTime: 'SYS:HH:MM:ss', ignore: 'pid,hostname' })
