@@ -1,6 +1,7 @@
 import { fileURLToPath } from 'node:url'
 import vue from '@vitejs/plugin-vue'
 import { defaultClientConditions, defineConfig } from 'vite'
+import { apiTarget } from './build/api-target.ts'
 import { precompress } from './build/precompress.ts'
 
 /**
@@ -14,7 +15,7 @@ export default defineConfig({
   plugins: [vue({ features: { optionsAPI: false } }), precompress()],
   resolve: { conditions: ['source', ...defaultClientConditions] },
   server: {
-    proxy: { '/api': { target: 'http://127.0.0.1:3000', changeOrigin: false } },
+    proxy: { '/api': { target: apiTarget(process.env, fileURLToPath(new URL('../../.env', import.meta.url))), changeOrigin: false } },
   },
   build: {
     outDir: 'dist',

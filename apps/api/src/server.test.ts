@@ -1,5 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process'
-import { mkdtempSync, rmSync } from 'node:fs'
+import { existsSync, mkdtempSync, rmSync } from 'node:fs'
 import { connect, type Socket } from 'node:net'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
@@ -17,14 +17,15 @@ afterAll(() => {
 interface Started {
   readonly child: ChildProcess
   readonly port: number
+  readonly dataDir: string
   readonly exit: Promise<{ code: number | null; at: number }>
   output(): string
 }
 
-async function start(env: Record<string, string> = {}): Promise<Started> {
+async function start(env: Record<string, string> = {}, preload: string[] = []): Promise<Started> {
   const dataDir = mkdtempSync(path.join(tmpdir(), 'tokenauth-server-'))
   dirs.push(dataDir)
-  const child = spawn(process.execPath, ['--conditions=source', '--import', 'tsx', serverEntry], {
+  const child = spawn(process.execPath, ['--conditions=source', '--import', 'tsx', ...preload.flatMap((m) => ['--import', m]), serverEntry], {
     env: { ...process.env, NODE_ENV: 'test', LOG_LEVEL: 'info', DATA_DIR: dataDir, PORT: '0', HOST: '127.0.0.1', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   })
@@ -38,7 +39,7 @@ async function start(env: Record<string, string> = {}): Promise<Started> {
   const deadline = Date.now() + 20_000
   for (;;) {
     const port = /"msg":"Server listening at http:\/\/127\.0\.0\.1:(\d+)"/.exec(log)?.[1]
-    if (port) return { child, port: Number(port), exit, output: () => log }
+    if (port) return { child, port: Number(port), dataDir, exit, output: () => log }
     if (child.exitCode !== null || Date.now() > deadline) throw new Error(`server did not start:\n${log}`)
     await new Promise((resolve) => setTimeout(resolve, 50))
   }
@@ -88,5 +89,35 @@ describe('server shutdown', { timeout: 60_000 }, () => {
     expect(code).toBe(1)
     expect(at - secondAt).toBeLessThan(5000)
     expect(server.output()).toContain('second signal')
+  })
+})
+
+/**
+ * A module loaded before the server: SIGWINCH (which close-with-grace leaves alone) makes
+ * the process throw outside any request, or leave a promise rejection unhandled.
+ */
+const faultInjector = (fault: 'throw' | 'reject'): string =>
+  `data:text/javascript,process.once('SIGWINCH', () => { const e = new Error('injected ${fault}'); ${fault === 'throw' ? 'throw e' : 'Promise.reject(e)'} })`
+
+describe('an uncaught error in the server', { timeout: 60_000 }, () => {
+  it.each(['throw', 'reject'] as const)('(%s) is logged, then the server closes and exits 1', async (fault) => {
+    const server = await start({}, [faultInjector(fault)])
+    const wal = path.join(server.dataDir, 'tokenauth.sqlite-wal')
+    expect(existsSync(wal)).toBe(true)
+    server.child.kill('SIGWINCH')
+    const { code } = await server.exit
+    expect(code).toBe(1)
+    const fatal = server
+      .output()
+      .split('\n')
+      .filter((line) => line.startsWith('{'))
+      .map((line) => JSON.parse(line) as { level: number; msg: string; err?: { message: string; stack: string } })
+      .find((entry) => entry.msg === 'uncaught error: shutting down')
+    expect(fatal).toMatchObject({ level: 60, err: { message: `injected ${fault}` } })
+    expect(fatal?.err?.stack).toContain('Error: injected')
+    // Ended through app.close(), not Node's crash: no crash report, and the database was
+    // closed (SQLite removes the write-ahead log when its last connection closes).
+    expect(server.output()).not.toMatch(/^Node\.js v/m)
+    expect(existsSync(wal)).toBe(false)
   })
 })

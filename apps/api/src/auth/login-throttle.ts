@@ -3,7 +3,7 @@ import type { Clock } from '../clock.js'
 import { RetryLaterError, describeWait } from '../http/retry-later-error.js'
 import type { RateCounter, RateLimitStore } from '../store/rate-limit-store.js'
 
-/** What the throttle is allowed; see the `LOGIN_*` variables in the README. */
+/** What the throttle is allowed; see the `LOGIN_*` variables in docs/configuration.md. */
 export interface LoginThrottleSettings {
   readonly failuresPerAccount: number
   readonly failuresPerIp: number

@@ -6,6 +6,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { openSqlite, type Engine } from '../store/engine.js'
 import { UserStore } from '../store/user-store.js'
 import { verifyPassword } from '../auth/passwords.js'
+import { createTestApp } from '../test-support/test-app.js'
 import { runUsersCommand, type UsersCommandIo } from './users-command.js'
 
 let dataDir: string
@@ -93,19 +94,34 @@ describe('the users CLI as a process', () => {
     expect(user).toBeDefined()
   }, 30_000)
 
-  it('says plainly when it had to create a new, empty database', () => {
+  it('says plainly when it had to create a new, empty database, and a user added there signs in at the first start', async () => {
     const freshDir = mkdtempSync(path.join(tmpdir(), 'tokenauth-cli-fresh-'))
+    const file = path.join(freshDir, 'tokenauth.sqlite')
     try {
       const cli = path.resolve(import.meta.dirname, 'users.ts')
-      const listed = spawnSync(process.execPath, ['--conditions=source', '--import', 'tsx', cli, 'list'], {
-        env: { ...process.env, DATA_DIR: freshDir, NODE_ENV: 'development' },
-        encoding: 'utf8',
-      })
-      expect(listed.status).toBe(0)
-      expect(listed.stderr).toContain(`Created a new, empty database: ${path.join(freshDir, 'tokenauth.sqlite')}`)
-      expect(listed.stderr).toContain(`DATA_DIR=${freshDir}`)
+      const run = (args: string[], input = '') =>
+        spawnSync(process.execPath, ['--conditions=source', '--import', 'tsx', cli, ...args], {
+          input,
+          env: { ...process.env, DATA_DIR: freshDir, NODE_ENV: 'development' },
+          encoding: 'utf8',
+        })
+      const added = run(['add', 'dave', '--role', 'admin'], 'dave-secret-pass\n')
+      expect(added.status).toBe(0)
+      expect(added.stderr).toContain(`Created a new, empty database: ${file}`)
+      expect(added.stderr).toContain(`DATA_DIR=${freshDir}`)
+      // The second time the file is there: named, not "created".
+      const listed = run(['list'])
+      expect(listed.stderr).toBe(`Database: ${file}\n`)
+      expect(listed.stdout).toContain('dave  (roles: admin)')
+      // Adding users before the first start: the server migrates on from the CLI's database.
+      const t = await createTestApp({}, undefined, { dataDir: freshDir, engine: 'sqlite' })
+      try {
+        expect((await t.login('dave', 'dave-secret-pass')).user).toMatchObject({ username: 'dave', roles: ['admin'] })
+      } finally {
+        await t.close()
+      }
     } finally {
       rmSync(freshDir, { recursive: true, force: true })
     }
-  }, 30_000)
+  }, 60_000)
 })

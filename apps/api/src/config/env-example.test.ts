@@ -5,7 +5,8 @@ import { describe, expect, it } from 'vitest'
 import { loadConfig } from './config.js'
 
 const root = path.resolve(import.meta.dirname, '../../../..')
-const example = parseEnv(readFileSync(path.join(root, '.env.example'), 'utf8'))
+const exampleText = readFileSync(path.join(root, '.env.example'), 'utf8')
+const example = parseEnv(exampleText)
 
 /** Every variable name `config.ts` reads: `env.NAME` or a helper called with `(env, 'NAME'`. */
 function variablesRead(): string[] {
@@ -17,6 +18,15 @@ function variablesRead(): string[] {
 describe('.env.example', () => {
   it('lists every variable the server reads', () => {
     expect(Object.keys(example).sort()).toEqual(variablesRead())
+  })
+
+  it('says what each means: a comment line right above each variable', () => {
+    const lines = exampleText.split('\n')
+    const unexplained = lines.flatMap((line, i) => {
+      const name = /^([A-Z][A-Z0-9_]*)=/.exec(line)?.[1]
+      return name && !/^# \S/.test(lines[i - 1] ?? '') ? [name] : []
+    })
+    expect(unexplained).toEqual([])
   })
 
   it('gives each its default: loading it changes nothing', () => {

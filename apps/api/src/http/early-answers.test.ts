@@ -1,6 +1,8 @@
-import { connect, type AddressInfo } from 'node:net'
+import type { AddressInfo } from 'node:net'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { createTestApp, type TestApp } from '../test-support/test-app.js'
+import { collectRoutes, type CollectedRoute } from '../test-support/route-collector.js'
+import { rawExchange, type RawAnswer } from '../test-support/raw-http.js'
 
 /**
  * Answers made before any hook runs: a malformed URL, headers too large, an unknown
@@ -8,43 +10,15 @@ import { createTestApp, type TestApp } from '../test-support/test-app.js'
  */
 let t: TestApp
 let port: number
+let routes: CollectedRoute[]
 beforeEach(async () => {
-  t = await createTestApp({ REQUEST_TIMEOUT: '1', CONNECTION_TIMEOUT: '5' })
+  ;({ result: t, routes } = await collectRoutes(() => createTestApp({ REQUEST_TIMEOUT: '1', CONNECTION_TIMEOUT: '5' })))
   await t.app.listen({ host: '127.0.0.1', port: 0 })
   port = (t.app.server.address() as AddressInfo).port
 })
 afterEach(async () => t.close())
 
-interface RawAnswer {
-  readonly status: number
-  readonly headers: Readonly<Record<string, string>>
-  readonly body: string
-  readonly elapsedMs: number
-}
-
-/** Writes `text` to a fresh connection and reads until the server closes it (or 10 s pass). */
-function exchange(text: string): Promise<RawAnswer> {
-  return new Promise((resolve, reject) => {
-    const started = Date.now()
-    const socket = connect(port, '127.0.0.1')
-    let received = ''
-    socket.setEncoding('latin1')
-    socket.setTimeout(10_000, () => socket.destroy(new Error('no answer within 10 s')))
-    socket.on('data', (chunk: string) => (received += chunk))
-    socket.on('error', reject)
-    socket.on('close', () => {
-      const [head = '', body = ''] = received.split('\r\n\r\n', 2)
-      const [statusLine = '', ...lines] = head.split('\r\n')
-      const headers: Record<string, string> = {}
-      for (const line of lines) {
-        const colon = line.indexOf(':')
-        headers[line.slice(0, colon).toLowerCase()] = line.slice(colon + 1).trim()
-      }
-      resolve({ status: Number(statusLine.split(' ')[1] ?? 0), headers, body, elapsedMs: Date.now() - started })
-    })
-    socket.write(text)
-  })
-}
+const exchange = (text: string): Promise<RawAnswer> => rawExchange(port, text)
 
 function expectSecurityHeadersAndShape(answer: RawAnswer, status: number, code: string): void {
   expect(answer.status).toBe(status)
@@ -82,11 +56,43 @@ describe('answers made before the hooks run', () => {
   })
 })
 
+describe('on every route the app declares, the newest included', () => {
+  /** Each route's path with a malformed escape where a parameter goes, or as an extra segment. */
+  const malformedPaths = () => [
+    ...new Set(routes.map((route) => (route.url.includes(':') ? route.url.replace(/:[A-Za-z]+/g, '%ff') : `${route.url.replace(/\*$/, '')}/%ff`))),
+  ]
+
+  it('a malformed escape in its path: 400 with the security headers and the error shape', async () => {
+    expect(routes.length).toBeGreaterThan(20)
+    for (const url of malformedPaths()) {
+      const answer = await exchange(`POST ${url} HTTP/1.1\r\nHost: localhost\r\nContent-Length: 0\r\nConnection: close\r\n\r\n`)
+      expect([url, answer.status]).toEqual([url, 400])
+      expectSecurityHeadersAndShape(answer, 400, 'bad_request')
+    }
+  })
+
+  it('an unknown method and an unrouted one on its path: 4xx with the security headers and the error shape', async () => {
+    for (const url of new Set(routes.map((route) => route.url.replace(/:[A-Za-z]+/g, '1').replace(/\*$/, 'x')))) {
+      for (const method of ['FOO', 'PROPFIND']) {
+        const answer = await exchange(`${method} ${url} HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n`)
+        expect([method, url, answer.status >= 400 && answer.status < 500]).toEqual([method, url, true])
+        expectSecurityHeadersAndShape(answer, answer.status, answer.body.includes('method_not_allowed') ? 'method_not_allowed' : method === 'FOO' ? 'bad_request' : 'not_found')
+      }
+    }
+  })
+})
+
 describe('timeouts (REQUEST_TIMEOUT=1s here)', () => {
   it('answers a stalled body 408 in the error shape and closes the connection', { timeout: 15_000 }, async () => {
     const answer = await exchange(
       'POST /api/auth/login HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\nContent-Length: 100\r\n\r\n{"user',
     )
+    expectSecurityHeadersAndShape(answer, 408, 'request_timeout')
+    expect(answer.elapsedMs).toBeLessThan(4000)
+  })
+
+  it('answers headers that never finish (slowloris) 408 and closes the connection', { timeout: 15_000 }, async () => {
+    const answer = await exchange('GET /api/health HTTP/1.1\r\nHost: localhost\r\nX-Slow: 1\r\n')
     expectSecurityHeadersAndShape(answer, 408, 'request_timeout')
     expect(answer.elapsedMs).toBeLessThan(4000)
   })

@@ -1,5 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
-import { ALICE_PASSWORD, createAppWithAlice, type LoginResult, type TestApp } from '../test-support/test-app.js'
+import { ALICE_PASSWORD, createAppWithAlice, createTestApp, type LoginResult, type TestApp } from '../test-support/test-app.js'
+import { collectRoutes } from '../test-support/route-collector.js'
 
 /**
  * The session cookie's path (`/api` in development) is compared with the raw URL by
@@ -35,6 +36,26 @@ describe('percent-encoded paths on the cookie routes', () => {
       const response = await t.app.inject({ method: 'POST', url, payload: { username: 'alice', password: ALICE_PASSWORD } })
       expect([url, response.statusCode < 500]).toEqual([url, true])
       expect(response.json()).toEqual(response.statusCode === 200 ? expect.objectContaining({ token: expect.any(String) }) : { error: expect.any(Object) })
+    }
+  })
+})
+
+describe('percent-encoded paths on every route the app declares', () => {
+  it('answer like the plain path: the same status, never 5xx', async () => {
+    const { result: u, routes } = await collectRoutes(() => createTestApp({ RATE_LIMIT_MAX: '1000000' }))
+    try {
+      const differ: string[] = []
+      for (const route of routes.filter((r) => r.url.startsWith('/api/') && r.method !== 'HEAD')) {
+        const url = route.url.replace(/:([A-Za-z]+)/g, '1').replace(/\*$/, 'x')
+        // `a` of /api and the first letter of the next segment, encoded.
+        const encoded = url.replace(/^\/api\/(.)/, (_m, first: string) => `/%61pi/%${first.charCodeAt(0).toString(16)}`)
+        const send = (path: string) => u.app.inject({ method: route.method as 'POST', url: path, ...(route.method === 'GET' ? {} : { payload: {} }) })
+        const [plain, spelled] = [await send(url), await send(encoded)]
+        if (spelled.statusCode >= 500 || spelled.statusCode !== plain.statusCode) differ.push(`${route.method} ${encoded} → ${spelled.statusCode}, plain ${plain.statusCode}`)
+      }
+      expect(differ).toEqual([])
+    } finally {
+      await u.close()
     }
   })
 })

@@ -36,4 +36,29 @@ describe('the request log', () => {
     expect(logged).toContain('/api/me?access_token=[redacted]')
     expect(logged).not.toContain(secret)
   })
+
+  it('never contains it on refusals and errors either: 404, 401, 400, 415, a route that fails validation', async () => {
+    const lines: string[] = []
+    const logStream = new Writable({
+      write(chunk: Buffer, _encoding, callback) {
+        lines.push(chunk.toString())
+        callback()
+      },
+    })
+    t = await createTestApp({ LOG_LEVEL: 'debug' }, undefined, { logStream })
+    const secret = 'eyJhbGciOiJIUzI1NiJ9.another-secret-value'
+    const query = `?token=${secret}&password=${secret}`
+    const requests = [
+      { url: `/api/no-such-route${query}` },
+      { url: `/api/me${query}`, headers: { token: 'garbage' } },
+      { url: `/api/notes/%ff${query}` },
+      { method: 'POST' as const, url: `/api/auth/login${query}`, headers: { 'content-type': 'text/plain' }, payload: 'x' },
+      { method: 'POST' as const, url: `/api/auth/login${query}`, payload: { username: 1 } },
+      { method: 'POST' as const, url: `/api/auth/refresh${query}`, headers: { 'sec-fetch-site': 'cross-site' } },
+    ]
+    for (const request of requests) expect((await t.app.inject(request)).statusCode).toBeGreaterThanOrEqual(400)
+    const logged = lines.join('')
+    expect(logged).toContain('token=[redacted]')
+    expect(logged).not.toContain(secret)
+  })
 })

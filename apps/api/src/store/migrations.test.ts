@@ -4,7 +4,7 @@ import path from 'node:path'
 import Database from 'better-sqlite3'
 import { afterEach, describe, expect, it } from 'vitest'
 import { DATABASE_FILE, openDatabase } from './database.js'
-import { openSqlite } from './engine.js'
+import { ENGINES, openTestEngine } from '../test-support/test-engine.js'
 import { hashCookieId } from './cookie-id-hash.js'
 import { MIGRATIONS } from './migrations.js'
 import { UserStore } from './user-store.js'
@@ -19,16 +19,20 @@ const freshDir = () => {
   return dir
 }
 
-describe('user ids', () => {
+// Both engines: SQLite needs AUTOINCREMENT for this, PostgreSQL's identity columns never go back.
+describe.each(ENGINES)('user ids on %s', (kind) => {
   it('are never reused: a removed user’s id does not go to the next new user', async () => {
-    const db = openSqlite(freshDir())
-    const users = new UserStore(db)
-    await users.create({ username: 'a', passwordHash: 'h', roles: [], createdAt: 0 })
-    const b = await users.create({ username: 'b', passwordHash: 'h', roles: [], createdAt: 0 })
-    await users.remove('b')
-    const c = await users.create({ username: 'c', passwordHash: 'h', roles: [], createdAt: 0 })
-    expect(c.id).toBe(b.id + 1)
-    await db.close()
+    const { engine, dispose } = await openTestEngine(kind)
+    try {
+      const users = new UserStore(engine)
+      await users.create({ username: 'a', passwordHash: 'h', roles: [], createdAt: 0 })
+      const b = await users.create({ username: 'b', passwordHash: 'h', roles: [], createdAt: 0 })
+      await users.remove('b')
+      const c = await users.create({ username: 'c', passwordHash: 'h', roles: [], createdAt: 0 })
+      expect(c.id).toBe(b.id + 1)
+    } finally {
+      await dispose()
+    }
   })
 })
 

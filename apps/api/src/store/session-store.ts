@@ -1,7 +1,6 @@
 import type { Selectable } from 'kysely'
 import { parseRoles } from './user-store.js'
 import { hashCookieId, openSuccessor, sealSuccessor } from './cookie-id-hash.js'
-import { sqliteChangeSignal } from './change-signal.js'
 import { cacheUntilChanged } from './live-view-cache.js'
 import type { Engine } from './engine.js'
 import type { Queryable, SessionsTable } from './tables.js'
@@ -79,7 +78,7 @@ export class SessionStore {
         `SELECT s.handle, s.user_id, u.username, u.roles, u.disabled, s.last_seen_at, s.absolute_expires_at
          FROM sessions s JOIN users u ON u.id = s.user_id WHERE s.handle = ?`,
       )
-      this.#liveView = cacheUntilChanged((handle) => this.#toView(statement.get(handle)), sqliteChangeSignal(engine.sqlite))
+      this.#liveView = cacheUntilChanged((handle) => this.#toView(statement.get(handle)), engine.changeSignals.create())
     } else {
       // The one query every request runs: a named prepared statement on the pool, skipping
       // Kysely's per-call compile and PostgreSQL's per-call parse and plan.
