@@ -4,6 +4,7 @@ import type { FastifyServerOptions } from 'fastify'
 import pinoPretty from 'pino-pretty'
 import type { Config } from '../config/config.js'
 import { serializeRequest } from './log-serializers.js'
+import { threadStdout } from './thread-stdout.js'
 
 /** Never written to a log: tokens, cookies and the `Authorization` header. */
 const REDACTED = ['req.headers.token', 'req.headers.authorization', 'req.headers.cookie', 'res.headers["set-cookie"]']
@@ -25,7 +26,10 @@ export function loggerOptions(
     // Under WORKERS=N every thread has the process's pid (and its own req-1, req-2…): name the thread.
     ...(isMainThread ? {} : { base: { pid: process.pid, hostname: hostname(), thread: threadId } }),
   }
-  if (config.logFormat === 'json') return typeof destination === 'number' ? options : { ...options, stream: destination }
+  if (config.logFormat === 'json') {
+    if (typeof destination !== 'number') return { ...options, stream: destination }
+    return isMainThread || destination !== 1 ? options : { ...options, stream: threadStdout }
+  }
   const colorize = destination === 1 && process.stdout.isTTY === true
   const stream = pinoPretty({ destination, colorize, sync: true, translateTime: 'SYS:HH:MM:ss', ignore: 'pid,hostname' })
   return { ...options, stream }
