@@ -84,7 +84,7 @@ function cpuMicros(pid: number | undefined): number | undefined {
   }
 }
 
-/** The process and every descendant (a cluster primary and its workers), from /proc. */
+/** The process and every descendant, from /proc (WORKERS=N is one process: its threads count in its own CPU time). */
 function processTree(pid: number | undefined): number[] {
   if (pid === undefined) return []
   let children: number[] = []
@@ -96,7 +96,7 @@ function processTree(pid: number | undefined): number[] {
   return [pid, ...children.flatMap(processTree)]
 }
 
-/** CPU time of the server's whole process tree (all workers), in µs. */
+/** CPU time of the server's whole process tree (all its threads), in µs. */
 function treeCpuMicros(pids: readonly (number | undefined)[]): number | undefined {
   let total = 0
   for (const pid of pids.flatMap(processTree)) {
@@ -254,7 +254,7 @@ async function main(): Promise<void> {
       await bare.stop()
     }
 
-    const setup = `WORKERS=${WORKERS}, database ${postgres ? 'postgres' : 'sqlite'}, counters ${redis ? 'redis' : Number(WORKERS) > 1 ? 'sqlite (shared by workers)' : 'memory'}`
+    const setup = `WORKERS=${WORKERS}, database ${postgres ? 'postgres' : 'sqlite'}, counters ${redis ? 'redis' : Number(WORKERS) > 1 ? 'shared memory (worker threads)' : 'memory'}`
     process.stdout.write(`tokenauth bench — Node ${process.version}, LOG_LEVEL=warn, ${setup}; server and load generator on one machine\n`)
     const { result: health, cpuPerRequest: healthCpu } = await runMeasured(server.pid, 'GET /api/health', {
       url: `${base}/api/health`,

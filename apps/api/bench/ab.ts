@@ -25,9 +25,16 @@ async function freePort(): Promise<number> {
   })
 }
 
+/** CPU time of the process and its descendants (a `WORKERS=N` built with node:cluster has some), in µs. */
 function cpuMicros(pid: number | undefined): number {
   const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.split(' ') ?? []
-  return (Number(fields[11]) + Number(fields[12])) * 10_000
+  let children: number[] = []
+  try {
+    children = readFileSync(`/proc/${pid}/task/${pid}/children`, 'utf8').split(' ').filter(Boolean).map(Number)
+  } catch {
+    // gone, or not Linux
+  }
+  return (Number(fields[11]) + Number(fields[12])) * 10_000 + children.reduce((sum, child) => sum + cpuMicros(child), 0)
 }
 
 async function start(script: string, env: NodeJS.ProcessEnv): Promise<{ base: string; child: ChildProcess }> {
@@ -44,10 +51,17 @@ async function start(script: string, env: NodeJS.ProcessEnv): Promise<{ base: st
   }
 }
 
-async function measure(pid: number | undefined, url: string, headers: Record<string, string> = {}): Promise<number> {
+/** Under WORKERS>1 the first worker answers health before the others listen: give them time. */
+async function settle(): Promise<void> {
+  if (Number(process.env.WORKERS ?? 1) > 1) await new Promise((r) => setTimeout(r, 3000))
+}
+
+/** Server CPU per request (µs) and requests per second, every answer a 2xx. */
+async function measure(pid: number | undefined, url: string, headers: Record<string, string> = {}): Promise<{ cpu: number; rate: number }> {
   const before = cpuMicros(pid)
   const result = await autocannon({ url, headers, duration: seconds, connections: 32 })
-  return (cpuMicros(pid) - before) / result.requests.total
+  if (result.non2xx > 0) throw new Error(`${url}: ${result.non2xx} answers were not 2xx`)
+  return { cpu: (cpuMicros(pid) - before) / result.requests.total, rate: result.requests.average }
 }
 
 const dataDir = mkdtempSync(path.join(tmpdir(), 'tokenauth-ab-'))
@@ -62,19 +76,23 @@ for (const dist of dists) {
   const { token } = (await login.json()) as { token: string }
   servers.push({ dist, token, ...server })
 }
+await settle()
 const rows: Record<string, number[]> = {}
 const add = (name: string, value: number) => (rows[name] ??= []).push(value)
 for (let round = 0; round < rounds; round++) {
-  add('bare', await measure(bare.child.pid, `${bare.base}/api/health`))
+  add('bare', (await measure(bare.child.pid, `${bare.base}/api/health`)).cpu)
   for (const server of servers) {
-    add(`${server.dist} health`, await measure(server.child.pid, `${server.base}/api/health`))
-    add(`${server.dist} me`, await measure(server.child.pid, `${server.base}/api/me`, { token: server.token }))
+    add(`${server.dist} health`, (await measure(server.child.pid, `${server.base}/api/health`)).cpu)
+    const me = await measure(server.child.pid, `${server.base}/api/me`, { token: server.token })
+    add(`${server.dist} me`, me.cpu)
+    add(`${server.dist} me req/s`, me.rate)
   }
   process.stdout.write(`round ${round + 1}: ${Object.entries(rows).map(([name, values]) => `${name} ${values.at(-1)?.toFixed(1)}`).join(', ')}\n`)
 }
 const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)] ?? NaN
 const bareMedian = median(rows.bare ?? [])
 for (const [name, values] of Object.entries(rows)) {
-  process.stdout.write(`${name.padEnd(28)} median ${median(values).toFixed(1)} µs/request (${(median(values) / bareMedian).toFixed(2)}× bare)\n`)
+  if (name.endsWith('req/s')) process.stdout.write(`${name.padEnd(28)} median ${median(values).toFixed(0)} req/s\n`)
+  else process.stdout.write(`${name.padEnd(28)} median ${median(values).toFixed(1)} µs/request (${(median(values) / bareMedian).toFixed(2)}× bare)\n`)
 }
 for (const { child } of [bare, ...servers]) child.kill('SIGTERM')

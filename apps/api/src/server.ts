@@ -1,5 +1,6 @@
-import cluster from 'node:cluster'
+import { isMainThread, parentPort, workerData } from 'node:worker_threads'
 import closeWithGrace from 'close-with-grace'
+import type { FastifyListenOptions } from 'fastify'
 import { buildApp } from './app.js'
 import { ConfigError, loadConfig, type Config } from './config/config.js'
 import { loadEnvFile } from './config/env-file.js'
@@ -8,7 +9,8 @@ import { systemClock } from './clock.js'
 import { createServices, type Services } from './services.js'
 import { SETUP_TOKEN_TTL_SECONDS } from './auth/setup-tokens.js'
 import { pruneExpired } from './housekeeping.js'
-import { runPrimary } from './cluster/primary.js'
+import { DRAIN, reusePortSupported, runThreads, type ThreadData, type ThreadMessage } from './cluster/threads.js'
+import { createSharedCounterTables } from './store/shared-counter-tables.js'
 
 /** Prunes expired sessions and old audit events this often, so the tables do not grow forever. */
 const PRUNE_INTERVAL_MS = 10 * 60 * 1000
@@ -17,19 +19,29 @@ async function main(): Promise<void> {
   // Tests set their whole environment themselves: a developer's .env must not change them.
   if (process.env.NODE_ENV !== 'test') loadEnvFile()
   const config = loadConfig()
-  if (config.workers > 1 && cluster.isPrimary) {
+  if (config.workers > 1 && isMainThread) {
+    if (!reusePortSupported()) {
+      throw new ConfigError(`WORKERS>1 needs SO_REUSEPORT (Linux, FreeBSD), which ${process.platform} lacks: run WORKERS=1, one instance per port behind a proxy`)
+    }
     // Once, before any worker: generate missing dev secrets, migrate the database, and
     // print the setup link, so N workers never race at any of the three.
     const services = await createServices(config, loadSecrets(config), systemClock)
     await printSetupLinkIfNoUsers(services, config.publicUrl ?? `http://${config.host}:${config.port}`)
     await services.close()
-    runPrimary(config.workers, config.shutdownTimeoutSeconds * 1000, (line) => process.stdout.write(`tokenauth: ${line}\n`))
+    runThreads({
+      workers: config.workers,
+      entry: new URL(import.meta.url),
+      port: config.port,
+      counterTables: createSharedCounterTables(),
+      drainTimeoutMs: config.shutdownTimeoutSeconds * 1000,
+      log: (line) => process.stdout.write(`tokenauth: ${line}\n`),
+    })
     return
   }
   await serve(config)
 }
 
-/** One API process: the whole server (alone, or as one of `WORKERS`). */
+/** The whole server: in the process alone, or in one of `WORKERS=N`'s worker threads. */
 async function serve(config: Config): Promise<void> {
   const app = await buildApp(config)
   const { services } = app
@@ -50,7 +62,7 @@ async function serve(config: Config): Promise<void> {
   // SIGTERM/SIGINT: stop accepting, let in-flight requests finish (503 to new ones on kept
   // connections), close the database, exit 0. A second signal, or the deadline passing,
   // exits at once with 1. An uncaught error is logged and closes the same way, with 1.
-  closeWithGrace(
+  const graceful = closeWithGrace(
     {
       delay: config.shutdownTimeoutSeconds * 1000,
       logger: { error: (message: unknown) => app.log.error(message) },
@@ -65,8 +77,22 @@ async function serve(config: Config): Promise<void> {
     },
   )
 
-  const address = await app.listen({ host: config.host, port: config.port })
-  if (cluster.isPrimary) await printSetupLinkIfNoUsers(services, config.publicUrl ?? address)
+  if (isMainThread) {
+    const address = await app.listen({ host: config.host, port: config.port })
+    await printSetupLinkIfNoUsers(services, config.publicUrl ?? address)
+    return
+  }
+  // One of WORKERS=N: the same port as the other threads (SO_REUSEPORT), and the main
+  // thread's signal to drain instead of SIGTERM (signals reach the main thread only).
+  // Fastify hands its listen options to net.Server#listen as they are; its types lack `reusePort`.
+  const listenOptions: FastifyListenOptions & { reusePort: boolean } = { host: config.host, port: (workerData as ThreadData).port ?? config.port, reusePort: true }
+  const address = await app.listen(listenOptions)
+  parentPort?.on('message', (message) => {
+    if (message === DRAIN) void graceful.close()
+  })
+  const bound = app.server.address()
+  const listening: ThreadMessage = { type: 'listening', address, port: typeof bound === 'object' && bound !== null ? bound.port : listenOptions.port ?? 0 }
+  parentPort?.postMessage(listening)
 }
 
 async function printSetupLinkIfNoUsers(services: Services, baseUrl: string): Promise<void> {

@@ -57,7 +57,7 @@ export interface Config {
   readonly databaseUrl: string | undefined
   /** `REDIS_URL`: counters (request limit, sign-in throttle) shared by every instance; undefined keeps them local. */
   readonly redisUrl: string | undefined
-  /** `WORKERS`: API processes on one port (node:cluster); 1 runs the server in this process. */
+  /** `WORKERS`: API worker threads on one port (SO_REUSEPORT); 1 runs the server in the main thread. */
   readonly workers: number
   /** A request (headers and body) must arrive within this; otherwise 408 and the connection closes. */
   readonly requestTimeoutSeconds: number

@@ -1,7 +1,10 @@
+import { hostname } from 'node:os'
+import { isMainThread, threadId } from 'node:worker_threads'
 import type { FastifyServerOptions } from 'fastify'
 import pinoPretty from 'pino-pretty'
 import type { Config } from '../config/config.js'
 import { serializeRequest } from './log-serializers.js'
+import { threadStdout } from './thread-stdout.js'
 
 /** Never written to a log: tokens, cookies and the `Authorization` header. */
 const REDACTED = ['req.headers.token', 'req.headers.authorization', 'req.headers.cookie', 'res.headers["set-cookie"]']
@@ -16,8 +19,17 @@ export function loggerOptions(
   destination: NodeJS.WritableStream | number = 1,
 ): FastifyServerOptions['logger'] {
   // The request serializer redacts credential-like query parameters in the URL.
-  const options = { level: config.logLevel, redact: REDACTED, serializers: { req: serializeRequest } }
-  if (config.logFormat === 'json') return typeof destination === 'number' ? options : { ...options, stream: destination }
+  const options = {
+    level: config.logLevel,
+    redact: REDACTED,
+    serializers: { req: serializeRequest },
+    // Under WORKERS=N every thread has the process's pid (and its own req-1, req-2…): name the thread.
+    ...(isMainThread ? {} : { base: { pid: process.pid, hostname: hostname(), thread: threadId } }),
+  }
+  if (config.logFormat === 'json') {
+    if (typeof destination !== 'number') return { ...options, stream: destination }
+    return isMainThread || destination !== 1 ? options : { ...options, stream: threadStdout }
+  }
   const colorize = destination === 1 && process.stdout.isTTY === true
   const stream = pinoPretty({ destination, colorize, sync: true, translateTime: 'SYS:HH:MM:ss', ignore: 'pid,hostname' })
   return { ...options, stream }

@@ -5,6 +5,8 @@ import type { DependencyCheck } from '../deps/dependency-checks.js'
 import { MemoryRateLimitStore, type RateLimitStore } from './rate-limit-store.js'
 import { RedisRateLimitStore } from './redis-rate-limit-store.js'
 import { SqliteRateLimitStore } from './sqlite-rate-limit-store.js'
+import { SharedRateLimitStore } from './shared-rate-limit-store.js'
+import { threadCounterTables } from './shared-counter-tables.js'
 
 /** Redis key prefixes: the two limits never share a keyspace (as in memory, two stores). */
 export const REDIS_REQUEST_PREFIX = 'tokenauth:requests:'
@@ -21,9 +23,10 @@ export interface CounterStores {
 }
 
 /**
- * Redis when `REDIS_URL` is set (every instance counts together); else, with several
- * workers, a SQLite file they all open (every worker counts together); else this
- * process's memory.
+ * Redis when `REDIS_URL` is set (every instance counts together); else, in a worker thread
+ * of `WORKERS=N`, the tables in shared memory the main thread made (every thread counts
+ * together; see SharedRateLimitStore); else, with `WORKERS>1` outside those threads (the
+ * CLI), the SQLite file the tables overflow into; else this process's memory.
  */
 export async function createCounterStores(config: Config, clock: Clock): Promise<CounterStores> {
   if (config.redisUrl !== undefined) {
@@ -35,6 +38,23 @@ export async function createCounterStores(config: Config, clock: Clock): Promise
       dependencies: [{ name: 'redis', ping: () => redis.ping() }],
       close: async () => {
         redis.disconnect()
+      },
+    }
+  }
+  const tables = config.workers > 1 ? threadCounterTables() : undefined
+  if (tables !== undefined) {
+    const overflows: SqliteRateLimitStore[] = []
+    const overflow = (prefix: string) => () => {
+      const store = new SqliteRateLimitStore(config.dataDir, prefix, clock)
+      overflows.push(store)
+      return store
+    }
+    return {
+      requests: new SharedRateLimitStore(tables.requests, clock, overflow('requests:')),
+      logins: new SharedRateLimitStore(tables.logins, clock, overflow('logins:')),
+      dependencies: [],
+      close: async () => {
+        for (const store of overflows) store.close()
       },
     }
   }

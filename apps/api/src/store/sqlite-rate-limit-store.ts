@@ -83,15 +83,28 @@ export class SqliteRateLimitStore implements RateLimitStore {
   }
 
   async get(key: string): Promise<RateCounter | undefined> {
+    return this.getNow(key)
+  }
+
+  async delete(key: string): Promise<void> {
+    this.deleteNow(key)
+  }
+
+  async decrement(key: string): Promise<void> {
+    this.decrementNow(key)
+  }
+
+  /** `get` answered at once (for SharedRateLimitStore's overflow, called under a lock). */
+  getNow(key: string): RateCounter | undefined {
     const row = this.#get.get(this.#prefix + key, this.#clock())
     return row && { count: row.count, lastHitAt: row.last_hit, expiresAt: row.expires_at }
   }
 
-  async delete(key: string): Promise<void> {
+  deleteNow(key: string): void {
     this.#delete.run(this.#prefix + key)
   }
 
-  async decrement(key: string): Promise<void> {
+  decrementNow(key: string): void {
     this.#decrement.immediate(this.#prefix + key)
   }
 

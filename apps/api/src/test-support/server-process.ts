@@ -16,10 +16,13 @@ export interface ServerProcess {
   stop(signal?: NodeJS.Signals): Promise<number | null>
 }
 
-/** Starts `server.ts` with `env` over a quiet default, and waits until `/api/health` answers. */
-export async function startServerProcess(env: Record<string, string>): Promise<ServerProcess> {
+/**
+ * Starts `server.ts` with `env` over a quiet default, and waits until `/api/health` answers.
+ * `nodeArgs` go before the entry (a test's own `--import` probe).
+ */
+export async function startServerProcess(env: Record<string, string>, nodeArgs: readonly string[] = []): Promise<ServerProcess> {
   const port = await freePort()
-  const child = spawn(process.execPath, ['--conditions=source', '--import', 'tsx', serverEntry], {
+  const child = spawn(process.execPath, ['--conditions=source', '--import', 'tsx', ...nodeArgs, serverEntry], {
     cwd: root,
     env: { ...process.env, NODE_ENV: 'development', HOST: '127.0.0.1', PORT: String(port), LOG_LEVEL: 'error', ...env },
     stdio: ['ignore', 'pipe', 'inherit'],
@@ -57,7 +60,8 @@ export interface Answer {
 
 /**
  * One request on a connection of its own (no keep-alive), so that under `WORKERS>1` the
- * cluster hands successive requests to different workers.
+ * kernel spreads successive requests over the worker threads (SO_REUSEPORT picks a
+ * listener per connection).
  */
 export function send(
   base: string,
