@@ -109,7 +109,6 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
   await app.register(cors, { origins: config.corsOrigins })
   await app.register(rateLimits)
   app.setNotFoundHandler(notFoundHandler)
-  await app.register(fastifyCookie, { secret: [...services.secrets.sessionSecrets] })
   // The plugin has its own defaults; the app's header names and words come from the contract.
   await app.register(tokenAuth, {
     realm: 'tokenauth',
@@ -126,12 +125,17 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
   await app.register(
     async (api: App) => {
       await api.register(healthRoutes)
-      await api.register(cookieSessionRoutes)
+      // Only the routes that read or set a cookie parse them: @fastify/cookie's two hooks
+      // (parse on request, write on send) stay off every token-authenticated request.
+      await api.register(async (withCookies: App) => {
+        await withCookies.register(fastifyCookie, { secret: [...services.secrets.sessionSecrets] })
+        await withCookies.register(cookieSessionRoutes)
+        await withCookies.register(cookieRoutes)
+      })
       await api.register(meRoutes)
       await api.register(noteRoutes)
       await api.register(userRoutes)
       await api.register(sessionItemRoutes)
-      await api.register(cookieRoutes)
       await api.register(sessionRoutes)
       await api.register(accountRoutes)
       await api.register(auditRoutes)

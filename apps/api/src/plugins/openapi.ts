@@ -39,10 +39,8 @@ export default fp<{ version: string }>(
       },
     })
 
-    app.get(`${API_PREFIX}/openapi.json`, { config: { auth: 'public' }, schema: { hide: true } }, (_request, reply) => {
-      reply.header('cache-control', 'no-cache')
-      return app.swagger()
-    })
+    // Cache-Control: no-store, as every /api answer but the health probe (security-headers.ts).
+    app.get(`${API_PREFIX}/openapi.json`, { config: { auth: 'public' }, schema: { hide: true } }, () => app.swagger())
   },
   { name: 'openapi' },
 )

@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os'
 import path from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { createTestApp, type TestApp } from '../test-support/test-app.js'
+import { collectRoutes } from '../test-support/route-collector.js'
 
 const CSP =
   "default-src 'self';script-src 'self';script-src-attr 'none';style-src 'self';img-src 'self' data:;font-src 'self';" +
@@ -68,6 +69,27 @@ describe('Cache-Control', () => {
     for (const request of requests) {
       const response = await t.app.inject(request)
       expect(response.headers['cache-control'], `${request.method ?? 'GET'} ${request.url} → ${response.statusCode}`).toBe('no-store')
+    }
+  })
+
+  it('is no-store on the answers of every declared /api route but the health probe, whatever its handler did', async () => {
+    const { result: every, routes } = await collectRoutes(() => createTestApp())
+    try {
+      await every.addUser('root', 'correct horse battery', ['admin'])
+      const rootToken = (await every.login('root', 'correct horse battery')).token
+      const apiRoutes = routes.filter((route) => route.url.startsWith('/api/') && route.url !== '/api/health' && route.method !== 'OPTIONS')
+      expect(apiRoutes.length).toBeGreaterThan(20)
+      for (const route of apiRoutes) {
+        const url = route.url.replace(/:[A-Za-z]+/g, '1').replace('*', 'x')
+        const method = route.method as 'GET' | 'HEAD' | 'POST' | 'PUT' | 'DELETE'
+        const body = method === 'GET' || method === 'HEAD' ? undefined : {}
+        for (const headers of [{ token: rootToken }, {}]) {
+          const response = await every.app.inject({ method, url, headers, ...(body ? { payload: body } : {}) })
+          expect(response.headers['cache-control'], `${method} ${route.url} → ${response.statusCode}`).toBe('no-store')
+        }
+      }
+    } finally {
+      await every.close()
     }
   })
 

@@ -1,7 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http'
 import fp from 'fastify-plugin'
 import helmet, { type HelmetOptions } from 'helmet'
-import type { FastifyReply, FastifyRequest, HookHandlerDoneFunction, onSendHookHandler, RouteOptions } from 'fastify'
+import type { FastifyReply, FastifyRequest, HookHandlerDoneFunction, RouteOptions } from 'fastify'
 import { API_PREFIX } from '@tokenauth/shared'
 
 /**
@@ -87,41 +87,55 @@ export function routePolicy(route: RouteOptions, production: boolean, policy: Co
 /** The health probe carries nothing private; everything else under `/api` may. */
 const CACHEABLE_API_ROUTE = `${API_PREFIX}/health`
 
+/** Where a route keeps whether its answers must not be stored (decided once, when it is added). */
+const kNoStore = Symbol('tokenauth.noStore')
+interface WithNoStore {
+  [kNoStore]?: true
+}
+
+/** `Cache-Control: no-store` joined to a header set, once. */
+function withNoStore(headers: Readonly<Record<string, string>>): Readonly<Record<string, string>> {
+  return Object.freeze({ ...headers, 'cache-control': 'no-store' })
+}
+
 /**
  * Browser security headers on every answer, refusals and 404s included: helmet's policy
  * (above), precomputed, written by one synchronous hook. And `Cache-Control: no-store` on
- * every `/api` answer but the health probe, whatever the route set: they carry tokens and
- * user data, which no cache may keep. The SPA's files keep their own cache headers
- * (`index.html` no-cache, `/assets` immutable).
+ * every `/api` answer but the health probe: they carry tokens and user data, which no
+ * cache may keep. It is part of the same precomputed set, decided per route when the route
+ * is added (so a re-spelled URL cannot dodge it, and no request pays for the decision);
+ * no API handler sets a cache header of its own (security-headers.test.ts checks every
+ * route). The SPA's files keep their own cache headers (`index.html` no-cache, `/assets`
+ * immutable).
  * @see https://github.com/helmetjs/helmet
  */
 export default fp<{ production: boolean }>(
   async (app, { production }) => {
     const defaults = securityHeaderSet(production)
+    const privateDefaults = withNoStore(defaults)
     app.addHook('onRequest', (request: FastifyRequest, reply: FastifyReply, done: HookHandlerDoneFunction) => {
-      reply.headers((request.routeOptions.config as WithSecurityHeaders)[kSecurityHeaders] ?? defaults)
+      const config = request.routeOptions.config as WithSecurityHeaders & WithNoStore
+      const own = config[kSecurityHeaders]
+      reply.headers(own !== undefined ? (config[kNoStore] ? withNoStoreOf(own) : own) : config[kNoStore] ? privateDefaults : defaults)
       done()
     })
-    // Decided per route when it is added (so a re-spelled URL cannot dodge it, and no
-    // request pays for the decision): every API route but the health probe gets a
-    // route-level onSend that forces no-store, whatever the handler set.
     app.addHook('onRoute', (route) => {
-      if (carriesPrivateData(route.url)) route.onSend = [...asArray(route.onSend), forceNoStore]
+      if (carriesPrivateData(route.url)) route.config = { ...route.config, [kNoStore]: true } as RouteOptions['config']
     })
   },
   { name: 'security-headers' },
 )
+
+/** A route's own set with no-store, computed once per set. */
+const noStoreSets = new WeakMap<Readonly<Record<string, string>>, Readonly<Record<string, string>>>()
+function withNoStoreOf(headers: Readonly<Record<string, string>>): Readonly<Record<string, string>> {
+  let joined = noStoreSets.get(headers)
+  if (joined === undefined) noStoreSets.set(headers, (joined = withNoStore(headers)))
+  return joined
+}
 
 function carriesPrivateData(url: string): boolean {
   if (url === CACHEABLE_API_ROUTE) return false
   return url === API_PREFIX || url.startsWith(`${API_PREFIX}/`)
 }
 
-const forceNoStore: onSendHookHandler = (_request, reply, payload, done) => {
-  reply.header('cache-control', 'no-store')
-  done(null, payload)
-}
-
-function asArray<T>(value: T | T[] | undefined): T[] {
-  return value === undefined ? [] : Array.isArray(value) ? value : [value]
-}

@@ -13,7 +13,10 @@ export default async function healthRoutes(app: App): Promise<void> {
   app.get(
     '/health',
     { config: { auth: 'public' }, schema: { tags: ['system'], response: { 200: HealthResponse } } },
-    async () => ({ status: 'ok' as const }),
+    // Synchronous: a probe that answers without a promise or a microtask.
+    (_request, reply) => {
+      void reply.send({ status: 'ok' as const })
+    },
   )
   app.get(
     '/health/ready',

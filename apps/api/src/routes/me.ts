@@ -12,8 +12,9 @@ export default async function meRoutes(app: App): Promise<void> {
       config: { auth: 'required' },
       schema: { tags: ['account'], response: { 200: MeResponse, ...errorResponses(401) } },
     },
-    async (request) => {
-      return toPublicUser(currentUser(request))
+    // Synchronous: nothing to wait for, so no promise and no microtask on every call.
+    (request, reply) => {
+      void reply.send(toPublicUser(currentUser(request)))
     },
   )
 }
