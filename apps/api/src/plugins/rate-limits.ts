@@ -44,8 +44,8 @@ interface WithCounted {
  * The per-IP request limit: a fixed window of `RATE_LIMIT_WINDOW` per client address (an
  * IPv6 client by its /64, as @fastify/rate-limit did), `RATE_LIMIT_MAX` requests in it,
  * counted on every request to every route but the health probe and the SPA's files, over
- * a `RateLimitStore` (`services.counters.requests`: memory, SQLite shared by workers, or
- * Redis with `REDIS_URL`; tests may pass another). The sign-in throttle is a service of
+ * a `RateLimitStore` (`services.counters.requests`: this process's memory; the memory the
+ * worker threads share with `WORKERS`; Redis with `REDIS_URL`; tests may pass another). The sign-in throttle is a service of
  * its own (`services.loginThrottle`, with its own store).
  *
  * One synchronous hook: a store that answers at once (memory, SQLite) costs no promise, a
