@@ -1,9 +1,9 @@
 import { spawn, type ChildProcess } from 'node:child_process'
 import { existsSync, mkdtempSync, rmSync } from 'node:fs'
-import { connect, type Socket } from 'node:net'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
 import { afterAll, describe, expect, it } from 'vitest'
+import { stalledRequest } from './test-support/raw-http.js'
 
 /** The real server process, from source, as `pnpm dev` runs it; stopped by signals. */
 const serverEntry = path.resolve(import.meta.dirname, 'server.ts')
@@ -46,15 +46,6 @@ async function start(env: Record<string, string> = {}, preload: string[] = []): 
 }
 
 /** Sends the headers of a request whose body never comes: a request in flight. */
-async function stalledRequest(port: number): Promise<Socket> {
-  const socket = connect(port, '127.0.0.1')
-  await new Promise((resolve) => socket.once('connect', resolve))
-  socket.on('error', () => {})
-  socket.write('POST /api/auth/login HTTP/1.1\r\nhost: x\r\ncontent-type: application/json\r\ncontent-length: 100\r\n\r\n{"user')
-  await new Promise((resolve) => setTimeout(resolve, 200))
-  return socket
-}
-
 // Each test starts a server from source: seconds on a busy machine.
 describe('server shutdown', { timeout: 60_000 }, () => {
   it('exits 0 on SIGTERM when nothing is in flight, and says so', async () => {

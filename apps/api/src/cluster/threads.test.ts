@@ -1,10 +1,10 @@
 import { spawn, type ChildProcess } from 'node:child_process'
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
-import { connect } from 'node:net'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
 import { afterEach, describe, expect, it } from 'vitest'
 import { send } from '../test-support/server-process.js'
+import { stalledRequest } from '../test-support/raw-http.js'
 import { reusePortSupported } from './threads.js'
 
 const root = path.resolve(import.meta.dirname, '../../../..')
@@ -57,11 +57,7 @@ describe('WORKERS=N as worker threads', { timeout: 60_000 }, () => {
   it('SIGTERM with a request still in flight at the deadline: the main thread exits 1 after SHUTDOWN_TIMEOUT', async () => {
     const server = await startOnPortZero({ SHUTDOWN_TIMEOUT: '2s' })
     // The headers of a sign-in whose body never comes: in flight until the deadline.
-    const socket = connect(server.port, '127.0.0.1')
-    await new Promise((resolve) => socket.once('connect', resolve))
-    socket.on('error', () => {})
-    socket.write('POST /api/auth/login HTTP/1.1\r\nhost: x\r\ncontent-type: application/json\r\ncontent-length: 100\r\n\r\n{"user')
-    await new Promise((resolve) => setTimeout(resolve, 300))
+    const socket = await stalledRequest(server.port)
     const sentAt = Date.now()
     server.child.kill('SIGTERM')
     const { code, at } = await server.exit

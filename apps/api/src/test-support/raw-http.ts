@@ -1,4 +1,4 @@
-import { connect } from 'node:net'
+import { connect, type Socket } from 'node:net'
 
 /** An answer read off the socket as the server wrote it. */
 export interface RawAnswer {
@@ -35,4 +35,17 @@ export function rawExchange(port: number, text: string): Promise<RawAnswer> {
     })
     socket.write(text)
   })
+}
+
+/**
+ * A sign-in whose headers arrived and whose body never finishes: a request in flight that
+ * holds the server's shutdown open. Destroy the socket when done.
+ */
+export async function stalledRequest(port: number): Promise<Socket> {
+  const socket = connect(port, '127.0.0.1')
+  await new Promise((resolve) => socket.once('connect', resolve))
+  socket.on('error', () => {})
+  socket.write('POST /api/auth/login HTTP/1.1\r\nhost: x\r\ncontent-type: application/json\r\ncontent-length: 100\r\n\r\n{"user')
+  await new Promise((resolve) => setTimeout(resolve, 200))
+  return socket
 }
