@@ -45,7 +45,6 @@ async function start(env: Record<string, string> = {}, preload: string[] = []): 
   }
 }
 
-/** Sends the headers of a request whose body never comes: a request in flight. */
 // Each test starts a server from source: seconds on a busy machine.
 describe('server shutdown', { timeout: 60_000 }, () => {
   it('exits 0 on SIGTERM when nothing is in flight, and says so', async () => {

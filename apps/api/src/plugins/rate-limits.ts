@@ -45,8 +45,9 @@ interface WithCounted {
  * IPv6 client by its /64, as @fastify/rate-limit did), `RATE_LIMIT_MAX` requests in it,
  * counted on every request to every route but the health probe and the SPA's files, over
  * a `RateLimitStore` (`services.counters.requests`: this process's memory; the memory the
- * worker threads share with `WORKERS`; Redis with `REDIS_URL`; tests may pass another). The sign-in throttle is a service of
- * its own (`services.loginThrottle`, with its own store).
+ * worker threads share with `WORKERS`; Redis with `REDIS_URL`; tests may pass another).
+ * The sign-in throttle is a service of its own (`services.loginThrottle`, with its own
+ * store).
  *
  * One synchronous hook: a store that answers at once (memory, SQLite) costs no promise, a
  * remote one (Redis) is awaited. Past the limit: 429 in the error shape with `Retry-After`
