@@ -18,6 +18,7 @@ import { loggerOptions } from './http/logger-options.js'
 import { baselineSecurityHeaders } from './http/baseline-headers.js'
 import { createClientErrorHandler } from './http/client-errors.js'
 import { normalizePath } from './http/normalize-path.js'
+import { compileEachResponseSchemaOnce } from './http/serializer-cache.js'
 import staticSpa from './plugins/static-spa.js'
 import openapi from './plugins/openapi.js'
 import apiDocs, { apiDocsRule } from './plugins/api-docs.js'
@@ -91,6 +92,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
         .headers(earlyHeaders)
         .send(errorBody(status === 413 ? 'payload_too_large' : 'bad_request', error.message))
     },
+    schemaController: { compilersFactory: { buildSerializer: compileEachResponseSchemaOnce() } },
     // Validation must reject what does not fit the contract, not quietly repair it.
     ajv: { customOptions: { removeAdditional: false, coerceTypes: false, useDefaults: false } },
   }).withTypeProvider<TypeBoxTypeProvider>()
