@@ -1,8 +1,11 @@
 /**
  * A/B on a shared machine: `node --conditions=source --import tsx apps/api/bench/ab.ts <distA> <distB>`
  * starts the server built in each folder (e.g. `apps/api/dist-before` and `apps/api/dist`)
- * and the bare reference, and measures them in turns, several rounds, so that load from
- * elsewhere falls on both alike. Prints server CPU per request (µs) per round and medians.
+ * and the bare reference, and measures them in turns, several rounds, each in a new random
+ * order, so that load from elsewhere falls on all alike. Prints server CPU per request (µs)
+ * per round, medians, and the medians of the ratios taken within each round.
+ * A copy of `apps/api/dist` still imports the workspace packages' current `dist`: to
+ * compare a change in a package, pass the `apps/api/dist` of a worktree of the old commit.
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process'
 import { mkdtempSync, readFileSync } from 'node:fs'
@@ -37,9 +40,18 @@ function cpuMicros(pid: number | undefined): number {
   return (Number(fields[11]) + Number(fields[12])) * 10_000 + children.reduce((sum, child) => sum + cpuMicros(child), 0)
 }
 
+/**
+ * `AB_PIN=1`: every server on CPU 1 (`taskset -c 1`) and this process, the load
+ * generator, on CPU 0: the two no longer take turns on one core, and a server's CPU time
+ * per request varies less between rounds.
+ */
+const pinned = process.env.AB_PIN === '1'
+if (pinned) spawnSync('taskset', ['-p', '-c', '0', String(process.pid)], { stdio: 'ignore' })
+
 async function start(script: string, env: NodeJS.ProcessEnv): Promise<{ base: string; child: ChildProcess }> {
   const port = await freePort()
-  const child = spawn(process.execPath, [script], { env: { ...env, PORT: String(port), HOST: '127.0.0.1' }, stdio: ['ignore', 'ignore', 'inherit'] })
+  const [command, args] = pinned ? ['taskset', ['-c', '1', process.execPath, script]] : [process.execPath, [script]]
+  const child = spawn(command, args, { env: { ...env, PORT: String(port), HOST: '127.0.0.1' }, stdio: ['ignore', 'ignore', 'inherit'] })
   const base = `http://127.0.0.1:${port}`
   for (let i = 0; ; i++) {
     try {
@@ -79,14 +91,26 @@ for (const dist of dists) {
 await settle()
 const rows: Record<string, number[]> = {}
 const add = (name: string, value: number) => (rows[name] ??= []).push(value)
-for (let round = 0; round < rounds; round++) {
-  add('bare', (await measure(bare.child.pid, `${bare.base}/api/health`)).cpu)
-  for (const server of servers) {
-    add(`${server.dist} health`, (await measure(server.child.pid, `${server.base}/api/health`)).cpu)
+/** Every measurement of a round, run in a fresh random order each round: no build always goes first. */
+const runs: (() => Promise<void>)[] = [async () => add('bare', (await measure(bare.child.pid, `${bare.base}/api/health`)).cpu)]
+for (const server of servers) {
+  runs.push(async () => add(`${server.dist} health`, (await measure(server.child.pid, `${server.base}/api/health`)).cpu))
+  runs.push(async () => {
     const me = await measure(server.child.pid, `${server.base}/api/me`, { token: server.token })
     add(`${server.dist} me`, me.cpu)
     add(`${server.dist} me req/s`, me.rate)
+  })
+}
+function shuffled<T>(items: readonly T[]): T[] {
+  const copy = [...items]
+  for (let i = copy.length - 1; i > 0; i--) {
+    const j = Math.floor(Math.random() * (i + 1))
+    ;[copy[i], copy[j]] = [copy[j] as T, copy[i] as T]
   }
+  return copy
+}
+for (let round = 0; round < rounds; round++) {
+  for (const run of shuffled(runs)) await run()
   process.stdout.write(`round ${round + 1}: ${Object.entries(rows).map(([name, values]) => `${name} ${values.at(-1)?.toFixed(1)}`).join(', ')}\n`)
 }
 const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)] ?? NaN
@@ -94,5 +118,12 @@ const bareMedian = median(rows.bare ?? [])
 for (const [name, values] of Object.entries(rows)) {
   if (name.endsWith('req/s')) process.stdout.write(`${name.padEnd(28)} median ${median(values).toFixed(0)} req/s\n`)
   else process.stdout.write(`${name.padEnd(28)} median ${median(values).toFixed(1)} µs/request (${(median(values) / bareMedian).toFixed(2)}× bare)\n`)
+}
+/** Ratios taken within each round first (load from elsewhere drifts less within a round), then their median. */
+const ratio = (top: string, bottom: string) => median((rows[top] ?? []).map((value, i) => value / (rows[bottom]?.[i] ?? NaN)))
+for (const { dist } of servers) {
+  process.stdout.write(
+    `${dist}: per-round medians: me/bare ${ratio(`${dist} me`, 'bare').toFixed(2)}×, health/bare ${ratio(`${dist} health`, 'bare').toFixed(2)}×, me/health ${ratio(`${dist} me`, `${dist} health`).toFixed(2)}×\n`,
+  )
 }
 for (const { child } of [bare, ...servers]) child.kill('SIGTERM')
