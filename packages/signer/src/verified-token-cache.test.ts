@@ -27,6 +27,22 @@ describe('VerifiedTokenCache', () => {
     expect([cache.get('t97'), cache.get('t98'), cache.get('t99')]).toEqual([97, 98, 99])
   })
 
+  it('spares every entry read since the last eviction pass, and evicts an unread one first', () => {
+    const cache = new VerifiedTokenCache<number>(4)
+    for (let i = 1; i <= 4; i++) cache.set(`t${i}`, i)
+    for (const token of ['t1', 't2', 't4']) cache.get(token)
+    cache.set('t5', 5)
+    expect(cache.get('t3')).toBeUndefined()
+    expect([cache.get('t1'), cache.get('t2'), cache.get('t4'), cache.get('t5')]).toEqual([1, 2, 4, 5])
+
+    // Everything read: one full pass unmarks all, then the first in line goes (t4, the one
+    // entry the last pass did not move), never the newcomer.
+    cache.set('t6', 6)
+    expect(cache.size).toBe(4)
+    expect(cache.get('t4')).toBeUndefined()
+    expect([cache.get('t1'), cache.get('t2'), cache.get('t5'), cache.get('t6')]).toEqual([1, 2, 5, 6])
+  })
+
   it('refreshes, rather than duplicates, a token stored twice', () => {
     const cache = new VerifiedTokenCache<number>(2)
     cache.set('a', 1)

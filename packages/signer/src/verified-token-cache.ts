@@ -1,11 +1,19 @@
+interface Entry<Value> {
+  value: Value
+  /** Read since it was last inserted or passed over: spared once by eviction. */
+  used: boolean
+}
+
 /**
- * A bounded least-recently-used map from a whole token string to what verifying it
- * produced. A `Map` keeps insertion order, so re-inserting on every hit keeps the
- * oldest entry first, and eviction drops it. Only successes belong here: callers
- * must never store failures, and must re-check expiry on every hit.
+ * A bounded map from a whole token string to what verifying it produced, evicting by
+ * second chance (CLOCK), the usual approximation of least-recently-used: a hit only
+ * marks its entry (no map write, nothing allocated: this runs on every request), and
+ * eviction walks from the oldest insertion, moving a marked entry to the back unmarked
+ * and dropping the first unmarked one. Only successes belong here: callers must never
+ * store failures, and must re-check expiry on every hit.
  */
 export class VerifiedTokenCache<Value> {
-  readonly #entries = new Map<string, Value>()
+  readonly #entries = new Map<string, Entry<Value>>()
   readonly #capacity: number
 
   /** `capacity` 0 makes every operation a no-op. */
@@ -21,27 +29,38 @@ export class VerifiedTokenCache<Value> {
     return this.#entries.size
   }
 
-  /** The cached value for `token`, marking it most recently used. */
+  /** The cached value for `token`, marking it used. */
   get(token: string): Value | undefined {
-    const value = this.#entries.get(token)
-    if (value === undefined) return undefined
-    this.#entries.delete(token)
-    this.#entries.set(token, value)
-    return value
+    const entry = this.#entries.get(token)
+    if (entry === undefined) return undefined
+    entry.used = true
+    return entry.value
   }
 
   set(token: string, value: Value): void {
     if (this.#capacity === 0) return
-    this.#entries.delete(token)
-    this.#entries.set(token, value)
-    while (this.#entries.size > this.#capacity) {
-      const oldest = this.#entries.keys().next()
-      if (oldest.done === true) break
-      this.#entries.delete(oldest.value)
+    const entry = this.#entries.get(token)
+    if (entry !== undefined) {
+      entry.value = value
+      entry.used = true
+      return
     }
+    // Room is made before the new entry goes in, so eviction never picks the newcomer.
+    if (this.#entries.size >= this.#capacity) this.#evictOne()
+    this.#entries.set(token, { value, used: false })
   }
 
   delete(token: string): void {
     this.#entries.delete(token)
+  }
+
+  /** Ends within one pass plus one entry: the first entry moved comes round again unmarked. */
+  #evictOne(): void {
+    for (const [token, entry] of this.#entries) {
+      this.#entries.delete(token)
+      if (!entry.used) return
+      entry.used = false
+      this.#entries.set(token, entry)
+    }
   }
 }
