@@ -66,6 +66,18 @@ export default fp<{ requestStore?: RateLimitStore }>(
     const max = config.rateLimitMax
     const windowMs = config.rateLimitWindowSeconds * 1000
 
+    // The key of the address seen last: consecutive requests of one client (a keep-alive
+    // connection) reuse the same key string, whose hash V8 then has already computed.
+    let lastIp = ''
+    let lastKey = ''
+    function keyOf(ip: string): string {
+      if (ip !== lastIp) {
+        lastKey = KEY_PREFIX + clientKey(ip)
+        lastIp = ip
+      }
+      return lastKey
+    }
+
     app.decorateRequest(kCounted, false)
     app.addHook('onRoute', (route) => {
       route.config = { ...route.config, [kRouteLimit]: routeLimit(route) } as RouteOptions['config']
@@ -85,7 +97,7 @@ export default fp<{ requestStore?: RateLimitStore }>(
       const limit = (request.routeOptions.config as WithRouteLimit)[kRouteLimit]
       if (limit === EXEMPT || (limit === SPA && isSpaRequest(request.url)) || (request as WithCounted)[kCounted]) return done()
       ;(request as WithCounted)[kCounted] = true
-      const key = KEY_PREFIX + clientKey(request.ip)
+      const key = keyOf(request.ip)
       if (store.incrementNow !== undefined) {
         let counter: RateCounter
         try {

@@ -47,6 +47,29 @@ describe('MemoryRateLimitStore', () => {
   })
 })
 
+describe('MemoryRateLimitStore counters in place', () => {
+  it('answers copies: a counter a caller holds does not move with later hits', async () => {
+    const store = new MemoryRateLimitStore(manualClock())
+    const first = store.incrementNow('k', 1000, 'fixed')
+    store.incrementNow('k', 1000, 'fixed')
+    expect(first.count).toBe(1)
+    expect((await store.get('k'))?.count).toBe(2)
+  })
+
+  it('spares counters hit since the last eviction pass, and never evicts the newcomer', async () => {
+    const store = new MemoryRateLimitStore(manualClock(), 3)
+    for (const key of ['a', 'b', 'c']) store.incrementNow(key, 1000, 'fixed')
+    for (const key of ['a', 'b', 'c']) store.incrementNow(key, 1000, 'fixed')
+    expect(store.incrementNow('d', 1000, 'fixed').count).toBe(1)
+    expect(store.size).toBe(3)
+    expect(store.incrementNow('d', 1000, 'fixed').count).toBe(2)
+    // One of the three marked counters went (a full pass unmarked all, then the first in line).
+    const counts = await Promise.all(['a', 'b', 'c'].map(async (key) => (await store.get(key))?.count))
+    expect(counts.filter((count) => count === 2)).toHaveLength(2)
+    expect(counts.filter((count) => count === undefined)).toHaveLength(1)
+  })
+})
+
 describe('MemoryRateLimitStore.decrement', () => {
   it('takes one back, forgets the key at zero, and never creates one', async () => {
     const store = new MemoryRateLimitStore(manualClock())

@@ -37,14 +37,26 @@ export interface RateLimitStore {
 /** Enough for every client of a busy single instance; each entry is about 100 bytes. */
 const DEFAULT_MAX_KEYS = 100_000
 
+/** A counter as kept: changed in place on every hit. */
+interface LiveCounter {
+  count: number
+  lastHitAt: number
+  expiresAt: number
+  /** Hit since it was last inserted or passed over: spared once by eviction. */
+  used: boolean
+}
+
 /**
  * Counters in this process's memory: the default for a single instance. A restart
- * forgets them. Bounded: past `maxKeys` the counter hit least recently goes (a Map keeps
- * insertion order and every hit re-inserts its key, so that is the first one, and
- * usually long expired). Expired counters are also dropped whenever they are read.
+ * forgets them. Bounded: past `maxKeys` one counter goes, chosen by second chance
+ * (CLOCK, an approximation of the one hit least recently): a hit only changes its
+ * counter in place and marks it (the per-request limit runs this on every request, so
+ * no map write), and eviction walks from the oldest insertion, moving a marked counter
+ * to the back unmarked and dropping the first unmarked one. Expired counters are also
+ * dropped whenever they are read.
  */
 export class MemoryRateLimitStore implements RateLimitStore {
-  readonly #counters = new Map<string, RateCounter>()
+  readonly #counters = new Map<string, LiveCounter>()
   readonly #clock: Clock
   readonly #maxKeys: number
 
@@ -60,17 +72,23 @@ export class MemoryRateLimitStore implements RateLimitStore {
   incrementNow(key: string, windowMs: number, window: RateWindow): RateCounter {
     const now = this.#clock()
     const live = this.#live(key, now)
-    const next: RateCounter = live
-      ? { count: live.count + 1, lastHitAt: now, expiresAt: window === 'sliding' ? now + windowMs : live.expiresAt }
-      : { count: 1, lastHitAt: now, expiresAt: now + windowMs }
-    this.#counters.delete(key)
-    this.#counters.set(key, next)
-    if (this.#counters.size > this.#maxKeys) this.#evictOldest()
-    return next
+    if (live !== undefined) {
+      live.count++
+      live.lastHitAt = now
+      if (window === 'sliding') live.expiresAt = now + windowMs
+      live.used = true
+      return snapshot(live)
+    }
+    // Room is made before the new counter goes in, so eviction never picks the newcomer.
+    if (this.#counters.size >= this.#maxKeys) this.#evictOne()
+    const counter: LiveCounter = { count: 1, lastHitAt: now, expiresAt: now + windowMs, used: false }
+    this.#counters.set(key, counter)
+    return snapshot(counter)
   }
 
   async get(key: string): Promise<RateCounter | undefined> {
-    return this.#live(key, this.#clock())
+    const live = this.#live(key, this.#clock())
+    return live === undefined ? undefined : snapshot(live)
   }
 
   async delete(key: string): Promise<void> {
@@ -81,7 +99,7 @@ export class MemoryRateLimitStore implements RateLimitStore {
     const live = this.#live(key, this.#clock())
     if (live === undefined) return
     if (live.count <= 1) this.#counters.delete(key)
-    else this.#counters.set(key, { ...live, count: live.count - 1 })
+    else live.count--
   }
 
   /** How many keys are held (expired ones included until they are evicted). */
@@ -89,7 +107,7 @@ export class MemoryRateLimitStore implements RateLimitStore {
     return this.#counters.size
   }
 
-  #live(key: string, now: number): RateCounter | undefined {
+  #live(key: string, now: number): LiveCounter | undefined {
     const counter = this.#counters.get(key)
     if (counter === undefined) return undefined
     if (counter.expiresAt > now) return counter
@@ -97,8 +115,18 @@ export class MemoryRateLimitStore implements RateLimitStore {
     return undefined
   }
 
-  #evictOldest(): void {
-    const oldest = this.#counters.keys().next()
-    if (!oldest.done) this.#counters.delete(oldest.value)
+  /** Ends within one pass plus one counter: the first counter moved comes round again unmarked. */
+  #evictOne(): void {
+    for (const [key, counter] of this.#counters) {
+      this.#counters.delete(key)
+      if (!counter.used) return
+      counter.used = false
+      this.#counters.set(key, counter)
+    }
   }
+}
+
+/** What callers get: a copy, so a counter they hold does not change under them. */
+function snapshot(counter: LiveCounter): RateCounter {
+  return { count: counter.count, lastHitAt: counter.lastHitAt, expiresAt: counter.expiresAt }
 }
