@@ -158,7 +158,7 @@ export function createTokenSigner(options: TokenSignerOptions): TokenSigner {
 
   /** The answer from the cache alone, or undefined when the token must go through jose. */
   function verifyFromCache(token: string, nowMs: number): VerifyResult | undefined {
-    // Keyed by the whole token, so a hit requires the exact bytes that verified before.
+    // A hit requires the exact bytes that verified before (the cache compares the whole token).
     const cached = cache.get(token)
     if (cached === undefined) return undefined
     const timeFailure = timeWindowFailure(cached, nowMs, toleranceSeconds)

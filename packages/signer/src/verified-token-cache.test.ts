@@ -10,10 +10,10 @@ describe('VerifiedTokenCache', () => {
     expect(cache.get('t2')).toBeUndefined()
   })
 
-  it('never holds more than its capacity, evicting the least recently used', () => {
+  it('never holds more than its capacity, evicting one not read since it was added (here the least recently used)', () => {
     const cache = new VerifiedTokenCache<number>(3)
     for (let i = 1; i <= 3; i++) cache.set(`t${i}`, i)
-    cache.get('t1') // t2 is now the least recently used
+    cache.get('t1') // t1 is spared once, t2 goes
     cache.set('t4', 4)
 
     expect(cache.size).toBe(3)
@@ -52,6 +52,28 @@ describe('VerifiedTokenCache', () => {
     expect(cache.size).toBe(2)
     expect(cache.get('a')).toBe(3)
     expect(cache.get('b')).toBeUndefined()
+  })
+
+  it('answers only the exact token: another one with the same signature segment misses', () => {
+    const cache = new VerifiedTokenCache<string>(4)
+    cache.set('header.alice.sig', 'alice')
+    expect(cache.get('header.alice.sig')).toBe('alice')
+    expect(cache.get('header.mallory.sig')).toBeUndefined()
+    expect(cache.get('sig')).toBeUndefined()
+    // Deleting the impostor leaves the real entry; storing a second token under the key replaces it.
+    cache.delete('header.mallory.sig')
+    expect(cache.get('header.alice.sig')).toBe('alice')
+    cache.set('header.bob.sig', 'bob')
+    expect(cache.size).toBe(1)
+    expect(cache.get('header.alice.sig')).toBeUndefined()
+    expect(cache.get('header.bob.sig')).toBe('bob')
+  })
+
+  it('takes a token without dots, or with an empty last segment, as its own key', () => {
+    const cache = new VerifiedTokenCache<number>(4)
+    cache.set('plain', 1)
+    cache.set('a.', 2)
+    expect([cache.get('plain'), cache.get('a.'), cache.get('b.')]).toEqual([1, 2, undefined])
   })
 
   it('forgets a deleted token', () => {
