@@ -79,7 +79,7 @@ async function measure(pid: number | undefined, url: string, headers: Record<str
 const dataDir = mkdtempSync(path.join(tmpdir(), 'tokenauth-ab-'))
 const env = { ...process.env, DATA_DIR: dataDir, NODE_ENV: 'development', LOG_LEVEL: 'warn', RATE_LIMIT_MAX: '1000000000', MAX_REQUESTS_PER_SOCKET: '1000000000' }
 const added = spawnSync(process.execPath, [path.join(root, 'apps/api/dist/cli/users.js'), 'add', 'bench'], { input: 'bench-password-1\n', env, encoding: 'utf8' })
-if (added.status !== 0) throw new Error(`users add: status ${added.status}, signal ${added.signal}, ${added.error?.message ?? ""}\n${added.stdout}\n${added.stderr}`)
+if (added.status !== 0) throw new Error(`users add: status ${added.status}, signal ${added.signal}, ${added.error?.message ?? ''}\n${added.stdout}\n${added.stderr}`)
 const bare = await start(path.join(root, 'apps/api/bench/bare-fastify.mjs'), process.env)
 const servers = []
 for (const [i, folder] of dists.entries()) {

@@ -15,8 +15,8 @@ interface Entry<Value> {
  * store failures, and must re-check expiry on every hit.
  *
  * Looked up by the token's last `.`-separated segment (a JWS's signature, 43 characters
- * for HS256), then the whole token is compared: V8 hashes a string key a character at a
- * time: `verifyCached` on a fresh copy of a 258-character token (as the HTTP parser gives
+ * for HS256), then the whole token is compared. V8 hashes a string key a character at a
+ * time, and every request's token is a new string: `verifyCached` on a fresh copy of a 258-character token (as the HTTP parser gives
  * each request) took about 395 ns keyed by the whole token, 190 ns so
  * (`packages/signer/bench/verify.bench.ts`). A hit still requires the exact bytes that
  * verified before: a token with a copied signature over another payload misses, and goes
@@ -56,7 +56,7 @@ export class VerifiedTokenCache<Value> {
       entry.used = true
       return
     }
-    // Another token under the same key gives way (only a forged one could share a signature).
+    // Another token under the same key gives way (two verified tokens share a signature only by an HMAC collision).
     if (entry !== undefined) this.#entries.delete(key)
     // Room is made before the new entry goes in, so eviction never picks the newcomer.
     else if (this.#entries.size >= this.#capacity) this.#evictOne()
