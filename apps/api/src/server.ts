@@ -1,8 +1,9 @@
+// First, before any other module schedules work: see the module.
+import './http/hold-tick-shape.js'
 import { isMainThread, parentPort, workerData } from 'node:worker_threads'
 import closeWithGrace from 'close-with-grace'
 import type { FastifyListenOptions } from 'fastify'
 import { buildApp } from './app.js'
-import { settleBeforeTraffic } from './http/settle-heap.js'
 import { ConfigError, loadConfig, type Config } from './config/config.js'
 import { loadEnvFile } from './config/env-file.js'
 import { loadSecrets } from './config/secrets.js'
@@ -46,10 +47,7 @@ async function main(): Promise<void> {
 async function serve(config: Config): Promise<void> {
   const app = await buildApp(config)
   const { services } = app
-  // Every schema is compiled once ready: clear what compiling them left behind, then let V8
-  // optimise the HTTP stack's hottest call in a quiet heap (see settle-heap.ts).
   await app.ready()
-  await settleBeforeTraffic()
 
   const prune = (): void => {
     pruneExpired(services).then(
