@@ -159,12 +159,15 @@ async function startServer(env: NodeJS.ProcessEnv): Promise<{ base: string; pid:
   return { base, pid: server.pid, stop }
 }
 
-/** The bare Fastify reference server (apps/api/bench/bare-fastify.mjs) on a free port. */
-async function startBareFastify(): Promise<{ base: string; pid: number | undefined; stop(): Promise<void> }> {
+/**
+ * The bare Fastify reference server (apps/api/bench/bare-fastify.mjs) on a free port;
+ * with `securityHeaders`, the same route sending tokenauth's security header set.
+ */
+async function startBareFastify(securityHeaders = false): Promise<{ base: string; pid: number | undefined; stop(): Promise<void> }> {
   const port = await freePort()
   const base = `http://127.0.0.1:${port}`
   const child = spawn(process.execPath, [path.join(root, 'apps/api/bench/bare-fastify.mjs')], {
-    env: { ...process.env, PORT: String(port) },
+    env: { ...process.env, PORT: String(port), BARE_SECURITY_HEADERS: securityHeaders ? '1' : '' },
     stdio: ['ignore', 'ignore', 'inherit'],
   })
   const stop = async () => {
@@ -241,18 +244,20 @@ async function main(): Promise<void> {
     const { token } = await login(base, 'bench', PASSWORD)
     if (!token) throw new Error('bench login failed')
 
-    // The reference: a bare Fastify route in a process of its own, measured in the same run.
-    const bare = await startBareFastify()
-    let bareCpu: number
-    try {
-      ;({ cpuPerRequest: bareCpu } = await runMeasured(bare.pid, 'bare Fastify GET /api/health (reference)', {
-        url: `${bare.base}/api/health`,
-        duration: DURATION_S,
-        connections: CONNECTIONS,
-      }))
-    } finally {
-      await bare.stop()
+    // The references, each in a process of its own, measured in the same run: a bare
+    // Fastify route, and the same route sending the security headers every tokenauth
+    // answer carries (the floor under any of its routes).
+    const measureBare = async (securityHeaders: boolean, title: string): Promise<number> => {
+      const bare = await startBareFastify(securityHeaders)
+      try {
+        const measured = await runMeasured(bare.pid, title, { url: `${bare.base}/api/health`, duration: DURATION_S, connections: CONNECTIONS })
+        return measured.cpuPerRequest
+      } finally {
+        await bare.stop()
+      }
     }
+    const bareCpu = await measureBare(false, 'bare Fastify GET /api/health (reference)')
+    const floorCpu = await measureBare(true, 'bare Fastify GET /api/health + the security headers (floor)')
 
     const setup = `WORKERS=${WORKERS}, database ${postgres ? 'postgres' : 'sqlite'}, counters ${redis ? 'redis' : Number(WORKERS) > 1 ? 'shared memory (worker threads)' : 'memory'}`
     process.stdout.write(`tokenauth bench — Node ${process.version}, LOG_LEVEL=warn, ${setup}; server and load generator on one machine\n`)
@@ -282,7 +287,9 @@ async function main(): Promise<void> {
 
     const ratios =
       `server CPU per request    bare Fastify ${bareCpu.toFixed(1)} µs; /api/health ${(healthCpu / bareCpu).toFixed(2)}× bare; ` +
-      `/api/me ${(meCpu / bareCpu).toFixed(2)}× bare, ${(meCpu / healthCpu).toFixed(2)}× /api/health\n`
+      `/api/me ${(meCpu / bareCpu).toFixed(2)}× bare, ${(meCpu / healthCpu).toFixed(2)}× /api/health\n` +
+      `the floor                 bare Fastify + the security headers ${floorCpu.toFixed(1)} µs, ${(floorCpu / bareCpu).toFixed(2)}× bare; ` +
+      `/api/me ${(meCpu / floorCpu).toFixed(2)}× the floor\n`
     if (options.quick) {
       process.stdout.write(
         `\n${ratios}` +
