@@ -5,7 +5,7 @@
 // written the cheapest way Fastify offers: one precomputed, frozen set per answer, and
 // nothing else. That is the floor under every tokenauth route, which must send those headers.
 // Both forms hold a tick object as tokenauth's server does (http/hold-tick-shape.ts): V8's
-// slow path for \`process.nextTick\` would otherwise make the reference slower at random.
+// slow path for `process.nextTick` would otherwise make the reference slower at random.
 import '../dist/http/hold-tick-shape.js'
 import Fastify from 'fastify'
 

@@ -29,23 +29,28 @@ function literalFeedbackAfterCollections(hold: boolean): string[] {
   `
   // V8 prints from C++ without retrying a full pipe (Node makes the child's pipe
   // non-blocking), which cuts the output short: a file takes it whole.
-  const out = path.join(mkdtempSync(path.join(tmpdir(), 'tick-shape-')), 'debug-print.txt')
-  const fd = openSync(out, 'w')
+  const dir = mkdtempSync(path.join(tmpdir(), 'tick-shape-'))
+  const out = path.join(dir, 'debug-print.txt')
   let run
+  let printed
   try {
-    run = spawnSync(
-      process.execPath,
-      // tsx only to load the module: its loader's own ticks could keep the maps alive.
-      [...(hold ? ['--conditions=source', '--import', 'tsx'] : []), '--allow-natives-syntax', '--expose-gc', '--input-type=module', '-e', script],
-      { cwd: import.meta.dirname, encoding: 'utf8', stdio: ['ignore', fd, 'pipe'] },
-    )
+    const fd = openSync(out, 'w')
+    try {
+      run = spawnSync(
+        process.execPath,
+        // tsx only to load the module: its loader's own ticks could keep the maps alive.
+        [...(hold ? ['--conditions=source', '--import', 'tsx'] : []), '--allow-natives-syntax', '--expose-gc', '--input-type=module', '-e', script],
+        { cwd: import.meta.dirname, encoding: 'utf8', stdio: ['ignore', fd, 'pipe'] },
+      )
+    } finally {
+      closeSync(fd)
+    }
+    printed = readFileSync(out, 'utf8')
   } finally {
-    closeSync(fd)
+    rmSync(dir, { recursive: true, force: true })
   }
   expect(run.stderr).toBe('')
   expect(run.status).toBe(0)
-  const printed = readFileSync(out, 'utf8')
-  rmSync(path.dirname(out), { recursive: true, force: true })
   return [...printed.matchAll(/DefineKeyedOwnPropertyInLiteral (\w+)/g)].map((match) => match[1] ?? '')
 }
 
