@@ -2,6 +2,7 @@ import { createRequire } from 'node:module'
 import { hostname } from 'node:os'
 import { isMainThread, threadId } from 'node:worker_threads'
 import type { FastifyServerOptions } from 'fastify'
+import type PinoPretty from 'pino-pretty'
 import type { Config } from '../config/config.js'
 import { serializeRequest } from './log-serializers.js'
 import { threadStdout } from './thread-stdout.js'
@@ -10,8 +11,8 @@ import { threadStdout } from './thread-stdout.js'
  * pino-pretty and its dependencies, loaded only for `LOG_FORMAT=pretty`: a production
  * start (JSON logs) neither pays for loading them nor needs them installed.
  */
-function loadPinoPretty(): typeof import('pino-pretty').default {
-  return createRequire(import.meta.url)('pino-pretty') as typeof import('pino-pretty').default
+function loadPinoPretty(): typeof PinoPretty {
+  return createRequire(import.meta.url)('pino-pretty') as typeof PinoPretty
 }
 
 /** Never written to a log: tokens, cookies and the `Authorization` header. */
