@@ -1,7 +1,7 @@
 import { execFile } from 'node:child_process'
 import { createRequire } from 'node:module'
 import path from 'node:path'
-import { promisify } from 'node:util'
+import { promisify, stripVTControlCharacters } from 'node:util'
 import { expect, it } from 'vitest'
 
 /**
@@ -17,5 +17,5 @@ it('the type tests pass', { timeout: 120_000 }, async () => {
   const result = await promisify(execFile)(process.execPath, [tstyche], { cwd: packageDir, encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' } }).catch(
     (error: { stdout?: string; stderr?: string }) => ({ stdout: error.stdout ?? '', stderr: error.stderr ?? String(error) }),
   )
-  expect(`${result.stdout}${result.stderr}`).toMatch(/Test files:\s+2 passed, 2 total/)
+  expect(stripVTControlCharacters(`${result.stdout}${result.stderr}`)).toMatch(/Test files:\s+2 passed, 2 total/)
 })
