@@ -4,9 +4,9 @@
 // BARE_SECURITY_HEADERS=1 adds tokenauth's own security header set (from the built app),
 // written the cheapest way Fastify offers: one precomputed, frozen set per answer, and
 // nothing else. That is the floor under every tokenauth route, which must send those headers.
-// Both forms hold a tick object as tokenauth's server does (http/hold-tick-shape.ts): V8's
+// Both forms hold a tick object as tokenauth's server does (src/runtime/hold-tick-shape.ts): V8's
 // slow path for `process.nextTick` would otherwise make the reference slower at random.
-import '../dist/http/hold-tick-shape.js'
+import '../dist/runtime/hold-tick-shape.js'
 import Fastify from 'fastify'
 
 const app = Fastify({ logger: false })

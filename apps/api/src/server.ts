@@ -1,5 +1,5 @@
 // First, before any other module schedules work: see the module.
-import './http/hold-tick-shape.js'
+import './runtime/hold-tick-shape.js'
 import { isMainThread, parentPort, workerData } from 'node:worker_threads'
 import closeWithGrace from 'close-with-grace'
 import type { FastifyListenOptions } from 'fastify'

@@ -89,7 +89,7 @@ describe('every page at every width, in both themes', () => {
         const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth)
         expect(overflow, `${path} at ${width} px`).toBeLessThanOrEqual(0)
         if (path === '/users') {
-          // Every action of a user's row is on screen (at 390 px they used to be off to the right).
+          // Every action of a user's row is on screen, none pushed off to the right at 390 px.
           const actions = page.getByTestId(`user-${PLAIN.username}`).getByRole('button')
           expect(await actions.count()).toBeGreaterThan(2)
           for (const action of await actions.all()) await expectFullyInView(action, width, `${await action.textContent()} on /users`)

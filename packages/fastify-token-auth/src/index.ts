@@ -2,10 +2,16 @@
  * Token authentication for Fastify, fail-closed, with a rule on every route:
  * `config: { auth: 'public' | 'optional' | 'required' | { roles: { anyOf?, allOf? } } }`.
  */
-export { tokenAuth, tokenAuth as default, type TokenCheck } from './plugin.js'
+export { tokenAuth, tokenAuth as default, type TokenAuthRequestDecorator, type TokenCheck } from './plugin.js'
 export { currentUser } from './current-user.js'
 export { AuthRuleError, type AuthRule, type RoleRequirement } from './rules.js'
-export type { TokenAuthOptions, TokenAuthPrincipal, VerifyTokenResult } from './types.js'
+export type {
+  TokenAuthDecorator,
+  TokenAuthDecoratorName,
+  TokenAuthOptions,
+  TokenAuthPrincipal,
+  VerifyTokenResult,
+} from './types.js'
 export { DEFAULT_MESSAGES, type TokenAuthFailureCode, type TokenFailureReason } from './messages.js'
 export {
   createTokenExtractor,

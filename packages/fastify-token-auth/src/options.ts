@@ -4,6 +4,8 @@ import type { TokenAuthOptions } from './types.js'
 /** The options with defaults applied and checked, so a typo fails at start-up, not per request. */
 export interface ResolvedOptions {
   readonly verifyToken: TokenAuthOptions['verifyToken']
+  /** The request property that holds the principal. */
+  readonly decoratorName: string
   /** Lower-case, as Node stores header names; `false` when disabled. */
   readonly tokenHeader: string | false
   readonly scheme: string
@@ -14,6 +16,7 @@ export interface ResolvedOptions {
   readonly ruleForUndeclared: TokenAuthOptions['ruleForUndeclared']
 }
 
+export const DEFAULT_DECORATOR_NAME = 'user'
 export const DEFAULT_TOKEN_HEADER = 'token'
 export const DEFAULT_SCHEME = 'Bearer'
 export const DEFAULT_REALM = 'api'
@@ -31,6 +34,7 @@ export function resolveOptions(options: TokenAuthOptions): ResolvedOptions {
   }
   return {
     verifyToken: options.verifyToken,
+    decoratorName: resolveDecoratorName(options.decoratorName),
     tokenHeader: resolveTokenHeader(options.tokenHeader),
     scheme: resolveScheme(options.scheme),
     realm: resolveRealm(options.realm),
@@ -39,6 +43,13 @@ export function resolveOptions(options: TokenAuthOptions): ResolvedOptions {
     onFailure,
     ruleForUndeclared,
   }
+}
+
+function resolveDecoratorName(value: string | undefined): string {
+  if (value === undefined) return DEFAULT_DECORATOR_NAME
+  // Read as `request.<name>`, so an identifier.
+  if (typeof value !== 'string' || !/^[A-Za-z_$][\w$]*$/.test(value)) fail('`decoratorName` must be an identifier such as user')
+  return value
 }
 
 function resolveTokenHeader(value: string | false | undefined): string | false {

@@ -5,15 +5,18 @@ import { buildRefusals, sendRefusal } from './challenge.js'
 import { TOKEN_ABSENT, TOKEN_CONFLICT, TOKEN_REPEATED, createTokenExtractor, type TokenProblem } from './extract-token.js'
 import { resolveOptions } from './options.js'
 import { RULE_OPTIONAL, RULE_PUBLIC, RULE_ROLES, compileRule, rolesSatisfy, type AuthRule, type CompiledRule } from './rules.js'
-import type { TokenAuthOptions, TokenAuthPrincipal } from './types.js'
+import { kPrincipalProperty, type WithPrincipalProperty } from './current-user.js'
+import type { TokenAuthDecoratorName, TokenAuthOptions, TokenAuthPrincipal } from './types.js'
+
+/**
+ * `request.user` (or the `decoratorName` an app declared in `TokenAuthDecorator`): who sent
+ * the request, the principal `verifyToken` returned. `null` on `public` routes and on
+ * `optional` routes called without a token.
+ */
+export type TokenAuthRequestDecorator = { [Name in TokenAuthDecoratorName]: TokenAuthPrincipal | null }
 
 declare module 'fastify' {
-  interface FastifyRequest {
-    /**
-     * Who sent the request: the principal `verifyToken` returned. `null` on `public`
-     * routes and on `optional` routes called without a token.
-     */
-    user: TokenAuthPrincipal | null
+  interface FastifyRequest extends TokenAuthRequestDecorator {
     /**
      * Checks the request's token now, whatever the route's rule, and sets `request.user`
      * when it is good: for a route that accepts a token *or* something else (a session
@@ -71,11 +74,12 @@ const AUTH_FAILURE_CODES: Readonly<Record<TokenFailureReason, true>> = {
  * @see https://fastify.dev/docs/latest/Reference/Hooks/#onroute
  */
 async function tokenAuthPlugin(fastify: FastifyInstance, options: TokenAuthOptions): Promise<void> {
-  const { verifyToken, onFailure, ruleForUndeclared, ...settings } = resolveOptions(options)
+  const { verifyToken, onFailure, ruleForUndeclared, decoratorName, ...settings } = resolveOptions(options)
   const extractToken = createTokenExtractor(settings)
   const refusals = buildRefusals(settings.scheme, settings.realm, settings.messages)
 
-  fastify.decorateRequest('user', null)
+  fastify.decorateRequest(decoratorName, null)
+  fastify.decorateRequest(kPrincipalProperty, decoratorName)
   fastify.decorateRequest(kAcceptedToken, undefined)
   fastify.decorateRequest('checkToken', function (this: FastifyRequest) {
     return checkToken(this)
@@ -102,8 +106,9 @@ async function tokenAuthPlugin(fastify: FastifyInstance, options: TokenAuthOptio
       const code = result.code as TokenFailureReason
       return { ok: false, code: Object.hasOwn(AUTH_FAILURE_CODES, code) ? code : 'invalid_token' }
     }
-    request.user = result.principal as unknown as TokenAuthPrincipal
-    return { ok: true, principal: request.user }
+    const principal = result.principal as unknown as TokenAuthPrincipal
+    setPrincipal(request, principal)
+    return { ok: true, principal }
   }
 
   // Every route added from now on, here or in a child context, gets its rule compiled,
@@ -203,12 +208,16 @@ async function tokenAuthPlugin(fastify: FastifyInstance, options: TokenAuthOptio
     }
     const principal = result.principal
     if (!isObject(principal)) return refuseUnavailable(request, reply, new TypeError('verifyToken returned no principal'))
-    request.user = principal as unknown as TokenAuthPrincipal
+    setPrincipal(request, principal as unknown as TokenAuthPrincipal)
     if (rule.kind === RULE_ROLES) {
       const roles = principal.roles
       if (!Array.isArray(roles) || !rolesSatisfy(rule, roles)) return refuse(request, reply, 'insufficient_role', undefined)
     }
     done()
+  }
+
+  function setPrincipal(request: FastifyRequest, principal: TokenAuthPrincipal): void {
+    ;(request as unknown as WithPrincipalProperty)[decoratorName] = principal
   }
 
   function refuse(request: FastifyRequest, reply: FastifyReply, code: FailureCode, detail: string | undefined) {
@@ -273,7 +282,8 @@ function isObject(value: unknown): value is Record<string, unknown> {
 }
 
 /**
- * The plugin. Wrapped with fastify-plugin so that its hooks and `request.user` reach the
+ * The plugin. Wrapped with fastify-plugin so that its hooks and `request.user` (or its
+ * `decoratorName`) reach the
  * context it is registered in, not just a child of it.
  */
 export const tokenAuth = fp<TokenAuthOptions>(tokenAuthPlugin, {

@@ -20,6 +20,26 @@ export interface TokenAuthPrincipal {
 }
 
 /**
+ * The name of the request property that holds the principal, as the types see it: `user`
+ * unless an app that passes `decoratorName` says the same here, once, by declaration
+ * merging (then `request.user` is not declared at all, and @fastify/jwt or
+ * @fastify/passport can have it):
+ *
+ * ```ts
+ * declare module '@tokenauth/fastify-token-auth' {
+ *   interface TokenAuthDecorator {
+ *     readonly name: 'account'
+ *   }
+ * }
+ * ```
+ */
+// eslint-disable-next-line @typescript-eslint/no-empty-object-type -- filled in by declaration merging
+export interface TokenAuthDecorator {}
+
+/** `TokenAuthDecorator['name']` when an app declared one, else `'user'`. */
+export type TokenAuthDecoratorName = TokenAuthDecorator extends { readonly name: infer Name extends string } ? Name : 'user'
+
+/**
  * What `verifyToken` answers. `detail` stays on the server (it reaches `onFailure`,
  * never the client): the client only learns the `code`.
  */
@@ -38,6 +58,12 @@ export interface TokenAuthOptions<P extends TokenAuthPrincipal = TokenAuthPrinci
    * 503 `service_unavailable` and the error is logged.
    */
   verifyToken(token: string, request: FastifyRequest): Promise<VerifyTokenResult<P>> | VerifyTokenResult<P>
+  /**
+   * The request property that holds the principal. Default `user`; another name lets the
+   * plugin sit beside @fastify/jwt or @fastify/passport, which decorate `request.user`
+   * too (declare the same name in `TokenAuthDecorator` for the types).
+   */
+  decoratorName?: string
   /** Header read as `<name>: <token>`. Default `token`; `false` reads only `Authorization`. */
   tokenHeader?: string | false
   /** Scheme of `Authorization: <scheme> <token>` (case-insensitive) and of the challenge. Default `Bearer`. */

@@ -16,11 +16,10 @@ interface Entry<Value> {
  *
  * Looked up by the token's last `.`-separated segment (a JWS's signature, 43 characters
  * for HS256), then the whole token is compared. V8 hashes a string key a character at a
- * time, and every request's token is a new string: `verifyCached` on a fresh copy of a 258-character token (as the HTTP parser gives
- * each request) took about 395 ns keyed by the whole token, 190 ns so
- * (`packages/signer/bench/verify.bench.ts`). A hit still requires the exact bytes that
- * verified before: a token with a copied signature over another payload misses, and goes
- * to full verification.
+ * time, and every request's token is a new string (the HTTP parser makes one per request),
+ * so a short key is hashed sooner (`packages/signer/bench/verify.bench.ts` measures it). A
+ * hit still requires the exact bytes that verified before: a token with a copied signature
+ * over another payload misses, and goes to full verification.
  */
 export class VerifiedTokenCache<Value> {
   readonly #entries = new Map<string, Entry<Value>>()

@@ -1,5 +1,5 @@
-import { normalizeIP } from '@fastify/rate-limit'
 import type { Clock } from '../clock.js'
+import { clientAddress } from '../http/client-address.js'
 import { RetryLaterError, describeWait } from '../http/retry-later-error.js'
 import type { RateCounter, RateLimitStore } from '../store/rate-limit-store.js'
 
@@ -86,7 +86,7 @@ export class LoginThrottle {
   async begin(ip: string, username: string): Promise<LoginAttempt> {
     const keys = [
       { key: `login:account:${username.toLowerCase()}`, free: this.#settings.failuresPerAccount },
-      { key: `login:ip:${normalizeIP(ip)}`, free: this.#settings.failuresPerIp },
+      { key: `login:ip:${clientAddress(ip)}`, free: this.#settings.failuresPerIp },
     ]
     // Reserve first, then read the failures: an attempt that finished before this
     // reservation has already added its failure (finish counts it before releasing), and

@@ -1,6 +1,6 @@
 /**
  * A wait in words, rounded to its largest unit: `1 second`, `30 seconds`, `1 minute`,
- * `2 hours`, `3 days` (the words @fastify/rate-limit used in the 429 message, kept).
+ * `2 hours`, `3 days`: the words of the 429 message.
  */
 export function durationWords(seconds: number): string {
   const units: readonly (readonly [string, number])[] = [

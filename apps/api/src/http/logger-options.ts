@@ -1,10 +1,19 @@
+import { createRequire } from 'node:module'
 import { hostname } from 'node:os'
 import { isMainThread, threadId } from 'node:worker_threads'
 import type { FastifyServerOptions } from 'fastify'
-import pinoPretty from 'pino-pretty'
+import type PinoPretty from 'pino-pretty'
 import type { Config } from '../config/config.js'
 import { serializeRequest } from './log-serializers.js'
 import { threadStdout } from './thread-stdout.js'
+
+/**
+ * pino-pretty and its dependencies, loaded only for `LOG_FORMAT=pretty`: a production
+ * start (JSON logs) neither pays for loading them nor needs them installed.
+ */
+function loadPinoPretty(): typeof PinoPretty {
+  return createRequire(import.meta.url)('pino-pretty') as typeof PinoPretty
+}
 
 /** Never written to a log: tokens, cookies and the `Authorization` header. */
 const REDACTED = ['req.headers.token', 'req.headers.authorization', 'req.headers.cookie', 'res.headers["set-cookie"]']
@@ -31,6 +40,6 @@ export function loggerOptions(
     return isMainThread || destination !== 1 ? options : { ...options, stream: threadStdout }
   }
   const colorize = destination === 1 && process.stdout.isTTY === true
-  const stream = pinoPretty({ destination, colorize, sync: true, translateTime: 'SYS:HH:MM:ss', ignore: 'pid,hostname' })
+  const stream = loadPinoPretty()({ destination, colorize, sync: true, translateTime: 'SYS:HH:MM:ss', ignore: 'pid,hostname' })
   return { ...options, stream }
 }

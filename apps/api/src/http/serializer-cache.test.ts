@@ -27,6 +27,17 @@ describe('compileEachResponseSchemaOnce', () => {
     expect(withShared).not.toBe(plain)
   })
 
+  it('keeps contexts with different serializer options apart, and shares between contexts with the same options', () => {
+    const factory = compileEachResponseSchemaOnce()
+    const count = { type: 'object', properties: { n: { type: 'integer' } } }
+    const ceil = { rounding: 'ceil' as const }
+    const truncating = factory({}, {})(route(count))
+    const rounding = factory({}, ceil)(route(count))
+    expect(rounding).not.toBe(truncating)
+    expect([truncating({ n: 1.2 }), rounding({ n: 1.2 })]).toEqual(['{"n":1}', '{"n":2}'])
+    expect(factory({}, ceil)(route(count))).toBe(rounding)
+  })
+
   it('is what the app serializes with: an error answer and a user answer keep their shapes', async () => {
     const { t, alice } = await createAppWithAlice()
     try {

@@ -1,9 +1,9 @@
 import fp from 'fastify-plugin'
 import type { FastifyReply, FastifyRequest, HookHandlerDoneFunction, RouteOptions } from 'fastify'
-import { normalizeIP } from '@fastify/rate-limit'
 import { API_PREFIX } from '@tokenauth/shared'
 import { SPA_ROUTE, isSpaRequest } from './static-spa.js'
 import { ApiError } from '../http/api-error.js'
+import { clientAddress } from '../http/client-address.js'
 import { durationWords } from '../http/duration-words.js'
 import type { RateCounter, RateLimitStore } from '../store/rate-limit-store.js'
 
@@ -17,9 +17,8 @@ import type { RateCounter, RateLimitStore } from '../store/rate-limit-store.js'
 const HEALTH_ROUTES: ReadonlySet<string> = new Set([`${API_PREFIX}/health`, `${API_PREFIX}/health/ready`])
 
 /**
- * The counters' keys, as @fastify/rate-limit wrote them before this plugin replaced it
- * (its store prefix `rate:`, a `:`, the address): counters in a shared Redis or SQLite file
- * carry over a rolling upgrade.
+ * The counters' keys are `rate::<address>`. Counters in a shared Redis or SQLite file are
+ * found by this spelling: changing it restarts every client's count at the next deploy.
  */
 const KEY_PREFIX = 'rate::'
 
@@ -42,7 +41,7 @@ interface WithCounted {
 
 /**
  * The per-IP request limit: a fixed window of `RATE_LIMIT_WINDOW` per client address (an
- * IPv6 client by its /64, as @fastify/rate-limit did), `RATE_LIMIT_MAX` requests in it,
+ * IPv6 client by its /64: see `clientAddress`), `RATE_LIMIT_MAX` requests in it,
  * counted on every request to every route but the health probe and the SPA's files, over
  * a `RateLimitStore` (`services.counters.requests`: this process's memory; the memory the
  * worker threads share with `WORKERS`; Redis with `REDIS_URL`; tests may pass another).
@@ -72,7 +71,7 @@ export default fp<{ requestStore?: RateLimitStore }>(
     let lastKey = ''
     function keyOf(ip: string): string {
       if (ip !== lastIp) {
-        lastKey = KEY_PREFIX + clientKey(ip)
+        lastKey = KEY_PREFIX + clientAddress(ip)
         lastIp = ip
       }
       return lastKey
@@ -119,9 +118,4 @@ export default fp<{ requestStore?: RateLimitStore }>(
 function routeLimit(route: RouteOptions): RouteLimit {
   if (HEALTH_ROUTES.has(route.url)) return EXEMPT
   return route.url === SPA_ROUTE ? SPA : LIMITED
-}
-
-/** An IPv4 address as it is; an IPv6 one by its /64 (one client holds a whole /64 or more). */
-function clientKey(ip: string): string {
-  return ip.includes(':') ? normalizeIP(ip) : ip
 }

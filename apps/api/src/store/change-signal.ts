@@ -23,8 +23,8 @@ const WAL_INDEX_HEADER_BYTES = 96
  * the copy read last time. A commit by any connection (this one, another worker, another
  * instance on the same file, the CLI) rewrites the header before that commit returns, so
  * the next read after a revocation is answered sees it. Reading the file rather than
- * running a statement skips the statement's file locks (four `fcntl` calls) and VM: about
- * a third of the cost per request. Anything unexpected (no -shm file: not WAL mode, an
+ * running a statement skips the statement's file locks (four `fcntl` calls) and its
+ * virtual machine, on every verified request. Anything unexpected (no -shm file: not WAL mode, an
  * in-memory database) falls back to the counters signal below.
  */
 export function sqliteChangeSignals(db: Db): ChangeSignals {
