@@ -51,7 +51,7 @@ async function signIn(base: string, username: string): Promise<string> {
 
 /** The Debian `sqlite3` shell, run once against the file: it opens, reads, and closes. */
 function sqliteShell(sql: string): string {
-  const shell = spawnSync('sqlite3', [database, sql], { encoding: 'utf8' })
+  const shell = spawnSync('sqlite3', ['-cmd', '.timeout 5000', database, sql], { encoding: 'utf8' })
   expect(shell.error).toBeUndefined()
   expect(shell.stderr).toBe('')
   expect(shell.status).toBe(0)
