@@ -7,6 +7,7 @@ import Database from 'better-sqlite3'
 import { afterAll, describe, expect, it } from 'vitest'
 import { openDatabase, type Db } from './database.js'
 import { countersChangeSignal, sqliteChangeSignals } from './change-signal.js'
+import { posixLocksHeld } from '../test-support/proc-locks.js'
 
 const dirs: string[] = []
 afterAll(() => {
@@ -92,6 +93,39 @@ describe('the WAL-index change signal', () => {
     signals.close()
     expect(changed()).toBe(true)
     expect(changed()).toBe(true)
+  })
+
+  it('closing leaves the -shm locks of another connection in the process (another worker thread\'s) held', () => {
+    const { a, b, dir } = twoConnections()
+    const shm = path.join(dir, 'tokenauth.sqlite-shm')
+    const signals = sqliteChangeSignals(a)
+    signals.create()()
+    expect(posixLocksHeld(shm, process.pid)).toBeGreaterThanOrEqual(1)
+    signals.close()
+    a.close()
+    b.prepare('INSERT INTO t VALUES (4)').run()
+    expect(posixLocksHeld(shm, process.pid)).toBeGreaterThanOrEqual(1)
+    b.close()
+  })
+
+  it('follows the -shm file SQLite makes anew after the last connection closed', () => {
+    const { a, b, dir } = twoConnections()
+    const first = sqliteChangeSignals(a)
+    first.create()()
+    first.close()
+    a.close()
+    b.close()
+    const reopened = openDatabase(dir)
+    const other = openDatabase(dir)
+    const signals = sqliteChangeSignals(reopened)
+    const changed = signals.create()
+    changed()
+    expect(changed()).toBe(false)
+    other.prepare('INSERT INTO t VALUES (5)').run()
+    expect(changed()).toBe(true)
+    signals.close()
+    reopened.close()
+    other.close()
   })
 
   it('falls back to the counters for a database without a -shm file (in memory)', () => {

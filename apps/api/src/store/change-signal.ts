@@ -1,4 +1,4 @@
-import { closeSync, openSync, readSync } from 'node:fs'
+import { fstatSync, openSync, readSync, statSync } from 'node:fs'
 import type { Db } from './database.js'
 
 /** Says whether the database may have changed since it was last asked (each asker has its own). */
@@ -28,15 +28,13 @@ const WAL_INDEX_HEADER_BYTES = 96
  * in-memory database) falls back to the counters signal below.
  */
 export function sqliteChangeSignals(db: Db): ChangeSignals {
-  const fd = db.memory ? undefined : openShm(`${db.name}-shm`)
+  const fd = db.memory ? undefined : shmDescriptor(`${db.name}-shm`)
   if (fd === undefined) return { create: () => countersChangeSignal(db), close: () => undefined }
   let closed = false
   return {
     create: () => walIndexChangeSignal(fd, () => closed),
     close: () => {
-      if (closed) return
       closed = true
-      closeSync(fd)
     },
   }
 }
@@ -46,7 +44,7 @@ function walIndexChangeSignal(fd: number, isClosed: () => boolean): ChangeSignal
   let next = Buffer.alloc(WAL_INDEX_HEADER_BYTES)
   let known = false
   return () => {
-    // After close the descriptor number may belong to another file: say "changed", always.
+    // A closed connection's -shm may be deleted and made anew by the next: say "changed", always.
     if (isClosed()) return true
     const read = readSync(fd, next, 0, WAL_INDEX_HEADER_BYTES, 0)
     // A short read (a header not written yet) is never taken for "unchanged".
@@ -57,9 +55,26 @@ function walIndexChangeSignal(fd: number, isClosed: () => boolean): ChangeSignal
   }
 }
 
-function openShm(file: string): number | undefined {
+/** This thread's read-only descriptors on -shm files, by device and inode; never closed. */
+const shmDescriptors = new Map<string, number>()
+
+/**
+ * A descriptor on the -shm file, which the connection has just opened: it is read only
+ * while that connection is open, so the file is the one SQLite maps (nothing deletes a
+ * -shm file while a connection holds it). It is never closed: POSIX locks belong to the
+ * process, and a `close` would drop SQLite's locks on the -shm of every connection in it,
+ * other worker threads' included, letting another process reset the shared memory under
+ * them. Each thread keeps one per -shm file it ever read, reused by later connections.
+ */
+function shmDescriptor(file: string): number | undefined {
   try {
-    return openSync(file, 'r')
+    const { dev, ino } = statSync(file)
+    const known = shmDescriptors.get(`${dev}:${ino}`)
+    if (known !== undefined) return known
+    const fd = openSync(file, 'r')
+    const opened = fstatSync(fd)
+    shmDescriptors.set(`${opened.dev}:${opened.ino}`, fd)
+    return fd
   } catch {
     return undefined
   }

@@ -1,4 +1,4 @@
-import { spawn, type ChildProcess } from 'node:child_process'
+import { execFile, spawn, type ChildProcess } from 'node:child_process'
 import { mkdtempSync, rmSync } from 'node:fs'
 import { createServer } from 'node:net'
 import { tmpdir } from 'node:os'
@@ -6,29 +6,35 @@ import path from 'node:path'
 import { afterAll, describe, expect, it } from 'vitest'
 import { hashPassword } from '../auth/passwords.js'
 import { openEngine } from './engine.js'
-import { ENGINES } from '../test-support/test-engine.js'
+import { ENGINES, type EngineKind } from '../test-support/test-engine.js'
 import { createTestPostgresDatabase } from '../test-support/postgres-database.js'
 import { UserStore } from './user-store.js'
+import { DATABASE_FILE } from './database.js'
 
 /**
  * The real server, from source, killed with SIGKILL in the middle of writes (logins,
  * notes, password resets) and restarted on the same DATA_DIR: nothing it acknowledged
  * with a 2xx may be missing. A process crash, not a power cut: `synchronous=FULL` is
- * what would also cover the latter, and no test here can pull the plug.
+ * what would also cover the latter, and no test here can pull the plug. On SQLite the
+ * `sqlite3` shell reads the live file during the load, as an operator's look or a backup
+ * would: it must not take itself for the last connection and checkpoint the WAL away.
  */
 const root = path.resolve(import.meta.dirname, '../../../..')
 const serverEntry = path.join(root, 'apps/api/src/server.ts')
-const dataDir = mkdtempSync(path.join(tmpdir(), 'tokenauth-crash-'))
-const WORKERS = 4
+/** A fresh DATA_DIR for each round. */
+let dataDir = ''
+const folders: string[] = []
+/** Clients writing at once. */
+const WRITERS = 4
 const LOAD_MS = 1200
 const PASSWORD = 'crash test passphrase 1'
 
 const running = new Set<ChildProcess>()
-/** DATABASE_URL when the round runs on PostgreSQL. */
-let engineEnv: Record<string, string> = {}
+/** The round's WORKERS, and DATABASE_URL when it runs on PostgreSQL. */
+let serverEnv: Record<string, string> = {}
 afterAll(() => {
   for (const child of running) child.kill('SIGKILL')
-  rmSync(dataDir, { recursive: true, force: true })
+  for (const folder of folders) rmSync(folder, { recursive: true, force: true })
 })
 
 /** Everything the server said yes to, to look for after the restart. */
@@ -72,7 +78,7 @@ async function startServer(): Promise<Server> {
       LOGIN_FAILURES_PER_ACCOUNT: '1000000000',
       LOGIN_FAILURES_PER_IP: '1000000000',
       MAX_QUEUED_HASHES: '10000',
-      ...engineEnv,
+      ...serverEnv,
     },
     stdio: ['ignore', 'ignore', 'inherit'],
   })
@@ -134,8 +140,10 @@ async function writeUntil(base: string, adminToken: string, stop: { now: boolean
 
 async function loadThenKill(server: Server, adminToken: string): Promise<void> {
   const stop = { now: false }
-  const writers = Array.from({ length: WORKERS }, (_, worker) => writeUntil(server.base, adminToken, stop, worker))
-  await new Promise((r) => setTimeout(r, LOAD_MS))
+  const writers = Array.from({ length: WRITERS }, (_, worker) => writeUntil(server.base, adminToken, stop, worker))
+  await new Promise((r) => setTimeout(r, LOAD_MS / 2))
+  if (serverEnv.DATABASE_URL === undefined) await sqliteShellLook()
+  await new Promise((r) => setTimeout(r, LOAD_MS / 2))
   stop.now = true
   await kill(server)
   await Promise.all(writers)
@@ -146,7 +154,7 @@ async function expectEverythingAcknowledged(base: string): Promise<void> {
   expect(admin.status).toBe(200)
   // Read from the database itself: GET /api/notes answers the newest 500, and a fast
   // server acknowledges more than that before the kill.
-  const engine = await openEngine({ dataDir, databaseUrl: engineEnv.DATABASE_URL })
+  const engine = await openEngine({ dataDir, databaseUrl: serverEnv.DATABASE_URL })
   const rows = await engine.db.selectFrom('notes').select(['id', 'text']).execute().finally(() => engine.close())
   const stored = new Map(rows.map((note) => [note.id, note.text]))
   for (const [id, text] of acknowledged.notes) expect(stored.get(id), `note ${id}`).toBe(text)
@@ -158,30 +166,44 @@ async function expectEverythingAcknowledged(base: string): Promise<void> {
   }
 }
 
-describe.each(ENGINES)('SIGKILL in the middle of writes (%s)', (kind) => {
+/** The Debian `sqlite3` shell opens the live file, reads, and exits, while the writers run. */
+async function sqliteShellLook(): Promise<void> {
+  const count = await new Promise<string>((resolve, reject) =>
+    execFile('sqlite3', ['-cmd', '.timeout 5000', path.join(dataDir, DATABASE_FILE), 'SELECT count(*) FROM notes;'], (error, stdout) =>
+      error ? reject(error) : resolve(stdout),
+    ),
+  )
+  expect(count.trim()).toMatch(/^\d+$/)
+}
+
+const ROUNDS: readonly { kind: EngineKind; workers: number }[] = [...ENGINES.map((kind) => ({ kind, workers: 1 })), { kind: 'sqlite', workers: 2 }]
+
+describe.each(ROUNDS)('SIGKILL in the middle of writes ($kind, WORKERS=$workers)', ({ kind, workers }) => {
   it('loses nothing the server acknowledged, across two kills and restarts', async () => {
     acknowledged.notes.clear()
     acknowledged.tokens.length = 0
     acknowledged.passwords.clear()
+    dataDir = mkdtempSync(path.join(tmpdir(), 'tokenauth-crash-'))
+    folders.push(dataDir)
     const database = kind === 'postgres' ? await createTestPostgresDatabase() : undefined
-    engineEnv = database ? { DATABASE_URL: database.url } : {}
+    serverEnv = { WORKERS: String(workers), ...(database ? { DATABASE_URL: database.url } : {}) }
     try {
       await killAndRestartTwice()
     } finally {
-      engineEnv = {}
+      serverEnv = {}
       await database?.drop()
     }
-  }, 40_000)
+  }, 60_000)
 })
 
 async function killAndRestartTwice(): Promise<void> {
   {
     // The users exist before the first start, as `pnpm users add` would leave them.
-    const db = await openEngine({ dataDir, databaseUrl: engineEnv.DATABASE_URL })
+    const db = await openEngine({ dataDir, databaseUrl: serverEnv.DATABASE_URL })
     const users = new UserStore(db)
     const hash = await hashPassword(PASSWORD)
     await users.create({ username: 'root', passwordHash: await hashPassword(ADMIN_PASSWORD), roles: ['admin'], createdAt: Date.now() })
-    for (let worker = 0; worker < WORKERS; worker++) {
+    for (let worker = 0; worker < WRITERS; worker++) {
       for (const name of [`writer${worker}`, `reset${worker}`]) await users.create({ username: name, passwordHash: hash, roles: [], createdAt: Date.now() })
     }
     await db.close()

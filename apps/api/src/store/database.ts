@@ -1,4 +1,5 @@
-import { chmodSync, closeSync, existsSync, mkdirSync, openSync } from 'node:fs'
+import { randomUUID } from 'node:crypto'
+import { chmodSync, existsSync, linkSync, mkdirSync, rmSync, writeFileSync } from 'node:fs'
 import path from 'node:path'
 import Database from 'better-sqlite3'
 import { migrate } from './migrations.js'
@@ -33,9 +34,31 @@ export function openDatabase(dataDir: string): Db {
 
 /**
  * Creates `file` readable by the server's user only, or narrows an existing one to that,
- * whatever the folder's mode or the umask: it holds password hashes and sessions.
+ * whatever the folder's mode or the umask: it holds password hashes and sessions. SQLite
+ * gives the -wal and -shm files it creates the database file's mode.
+ *
+ * No descriptor on `file` is ever opened here: POSIX locks belong to the process, and
+ * closing any descriptor on a database file drops every lock the process holds on it,
+ * those of a connection another worker thread has open included (SQLite's "How To Corrupt
+ * An SQLite Database File", 2.2). Another process would then take itself for the last
+ * connection, checkpoint and delete the WAL under the server. So a missing file is made
+ * as an empty 0600 file of its own and hard-linked into place (`link` fails if the name
+ * exists, and opens nothing), and an existing one is narrowed by path.
  */
 export function ownerOnly(file: string): void {
-  closeSync(openSync(file, 'a', 0o600))
+  if (!existsSync(file)) createOwnerOnly(file)
   chmodSync(file, 0o600)
+}
+
+function createOwnerOnly(file: string): void {
+  const draft = `${file}.${randomUUID()}.new`
+  writeFileSync(draft, '', { mode: 0o600, flag: 'wx' })
+  try {
+    linkSync(draft, file)
+  } catch (error) {
+    // Another thread or process made it first: theirs is used (and narrowed by the caller).
+    if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error
+  } finally {
+    rmSync(draft, { force: true })
+  }
 }

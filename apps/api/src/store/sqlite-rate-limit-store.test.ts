@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os'
 import path from 'node:path'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { manualClock } from '../test-support/test-app.js'
+import { posixLocksHeld } from '../test-support/proc-locks.js'
 import { COUNTERS_FILE, SqliteRateLimitStore } from './sqlite-rate-limit-store.js'
 
 let dir: string
@@ -74,5 +75,13 @@ describe('SqliteRateLimitStore (the counters every worker shares without Redis)'
     const files = readdirSync(dir).filter((name) => name.startsWith(COUNTERS_FILE))
     expect(files).toEqual(expect.arrayContaining([COUNTERS_FILE, `${COUNTERS_FILE}-wal`, `${COUNTERS_FILE}-shm`]))
     for (const name of files) expect([name, statSync(path.join(dir, name)).mode & 0o777]).toEqual([name, 0o600])
+  })
+
+  it('keeps the locks of a store already open in the process (another worker thread\'s) when another opens the file', async () => {
+    await store('a:').increment('k', 60_000, 'sliding')
+    const file = path.join(dir, COUNTERS_FILE)
+    expect(posixLocksHeld(file, process.pid)).toBeGreaterThanOrEqual(1)
+    await store('b:').increment('k', 60_000, 'sliding')
+    expect(posixLocksHeld(file, process.pid)).toBeGreaterThanOrEqual(1)
   })
 })
