@@ -5,6 +5,7 @@ import { ApiError } from '../http/api-error.js'
 import { errorResponses } from '../http/schemas.js'
 import { describeUserAgent } from '../auth/device.js'
 import { sessionState } from '../auth/session-liveness.js'
+import { writeAsActor } from '../auth/acting-write.js'
 
 /**
  * `/api/sessions`: my devices. List them, end one, or end all but this one. Ending a
@@ -40,7 +41,7 @@ export default async function sessionRoutes(app: App): Promise<void> {
       const session = await services.sessions.findByHandle(request.params.id)
       // Someone else's session answers exactly like one that does not exist.
       if (!session || session.userId !== me.id) throw new ApiError(404, 'not_found', 'No such session.')
-      await services.sessions.deleteByHandle(session.handle)
+      await writeAsActor(request, (tx) => services.sessions.deleteByHandle(session.handle, tx))
       await services.audit.record(request, 'session_ended', {
         userId: me.id,
         username: me.username,
@@ -53,7 +54,7 @@ export default async function sessionRoutes(app: App): Promise<void> {
 
   app.delete('/sessions', { config: rule, schema: { tags, response: { 200: EndedSessions, ...errorResponses(401) } } }, async (request) => {
     const me = currentUser(request)
-    const ended = await services.sessions.deleteByUser(me.id, me.sessionId)
+    const ended = await writeAsActor(request, (tx) => services.sessions.deleteByUser(me.id, me.sessionId, tx))
     if (ended > 0) await services.audit.record(request, 'session_ended', { userId: me.id, username: me.username, detail: `${ended} other sessions ended by their user` })
     return { ended }
   })
