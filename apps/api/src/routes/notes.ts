@@ -43,10 +43,12 @@ export default async function noteRoutes(app: App): Promise<void> {
     },
     async (request, reply) => {
       const user = currentUser(request)
-      const note = await services.notes.findById(Number(request.params.id))
-      if (!note) throw new ApiError(404, 'not_found', 'No such note.')
-      if (note.ownerId !== user.id && !user.roles.includes('admin')) throw new ApiError(403, 'insufficient_role')
-      await writeAsActor(request, (tx) => services.notes.delete(note.id, tx))
+      await writeAsActor(request, async (tx) => {
+        const note = await services.notes.findById(Number(request.params.id), tx)
+        if (!note) throw new ApiError(404, 'not_found', 'No such note.')
+        if (note.ownerId !== user.id && !user.roles.includes('admin')) throw new ApiError(403, 'insufficient_role')
+        await services.notes.delete(note.id, tx)
+      })
       return reply.code(204).send(null)
     },
   )

@@ -38,10 +38,13 @@ export default async function sessionRoutes(app: App): Promise<void> {
     { config: rule, schema: { tags, params: SessionIdParams, response: { 204: { type: 'null' }, ...errorResponses(401, 404) } } },
     async (request, reply) => {
       const me = currentUser(request)
-      const session = await services.sessions.findByHandle(request.params.id)
-      // Someone else's session answers exactly like one that does not exist.
-      if (!session || session.userId !== me.id) throw new ApiError(404, 'not_found', 'No such session.')
-      await writeAsActor(request, (tx) => services.sessions.deleteByHandle(session.handle, tx))
+      const session = await writeAsActor(request, async (tx) => {
+        const found = await services.sessions.findByHandle(request.params.id, tx)
+        // Someone else's session answers exactly like one that does not exist.
+        if (!found || found.userId !== me.id) throw new ApiError(404, 'not_found', 'No such session.')
+        await services.sessions.deleteByHandle(found.handle, tx)
+        return found
+      })
       await services.audit.record(request, 'session_ended', {
         userId: me.id,
         username: me.username,
