@@ -48,7 +48,7 @@ describe.each(ENGINES)('on %s', (kind: EngineKind) => {
   /**
    * Resolves once the role change waits for the lock the disable holds: on PostgreSQL a
    * lock some transaction waits for; on SQLite the one connection, which the change's
-   * first query (its sign of life, or its read of the target) queues for as it asks.
+   * first query (its read of the target) queues for as it asks.
    */
   async function waitingOnTheLock(asked: Promise<void>): Promise<void> {
     if (kind === 'sqlite') return asked
@@ -62,6 +62,15 @@ describe.each(ENGINES)('on %s', (kind: EngineKind) => {
   it('a role change that waited on the lock of the disable of its admin is not written after the disable (401)', async () => {
     const root = await a.login('root', PASSWORD)
     const keeper = await b.login('keeper', PASSWORD)
+    // Root's role change gets past every check of the plugin and waits inside its handler.
+    const hold = holds.hold('change')
+    const change = a.app.inject({
+      method: 'PUT',
+      url: `/api/users/${ids.alice}/roles`,
+      headers: { token: root.token, [HOLD_HEADER]: 'change' },
+      payload: { roles: ['editor'] },
+    })
+    await hold.reached
     // The disable of root stops inside its transaction, holding the lock, until released.
     const inside = Promise.withResolvers<void>()
     const gate = Promise.withResolvers<void>()
@@ -74,7 +83,7 @@ describe.each(ENGINES)('on %s', (kind: EngineKind) => {
     const disable = b.app.inject({ method: 'POST', url: `/api/users/${ids.root}/disable`, headers: { token: keeper.token }, payload: { adminPassword: PASSWORD } })
     await inside.promise
 
-    // Root's role change now waits for the same lock.
+    // The role change goes on, and waits for the same lock; then the disable commits.
     const asked = Promise.withResolvers<void>()
     const executor = a.services.engine.db.getExecutor()
     const provideConnection = executor.provideConnection.bind(executor)
@@ -83,7 +92,7 @@ describe.each(ENGINES)('on %s', (kind: EngineKind) => {
       asked.resolve()
       return provided
     })
-    const change = a.app.inject({ method: 'PUT', url: `/api/users/${ids.alice}/roles`, headers: { token: root.token }, payload: { roles: ['editor'] } })
+    hold.release()
     await waitingOnTheLock(asked.promise)
     gate.resolve()
 
