@@ -5,7 +5,7 @@ import { generateSigningKey } from '@tokenauth/signer'
 import { ENGINES, type EngineKind } from '../test-support/test-engine.js'
 import { createTestApp, manualClock, type TestApp } from '../test-support/test-app.js'
 import { createTestPostgresDatabase, type TestPostgresDatabase } from '../test-support/postgres-database.js'
-import { HOLD_HEADER, withHandlerHolds, type HandlerHolds } from '../test-support/handler-holds.js'
+import { HOLD_HEADER, latch, withHandlerHolds, type HandlerHolds } from '../test-support/handler-holds.js'
 
 /**
  * Review items 1 and 6 as they were measured: a write that waited on the lock of the
@@ -50,8 +50,11 @@ describe.each(ENGINES)('on %s', (kind: EngineKind) => {
    * lock some transaction waits for; on SQLite the one connection, which the change's
    * first query (its read of the target) queues for as it asks.
    */
-  async function waitingOnTheLock(asked: Promise<void>): Promise<void> {
-    if (kind === 'sqlite') return asked
+  async function waitingOnTheLock(asked: Promise<undefined>): Promise<void> {
+    if (kind === 'sqlite') {
+      await asked
+      return
+    }
     for (;;) {
       const { rows } = await sql<{ n: string }>`SELECT count(*) AS n FROM pg_locks WHERE NOT granted`.execute(b.services.engine.db)
       if (Number(rows[0]?.n) > 0) return
@@ -72,11 +75,11 @@ describe.each(ENGINES)('on %s', (kind: EngineKind) => {
     })
     await hold.reached
     // The disable of root stops inside its transaction, holding the lock, until released.
-    const inside = Promise.withResolvers<void>()
-    const gate = Promise.withResolvers<void>()
+    const inside = latch()
+    const gate = latch()
     const deleteByUser = b.services.sessions.deleteByUser.bind(b.services.sessions)
     vi.spyOn(b.services.sessions, 'deleteByUser').mockImplementationOnce(async (...args) => {
-      inside.resolve()
+      inside.open()
       await gate.promise
       return deleteByUser(...args)
     })
@@ -84,17 +87,17 @@ describe.each(ENGINES)('on %s', (kind: EngineKind) => {
     await inside.promise
 
     // The role change goes on, and waits for the same lock; then the disable commits.
-    const asked = Promise.withResolvers<void>()
+    const asked = latch()
     const executor = a.services.engine.db.getExecutor()
     const provideConnection = executor.provideConnection.bind(executor)
     vi.spyOn(executor, 'provideConnection').mockImplementation((consumer) => {
       const provided = provideConnection(consumer)
-      asked.resolve()
+      asked.open()
       return provided
     })
     hold.release()
     await waitingOnTheLock(asked.promise)
-    gate.resolve()
+    gate.open()
 
     expect((await disable).statusCode).toBe(200)
     const refused = await change

@@ -6,8 +6,22 @@ export const HOLD_HEADER = 'x-test-hold'
 
 /** A request held at the start of its handler: `reached` once it is there, `release` lets it go on. */
 export interface HandlerHold {
-  readonly reached: Promise<void>
+  readonly reached: Promise<undefined>
   release(): void
+}
+
+/** A promise and the function that settles it: a point a test waits for, or lets go. */
+export interface Latch {
+  readonly promise: Promise<undefined>
+  open(): void
+}
+
+export function latch(): Latch {
+  let open = (): void => {}
+  const promise = new Promise<undefined>((resolve) => {
+    open = () => resolve(undefined)
+  })
+  return { promise, open }
 }
 
 /** Holds for the requests that name one in `HOLD_HEADER`. */
@@ -23,7 +37,7 @@ export interface HandlerHolds {
  * the test acts once `reached` settles.
  */
 export async function withHandlerHolds<T>(build: () => Promise<T>): Promise<{ result: T; holds: HandlerHolds }> {
-  const armed = new Map<string, { arrived: () => void; gate: Promise<void> }>()
+  const armed = new Map<string, { arrived: () => void; gate: Promise<undefined> }>()
   const onInit = (message: unknown) => {
     const { fastify } = message as { fastify: FastifyInstance }
     fastify.addHook('onRoute', (route) => {
@@ -46,10 +60,10 @@ export async function withHandlerHolds<T>(build: () => Promise<T>): Promise<{ re
       result,
       holds: {
         hold(name) {
-          const reached = Promise.withResolvers<void>()
-          const gate = Promise.withResolvers<void>()
-          armed.set(name, { arrived: reached.resolve, gate: gate.promise })
-          return { reached: reached.promise, release: gate.resolve }
+          const reached = latch()
+          const gate = latch()
+          armed.set(name, { arrived: reached.open, gate: gate.promise })
+          return { reached: reached.promise, release: gate.open }
         },
       },
     }
