@@ -1,6 +1,6 @@
 import { currentUser, routeRuleAdmits } from '@tokenauth/fastify-token-auth'
 import type { FastifyRequest } from 'fastify'
-import { ApiError } from '../http/api-error.js'
+import { TokenRefusal } from '../http/token-refusal.js'
 import { ActorNotLiveError, inWriteTransaction, type WriteOptions, type WriteTransaction } from '../store/write-transaction.js'
 
 /**
@@ -9,14 +9,14 @@ import { ActorNotLiveError, inWriteTransaction, type WriteOptions, type WriteTra
  * its user not disabled, and the user's roles as they are now still those the route
  * needs. The plugin checked the token when the headers came and again after the body;
  * this closes the last gap, the handler's own wait (a password hash, a lock): a session
- * revoked meanwhile, on this instance or another, makes the request a 401
- * `revoked_token` (a lost role a 403 `insufficient_role`), and nothing is written.
+ * revoked meanwhile, on this instance or another, makes the request the plugin's own 401
+ * `revoked_token` (a lost role its 403 `insufficient_role`), and nothing is written.
  */
 export function writeAsActor<T>(request: FastifyRequest, work: (tx: WriteTransaction) => Promise<T>, options?: WriteOptions): Promise<T> {
   const actor = { handle: currentUser(request).sessionId, rolesAdmit: (roles: readonly string[]) => routeRuleAdmits(request, roles) }
   return inWriteTransaction(request.server.services.engine, actor, work, options).catch((error: unknown) => {
     if (!(error instanceof ActorNotLiveError)) throw error
-    throw error.reason === 'revoked' ? new ApiError(401, 'revoked_token') : new ApiError(403, 'insufficient_role')
+    throw new TokenRefusal(error.reason === 'revoked' ? 'revoked_token' : 'insufficient_role')
   })
 }
 

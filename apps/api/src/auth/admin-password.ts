@@ -2,6 +2,7 @@ import { currentUser } from '@tokenauth/fastify-token-auth'
 import { needsAdminPassword, type AdminAction } from '@tokenauth/shared'
 import type { FastifyRequest } from 'fastify'
 import { ApiError } from '../http/api-error.js'
+import { TokenRefusal } from '../http/token-refusal.js'
 
 /**
  * The acting admin's own password, when `needsAdminPassword` says the request needs it
@@ -19,7 +20,7 @@ export async function confirmAdminPassword(
   if (!needsAdminPassword({ ...action, actorId: actor.id })) return
   const { services } = request.server
   const user = await services.users.findById(actor.id)
-  if (!user) throw new ApiError(401, 'revoked_token')
+  if (!user) throw new TokenRefusal('revoked_token')
   if (adminPassword === undefined) {
     throw new ApiError(403, 'invalid_credentials', 'Granting the admin role or acting on another admin needs your own password (adminPassword).')
   }

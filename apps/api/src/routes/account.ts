@@ -5,6 +5,7 @@ import { ApiError } from '../http/api-error.js'
 import { errorResponses } from '../http/schemas.js'
 import { checkNewPassword } from '../auth/password-policy.js'
 import { writeAsActor } from '../auth/acting-write.js'
+import { TokenRefusal } from '../http/token-refusal.js'
 import { LOCK_KEYS } from '../store/write-transaction.js'
 
 /**
@@ -27,7 +28,7 @@ export default async function accountRoutes(app: App): Promise<void> {
     async (request) => {
       const me = currentUser(request)
       const user = await services.users.findById(me.id)
-      if (!user) throw new ApiError(401, 'revoked_token')
+      if (!user) throw new TokenRefusal('revoked_token')
       const { currentPassword, newPassword } = request.body
       // The same throttle as sign-in: a stolen access token must not become a password oracle.
       const currentOk = await services.loginThrottle.guard(

@@ -108,6 +108,8 @@ describe('every state-changing route with a rule checks its actor inside its wri
       else {
         expect(await snapshotTables(t.services.engine, tables), name).toEqual(before)
         expect(answer.headers['set-cookie'], name).toBeUndefined()
+        // The plugin's own refusal, challenge included.
+        expect(answer.headers['www-authenticate'], name).toContain('error="invalid_token"')
       }
       expect((await asKeeper('POST', `/api/users/${rootId}/enable`, {})).statusCode, name).toBe(204)
     }

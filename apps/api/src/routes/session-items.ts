@@ -12,6 +12,7 @@ import { currentUser } from '@tokenauth/fastify-token-auth'
 import type { SessionRecord } from '../store/session-store.js'
 import type { FastifyRequest } from 'fastify'
 import { writeAsActor } from '../auth/acting-write.js'
+import { TokenRefusal } from '../http/token-refusal.js'
 
 /**
  * `/api/session/*`: the seed's Flask `session[...]`, made useful — see what the server
@@ -27,7 +28,7 @@ export default async function sessionItemRoutes(app: App): Promise<void> {
   const currentSession = async (request: FastifyRequest): Promise<SessionRecord> => {
     const session = await services.sessions.findByHandle(currentUser(request).sessionId)
     // The hook saw the session a moment ago; gone now means it was ended concurrently.
-    if (!session) throw new ApiError(401, 'revoked_token')
+    if (!session) throw new TokenRefusal('revoked_token')
     return session
   }
   /** Reads the items and writes what `change` makes of them, in one write as the request's session. */
@@ -36,7 +37,7 @@ export default async function sessionItemRoutes(app: App): Promise<void> {
       const { sessionId } = currentUser(request)
       // The acting session was found live a moment ago in this same transaction.
       const session = await services.sessions.findByHandle(sessionId, tx)
-      if (!session) throw new ApiError(401, 'revoked_token')
+      if (!session) throw new TokenRefusal('revoked_token')
       await services.sessions.setItems(sessionId, change({ ...session.items }), tx)
     })
 
