@@ -2,7 +2,7 @@
  * Token authentication for Fastify, fail-closed, with a rule on every route:
  * `config: { auth: 'public' | 'optional' | 'required' | { roles: { anyOf?, allOf? } } }`.
  */
-export { tokenAuth, tokenAuth as default, type TokenAuthRequestDecorator, type TokenCheck } from './plugin.js'
+export { routeRuleAdmits, tokenAuth, tokenAuth as default, type TokenAuthRequestDecorator, type TokenCheck } from './plugin.js'
 export { currentUser } from './current-user.js'
 export { AuthRuleError, type AuthRule, type RoleRequirement } from './rules.js'
 export type {

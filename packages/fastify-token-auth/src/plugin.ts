@@ -247,6 +247,18 @@ async function tokenAuthPlugin(fastify: FastifyInstance, options: TokenAuthOptio
   }
 }
 
+/**
+ * Whether `roles` satisfy the rule of the route `request` was routed to: for a handler
+ * that reads the principal's roles again later (inside its write, say) and must hold
+ * them to the same rule. A rule without roles admits any; a route without a compiled
+ * rule admits none.
+ */
+export function routeRuleAdmits(request: FastifyRequest, roles: readonly string[]): boolean {
+  const rule = (request.routeOptions.config as WithCompiledRule)[kCompiledRule]
+  if (rule === undefined) return false
+  return rule.kind !== RULE_ROLES || rolesSatisfy(rule, roles)
+}
+
 /** The refusal for a request whose token could not be read. */
 function problem(token: TokenProblem): { code: FailureCode; detail?: string } {
   if (token === TOKEN_ABSENT) return { code: 'missing_token' }

@@ -59,12 +59,12 @@ export async function renewSession(sessions: SessionStore, cookieId: string, now
   const who = { handle, userId: view.userId, username: view.username }
 
   if (retired && now - retired.retiredAt > RENEWAL_GRACE_MS) {
-    await sessions.deleteByHandle(handle)
+    await sessions.end(handle)
     return { kind: 'replayed', ...who }
   }
   const state = sessionState(view, now, idleTimeoutMs)
   if (state !== 'live') {
-    await sessions.deleteByHandle(handle)
+    await sessions.end(handle)
     return { kind: 'ended', ...who, state }
   }
   const candidate = randomBytes(24).toString('base64url')

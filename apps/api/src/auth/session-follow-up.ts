@@ -26,7 +26,7 @@ export function createApplySessionFollowUp(sessions: SessionStore, audit: AuditL
         await sessions.touch(followUp.handle, followUp.at)
         return
       case 'end_session':
-        await sessions.deleteByHandle(followUp.handle)
+        await sessions.end(followUp.handle)
         await audit.record(request, 'session_ended', {
           userId: followUp.userId,
           username: followUp.username,

@@ -2,8 +2,7 @@ import { randomBytes } from 'node:crypto'
 import { createTokenSigner, KeyRing, type SigningKey } from '@tokenauth/signer'
 import type { Clock } from '../clock.js'
 import type { Engine } from '../store/engine.js'
-import type { Queryable } from '../store/tables.js'
-import { inWriteTransaction, lockForTransaction, LOCK_KEYS } from '../store/write-transaction.js'
+import { inWriteTransaction, LOCK_KEYS, NO_SESSION, type WriteTransaction } from '../store/write-transaction.js'
 
 /** Setup links are another kind of token: their own audience and `typ`, one hour, single use. */
 export const SETUP_TOKEN_AUDIENCE = 'tokenauth:setup'
@@ -50,10 +49,10 @@ export class SetupTokens {
    * two requests racing with the same link (or two links, on two instances) cannot both
    * create an admin. SQLite's BEGIN IMMEDIATE, PostgreSQL's advisory lock: one at a time.
    */
-  redeem<T>(nonce: string, create: (q: Queryable) => Promise<T>): Promise<SetupRedeemResult<T>> {
+  redeem<T>(nonce: string, create: (tx: WriteTransaction) => Promise<T>): Promise<SetupRedeemResult<T>> {
     const now = this.#clock()
-    return inWriteTransaction(this.#db, async (q): Promise<SetupRedeemResult<T>> => {
-      await lockForTransaction(this.#db, q, LOCK_KEYS.setup)
+    // No one is signed in yet: the link is the only credential, checked in here.
+    return inWriteTransaction(this.#db, NO_SESSION, async (q): Promise<SetupRedeemResult<T>> => {
       const users = await q.selectFrom('users').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirst()
       if (Number(users?.n ?? 0) > 0) return { ok: false, reason: 'complete' }
       const marked = await q
@@ -65,6 +64,6 @@ export class SetupTokens {
         .executeTakeFirst()
       if (marked.numUpdatedRows === 0n) return { ok: false, reason: 'used' }
       return { ok: true, value: await create(q) }
-    })
+    }, { locks: [LOCK_KEYS.setup] })
   }
 }

@@ -3,6 +3,7 @@ import { hashPassword } from '../auth/passwords.js'
 import { checkNewPassword } from '../auth/password-policy.js'
 import { UserStore, UsernameTakenError } from '../store/user-store.js'
 import type { Engine } from '../store/engine.js'
+import { inWriteTransaction, NO_SESSION } from '../store/write-transaction.js'
 
 /** What the command needs from the outside world; tests pass fakes. */
 export interface UsersCommandIo {
@@ -79,7 +80,9 @@ async function addUser(args: readonly string[], users: UserStore, io: UsersComma
     return 1
   }
   try {
-    const user = await users.create({ username, passwordHash: await hashPassword(password), roles, createdAt: io.now() })
+    const passwordHash = await hashPassword(password)
+    // The operator at the server's shell acts for no session.
+    const user = await inWriteTransaction(io.engine, NO_SESSION, (tx) => users.create({ username, passwordHash, roles, createdAt: io.now() }, tx))
     io.out(`Created user ${user.username} (id ${user.id}${roles.length ? `, roles: ${roles.join(', ')}` : ''}).`)
     return 0
   } catch (error) {
@@ -114,7 +117,8 @@ async function removeUser(args: readonly string[], users: UserStore, io: UsersCo
     io.err(USAGE)
     return 2
   }
-  if (!(await users.remove(username))) {
+  const user = await users.findByUsername(username)
+  if (!user || !(await inWriteTransaction(io.engine, NO_SESSION, (tx) => users.removeById(user.id, tx)))) {
     io.err(`No user named "${username}".`)
     return 1
   }

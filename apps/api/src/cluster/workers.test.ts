@@ -6,6 +6,7 @@ import { hashPassword } from '../auth/passwords.js'
 import { openSqlite } from '../store/engine.js'
 import { UserStore } from '../store/user-store.js'
 import { send, startServerProcess, type ServerProcess } from '../test-support/server-process.js'
+import { asOperator } from '../test-support/as-operator.js'
 
 /** `WORKERS=2` on SQLite without Redis: the real server, two worker threads in one process. */
 const dataDir = mkdtempSync(path.join(tmpdir(), 'tokenauth-workers-'))
@@ -35,7 +36,8 @@ async function waitFor(condition: () => boolean, ms: number): Promise<void> {
 beforeAll(async () => {
   const db = openSqlite(dataDir)
   const users = new UserStore(db)
-  for (const name of ['alice', 'bob']) await users.create({ username: name, passwordHash: await hashPassword(PASSWORD), roles: [], createdAt: Date.now() })
+  const passwordHash = await hashPassword(PASSWORD)
+  for (const name of ['alice', 'bob']) await asOperator(db, (tx) => users.create({ username: name, passwordHash, roles: [], createdAt: Date.now() }, tx))
   await db.close()
   server = await startServerProcess(
     { DATA_DIR: dataDir, WORKERS: '2', RATE_LIMIT_MAX: String(RATE_LIMIT_MAX), TRUST_PROXY: '127.0.0.1', TOKENAUTH_TEST_PROBE_DIR: probeDir },

@@ -13,6 +13,7 @@ import { SessionStore } from '../store/session-store.js'
 import { UserStore } from '../store/user-store.js'
 import { startTestRedis, type TestRedis } from '../test-support/redis-server.js'
 import { send, startServerProcess, type ServerProcess } from '../test-support/server-process.js'
+import { asOperator } from '../test-support/as-operator.js'
 
 /**
  * Two API processes on different ports sharing one database and one Redis, as two
@@ -43,11 +44,12 @@ describe.each(ENGINES)('on %s', (engine) => {
     database = engine === 'postgres' ? await createTestPostgresDatabase() : undefined
     const db = await openEngine({ dataDir, databaseUrl: database?.url })
     const users = new UserStore(db)
-    aliceId = (await users.create({ username: 'alice', passwordHash: await hashPassword(PASSWORD), roles: [], createdAt: Date.now() })).id
-    await users.create({ username: 'bob', passwordHash: await hashPassword(PASSWORD), roles: [], createdAt: Date.now() })
-    carolId = (await users.create({ username: 'carol', passwordHash: await hashPassword(PASSWORD), roles: [], createdAt: Date.now() })).id
-    daveId = (await users.create({ username: 'dave', passwordHash: await hashPassword(PASSWORD), roles: [], createdAt: Date.now() })).id
-    adminId = (await users.create({ username: 'root', passwordHash: await hashPassword(PASSWORD), roles: ['admin'], createdAt: Date.now() })).id
+    const passwordHash = await hashPassword(PASSWORD)
+    aliceId = (await asOperator(db, (tx) => users.create({ username: 'alice', passwordHash: passwordHash, roles: [], createdAt: Date.now() }, tx))).id
+    await asOperator(db, (tx) => users.create({ username: 'bob', passwordHash: passwordHash, roles: [], createdAt: Date.now() }, tx))
+    carolId = (await asOperator(db, (tx) => users.create({ username: 'carol', passwordHash: passwordHash, roles: [], createdAt: Date.now() }, tx))).id
+    daveId = (await asOperator(db, (tx) => users.create({ username: 'dave', passwordHash: passwordHash, roles: [], createdAt: Date.now() }, tx))).id
+    adminId = (await asOperator(db, (tx) => users.create({ username: 'root', passwordHash: passwordHash, roles: ['admin'], createdAt: Date.now() }, tx))).id
     await db.close()
     // What the instances must share: the database, Redis, the key ring and the cookie secret.
     const env = {

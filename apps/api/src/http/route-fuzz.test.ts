@@ -10,6 +10,7 @@ import { snapshotTables } from '../test-support/db-snapshot.js'
 import { FUZZ_USER_COOKIE, FUZZ_USER_TOKEN, fuzzRequest, type HostileCredentials } from '../test-support/fuzz-requests.js'
 import { ACCESS_TOKEN_AUDIENCE, ACCESS_TOKEN_TYPE } from '../auth/access-tokens.js'
 import { SETUP_TOKEN_AUDIENCE } from '../auth/setup-tokens.js'
+import { asOperator } from '../test-support/as-operator.js'
 
 /**
  * Throws generated garbage at every route the app declares, and checks that it answers
@@ -65,7 +66,7 @@ describe.each(ENGINES)('on %s', (engine) => {
       (await t.app.inject({ method: 'POST', url: '/api/notes', headers: { token }, payload: { text } })).json().id as number
     const notes = [await noteOf(aliceSession.token, 'alice’s note'), await noteOf(bobSession.token, 'bob’s note')]
     const ghost = await t.login('ghost', PASSWORD)
-    await t.services.users.remove('ghost')
+    await asOperator(t.services.engine, (tx) => t.services.users.removeById(ghost.user.id, tx))
 
     const handles = (await t.services.engine.db.selectFrom('sessions').select('handle').orderBy('handle').execute()).map((r) => r.handle)
     const aliceHandle = (await t.services.sessions.listByUser(alice.id))[0]?.handle ?? ''

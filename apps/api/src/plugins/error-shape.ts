@@ -3,6 +3,7 @@ import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify'
 import type { ErrorCode } from '@tokenauth/shared'
 import { ApiError, errorBody } from '../http/api-error.js'
 import { DependencyUnavailableError } from '../http/unavailable-error.js'
+import { TokenRefusal } from '../http/token-refusal.js'
 
 const CODE_FOR_STATUS: Readonly<Record<number, ErrorCode>> = {
   400: 'bad_request',
@@ -23,10 +24,11 @@ const CODE_FOR_STATUS: Readonly<Record<number, ErrorCode>> = {
  */
 export default fp(
   async (app) => {
-    app.setErrorHandler((error: FastifyError | ApiError, request, reply) => {
+    app.setErrorHandler((error: FastifyError | ApiError | TokenRefusal, request, reply) => {
       if (error instanceof DependencyUnavailableError) {
         request.log.warn({ dependency: error.dependency, err: error.cause }, 'dependency unreachable')
       }
+      if (error instanceof TokenRefusal) return reply.refuseToken(error.code)
       if (error instanceof ApiError) {
         return reply.code(error.statusCode).send(errorBody(error.code, error.message))
       }

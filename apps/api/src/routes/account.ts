@@ -4,7 +4,9 @@ import type { App } from '../http/app-instance.js'
 import { ApiError } from '../http/api-error.js'
 import { errorResponses } from '../http/schemas.js'
 import { checkNewPassword } from '../auth/password-policy.js'
-import { whileSessionLive } from '../auth/while-session-live.js'
+import { writeAsActor } from '../auth/acting-write.js'
+import { TokenRefusal } from '../http/token-refusal.js'
+import { LOCK_KEYS } from '../store/write-transaction.js'
 
 /**
  * `POST /api/me/password`: needs the current password, re-hashes, and ends my other
@@ -26,7 +28,7 @@ export default async function accountRoutes(app: App): Promise<void> {
     async (request) => {
       const me = currentUser(request)
       const user = await services.users.findById(me.id)
-      if (!user) throw new ApiError(401, 'revoked_token')
+      if (!user) throw new TokenRefusal('revoked_token')
       const { currentPassword, newPassword } = request.body
       // The same throttle as sign-in: a stolen access token must not become a password oracle.
       const currentOk = await services.loginThrottle.guard(
@@ -42,10 +44,12 @@ export default async function accountRoutes(app: App): Promise<void> {
       const check = checkNewPassword(newPassword, { username: user.username })
       if (!check.ok) throw new ApiError(400, 'invalid_password', check.message)
       const passwordHash = await services.passwords.hash(newPassword)
-      const endedSessions = await whileSessionLive(services, me.sessionId, async (q) => {
-        await services.users.setPasswordHash(user.id, passwordHash, q)
-        return services.sessions.deleteByUser(user.id, me.sessionId, q)
-      }, user.id)
+      // One password change per user at a time: of two sessions changing it at once, the
+      // first ends the other, which then answers 401.
+      const endedSessions = await writeAsActor(request, async (tx) => {
+        await services.users.setPasswordHash(user.id, passwordHash, tx)
+        return services.sessions.deleteByUser(user.id, me.sessionId, tx)
+      }, { locks: [[LOCK_KEYS.userCredentials, user.id]] })
       await services.audit.record(request, 'password_changed', { userId: user.id, username: user.username, detail: `${endedSessions} other sessions ended` })
       return { endedSessions }
     },

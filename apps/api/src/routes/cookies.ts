@@ -4,6 +4,7 @@ import { ApiError } from '../http/api-error.js'
 import { errorResponses } from '../http/schemas.js'
 import { sessionCookieSettings } from '../auth/session-cookie.js'
 import { createDemoCookieSigner } from '../auth/demo-cookie-signer.js'
+import { confirmActorLive } from '../auth/acting-write.js'
 
 /** In `u` mode a well-formed surrogate pair is one code point; only a lone half matches. */
 const LONE_SURROGATE = /\p{Cs}/u
@@ -71,6 +72,7 @@ export default async function cookieRoutes(app: App): Promise<void> {
       // rather than let the encoder throw while the reply is sent.
       if (LONE_SURROGATE.test(value)) throw new ApiError(400, 'bad_request', 'The value is not valid Unicode text.')
       const stored = signed ? SIGNED_PREFIX + signer.sign(value) : value
+      await confirmActorLive(request)
       reply.setCookie(name, stored, { ...attributes, ...(maxAgeSeconds ? { maxAge: maxAgeSeconds } : {}) })
       return { name, value, signed, valid: true }
     },
@@ -82,6 +84,7 @@ export default async function cookieRoutes(app: App): Promise<void> {
     async (request, reply) => {
       const { name } = request.params
       if (isReserved(name)) throw new ApiError(400, 'bad_request', 'That cookie name is reserved.')
+      await confirmActorLive(request)
       reply.clearCookie(name, attributes)
       return reply.code(204).send(null)
     },

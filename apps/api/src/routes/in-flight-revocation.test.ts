@@ -52,7 +52,7 @@ describe('a session revoked while the body is on its way', () => {
     // Another admin disables root: that ends root's sessions.
     const rootId = (await t.services.users.findByUsername('root'))?.id ?? 0
     const otherLogin = await t.login('second-admin', 'correct horse battery')
-    const disable = await t.app.inject({ method: 'POST', url: `/api/users/${rootId}/disable`, headers: { token: otherLogin.token } })
+    const disable = await t.app.inject({ method: 'POST', url: `/api/users/${rootId}/disable`, headers: { token: otherLogin.token }, payload: { adminPassword: 'correct horse battery' } })
     expect(disable.statusCode).toBe(200)
     request.finish({ newPassword: 'a brand new passphrase', adminPassword: 'correct horse battery' })
     const response = await request.response

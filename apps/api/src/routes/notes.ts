@@ -4,6 +4,7 @@ import { ApiError } from '../http/api-error.js'
 import { errorResponses } from '../http/schemas.js'
 import { currentUser } from '@tokenauth/fastify-token-auth'
 import type { NoteRecord } from '../store/note-store.js'
+import { writeAsActor } from '../auth/acting-write.js'
 
 /**
  * The sample resource, with per-method rules as Flask-RESTful's `method_decorators`:
@@ -29,7 +30,7 @@ export default async function noteRoutes(app: App): Promise<void> {
       schema: { tags: ['notes'], body: CreateNoteRequest, response: { 201: Note, ...errorResponses(400, 401, 413, 415) } },
     },
     async (request, reply) => {
-      const note = await services.notes.create(currentUser(request).id, request.body.text, services.clock())
+      const note = await writeAsActor(request, (tx) => services.notes.create(currentUser(request).id, request.body.text, services.clock(), tx))
       return reply.code(201).send(toNote(note))
     },
   )
@@ -42,10 +43,12 @@ export default async function noteRoutes(app: App): Promise<void> {
     },
     async (request, reply) => {
       const user = currentUser(request)
-      const note = await services.notes.findById(Number(request.params.id))
-      if (!note) throw new ApiError(404, 'not_found', 'No such note.')
-      if (note.ownerId !== user.id && !user.roles.includes('admin')) throw new ApiError(403, 'insufficient_role')
-      await services.notes.delete(note.id)
+      await writeAsActor(request, async (tx) => {
+        const note = await services.notes.findById(Number(request.params.id), tx)
+        if (!note) throw new ApiError(404, 'not_found', 'No such note.')
+        if (note.ownerId !== user.id && !user.roles.includes('admin')) throw new ApiError(403, 'insufficient_role')
+        await services.notes.delete(note.id, tx)
+      })
       return reply.code(204).send(null)
     },
   )

@@ -11,6 +11,8 @@ import { errorResponses } from '../http/schemas.js'
 import { currentUser } from '@tokenauth/fastify-token-auth'
 import type { SessionRecord } from '../store/session-store.js'
 import type { FastifyRequest } from 'fastify'
+import { writeAsActor } from '../auth/acting-write.js'
+import { TokenRefusal } from '../http/token-refusal.js'
 
 /**
  * `/api/session/*`: the seed's Flask `session[...]`, made useful — see what the server
@@ -26,12 +28,18 @@ export default async function sessionItemRoutes(app: App): Promise<void> {
   const currentSession = async (request: FastifyRequest): Promise<SessionRecord> => {
     const session = await services.sessions.findByHandle(currentUser(request).sessionId)
     // The hook saw the session a moment ago; gone now means it was ended concurrently.
-    if (!session) throw new ApiError(401, 'revoked_token')
+    if (!session) throw new TokenRefusal('revoked_token')
     return session
   }
-  const save = async (session: SessionRecord, items: Record<string, string>): Promise<void> => {
-    if (!(await services.sessions.setItems(session.handle, items))) throw new ApiError(401, 'revoked_token')
-  }
+  /** Reads the items and writes what `change` makes of them, in one write as the request's session. */
+  const changeItems = (request: FastifyRequest, change: (items: Record<string, string>) => Record<string, string>): Promise<void> =>
+    writeAsActor(request, async (tx) => {
+      const { sessionId } = currentUser(request)
+      // The acting session was found live a moment ago in this same transaction.
+      const session = await services.sessions.findByHandle(sessionId, tx)
+      if (!session) throw new TokenRefusal('revoked_token')
+      await services.sessions.setItems(sessionId, change({ ...session.items }), tx)
+    })
 
   app.get('/session', { config: rule, schema: { tags, response: { 200: SessionView, ...errorResponses(401) } } }, async (request) => {
     const session = await currentSession(request)
@@ -68,14 +76,16 @@ export default async function sessionItemRoutes(app: App): Promise<void> {
       },
     },
     async (request) => {
-      const session = await currentSession(request)
       const { key } = request.params
-      const items = { ...session.items, [key]: request.body.value }
-      if (Object.keys(items).length > SESSION_ITEM_MAX_KEYS) {
-        throw new ApiError(409, 'conflict', `A session holds at most ${SESSION_ITEM_MAX_KEYS} items.`)
-      }
-      await save(session, items)
-      return { key, value: request.body.value }
+      const { value } = request.body
+      await changeItems(request, (items) => {
+        const changed = { ...items, [key]: value }
+        if (Object.keys(changed).length > SESSION_ITEM_MAX_KEYS) {
+          throw new ApiError(409, 'conflict', `A session holds at most ${SESSION_ITEM_MAX_KEYS} items.`)
+        }
+        return changed
+      })
+      return { key, value }
     },
   )
 
@@ -83,10 +93,11 @@ export default async function sessionItemRoutes(app: App): Promise<void> {
     '/session/items/:key',
     { config: rule, schema: { tags, params: SessionItemParams, response: { 204: { type: 'null' }, ...errorResponses(401, 404) } } },
     async (request, reply) => {
-      const session = await currentSession(request)
-      const { [request.params.key]: removed, ...rest } = session.items
-      if (removed === undefined) throw new ApiError(404, 'not_found', 'No such session item.')
-      await save(session, rest)
+      await changeItems(request, (items) => {
+        const { [request.params.key]: removed, ...rest } = items
+        if (removed === undefined) throw new ApiError(404, 'not_found', 'No such session item.')
+        return rest
+      })
       return reply.code(204).send(null)
     },
   )
@@ -95,7 +106,7 @@ export default async function sessionItemRoutes(app: App): Promise<void> {
     '/session/items',
     { config: rule, schema: { tags, response: { 204: { type: 'null' }, ...errorResponses(401) } } },
     async (request, reply) => {
-      await save(await currentSession(request), {})
+      await changeItems(request, () => ({}))
       return reply.code(204).send(null)
     },
   )

@@ -5,6 +5,7 @@ import { ApiError } from '../http/api-error.js'
 import { errorResponses } from '../http/schemas.js'
 import { describeUserAgent } from '../auth/device.js'
 import { sessionState } from '../auth/session-liveness.js'
+import { writeAsActor } from '../auth/acting-write.js'
 
 /**
  * `/api/sessions`: my devices. List them, end one, or end all but this one. Ending a
@@ -37,10 +38,13 @@ export default async function sessionRoutes(app: App): Promise<void> {
     { config: rule, schema: { tags, params: SessionIdParams, response: { 204: { type: 'null' }, ...errorResponses(401, 404) } } },
     async (request, reply) => {
       const me = currentUser(request)
-      const session = await services.sessions.findByHandle(request.params.id)
-      // Someone else's session answers exactly like one that does not exist.
-      if (!session || session.userId !== me.id) throw new ApiError(404, 'not_found', 'No such session.')
-      await services.sessions.deleteByHandle(session.handle)
+      const session = await writeAsActor(request, async (tx) => {
+        const found = await services.sessions.findByHandle(request.params.id, tx)
+        // Someone else's session answers exactly like one that does not exist.
+        if (!found || found.userId !== me.id) throw new ApiError(404, 'not_found', 'No such session.')
+        await services.sessions.deleteByHandle(found.handle, tx)
+        return found
+      })
       await services.audit.record(request, 'session_ended', {
         userId: me.id,
         username: me.username,
@@ -53,7 +57,7 @@ export default async function sessionRoutes(app: App): Promise<void> {
 
   app.delete('/sessions', { config: rule, schema: { tags, response: { 200: EndedSessions, ...errorResponses(401) } } }, async (request) => {
     const me = currentUser(request)
-    const ended = await services.sessions.deleteByUser(me.id, me.sessionId)
+    const ended = await writeAsActor(request, (tx) => services.sessions.deleteByUser(me.id, me.sessionId, tx))
     if (ended > 0) await services.audit.record(request, 'session_ended', { userId: me.id, username: me.username, detail: `${ended} other sessions ended by their user` })
     return { ended }
   })

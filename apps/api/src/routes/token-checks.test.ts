@@ -2,6 +2,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { createTokenSigner, generateSigningKey, KeyRing } from '@tokenauth/signer'
 import { createAppWithAlice, createTestApp, type LoginResult, type TestApp, countRows } from '../test-support/test-app.js'
 import { ACCESS_TOKEN_AUDIENCE, ACCESS_TOKEN_TYPE } from '../auth/access-tokens.js'
+import { asOperator } from '../test-support/as-operator.js'
 
 let t: TestApp
 let alice: LoginResult
@@ -120,7 +121,7 @@ describe('refusals', () => {
   })
 
   it('a deleted user: their tokens stop working at once', async () => {
-    await t.services.users.remove('alice')
+    await asOperator(t.services.engine, (tx) => t.services.users.removeById(alice.user.id, tx))
     expect((await me({ token: alice.token })).json().error.code).toBe('revoked_token')
   })
 

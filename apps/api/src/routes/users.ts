@@ -1,12 +1,14 @@
-import { CreateUserRequest, EndedSessions, ResetPasswordRequest, SetRolesRequest, UserIdParams, UserList, UserSummary } from '@tokenauth/shared'
+import { AdminConfirmationRequest, CreateUserRequest, EndedSessions, ResetPasswordRequest, SetRolesRequest, UserIdParams, UserList, UserSummary } from '@tokenauth/shared'
 import { currentUser } from '@tokenauth/fastify-token-auth'
-import type { FastifyRequest } from 'fastify'
+import type { FastifyReply, FastifyRequest, HookHandlerDoneFunction } from 'fastify'
 import type { App } from '../http/app-instance.js'
 import { ApiError } from '../http/api-error.js'
 import { errorResponses } from '../http/schemas.js'
 import { checkNewPassword } from '../auth/password-policy.js'
-import { LAST_ADMIN, UsernameTakenError, type UserRecord } from '../store/user-store.js'
-import { whileSessionLive } from '../auth/while-session-live.js'
+import { UsernameTakenError, type UserRecord } from '../store/user-store.js'
+import { LOCK_KEYS, type WriteOptions } from '../store/write-transaction.js'
+import { writeAsActor } from '../auth/acting-write.js'
+import { confirmAdminPassword } from '../auth/admin-password.js'
 
 /**
  * `/api/users` (role `admin`): list, create and delete accounts, change their roles,
@@ -35,19 +37,12 @@ export default async function userRoutes(app: App): Promise<void> {
     sessions,
   })
 
-  /** The acting admin's own password, checked under the sign-in throttle (no password oracle). */
-  const confirmActingAdmin = async (request: FastifyRequest, actorId: number, password: string | undefined): Promise<void> => {
-    const actor = await services.users.findById(actorId)
-    if (!actor) throw new ApiError(401, 'revoked_token')
-    if (password === undefined) {
-      throw new ApiError(403, 'invalid_credentials', "Resetting another admin's password needs your own password (adminPassword).")
-    }
-    const ok = await services.loginThrottle.guard(request.ip, actor.username, () => services.passwords.verify(actor.passwordHash, password), (valid) => valid)
-    if (!ok) {
-      await services.audit.record(request, 'login_failed', { userId: actor.id, username: actor.username, detail: 'wrong own password on an admin password reset' })
-      throw new ApiError(403, 'invalid_credentials', 'Your password is not correct.')
-    }
-  }
+  /**
+   * Every change to the accounts takes the admins lock first: the last-admin check holds
+   * while it runs, and two admins acting on each other run one after the other.
+   */
+  const adminsLock: WriteOptions = { locks: [LOCK_KEYS.admins] }
+  const lastAdmin = (words: string) => new ApiError(409, 'conflict', `This is the last admin who can sign in; ${words}.`)
 
   app.get('/users', { config: rule, schema: { tags, response: { 200: UserList, ...errorResponses(401, 403) } } }, async () => {
     const counts = await services.sessions.liveCountsByUser(services.clock(), idleMs)
@@ -58,15 +53,16 @@ export default async function userRoutes(app: App): Promise<void> {
 
   app.post(
     '/users',
-    { config: rule, schema: { tags, body: CreateUserRequest, response: { 201: UserSummary, ...errorResponses(400, 401, 403, 409) } } },
+    { config: rule, schema: { tags, body: CreateUserRequest, response: { 201: UserSummary, ...errorResponses(400, 401, 403, 409, 429, 503) } } },
     async (request, reply) => {
-      const { username, password, roles } = request.body
+      const { username, password, roles, adminPassword } = request.body
+      await confirmAdminPassword(request, { grantsAdmin: roles.includes('admin') }, adminPassword)
       const check = checkNewPassword(password, { username })
       if (!check.ok) throw new ApiError(400, 'invalid_password', check.message)
       const passwordHash = await services.passwords.hash(password)
       let user: UserRecord
       try {
-        user = await services.users.create({ username, passwordHash, roles, createdAt: services.clock() })
+        user = await writeAsActor(request, (tx) => services.users.create({ username, passwordHash, roles, createdAt: services.clock() }, tx), adminsLock)
       } catch (error) {
         if (error instanceof UsernameTakenError) throw new ApiError(409, 'conflict', 'This username is taken.')
         throw error
@@ -81,15 +77,18 @@ export default async function userRoutes(app: App): Promise<void> {
     '/users/:id/roles',
     {
       config: rule,
-      schema: { tags, params: UserIdParams, body: SetRolesRequest, response: { 200: UserSummary, ...errorResponses(400, 401, 403, 404, 409) } },
+      schema: { tags, params: UserIdParams, body: SetRolesRequest, response: { 200: UserSummary, ...errorResponses(400, 401, 403, 404, 409, 429, 503) } },
     },
     async (request) => {
       const user = await target(request.params.id)
-      const { roles } = request.body
-      const changed = await services.users.guardLastAdmin(user.id, !roles.includes('admin'), (q) => services.users.setRoles(user.id, roles, q))
-      if (changed === LAST_ADMIN) {
-        throw new ApiError(409, 'conflict', 'This is the last admin who can sign in; it cannot lose the admin role.')
-      }
+      const { roles, adminPassword } = request.body
+      await confirmAdminPassword(request, { target: user, grantsAdmin: roles.includes('admin') && !user.roles.includes('admin') }, adminPassword)
+      const changed = await writeAsActor(request, async (tx) => {
+        if (!roles.includes('admin') && (await services.users.isLastAdmin(user.id, tx))) return false
+        await services.users.setRoles(user.id, roles, tx)
+        return true
+      }, adminsLock)
+      if (!changed) throw lastAdmin('it cannot lose the admin role')
       const detail = `by ${currentUser(request).username}; ${user.roles.join(', ') || 'none'} → ${roles.join(', ') || 'none'}`
       await services.audit.record(request, 'user_roles_changed', subject(user, detail))
       const counts = await services.sessions.liveCountsByUser(services.clock(), idleMs)
@@ -97,14 +96,34 @@ export default async function userRoutes(app: App): Promise<void> {
     },
   )
 
+  const confirmationBody = { body: AdminConfirmationRequest }
+  /**
+   * The requests whose body is only the acting admin's password may leave it out (a
+   * request on a plain account needs none): no body is read as `{}`, then validated.
+   */
+  const bodyMayBeLeftOut = (request: FastifyRequest, _reply: FastifyReply, done: HookHandlerDoneFunction): void => {
+    request.body ??= {}
+    done()
+  }
+  const adminPasswordOf = (body: AdminConfirmationRequest): string | undefined => body.adminPassword
+
   app.delete(
     '/users/:id',
-    { config: rule, schema: { tags, params: UserIdParams, response: { 204: { type: 'null' }, ...errorResponses(401, 403, 404, 409) } } },
+    {
+      config: rule,
+      preValidation: bodyMayBeLeftOut,
+      schema: { tags, params: UserIdParams, ...confirmationBody, response: { 204: { type: 'null' }, ...errorResponses(401, 403, 404, 409, 429, 503) } },
+    },
     async (request, reply) => {
       const user = await target(request.params.id)
+      await confirmAdminPassword(request, { target: user, grantsAdmin: false }, adminPasswordOf(request.body))
       // Its sessions and notes go with it (foreign keys cascade); the audit log keeps the name.
-      const removed = await services.users.guardLastAdmin(user.id, true, (q) => services.users.removeById(user.id, q))
-      if (removed === LAST_ADMIN) throw new ApiError(409, 'conflict', 'This is the last admin who can sign in; it cannot be deleted.')
+      const removed = await writeAsActor(request, async (tx) => {
+        if (await services.users.isLastAdmin(user.id, tx)) return false
+        await services.users.removeById(user.id, tx)
+        return true
+      }, adminsLock)
+      if (!removed) throw lastAdmin('it cannot be deleted')
       await services.audit.record(request, 'user_deleted', subject(user, `by ${currentUser(request).username}`))
       return reply.code(204).send(null)
     },
@@ -112,14 +131,20 @@ export default async function userRoutes(app: App): Promise<void> {
 
   app.post(
     '/users/:id/disable',
-    { config: rule, schema: { tags, params: UserIdParams, response: { 200: EndedSessions, ...errorResponses(401, 403, 404, 409) } } },
+    {
+      config: rule,
+      preValidation: bodyMayBeLeftOut,
+      schema: { tags, params: UserIdParams, ...confirmationBody, response: { 200: EndedSessions, ...errorResponses(401, 403, 404, 409, 429, 503) } },
+    },
     async (request) => {
       const user = await target(request.params.id)
-      const ended = await services.users.guardLastAdmin(user.id, true, async (q) => {
-        await services.users.setDisabled(user.id, true, q)
-        return services.sessions.deleteByUser(user.id, '', q)
-      })
-      if (ended === LAST_ADMIN) throw new ApiError(409, 'conflict', 'This is the last admin who can sign in; it cannot be disabled.')
+      await confirmAdminPassword(request, { target: user, grantsAdmin: false }, adminPasswordOf(request.body))
+      const ended = await writeAsActor(request, async (tx) => {
+        if (await services.users.isLastAdmin(user.id, tx)) return undefined
+        await services.users.setDisabled(user.id, true, tx)
+        return services.sessions.deleteByUser(user.id, '', tx)
+      }, adminsLock)
+      if (ended === undefined) throw lastAdmin('it cannot be disabled')
       await services.audit.record(request, 'user_disabled', subject(user, `by ${currentUser(request).username}; ${ended} sessions ended`))
       return { ended }
     },
@@ -127,10 +152,15 @@ export default async function userRoutes(app: App): Promise<void> {
 
   app.post(
     '/users/:id/enable',
-    { config: rule, schema: { tags, params: UserIdParams, response: { 204: { type: 'null' }, ...errorResponses(401, 403, 404) } } },
+    {
+      config: rule,
+      preValidation: bodyMayBeLeftOut,
+      schema: { tags, params: UserIdParams, ...confirmationBody, response: { 204: { type: 'null' }, ...errorResponses(401, 403, 404, 429, 503) } },
+    },
     async (request, reply) => {
       const user = await target(request.params.id)
-      await services.users.setDisabled(user.id, false)
+      await confirmAdminPassword(request, { target: user, grantsAdmin: false }, adminPasswordOf(request.body))
+      await writeAsActor(request, (tx) => services.users.setDisabled(user.id, false, tx), adminsLock)
       await services.audit.record(request, 'user_enabled', subject(user, `by ${currentUser(request).username}`))
       return reply.code(204).send(null)
     },
@@ -138,10 +168,15 @@ export default async function userRoutes(app: App): Promise<void> {
 
   app.delete(
     '/users/:id/sessions',
-    { config: rule, schema: { tags, params: UserIdParams, response: { 200: EndedSessions, ...errorResponses(401, 403, 404) } } },
+    {
+      config: rule,
+      preValidation: bodyMayBeLeftOut,
+      schema: { tags, params: UserIdParams, ...confirmationBody, response: { 200: EndedSessions, ...errorResponses(401, 403, 404, 429, 503) } },
+    },
     async (request) => {
       const user = await target(request.params.id)
-      const ended = await services.sessions.deleteByUser(user.id)
+      await confirmAdminPassword(request, { target: user, grantsAdmin: false }, adminPasswordOf(request.body))
+      const ended = await writeAsActor(request, (tx) => services.sessions.deleteByUser(user.id, '', tx), adminsLock)
       await services.audit.record(request, 'session_ended', subject(user, `all ${ended} sessions, by admin ${currentUser(request).username}`))
       return { ended }
     },
@@ -165,14 +200,14 @@ export default async function userRoutes(app: App): Promise<void> {
       if (user.id === actor.id) {
         throw new ApiError(409, 'conflict', 'Change your own password with POST /api/me/password; it needs your current password.')
       }
-      if (user.roles.includes('admin')) await confirmActingAdmin(request, actor.id, request.body.adminPassword)
+      await confirmAdminPassword(request, { target: user, grantsAdmin: false }, request.body.adminPassword)
       const check = checkNewPassword(request.body.newPassword, { username: user.username })
       if (!check.ok) throw new ApiError(400, 'invalid_password', check.message)
       const passwordHash = await services.passwords.hash(request.body.newPassword)
-      const ended = await whileSessionLive(services, actor.sessionId, async (q) => {
-        await services.users.setPasswordHash(user.id, passwordHash, q)
-        return services.sessions.deleteByUser(user.id, '', q)
-      }, user.id)
+      const ended = await writeAsActor(request, async (tx) => {
+        await services.users.setPasswordHash(user.id, passwordHash, tx)
+        return services.sessions.deleteByUser(user.id, '', tx)
+      }, { locks: [LOCK_KEYS.admins, [LOCK_KEYS.userCredentials, user.id]] })
       await services.audit.record(request, 'password_reset', subject(user, `by admin ${actor.username}; ${ended} sessions ended`))
       return { ended }
     },

@@ -2,7 +2,7 @@ import type { AuditKind } from '@tokenauth/shared'
 import type { Selectable } from 'kysely'
 import type { Engine } from './engine.js'
 import type { AuditEventsTable, Queryable } from './tables.js'
-import { inWriteTransaction } from './write-transaction.js'
+import { inWriteTransaction, NO_SESSION } from './write-transaction.js'
 
 /** What a caller records; the store adds the id. */
 export interface NewAuditEvent {
@@ -49,7 +49,7 @@ export class AuditStore {
    * minutes for hours, and its newest renewal says all the earlier ones did.
    */
   recordRenewal(event: NewAuditEvent & { ref: string }): Promise<void> {
-    return inWriteTransaction(this.#engine, async (q) => {
+    return inWriteTransaction(this.#engine, NO_SESSION, async (q) => {
       await q.deleteFrom('audit_events').where('kind', '=', 'token_renewed').where('session', '=', event.ref).execute()
       await this.record(event, q)
     })

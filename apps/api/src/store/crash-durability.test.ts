@@ -10,6 +10,7 @@ import { ENGINES, type EngineKind } from '../test-support/test-engine.js'
 import { createTestPostgresDatabase } from '../test-support/postgres-database.js'
 import { UserStore } from './user-store.js'
 import { DATABASE_FILE } from './database.js'
+import { asOperator } from '../test-support/as-operator.js'
 
 /**
  * The real server, from source, killed with SIGKILL in the middle of writes (logins,
@@ -202,9 +203,10 @@ async function killAndRestartTwice(): Promise<void> {
     const db = await openEngine({ dataDir, databaseUrl: serverEnv.DATABASE_URL })
     const users = new UserStore(db)
     const hash = await hashPassword(PASSWORD)
-    await users.create({ username: 'root', passwordHash: await hashPassword(ADMIN_PASSWORD), roles: ['admin'], createdAt: Date.now() })
+    const adminHash = await hashPassword(ADMIN_PASSWORD)
+    await asOperator(db, (tx) => users.create({ username: 'root', passwordHash: adminHash, roles: ['admin'], createdAt: Date.now() }, tx))
     for (let worker = 0; worker < WRITERS; worker++) {
-      for (const name of [`writer${worker}`, `reset${worker}`]) await users.create({ username: name, passwordHash: hash, roles: [], createdAt: Date.now() })
+      for (const name of [`writer${worker}`, `reset${worker}`]) await asOperator(db, (tx) => users.create({ username: name, passwordHash: hash, roles: [], createdAt: Date.now() }, tx))
     }
     await db.close()
 

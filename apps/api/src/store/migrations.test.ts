@@ -8,6 +8,7 @@ import { ENGINES, openTestEngine } from '../test-support/test-engine.js'
 import { hashCookieId } from './cookie-id-hash.js'
 import { MIGRATIONS } from './migrations.js'
 import { UserStore } from './user-store.js'
+import { asOperator } from '../test-support/as-operator.js'
 
 const dirs: string[] = []
 afterEach(() => {
@@ -25,10 +26,11 @@ describe.each(ENGINES)('user ids on %s', (kind) => {
     const { engine, dispose } = await openTestEngine(kind)
     try {
       const users = new UserStore(engine)
-      await users.create({ username: 'a', passwordHash: 'h', roles: [], createdAt: 0 })
-      const b = await users.create({ username: 'b', passwordHash: 'h', roles: [], createdAt: 0 })
-      await users.remove('b')
-      const c = await users.create({ username: 'c', passwordHash: 'h', roles: [], createdAt: 0 })
+      const create = (username: string) => asOperator(engine, (tx) => users.create({ username, passwordHash: 'h', roles: [], createdAt: 0 }, tx))
+      await create('a')
+      const b = await create('b')
+      await asOperator(engine, (tx) => users.removeById(b.id, tx))
+      const c = await create('c')
       expect(c.id).toBe(b.id + 1)
     } finally {
       await dispose()

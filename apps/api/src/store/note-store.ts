@@ -1,4 +1,6 @@
 import type { Engine } from './engine.js'
+import type { Queryable } from './tables.js'
+import type { WriteTransaction } from './write-transaction.js'
 
 export interface NoteRecord {
   readonly id: number
@@ -8,7 +10,7 @@ export interface NoteRecord {
   readonly createdAt: number
 }
 
-/** The sample resource's notes, on either engine. */
+/** The sample resource's notes, on either engine. Writes take the write transaction as `tx`. */
 export class NoteStore {
   readonly #engine: Engine
 
@@ -16,26 +18,26 @@ export class NoteStore {
     this.#engine = engine
   }
 
-  #select() {
-    return this.#engine.db
+  #select(q: Queryable = this.#engine.db) {
+    return q
       .selectFrom('notes as n')
       .innerJoin('users as u', 'u.id', 'n.owner_id')
       .select(['n.id', 'n.owner_id', 'u.username as owner_username', 'n.text', 'n.created_at'])
   }
 
-  async create(ownerId: number, text: string, createdAt: number): Promise<NoteRecord> {
-    const inserted = await this.#engine.db
+  async create(ownerId: number, text: string, createdAt: number, tx: WriteTransaction): Promise<NoteRecord> {
+    const inserted = await tx
       .insertInto('notes')
       .values({ owner_id: ownerId, text, created_at: createdAt })
       .returning('id')
       .executeTakeFirstOrThrow()
-    const note = await this.findById(inserted.id)
+    const note = await this.findById(inserted.id, tx)
     if (!note) throw new Error('note vanished right after insert')
     return note
   }
 
-  async findById(id: number): Promise<NoteRecord | undefined> {
-    const row = await this.#select().where('n.id', '=', id).executeTakeFirst()
+  async findById(id: number, q: Queryable = this.#engine.db): Promise<NoteRecord | undefined> {
+    const row = await this.#select(q).where('n.id', '=', id).executeTakeFirst()
     return row && toRecord(row)
   }
 
@@ -45,8 +47,8 @@ export class NoteStore {
     return rows.map(toRecord)
   }
 
-  async delete(id: number): Promise<boolean> {
-    const result = await this.#engine.db.deleteFrom('notes').where('id', '=', id).executeTakeFirst()
+  async delete(id: number, tx: WriteTransaction): Promise<boolean> {
+    const result = await tx.deleteFrom('notes').where('id', '=', id).executeTakeFirst()
     return result.numDeletedRows > 0n
   }
 }

@@ -1,12 +1,13 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import pg from 'pg'
 import { sql } from 'kysely'
-import type { Queryable } from './tables.js'
+import type { WriteTransaction } from './write-transaction.js'
 import { generateSigningKey } from '@tokenauth/signer'
 import { createTestApp, manualClock, type TestApp } from '../test-support/test-app.js'
 import { createTestPostgresDatabase, type TestPostgresDatabase } from '../test-support/postgres-database.js'
 import { migratePostgres, POSTGRES_MIGRATIONS } from './postgres-migrations.js'
 import { createAccessTokenSigner } from '../auth/access-tokens.js'
+import { asOperator } from '../test-support/as-operator.js'
 
 /**
  * What SQLite made safe by running one statement at a time must stay safe with two
@@ -73,37 +74,37 @@ describe('two instances on one PostgreSQL database', () => {
     expect(await a.services.users.count()).toBe(1)
     const admin = (await a.services.users.list())[0]
     expect(admin?.roles).toEqual(['admin'])
-    await a.services.users.removeById(admin?.id ?? 0)
+    await asOperator(a.services.engine, (tx) => a.services.users.removeById(admin?.id ?? 0, tx))
 
     // The same at the store, with the two transactions made to overlap: each creates its
     // admin slowly, so without the lock both would see no user and both succeed.
     const [n1, n2] = await Promise.all([a.services.setupTokens.issue(), b.services.setupTokens.issue()].map(async (t) => (await a.services.setupTokens.check(await t)) ?? ''))
-    const slowCreate = (app: TestApp, username: string) => async (q: Queryable) => {
-      await sql`SELECT pg_sleep(0.2)`.execute(q)
-      return app.services.users.create({ username, passwordHash: 'h', roles: ['admin'], createdAt: 0 }, q)
+    const slowCreate = (app: TestApp, username: string) => async (tx: WriteTransaction) => {
+      await sql`SELECT pg_sleep(0.2)`.execute(tx)
+      return app.services.users.create({ username, passwordHash: 'h', roles: ['admin'], createdAt: 0 }, tx)
     }
     const redeemed = await Promise.all([a.services.setupTokens.redeem(n1 ?? '', slowCreate(a, 'x1')), b.services.setupTokens.redeem(n2 ?? '', slowCreate(b, 'x2'))])
     expect(redeemed.filter((r) => r.ok)).toHaveLength(1)
     expect(await a.services.users.count()).toBe(1)
     // The rest of the file works with plain fixtures.
-    for (const user of await a.services.users.list()) await a.services.users.removeById(user.id)
+    for (const user of await a.services.users.list()) await asOperator(a.services.engine, (tx) => a.services.users.removeById(user.id, tx))
   })
 
   describe.each([
-    ['disable', (app: TestApp, token: string, id: number) => app.app.inject({ method: 'POST', url: `/api/users/${id}/disable`, headers: bearer(token) })],
+    ['disable', (app: TestApp, token: string, id: number) => app.app.inject({ method: 'POST', url: `/api/users/${id}/disable`, headers: bearer(token), payload: { adminPassword: PASSWORD } })],
     [
       'demote',
       (app: TestApp, token: string, id: number) =>
-        app.app.inject({ method: 'PUT', url: `/api/users/${id}/roles`, headers: bearer(token), payload: { roles: [] } }),
+        app.app.inject({ method: 'PUT', url: `/api/users/${id}/roles`, headers: bearer(token), payload: { roles: [], adminPassword: PASSWORD } }),
     ],
-    ['delete', (app: TestApp, token: string, id: number) => app.app.inject({ method: 'DELETE', url: `/api/users/${id}`, headers: bearer(token) })],
+    ['delete', (app: TestApp, token: string, id: number) => app.app.inject({ method: 'DELETE', url: `/api/users/${id}`, headers: bearer(token), payload: { adminPassword: PASSWORD } })],
   ])('the last-admin check (%s)', (_name, act) => {
     it('lets only one of two admins take the other out at once', async () => {
       const suffix = Math.random().toString(36).slice(2, 8)
       const one = await a.addUser(`one${suffix}`, PASSWORD, ['admin'])
       const two = await b.addUser(`two${suffix}`, PASSWORD, ['admin'])
       // Only these two are admins who can sign in.
-      for (const id of await a.services.users.enabledAdminIds()) if (id !== one.id && id !== two.id) await a.services.users.removeById(id)
+      for (const id of await a.services.users.enabledAdminIds()) if (id !== one.id && id !== two.id) await asOperator(a.services.engine, (tx) => a.services.users.removeById(id, tx))
       const tokenOne = (await a.login(`one${suffix}`, PASSWORD)).token
       const tokenTwo = (await b.login(`two${suffix}`, PASSWORD)).token
       const results = await Promise.all([act(a, tokenOne, two.id), act(b, tokenTwo, one.id)])

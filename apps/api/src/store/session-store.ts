@@ -1,10 +1,10 @@
 import type { Selectable } from 'kysely'
-import { parseRoles } from './user-store.js'
+import { parseRoles } from './roles-column.js'
 import { hashCookieId, openSuccessor, sealSuccessor } from './cookie-id-hash.js'
 import { cacheUntilChanged } from './live-view-cache.js'
 import type { Engine } from './engine.js'
 import type { Queryable, SessionsTable } from './tables.js'
-import { inWriteTransaction } from './write-transaction.js'
+import { inWriteTransaction, NO_SESSION, type WriteTransaction } from './write-transaction.js'
 import { isUnreachable } from './postgres-pool.js'
 import { DependencyUnavailableError } from '../http/unavailable-error.js'
 
@@ -55,7 +55,10 @@ interface SessionUserRow {
   absolute_expires_at: number
 }
 
-/** Server sessions, on either engine. Methods that may run inside a transaction take it as `q`. */
+/**
+ * Server sessions, on either engine. Methods that may run inside a transaction take it as
+ * `q`; those that change what an actor may do take the write transaction as `tx`.
+ */
 export class SessionStore {
   readonly #engine: Engine
   // The roles column is re-parsed only when its text changes; most requests hit this.
@@ -119,7 +122,7 @@ export class SessionStore {
    * PostgreSQL the second UPDATE waits for the first's row lock, then matches nothing).
    */
   rotateCookieId(oldCookieId: string, newCookieId: string, handle: string, now: number): Promise<boolean> {
-    return inWriteTransaction(this.#engine, async (q) => {
+    return inWriteTransaction(this.#engine, NO_SESSION, async (q) => {
       const moved = await q
         .updateTable('sessions')
         .set({ cookie_id: hashCookieId(newCookieId) })
@@ -160,8 +163,8 @@ export class SessionStore {
   }
 
   /** Ends every session of the user except `keepHandle` (pass '' to end all); returns how many. */
-  async deleteByUser(userId: number, keepHandle = '', q: Queryable = this.#db): Promise<number> {
-    const result = await q.deleteFrom('sessions').where('user_id', '=', userId).where('handle', '!=', keepHandle).executeTakeFirst()
+  async deleteByUser(userId: number, keepHandle: string, tx: WriteTransaction): Promise<number> {
+    const result = await tx.deleteFrom('sessions').where('user_id', '=', userId).where('handle', '!=', keepHandle).executeTakeFirst()
     return Number(result.numDeletedRows)
   }
 
@@ -204,25 +207,14 @@ export class SessionStore {
     return row && toRecord(row)
   }
 
-  async findByHandle(handle: string): Promise<SessionRecord | undefined> {
-    const row = await this.#db.selectFrom('sessions').selectAll().where('handle', '=', handle).executeTakeFirst()
+  async findByHandle(handle: string, q: Queryable = this.#db): Promise<SessionRecord | undefined> {
+    const row = await q.selectFrom('sessions').selectAll().where('handle', '=', handle).executeTakeFirst()
     return row && toRecord(row)
   }
 
   /** The hot-path read: session and user in one statement, no liveness judgement. */
   findLiveView(handle: string): MaybePromise<LiveSessionView | undefined> {
     return this.#liveView(handle)
-  }
-
-  /**
-   * Inside a write transaction: whether the session still exists, holding its row (on
-   * PostgreSQL, FOR UPDATE) so that a revocation racing the transaction either lands
-   * first (and this answers false) or waits until it commits.
-   */
-  async lockExisting(handle: string, q: Queryable): Promise<boolean> {
-    const query = q.selectFrom('sessions').select('handle').where('handle', '=', handle)
-    const row = await (this.#engine.kind === 'postgres' ? query.forUpdate() : query).executeTakeFirst()
-    return row !== undefined
   }
 
   #toView(row: SessionUserRow | undefined): LiveSessionView | undefined {
@@ -252,14 +244,24 @@ export class SessionStore {
     return result.numDeletedRows > 0n
   }
 
-  async deleteByHandle(handle: string): Promise<boolean> {
+  /** Ends one session, for what an actor asked (their own device list, say). */
+  async deleteByHandle(handle: string, tx: WriteTransaction): Promise<boolean> {
+    const result = await tx.deleteFrom('sessions').where('handle', '=', handle).executeTakeFirst()
+    return result.numDeletedRows > 0n
+  }
+
+  /**
+   * Ends one session as part of its own lifecycle (sign-out, or an expired or replayed
+   * session found on use): no actor to check, as it only takes access away.
+   */
+  async end(handle: string): Promise<boolean> {
     const result = await this.#db.deleteFrom('sessions').where('handle', '=', handle).executeTakeFirst()
     return result.numDeletedRows > 0n
   }
 
-  /** Replaces the user's key-value items; false when the session no longer exists. */
-  async setItems(handle: string, items: Readonly<Record<string, string>>): Promise<boolean> {
-    const result = await this.#db.updateTable('sessions').set({ items: JSON.stringify(items) }).where('handle', '=', handle).executeTakeFirst()
+  /** Replaces the session's key-value items; false when the session no longer exists. */
+  async setItems(handle: string, items: Readonly<Record<string, string>>, tx: WriteTransaction): Promise<boolean> {
+    const result = await tx.updateTable('sessions').set({ items: JSON.stringify(items) }).where('handle', '=', handle).executeTakeFirst()
     return result.numUpdatedRows > 0n
   }
 

@@ -2,7 +2,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { generateSigningKey } from '@tokenauth/signer'
 import { ENGINES, openTestEngine } from '../test-support/test-engine.js'
 import type { Engine } from './engine.js'
-import { LAST_ADMIN, UsernameTakenError, UserStore } from './user-store.js'
+import { UsernameTakenError, UserStore } from './user-store.js'
+import { asOperator } from '../test-support/as-operator.js'
+import type { WriteTransaction } from './write-transaction.js'
 import { SessionStore, type NewSession } from './session-store.js'
 import { NoteStore } from './note-store.js'
 import { AuditStore } from './audit-store.js'
@@ -19,8 +21,10 @@ describe.each(ENGINES)('the stores on %s', (kind) => {
   let notes: NoteStore
   let counter = 0
   const unique = (prefix: string) => `${prefix}${++counter}`
+  /** One write for no session, as the CLI makes it. */
+  const write = <T>(work: (tx: WriteTransaction) => Promise<T>): Promise<T> => asOperator(engine, work)
   const newUser = (roles: string[] = [], username = unique('user')) =>
-    users.create({ username, passwordHash: 'hash', roles, createdAt: NOW })
+    write((tx) => users.create({ username, passwordHash: 'hash', roles, createdAt: NOW }, tx))
   const newSession = async (userId: number, overrides: Partial<NewSession> = {}) => {
     const session = {
       cookieId: unique('cookie-'),
@@ -50,19 +54,19 @@ describe.each(ENGINES)('the stores on %s', (kind) => {
 
   describe('users', () => {
     it('finds a user by name without regard to case, and refuses a second name differing only in case', async () => {
-      const created = await users.create({ username: 'Mixed.Case', passwordHash: 'h1', roles: ['editor'], createdAt: NOW })
+      const created = await write((tx) => users.create({ username: 'Mixed.Case', passwordHash: 'h1', roles: ['editor'], createdAt: NOW }, tx))
       expect(created).toMatchObject({ username: 'Mixed.Case', roles: ['editor'], passwordHash: 'h1', disabled: false, createdAt: NOW })
       expect((await users.findByUsername('mixed.case'))?.id).toBe(created.id)
       expect((await users.findById(created.id))?.username).toBe('Mixed.Case')
-      await expect(users.create({ username: 'MIXED.case', passwordHash: 'h', roles: [], createdAt: NOW })).rejects.toBeInstanceOf(UsernameTakenError)
+      await expect(write((tx) => users.create({ username: 'MIXED.case', passwordHash: 'h', roles: [], createdAt: NOW }, tx))).rejects.toBeInstanceOf(UsernameTakenError)
     })
 
     it('never reuses an id, and removing a user removes their sessions and notes', async () => {
       const a = await newUser()
       await newSession(a.id)
-      await notes.create(a.id, 'note of a', NOW)
-      expect(await users.remove(a.username.toUpperCase())).toBe(true)
-      expect(await users.remove(a.username)).toBe(false)
+      await write((tx) => notes.create(a.id, 'note of a', NOW, tx))
+      expect(await write((tx) => users.removeById(a.id, tx))).toBe(true)
+      expect(await write((tx) => users.removeById(a.id, tx))).toBe(false)
       expect(await sessions.listByUser(a.id)).toEqual([])
       expect((await notes.list()).some((note) => note.ownerId === a.id)).toBe(false)
       const b = await newUser()
@@ -73,11 +77,11 @@ describe.each(ENGINES)('the stores on %s', (kind) => {
       const before = await users.count()
       const u = await newUser()
       expect(await users.count()).toBe(before + 1)
-      expect(await users.setRoles(u.id, ['admin', 'editor'])).toBe(true)
-      expect(await users.setPasswordHash(u.id, 'new-hash')).toBe(true)
-      expect(await users.setDisabled(u.id, true)).toBe(true)
+      expect(await write((tx) => users.setRoles(u.id, ['admin', 'editor'], tx))).toBe(true)
+      expect(await write((tx) => users.setPasswordHash(u.id, 'new-hash', tx))).toBe(true)
+      expect(await write((tx) => users.setDisabled(u.id, true, tx))).toBe(true)
       expect(await users.findById(u.id)).toMatchObject({ roles: ['admin', 'editor'], passwordHash: 'new-hash', disabled: true })
-      expect(await users.setDisabled(999_999, true)).toBe(false)
+      expect(await write((tx) => users.setDisabled(999_999, true, tx))).toBe(false)
       expect((await users.list()).map((user) => user.id)).toContain(u.id)
     })
 
@@ -85,16 +89,16 @@ describe.each(ENGINES)('the stores on %s', (kind) => {
       const fresh = await openTestEngine(kind)
       try {
         const store = new UserStore(fresh.engine)
-        const root = await store.create({ username: 'root', passwordHash: 'h', roles: ['admin'], createdAt: NOW })
-        const other = await store.create({ username: 'other', passwordHash: 'h', roles: ['admin'], createdAt: NOW })
-        await store.create({ username: 'plain', passwordHash: 'h', roles: ['administrator'], createdAt: NOW })
+        const inFresh = <T>(work: (tx: WriteTransaction) => Promise<T>) => asOperator(fresh.engine, work)
+        const add = (username: string, roles: string[]) => inFresh((tx) => store.create({ username, passwordHash: 'h', roles, createdAt: NOW }, tx))
+        const root = await add('root', ['admin'])
+        const other = await add('other', ['admin'])
+        await add('plain', ['administrator'])
         expect(await store.enabledAdminIds()).toEqual([root.id, other.id])
-        expect(await store.guardLastAdmin(other.id, true, (q) => store.setDisabled(other.id, true, q))).toBe(true)
+        expect(await inFresh((tx) => store.isLastAdmin(other.id, tx))).toBe(false)
+        await inFresh((tx) => store.setDisabled(other.id, true, tx))
         expect(await store.enabledAdminIds()).toEqual([root.id])
-        expect(await store.guardLastAdmin(root.id, true, (q) => store.setRoles(root.id, [], q))).toBe(LAST_ADMIN)
-        expect((await store.findById(root.id))?.roles).toEqual(['admin'])
-        // A change that keeps the admin role is not blocked.
-        expect(await store.guardLastAdmin(root.id, false, (q) => store.setRoles(root.id, ['admin', 'x'], q))).toBe(true)
+        expect(await inFresh((tx) => store.isLastAdmin(root.id, tx))).toBe(true)
       } finally {
         await fresh.dispose()
       }
@@ -129,7 +133,7 @@ describe.each(ENGINES)('the stores on %s', (kind) => {
       expect((await sessions.findByCookieId('next-id'))?.handle).toBe(s.handle)
       expect(await sessions.findRetiredCookieId(s.cookieId)).toEqual({ handle: s.handle, retiredAt: NOW + 5, successor: 'next-id' })
       // Deleting the session takes its retired ids with it.
-      expect(await sessions.deleteByHandle(s.handle)).toBe(true)
+      expect(await write((tx) => sessions.deleteByHandle(s.handle, tx))).toBe(true)
       expect(await sessions.findRetiredCookieId(s.cookieId)).toBeUndefined()
     })
 
@@ -139,14 +143,14 @@ describe.each(ENGINES)('the stores on %s', (kind) => {
       await newSession(u.id)
       await newSession(u.id, { absoluteExpiresAt: NOW + 10 })
       await sessions.updateCookie(keep.cookieId, '{"x":1}')
-      expect(await sessions.setItems(keep.handle, { a: '1' })).toBe(true)
-      expect(await sessions.setItems('gone', { a: '1' })).toBe(false)
+      expect(await write((tx) => sessions.setItems(keep.handle, { a: '1' }, tx))).toBe(true)
+      expect(await write((tx) => sessions.setItems('gone', { a: '1' }, tx))).toBe(false)
       await sessions.touch(keep.handle, NOW + 100)
       await sessions.touch(keep.handle, NOW + 50) // never moves back
       expect(await sessions.findByHandle(keep.handle)).toMatchObject({ cookie: '{"x":1}', items: { a: '1' }, lastSeenAt: NOW + 100 })
       expect((await sessions.liveCountsByUser(NOW + 20, 60_000)).get(u.id)).toBe(2)
       expect(await sessions.deleteExpired(NOW + 20, 60_000)).toBeGreaterThanOrEqual(1)
-      expect(await sessions.deleteByUser(u.id, keep.handle)).toBe(1)
+      expect(await write((tx) => sessions.deleteByUser(u.id, keep.handle, tx))).toBe(1)
       expect((await sessions.listByUser(u.id)).map((s) => s.handle)).toEqual([keep.handle])
       expect(await sessions.deleteByCookieId(keep.cookieId)).toBe(true)
       expect(await sessions.deleteByCookieId(keep.cookieId)).toBe(false)
@@ -158,7 +162,7 @@ describe.each(ENGINES)('the stores on %s', (kind) => {
       for (let i = 0; i < 50; i++) {
         const s = await newSession(u.id)
         expect((await sessions.findLiveView(s.handle))?.userId).toBe(u.id)
-        await other.deleteByHandle(s.handle)
+        await other.end(s.handle)
         expect(await sessions.findLiveView(s.handle)).toBeUndefined()
       }
     })
@@ -167,13 +171,13 @@ describe.each(ENGINES)('the stores on %s', (kind) => {
   describe('notes', () => {
     it('creates, lists newest first with the owner’s name, and deletes', async () => {
       const u = await newUser()
-      const first = await notes.create(u.id, 'first', NOW)
-      const second = await notes.create(u.id, 'second ✓ 🎉', NOW + 1)
+      const first = await write((tx) => notes.create(u.id, 'first', NOW, tx))
+      const second = await write((tx) => notes.create(u.id, 'second ✓ 🎉', NOW + 1, tx))
       expect(second).toMatchObject({ ownerId: u.id, ownerUsername: u.username, text: 'second ✓ 🎉', createdAt: NOW + 1 })
       const listed = await notes.list()
       expect(listed.findIndex((n) => n.id === second.id)).toBeLessThan(listed.findIndex((n) => n.id === first.id))
       expect(await notes.list(1)).toHaveLength(1)
-      expect(await notes.delete(first.id)).toBe(true)
+      expect(await write((tx) => notes.delete(first.id, tx))).toBe(true)
       expect(await notes.findById(first.id)).toBeUndefined()
     })
   })
@@ -181,9 +185,9 @@ describe.each(ENGINES)('the stores on %s', (kind) => {
   it('a NUL in text: kept on SQLite; on PostgreSQL, whose text cannot hold one, a 400 bad_request (never a 500)', async () => {
     const u = await newUser()
     if (kind === 'sqlite') {
-      expect((await notes.create(u.id, 'a\u0000b', NOW)).text).toBe('a\u0000b')
+      expect((await write((tx) => notes.create(u.id, 'a\u0000b', NOW, tx))).text).toBe('a\u0000b')
     } else {
-      await expect(notes.create(u.id, 'a\u0000b', NOW)).rejects.toMatchObject({ statusCode: 400, code: 'bad_request' })
+      await expect(write((tx) => notes.create(u.id, 'a\u0000b', NOW, tx))).rejects.toMatchObject({ statusCode: 400, code: 'bad_request' })
     }
     expect(await users.findByUsername('x\u0000')).toBeUndefined()
   })

@@ -2,7 +2,8 @@ import { sql } from 'kysely'
 import type { Engine } from './engine.js'
 import type { Queryable, UsersTable } from './tables.js'
 import type { Selectable } from 'kysely'
-import { inWriteTransaction, lockForTransaction, LOCK_KEYS } from './write-transaction.js'
+import { lockForTransaction, LOCK_KEYS, type WriteTransaction } from './write-transaction.js'
+import { parseRoles } from './roles-column.js'
 
 /** A user as stored, with the secret parts the public `User` leaves out. */
 export interface UserRecord {
@@ -26,10 +27,10 @@ export interface NewUser {
   readonly createdAt: number
 }
 
-/** `guardLastAdmin`'s answer when the change would leave no admin who can sign in. */
-export const LAST_ADMIN = Symbol('last admin')
-
-/** Users, on either engine. Methods that may run inside a transaction take it as `q`. */
+/**
+ * Users, on either engine. Methods that may run inside a transaction take it as `q`; those
+ * that write take the write transaction as `tx`.
+ */
 export class UserStore {
   readonly #engine: Engine
 
@@ -41,24 +42,24 @@ export class UserStore {
     return this.#engine.db
   }
 
-  async setDisabled(id: number, disabled: boolean, q: Queryable = this.#db): Promise<boolean> {
-    const result = await q.updateTable('users').set({ disabled: disabled ? 1 : 0 }).where('id', '=', id).executeTakeFirst()
+  async setDisabled(id: number, disabled: boolean, tx: WriteTransaction): Promise<boolean> {
+    const result = await tx.updateTable('users').set({ disabled: disabled ? 1 : 0 }).where('id', '=', id).executeTakeFirst()
     return result.numUpdatedRows > 0n
   }
 
-  async setPasswordHash(id: number, passwordHash: string, q: Queryable = this.#db): Promise<boolean> {
-    const result = await q.updateTable('users').set({ password_hash: passwordHash }).where('id', '=', id).executeTakeFirst()
+  async setPasswordHash(id: number, passwordHash: string, tx: WriteTransaction): Promise<boolean> {
+    const result = await tx.updateTable('users').set({ password_hash: passwordHash }).where('id', '=', id).executeTakeFirst()
     return result.numUpdatedRows > 0n
   }
 
-  async setRoles(id: number, roles: readonly string[], q: Queryable = this.#db): Promise<boolean> {
-    const result = await q.updateTable('users').set({ roles: JSON.stringify(roles) }).where('id', '=', id).executeTakeFirst()
+  async setRoles(id: number, roles: readonly string[], tx: WriteTransaction): Promise<boolean> {
+    const result = await tx.updateTable('users').set({ roles: JSON.stringify(roles) }).where('id', '=', id).executeTakeFirst()
     return result.numUpdatedRows > 0n
   }
 
   /** Removes the user with their sessions and notes (the foreign keys cascade); false when there was none. */
-  async removeById(id: number, q: Queryable = this.#db): Promise<boolean> {
-    const result = await q.deleteFrom('users').where('id', '=', id).executeTakeFirst()
+  async removeById(id: number, tx: WriteTransaction): Promise<boolean> {
+    const result = await tx.deleteFrom('users').where('id', '=', id).executeTakeFirst()
     return result.numDeletedRows > 0n
   }
 
@@ -73,26 +74,21 @@ export class UserStore {
   }
 
   /**
-   * Runs `write` in a transaction that first checks, under a lock every such change takes,
-   * that it leaves an admin who can sign in: two admins demoting (or disabling, deleting)
-   * each other at once cannot both succeed. `losesAdmin` says whether the change takes
-   * `userId` out of that set; when it does and `userId` is the only one, nothing is
-   * written and the answer is `LAST_ADMIN`.
+   * Inside a write transaction: whether taking `userId` out of the admins who can sign in
+   * (disabling, demoting or deleting it) would leave none. It holds `LOCK_KEYS.admins`
+   * until the transaction ends (SQLite's write lock does the same), so two admins
+   * demoting each other at once cannot both succeed; pass that lock in the transaction's
+   * `locks` too, so that it is taken before the actor's rows.
    */
-  guardLastAdmin<T>(userId: number, losesAdmin: boolean, write: (q: Queryable) => Promise<T>): Promise<T | typeof LAST_ADMIN> {
-    return inWriteTransaction(this.#engine, async (q) => {
-      await lockForTransaction(this.#engine, q, LOCK_KEYS.admins)
-      if (losesAdmin) {
-        const admins = await this.enabledAdminIds(q)
-        if (admins.length === 1 && admins[0] === userId) return LAST_ADMIN
-      }
-      return write(q)
-    })
+  async isLastAdmin(userId: number, tx: WriteTransaction): Promise<boolean> {
+    await lockForTransaction(this.#engine, tx, LOCK_KEYS.admins)
+    const admins = await this.enabledAdminIds(tx)
+    return admins.length === 1 && admins[0] === userId
   }
 
-  async create(user: NewUser, q: Queryable = this.#db): Promise<UserRecord> {
+  async create(user: NewUser, tx: WriteTransaction): Promise<UserRecord> {
     try {
-      const row = await q
+      const row = await tx
         .insertInto('users')
         .values({ username: user.username, password_hash: user.passwordHash, roles: JSON.stringify(user.roles), created_at: user.createdAt })
         .returningAll()
@@ -129,12 +125,6 @@ export class UserStore {
     return rows.map(toRecord)
   }
 
-  /** Removes the user with their sessions and notes; false when there was none. */
-  async remove(username: string): Promise<boolean> {
-    const user = await this.findByUsername(username)
-    return user ? this.removeById(user.id) : false
-  }
-
   async count(q: Queryable = this.#db): Promise<number> {
     const row = await q.selectFrom('users').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirst()
     return Number(row?.n ?? 0)
@@ -149,15 +139,5 @@ function toRecord(row: Selectable<UsersTable>): UserRecord {
     passwordHash: row.password_hash,
     disabled: row.disabled !== 0,
     createdAt: row.created_at,
-  }
-}
-
-/** Roles are stored as a JSON array of strings; anything else reads as no roles. */
-export function parseRoles(text: string): string[] {
-  try {
-    const value: unknown = JSON.parse(text)
-    return Array.isArray(value) ? value.filter((r): r is string => typeof r === 'string') : []
-  } catch {
-    return []
   }
 }

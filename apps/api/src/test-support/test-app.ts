@@ -9,6 +9,7 @@ import { hashPassword } from '../auth/passwords.js'
 import type { App } from '../http/app-instance.js'
 import type { Services } from '../services.js'
 import type { Tables } from '../store/tables.js'
+import { inWriteTransaction, NO_SESSION } from '../store/write-transaction.js'
 import { createTestPostgresDatabase } from './postgres-database.js'
 
 /** A clock tests move by hand. */
@@ -88,7 +89,8 @@ export async function createTestApp(
     dataDir,
     keys,
     async addUser(username, password, roles = []) {
-      return services.users.create({ username, passwordHash: await hashPassword(password), roles, createdAt: clock() })
+      const passwordHash = await hashPassword(password)
+      return inWriteTransaction(services.engine, NO_SESSION, (tx) => services.users.create({ username, passwordHash, roles, createdAt: clock() }, tx))
     },
     async login(username, password) {
       const response = await app.inject({ method: 'POST', url: '/api/auth/login', payload: { username, password } })

@@ -1,6 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import { createTestApp, type TestApp, allRows } from '../../test-support/test-app.js'
 import { hashPassword } from '../../auth/passwords.js'
+import { asOperator } from '../../test-support/as-operator.js'
 
 let t: TestApp
 beforeEach(async () => {
@@ -157,7 +158,7 @@ describe('a change to the account while its password is being checked', () => {
 
   it('a password changed meanwhile: 401, and no session outlives it', async () => {
     const newHash = await hashPassword('a brand new passphrase')
-    changeDuringCheck(() => t.services.users.setPasswordHash(1, newHash))
+    changeDuringCheck(() => asOperator(t.services.engine, (tx) => t.services.users.setPasswordHash(1, newHash, tx)))
     const response = await signIn()
     expect(response.statusCode).toBe(401)
     expect(response.json()).toEqual({ error: { code: 'invalid_credentials', message: expect.any(String) } })
@@ -165,7 +166,7 @@ describe('a change to the account while its password is being checked', () => {
   })
 
   it('an account disabled meanwhile: 401, and no session', async () => {
-    changeDuringCheck(() => t.services.users.setDisabled(1, true))
+    changeDuringCheck(() => asOperator(t.services.engine, (tx) => t.services.users.setDisabled(1, true, tx)))
     const response = await signIn()
     expect(response.statusCode).toBe(401)
     expect(await allRows(t.services, 'sessions')).toEqual([])

@@ -1,5 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { createTestApp, type TestApp } from '../../test-support/test-app.js'
+import { asOperator } from '../../test-support/as-operator.js'
 
 let t: TestApp
 beforeEach(async () => {
@@ -41,9 +42,9 @@ describe('first-admin setup', () => {
   })
 
   it('an access token is not a setup token', async () => {
-    await t.addUser('x', 'correct horse battery')
+    const x = await t.addUser('x', 'correct horse battery')
     const { token } = await t.login('x', 'correct horse battery')
-    await t.services.users.remove('x')
+    await asOperator(t.services.engine, (tx) => t.services.users.removeById(x.id, tx))
     const response = await setup({ setupToken: token, username: 'root', password: 'correct horse battery' })
     expect(response.statusCode).toBe(403)
   })
