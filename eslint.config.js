@@ -32,6 +32,21 @@ export default tseslint.config(
     },
   },
   {
+    // Every Vuex dispatch and commit goes through the typed helpers, whose names and
+    // payloads come from the modules' definitions: only their file calls Vuex's own.
+    files: ['apps/web/src/**/*.ts', 'apps/web/src/**/*.vue'],
+    ignores: ['apps/web/src/store/typed-store.ts'],
+    rules: {
+      'no-restricted-syntax': [
+        'error',
+        ...['callee.property.name', 'callee.property.value', 'callee.name'].map((callee) => ({
+          selector: `CallExpression[${callee}=/^(dispatch|commit)$/]`,
+          message: 'Dispatch and commit through the typed helpers (apps/web/src/store/typed-store.ts, or the auth facade authOf).',
+        })),
+      ],
+    },
+  },
+  {
     languageOptions: { globals: { ...globals.node, ...globals.browser } },
     rules: {
       '@typescript-eslint/no-explicit-any': 'error',

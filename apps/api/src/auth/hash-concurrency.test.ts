@@ -9,8 +9,8 @@ function deferred() {
 }
 
 describe('HashSlots', () => {
-  it('runs at most max at once, queues the next ones in order, refuses past the queue', async () => {
-    const slots = new HashSlots(2, 2)
+  /** Starts five gated tasks on `slots` (max 2, queue 2): which started, and each run. */
+  async function fill(slots: HashSlots) {
     const started: number[] = []
     const gates = Array.from({ length: 5 }, deferred)
     const runs = gates.map((gate, i) =>
@@ -22,10 +22,15 @@ describe('HashSlots', () => {
     )
     await Promise.resolve()
     expect(started).toEqual([0, 1])
-    expect(slots.load).toEqual({ running: 2, queued: 2 })
     const refused = await runs[4]?.catch((error: unknown) => error)
     expect(refused).toBeInstanceOf(RetryLaterError)
     expect(refused).toMatchObject({ statusCode: 503, code: 'service_unavailable', retryAfterSeconds: 1 })
+    return { started, gates, runs }
+  }
+
+  it('runs at most max at once, queues the next ones in order, refuses past the queue', async () => {
+    const slots = new HashSlots(2, 2)
+    const { started, gates, runs } = await fill(slots)
 
     gates[1]?.resolve()
     await runs[1]
@@ -33,7 +38,10 @@ describe('HashSlots', () => {
     expect(started).toEqual([0, 1, 2])
     for (const gate of gates) gate.resolve()
     expect(await Promise.all(runs.slice(0, 4))).toEqual([0, 1, 2, 3])
-    expect(slots.load).toEqual({ running: 0, queued: 0 })
+    // Every slot and every queue place is free again: the same five runs go the same way.
+    const again = await fill(slots)
+    for (const gate of again.gates) gate.resolve()
+    expect(await Promise.all(again.runs.slice(0, 4))).toEqual([0, 1, 2, 3])
   })
 
   it('frees the slot when a task fails', async () => {

@@ -20,11 +20,6 @@ export class HashSlots {
     this.#maxQueued = maxQueued
   }
 
-  /** Tasks running now and waiting now. */
-  get load(): { readonly running: number; readonly queued: number } {
-    return { running: this.#running, queued: this.#waiting.length }
-  }
-
   async run<T>(task: () => Promise<T>): Promise<T> {
     if (this.#running < this.#max) {
       this.#running++

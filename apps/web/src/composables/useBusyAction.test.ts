@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest'
+import { errorCodeOf, markHandledGlobally } from '../api/errors'
 import { apiError } from '../testing/fakes'
 import { useBusyAction } from './useBusyAction'
 
@@ -29,5 +30,16 @@ describe('useBusyAction', () => {
     expect(message.value).toEqual({ kind: 'error', text: 'Incorrect username or password.' })
     await run(async () => undefined)
     expect(message.value).toBeNull()
+  })
+
+  it("shows the caller's own words for a failure it knows, even one a toast already told, and the error's words for the rest", async () => {
+    const { message, run } = useBusyAction()
+    const ownWords = (failure: unknown) => (errorCodeOf(failure) === 'conflict' ? 'Keep one admin.' : undefined)
+    const told = apiError(409, 'conflict')
+    markHandledGlobally(told)
+    await run(() => Promise.reject(told), ownWords)
+    expect(message.value).toEqual({ kind: 'error', text: 'Keep one admin.' })
+    await run(() => Promise.reject(apiError(401, 'invalid_credentials')), ownWords)
+    expect(message.value).toEqual({ kind: 'error', text: 'Incorrect username or password.' })
   })
 })

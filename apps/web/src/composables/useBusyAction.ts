@@ -9,18 +9,19 @@ export interface ActionMessage {
 
 /**
  * Runs a panel's actions one at a time. An action resolves to the text to show on
- * success (or undefined to show nothing); a failure shows in words unless a toast or
- * the session-ended notice already said it.
+ * success (or undefined to show nothing); a failure shows in the caller's own words for
+ * it (`failureWords`, for the failures that page knows), else in the error's words unless
+ * a toast or the session-ended notice already said it.
  */
 export function useBusyAction(): {
   busy: Ref<boolean>
   message: Ref<ActionMessage | null>
-  run: (action: () => Promise<string | undefined>) => Promise<void>
+  run: (action: () => Promise<string | undefined>, failureWords?: (failure: unknown) => string | undefined) => Promise<void>
 } {
   const busy = ref(false)
   const message = ref<ActionMessage | null>(null)
 
-  async function run(action: () => Promise<string | undefined>): Promise<void> {
+  async function run(action: () => Promise<string | undefined>, failureWords?: (failure: unknown) => string | undefined): Promise<void> {
     if (busy.value) return
     busy.value = true
     message.value = null
@@ -28,7 +29,9 @@ export function useBusyAction(): {
       const done = await action()
       if (done) message.value = { kind: 'success', text: done }
     } catch (failure) {
-      if (!isHandledGlobally(failure)) message.value = { kind: 'error', text: errorWords(failure) }
+      const own = failureWords?.(failure)
+      if (own !== undefined) message.value = { kind: 'error', text: own }
+      else if (!isHandledGlobally(failure)) message.value = { kind: 'error', text: errorWords(failure) }
     } finally {
       busy.value = false
     }

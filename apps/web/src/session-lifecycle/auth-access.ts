@@ -1,34 +1,10 @@
-import type { Store } from 'vuex'
 import type { LoginRequest, LoginResponse, Role, SessionView, SetupRequest, User } from '@tokenauth/shared'
-import type { RootState } from '../store/state'
-import type { AuthActions, AuthGetters, AuthMutations, PayloadArgs } from './auth-module'
-
-type StoreLike = Pick<Store<RootState>, 'state' | 'commit' | 'dispatch' | 'getters'>
-
-/**
- * `store.commit('auth/…')`, typed by the module's own mutations: a misspelled name, a
- * missing or a wrong payload does not compile (`auth.typing.test.ts` proves it).
- */
-export function commitAuth<K extends keyof AuthMutations>(store: StoreLike, type: K, ...payload: PayloadArgs<AuthMutations[K]>): void {
-  store.commit(`auth/${type}`, payload[0])
-}
-
-/** `store.dispatch('auth/…')`, typed by the module's own actions, resolving to what the action returns. */
-export function dispatchAuth<K extends keyof AuthActions>(
-  store: StoreLike,
-  type: K,
-  ...payload: PayloadArgs<AuthActions[K]>
-): Promise<Awaited<ReturnType<AuthActions[K]>>> {
-  return store.dispatch(`auth/${type}`, payload[0]) as Promise<Awaited<ReturnType<AuthActions[K]>>>
-}
-
-/** `store.getters['auth/…']`, typed by the module's own getters. */
-export function authGetter<K extends keyof AuthGetters>(store: StoreLike, name: K): ReturnType<AuthGetters[K]> {
-  return store.getters[`auth/${name}`] as ReturnType<AuthGetters[K]>
-}
+import { authGetter, commitAuth, dispatchAuth, type AppStore } from '../store/typed-store'
+import { currentFlight, singleFlight } from './flights'
+import type { ReauthOutcome, Recovery } from './lifecycle'
 
 /** The auth module as one typed object, instead of `dispatch('auth/…')` strings everywhere. */
-export function authOf(store: StoreLike) {
+export function authOf(store: AppStore) {
   return {
     get token(): string | null {
       return store.state.auth.token
@@ -70,6 +46,16 @@ export function authOf(store: StoreLike) {
     /** The session ended: forget the token, keep the user on screen while they sign in again. */
     dropToken: (): void => commitAuth(store, 'dropToken'),
     clear: (): void => commitAuth(store, 'clear'),
+    /** The lifecycle's recovery from 401s running now, to join. */
+    recovery: (): Promise<Recovery> | undefined => currentFlight(store.state.auth, 'recovery'),
+    /** The sign-in-again flow running now, to join. */
+    reauthentication: (): Promise<ReauthOutcome | 'kept'> | undefined => currentFlight(store.state.auth, 'reauthentication'),
+    /** Joins the recovery running now, or starts it with `start`: one for however many 401s. */
+    recover: (start: () => Promise<Recovery>): Promise<Recovery> =>
+      singleFlight(store.state.auth, 'recovery', (flight) => commitAuth(store, 'setInFlight', flight), start),
+    /** Joins the sign-in-again flow running now, or starts it with `start`. */
+    reauthenticate: (start: () => Promise<ReauthOutcome | 'kept'>): Promise<ReauthOutcome | 'kept'> =>
+      singleFlight(store.state.auth, 'reauthentication', (flight) => commitAuth(store, 'setInFlight', flight), start),
   }
 }
 

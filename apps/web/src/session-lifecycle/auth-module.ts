@@ -1,6 +1,9 @@
-import type { ActionContext, Commit, Module } from 'vuex'
+import type { ActionContext, Module } from 'vuex'
 import type { LoginRequest, LoginResponse, Role, SessionView, SetupRequest, User } from '@tokenauth/shared'
-import type { AuthState, RootState } from '../store/state'
+import type { AuthState, FlightName, RootState } from '../store/state'
+import { markHandledGlobally } from '../api/errors'
+import { commitInAuth, dispatchInAuth } from '../store/typed-store'
+import { keepSessionRead, latestSessionRead, singleFlight } from './flights'
 
 /** The calls the auth module makes; main.ts passes the real ones, tests pass fakes. */
 export interface AuthApi {
@@ -21,18 +24,22 @@ export interface AuthApi {
   announce(event: 'login' | 'logout'): void
 }
 
-const emptyState = (): AuthState => ({ token: null, expiresAt: null, user: null, absoluteExpiresAt: null, idleTimeoutMs: null })
+/** What one session holds: emptied by every sign-in and sign-out. */
+const noSession = () => ({ token: null, expiresAt: null, user: null, absoluteExpiresAt: null, idleTimeoutMs: null })
+const nothingInFlight = (): Record<FlightName, boolean> => ({ renewal: false, recovery: false, reauthentication: false })
+const emptyState = (): AuthState => ({ ...noSession(), signIns: 0, sessionRead: null, inFlight: nothingInFlight() })
 
-/** Every mutation, with its payload type: the typed helpers below are derived from these. */
+/** Every mutation, with its payload type: the typed helpers (store/typed-store.ts) are derived from these. */
 export const authMutations = {
   setSession(state: AuthState, session: LoginResponse): void {
     state.token = session.token
     state.expiresAt = session.expiresAt
     state.user = session.user
   },
-  /** A new server session (sign-in): its end is not known until `loadLifetime`. */
+  /** A new server session (sign-in or setup): its end is not known until `loadLifetime`. */
   startSession(state: AuthState, session: LoginResponse): void {
-    Object.assign(state, emptyState(), { token: session.token, expiresAt: session.expiresAt, user: session.user })
+    Object.assign(state, noSession(), { token: session.token, expiresAt: session.expiresAt, user: session.user })
+    state.signIns++
   },
   setLifetime(state: AuthState, absoluteExpiresAt: string | null): void {
     state.absoluteExpiresAt = absoluteExpiresAt
@@ -47,8 +54,27 @@ export const authMutations = {
     state.absoluteExpiresAt = null
     state.idleTimeoutMs = null
   },
+  /** Signed out, or the session is over: nothing of it stays, nothing in flight for it (the store drops the flights too). */
   clear(state: AuthState): void {
-    Object.assign(state, emptyState())
+    Object.assign(state, noSession(), { sessionRead: null, inFlight: nothingInFlight() })
+  },
+  setInFlight(state: AuthState, { name, running }: { name: FlightName; running: boolean }): void {
+    state.inFlight[name] = running
+  },
+  /** A new `GET /api/session` went out for sign-in number `signIn`. */
+  startSessionRead(state: AuthState, signIn: number): void {
+    state.sessionRead = { signIn, inFlight: true, shared: true }
+  },
+  sessionReadAnswered(state: AuthState): void {
+    if (state.sessionRead) state.sessionRead.inFlight = false
+  },
+  /** The next page that opens reads the session afresh. */
+  unshareSessionRead(state: AuthState): void {
+    if (state.sessionRead) state.sessionRead.shared = false
+  },
+  /** The read failed: not shared, the next caller asks again. */
+  forgetSessionRead(state: AuthState): void {
+    state.sessionRead = null
   },
 }
 export type AuthMutations = typeof authMutations
@@ -62,44 +88,26 @@ export const authGetters = {
 }
 export type AuthGetters = typeof authGetters
 
-/** The arguments after the state or context: none, or exactly the one payload. */
-export type PayloadArgs<F> = F extends (first: never, ...rest: infer Rest) => unknown ? Rest : never
-
 type AuthContext = ActionContext<AuthState, RootState>
 
-/** `commit` inside the module, typed by `authMutations`. */
-function typedCommit(commit: Commit) {
-  return <K extends keyof AuthMutations>(type: K, ...payload: PayloadArgs<AuthMutations[K]>): void => commit(type, payload[0])
-}
-
-/**
- * One `GET /api/session`: for which sign-in, whether it is still in flight, and whether a
- * page that opens may still use it instead of asking again (see `readSession`).
- */
-interface SessionRead {
-  signIn: number
-  promise: Promise<SessionView>
-  inFlight: boolean
-  shared: boolean
+/** Why a renewal answered after sign-out rejects: it must not sign back in. Nothing to tell the user (they signed out). */
+function signedOutMeanwhile(): Error {
+  const error = new Error('Signed out while the renewal was in flight')
+  markHandledGlobally(error)
+  return error
 }
 
 /**
  * The actions: sign in, set up, renew (single-flight: however many callers ask at once,
  * one refresh request goes out), restore at boot, sign out, read the session (shared: a
- * read in flight is joined, never repeated).
+ * read in flight is joined, never repeated). What is in flight is in the state; the
+ * promises are in `flights.ts`.
  */
 function createAuthActions(api: AuthApi) {
-  let renewing: Promise<string> | null = null
-  /** Counts sign-ins, so a late `GET /api/session` answer for an earlier one is ignored. */
-  let signIns = 0
-  /** The latest `GET /api/session`, for the callers that come while it is in flight or just after. */
-  let lastRead: SessionRead | null = null
-
   /** A new session from a sign-in or setup; the other tabs follow. */
   function started(ctx: AuthContext, session: LoginResponse): User {
-    signIns++
-    typedCommit(ctx.commit)('startSession', session)
-    void ctx.dispatch('loadLifetime' satisfies keyof AuthActions)
+    commitInAuth(ctx, 'startSession', session)
+    void dispatchInAuth(ctx, 'loadLifetime')
     api.announce('login')
     return session.user
   }
@@ -111,37 +119,37 @@ function createAuthActions(api: AuthApi) {
     async setup(ctx: AuthContext, body: SetupRequest): Promise<User> {
       return started(ctx, await api.completeSetup(body))
     },
-    async logout({ commit, state }: AuthContext): Promise<void> {
+    async logout(ctx: AuthContext): Promise<void> {
       try {
-        if (state.token) await api.logout()
+        if (ctx.state.token) await api.logout()
       } catch {
         // Already revoked, or the server is unreachable: the local copy goes either way.
       } finally {
-        lastRead = null
-        typedCommit(commit)('clear')
+        commitInAuth(ctx, 'clear')
         api.announce('logout')
       }
     },
-    renew({ commit }: AuthContext): Promise<string> {
-      renewing ??= api
-        .refresh()
-        .then((session) => {
-          typedCommit(commit)('setSession', session)
-          return session.token
-        })
-        .finally(() => {
-          renewing = null
-        })
-      return renewing
+    renew(ctx: AuthContext): Promise<string> {
+      return singleFlight(
+        ctx.state,
+        'renewal',
+        (flight) => commitInAuth(ctx, 'setInFlight', flight),
+        (stillCurrent) =>
+          api.refresh().then((session) => {
+            if (!stillCurrent()) throw signedOutMeanwhile()
+            commitInAuth(ctx, 'setSession', session)
+            return session.token
+          }),
+      )
     },
-    async restore({ commit, dispatch }: AuthContext): Promise<boolean> {
+    async restore(ctx: AuthContext): Promise<boolean> {
       try {
-        await dispatch('renew' satisfies keyof AuthActions)
+        await dispatchInAuth(ctx, 'renew')
       } catch {
-        typedCommit(commit)('clear')
+        commitInAuth(ctx, 'clear')
         return false
       }
-      void dispatch('loadLifetime' satisfies keyof AuthActions)
+      void dispatchInAuth(ctx, 'loadLifetime')
       return true
     },
     /**
@@ -152,40 +160,45 @@ function createAuthActions(api: AuthApi) {
      * every later page asks afresh. Every answer for the current sign-in updates when the
      * session ends. Rejects when the read fails.
      */
-    readSession({ commit, state }: AuthContext, reuse: 'fresh' | 'recent' = 'fresh'): Promise<SessionView> {
-      const signIn = signIns
-      const previous = lastRead
-      if (previous?.signIn === signIn && (previous.inFlight || (reuse === 'recent' && previous.shared))) return previous.promise
-      const read: SessionRead = { signIn, promise: api.getSession(), inFlight: true, shared: true }
-      lastRead = read
-      read.promise.then(
+    readSession(ctx: AuthContext, reuse: 'fresh' | 'recent' = 'fresh'): Promise<SessionView> {
+      const { state } = ctx
+      const signIn = state.signIns
+      const previous = state.sessionRead
+      const previousRead = latestSessionRead(state)
+      if (previousRead && previous?.signIn === signIn && (previous.inFlight || (reuse === 'recent' && previous.shared))) return previousRead
+      const read = api.getSession()
+      keepSessionRead(state, read)
+      commitInAuth(ctx, 'startSessionRead', signIn)
+      read.then(
         (view) => {
-          read.inFlight = false
+          if (latestSessionRead(state) === read) commitInAuth(ctx, 'sessionReadAnswered')
           // Still the same sign-in? (It may have ended, or been replaced, meanwhile.)
-          if (signIn === signIns && state.token !== null) {
-            typedCommit(commit)('setLifetime', view.absoluteExpiresAt)
-            typedCommit(commit)('setIdleTimeout', Date.parse(view.idleExpiresAt) - Date.parse(view.lastSeenAt))
+          if (signIn === state.signIns && state.token !== null) {
+            commitInAuth(ctx, 'setLifetime', view.absoluteExpiresAt)
+            commitInAuth(ctx, 'setIdleTimeout', Date.parse(view.idleExpiresAt) - Date.parse(view.lastSeenAt))
           }
         },
         () => {
           // A failed read is not shared: the next caller asks again.
-          if (lastRead === read) lastRead = null
+          if (latestSessionRead(state) !== read) return
+          keepSessionRead(state, undefined)
+          commitInAuth(ctx, 'forgetSessionRead')
         },
       )
-      return read.promise
+      return read
     },
     /** The user moved on: the next page that opens reads the session afresh. */
-    endSharedRead(): void {
-      if (lastRead) lastRead.shared = false
+    endSharedRead(ctx: AuthContext): void {
+      commitInAuth(ctx, 'unshareSessionRead')
     },
     /**
      * Reads when the session ends and its idle timeout (for the warnings). Never rejects:
      * without it the app only loses the warnings; the server enforces the ends either way.
      */
-    async loadLifetime({ dispatch, state }: AuthContext): Promise<void> {
-      if (state.token === null) return
+    async loadLifetime(ctx: AuthContext): Promise<void> {
+      if (ctx.state.token === null) return
       try {
-        await dispatch('readSession' satisfies keyof AuthActions)
+        await dispatchInAuth(ctx, 'readSession')
       } catch {
         // Not known: no warning, nothing else changes.
       }
@@ -195,7 +208,7 @@ function createAuthActions(api: AuthApi) {
 }
 export type AuthActions = ReturnType<typeof createAuthActions>
 
-/** The `auth` module: the access token, its expiry, its user, and when the session ends. */
+/** The `auth` module: the access token, its expiry, its user, when the session ends, and what is in flight. */
 export function createAuthModule(api: AuthApi) {
   return {
     namespaced: true,

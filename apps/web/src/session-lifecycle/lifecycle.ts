@@ -17,12 +17,12 @@ import type { SignInPrompt, SignInPromptReason } from './sign-in-prompt'
 export type ReauthOutcome = 'same-user' | 'other-user' | 'ended'
 
 /** How one recovery from a 401 ended, for every request that waited on it. */
-type Recovery = 'renewed' | ReauthOutcome
+export type Recovery = 'renewed' | ReauthOutcome
 
 /** What the lifecycle works with; tests pass fakes. */
 export interface SessionLifecycleDeps {
   /** The Vuex auth module (sign in, renew single-flight, sign out, announce to other tabs). */
-  auth: Pick<Auth, 'token' | 'user' | 'renew' | 'restore' | 'loadLifetime' | 'dropToken' | 'clear'>
+  auth: Pick<Auth, 'token' | 'user' | 'renew' | 'restore' | 'loadLifetime' | 'dropToken' | 'clear' | 'recovery' | 'recover' | 'reauthentication' | 'reauthenticate'>
   prompt: SignInPrompt
   router: Pick<Router, 'currentRoute' | 'replace'>
   notifier: Notifier
@@ -32,12 +32,13 @@ export interface SessionLifecycleDeps {
  * What happens when the session is lost, renewed or ended — in one place. The Vuex auth
  * module's actions sign in, renew (single-flight) and sign out, and are the only ones
  * that tell other tabs; this controller decides what a refused request, a refused
- * renewal or another tab's news means, and holds the only other in-flight promises:
+ * renewal or another tab's news means, and runs the only other single flights (kept in
+ * the store's auth state and `flights.ts`, so sign-out ends them too):
  *
- * - `recovering`: however many requests fail with 401 at once, ONE recovery — renew the
+ * - `recovery`: however many requests fail with 401 at once, ONE recovery — renew the
  *   token through the session cookie (unless the server said revoked), else the
  *   sign-in-again dialog — and every request waits for it;
- * - `reauthenticating`: the one sign-in-again flow; every caller joins the open one.
+ * - `reauthentication`: the one sign-in-again flow; every caller joins the open one.
  *   The same user signs in → `same-user` (the failed requests are retried); someone else
  *   → `other-user`, and the dashboard opens afresh; Cancel → `ended`: cleared, and the
  *   login page once, with `?redirect=` back here.
@@ -48,8 +49,6 @@ export interface SessionLifecycleDeps {
  */
 export function createSessionLifecycle(deps: SessionLifecycleDeps) {
   const { auth, prompt, router } = deps
-  let recovering: Promise<Recovery> | null = null
-  let reauthenticating: Promise<ReauthOutcome | 'kept'> | null = null
   /** Whether the session is known to be over (not merely ending soon). */
   let ended = false
   /** The user each request was sent for (noted as the token is attached). */
@@ -67,7 +66,7 @@ export function createSessionLifecycle(deps: SessionLifecycleDeps) {
 
   function openDialog(reason: SignInPromptReason, previous: User): Promise<ReauthOutcome | 'kept'> {
     const answered = prompt.ask({ reason, username: previous.username })
-    reauthenticating ??= (async (): Promise<ReauthOutcome | 'kept'> => {
+    return auth.reauthenticate(() => (async (): Promise<ReauthOutcome | 'kept'> => {
       const answer = await answered
       if (answer.kind === 'signed-out') return 'ended'
       if (answer.kind === 'cancelled') {
@@ -81,14 +80,12 @@ export function createSessionLifecycle(deps: SessionLifecycleDeps) {
       void router.replace({ name: 'overview' })
       return 'other-user'
     })().finally(() => {
-      reauthenticating = null
       ended = false
-    })
-    return reauthenticating
+    }))
   }
 
   function recover(mayRenew: boolean): Promise<Recovery> {
-    recovering ??= (async (): Promise<Recovery> => {
+    return auth.recover(async (): Promise<Recovery> => {
       if (mayRenew) {
         try {
           await auth.renew()
@@ -99,10 +96,7 @@ export function createSessionLifecycle(deps: SessionLifecycleDeps) {
         }
       }
       return lifecycle.sessionEnded()
-    })().finally(() => {
-      recovering = null
     })
-    return recovering
   }
 
   /** Whether the signed-in user is still the one the request was sent for. */
@@ -148,6 +142,7 @@ export function createSessionLifecycle(deps: SessionLifecycleDeps) {
       const stage = config.recovery ?? (renewalRefused.has(config) ? 'renewed' : undefined)
       let outcome: Recovery
       try {
+        const recovering = auth.recovery()
         if (recovering) {
           // Another request is already recovering: wait for it (renewal, or the dialog).
           outcome = await recovering
@@ -176,6 +171,7 @@ export function createSessionLifecycle(deps: SessionLifecycleDeps) {
      */
     async sessionEnded(): Promise<ReauthOutcome> {
       const previous = auth.user
+      const reauthenticating = auth.reauthentication()
       if (!reauthenticating && (previous === null || router.currentRoute.value.meta.public)) {
         if (previous !== null) deps.notifier.notify({ kind: 'warning', text: codeWords('revoked_token') })
         auth.clear()
@@ -184,7 +180,7 @@ export function createSessionLifecycle(deps: SessionLifecycleDeps) {
       ended = true
       auth.dropToken()
       const outcome = await (previous === null ? reauthenticating : openDialog('ended', previous))
-      return outcome === 'kept' || outcome === null ? 'ended' : outcome
+      return outcome === 'kept' || outcome === undefined ? 'ended' : outcome
     },
 
     /** "Sign in again now" before the session's absolute end: a new session; Cancel keeps the old one. */

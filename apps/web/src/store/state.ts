@@ -15,7 +15,35 @@ export interface AuthState {
   absoluteExpiresAt: string | null
   /** How long the session may go without a request before it ends (its idle timeout, ms); null until known. */
   idleTimeoutMs: number | null
+  /**
+   * Sign-ins (and setups) so far in this page: an answer of `GET /api/session` for an
+   * earlier one is ignored. It only grows: were sign-out to reset it, a late answer for the
+   * session before would pass for the next one's.
+   */
+  signIns: number
+  /**
+   * The latest `GET /api/session`: for which sign-in, whether it is in flight, and whether
+   * a page that opens may still use its answer (`readSession`); null when there is none to
+   * reuse. Its promise is in `session-lifecycle/flights.ts`.
+   */
+  sessionRead: SessionRead | null
+  /** The single flights running now (their promises are in `session-lifecycle/flights.ts`). */
+  inFlight: Record<FlightName, boolean>
 }
+
+/** One `GET /api/session`, as `AuthState.sessionRead` keeps it. */
+export interface SessionRead {
+  signIn: number
+  inFlight: boolean
+  shared: boolean
+}
+
+/**
+ * What runs once however many ask: `renewal` (`POST /api/auth/refresh`, the auth module),
+ * `recovery` (from 401s) and `reauthentication` (the sign-in-again dialog), both
+ * `session-lifecycle/lifecycle.ts`.
+ */
+export type FlightName = 'renewal' | 'recovery' | 'reauthentication'
 
 /** The whole store's state: one module per concern. */
 export interface RootState {

@@ -1,4 +1,3 @@
-import type { InjectionKey } from 'vue'
 
 /** What one tab tells the others. It carries no token, no user, nothing secret. */
 export interface AuthEvent {
@@ -65,6 +64,3 @@ export function createAuthChannel(win: Window & typeof globalThis = window): Aut
     close: () => win.removeEventListener('storage', onStorage),
   }
 }
-
-/** The channel, provided to components by main.ts. */
-export const authChannelKey: InjectionKey<AuthChannel> = Symbol('authChannel')

@@ -3,6 +3,7 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import { markApiActivity } from '../../feedback/activity'
 import { createAppStore, storeKey } from '../../store'
 import { authOf } from '../../session-lifecycle/auth-access'
+import { commitAuth } from '../../store/typed-store'
 import { fakeAuthApi, session, sessionView } from '../../testing/fakes'
 import IdleWarning from './IdleWarning.vue'
 
@@ -21,7 +22,7 @@ describe('the warning before the idle timeout', () => {
     api = fakeAuthApi()
     store = createAppStore(api)
     authOf(store).setSession(session('t'))
-    store.commit('auth/setIdleTimeout', idleMs)
+    commitAuth(store, 'setIdleTimeout', idleMs)
     markApiActivity(START)
     return mount(IdleWarning, { global: { plugins: [[store, storeKey]] } })
   }
@@ -49,7 +50,7 @@ describe('the warning before the idle timeout', () => {
 
   it('warns too when the idle timeout becomes known only after it was mounted (the read at sign-in answers later)', async () => {
     const wrapper = mountWith(null)
-    store.commit('auth/setIdleTimeout', 30 * MINUTE)
+    commitAuth(store, 'setIdleTimeout', 30 * MINUTE)
     await vi.advanceTimersByTimeAsync(27 * MINUTE)
     expect(text(wrapper)).toBe('You will be signed out in 2 minutes for inactivity.')
     wrapper.unmount()

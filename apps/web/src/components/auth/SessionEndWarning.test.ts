@@ -4,6 +4,7 @@ import { SESSION_END_WARNING_MS } from '../../composables/useSessionEndWarning'
 import { sessionLifecycleKey } from '../../session-lifecycle/lifecycle'
 import { createAppStore, storeKey } from '../../store'
 import { authOf } from '../../session-lifecycle/auth-access'
+import { commitAuth } from '../../store/typed-store'
 import { fakeAuthApi, session } from '../../testing/fakes'
 import SessionEndWarning from './SessionEndWarning.vue'
 
@@ -13,7 +14,7 @@ const START = Date.parse('2030-01-01T10:00:00.000Z')
 function mountWarning(endsInMs: number | null) {
   const store = createAppStore(fakeAuthApi())
   authOf(store).setSession(session('t'))
-  store.commit('auth/setLifetime', endsInMs === null ? null : new Date(START + endsInMs).toISOString())
+  commitAuth(store, 'setLifetime', endsInMs === null ? null : new Date(START + endsInMs).toISOString())
   const lifecycle = { signInEarly: vi.fn(async () => 'kept' as const) }
   const wrapper = mount(SessionEndWarning, {
     global: { plugins: [[store, storeKey]], provide: { [sessionLifecycleKey as symbol]: lifecycle } },
@@ -73,7 +74,7 @@ describe('the warning before the session’s absolute end', () => {
   it('follows a new session: signing in again moves the end, and the warning goes', async () => {
     const { wrapper, store } = mountWarning(2 * MINUTE)
     expect(region(wrapper).text()).not.toBe('')
-    store.commit('auth/setLifetime', new Date(START + 12 * 60 * MINUTE).toISOString())
+    commitAuth(store, 'setLifetime', new Date(START + 12 * 60 * MINUTE).toISOString())
     await flushPromises()
     expect(region(wrapper).text()).toBe('')
   })

@@ -51,7 +51,6 @@ const en = {
     value: 'Value',
     key: 'Key',
     unknown: 'unknown',
-    search: 'Search',
   },
   roles: {
     admin: 'admin',
@@ -85,9 +84,6 @@ const en = {
     lastAdmin: 'This is the last admin who can sign in: keep at least one.',
     usernameTaken: 'This username is taken.',
   },
-  time: {
-    today: 'today',
-  },
   password: {
     show: 'Show',
     hide: 'Hide',
@@ -112,7 +108,6 @@ const en = {
     signedOut: 'You are signed out.',
     sessionEnded: 'Your session has ended. Sign in again to carry on.',
     redirected: 'Sign in to open that page.',
-    passwordChanged: 'Your password was changed. Sign in with the new one.',
   },
   setup: {
     title: 'Create the first admin',
@@ -150,7 +145,6 @@ const en = {
     endedText: 'Sign in again to carry on. This page stays as it is, and what you were doing is sent once you are signed in.',
     earlyText: 'Signing in now starts a new session, so your work is not interrupted when this one ends.',
     cancelHint: 'Cancel opens the sign-in page; anything not yet saved on this page is lost.',
-    signedInAsOther: 'Signed in as {username}.',
   },
   sessionEnd: {
     soon: 'Your session ends at {time} ({relative}). Sign in again now to start a new session and keep working.',

@@ -50,7 +50,6 @@ const zhCN: Messages = {
     value: '值',
     key: '键',
     unknown: '未知',
-    search: '搜索',
   },
   roles: {
     admin: '管理员',
@@ -84,9 +83,6 @@ const zhCN: Messages = {
     lastAdmin: '这是最后一位可以登录的管理员，至少要保留一位。',
     usernameTaken: '该用户名已被占用。',
   },
-  time: {
-    today: '今天',
-  },
   password: {
     show: '显示',
     hide: '隐藏',
@@ -111,7 +107,6 @@ const zhCN: Messages = {
     signedOut: '你已退出登录。',
     sessionEnded: '你的会话已结束，请重新登录以继续。',
     redirected: '请先登录再打开该页面。',
-    passwordChanged: '密码已修改，请使用新密码登录。',
   },
   setup: {
     title: '创建首个管理员',
@@ -149,7 +144,6 @@ const zhCN: Messages = {
     endedText: '重新登录即可继续。此页面会保持原样，你刚才的操作会在登录后继续提交。',
     earlyText: '现在登录会开启一个新会话，当前会话结束时你的工作不会被打断。',
     cancelHint: '点击“取消”将打开登录页；此页面上尚未保存的内容会丢失。',
-    signedInAsOther: '已以 {username} 的身份登录。',
   },
   sessionEnd: {
     soon: '你的会话将于 {time}（{relative}）结束。现在重新登录即可开启新会话，继续工作。',

@@ -1,9 +1,9 @@
 import { describe, expect, expectTypeOf, it } from 'vitest'
-import type { Store } from 'vuex'
+import type { ActionContext } from 'vuex'
 import type { User } from '@tokenauth/shared'
 import { fakeAuthApi, session } from '../testing/fakes'
-import { createAppStore, type RootState } from '../store'
-import { authGetter, commitAuth, dispatchAuth } from './auth-access'
+import { createAppStore, useAppStore, type AppStore, type AuthState, type RootState } from '.'
+import { authGetter, commitAuth, commitInAuth, dispatchAuth, dispatchInAuth } from './typed-store'
 
 /**
  * The typed helpers are checked by `vue-tsc` (pnpm typecheck): every `@ts-expect-error`
@@ -12,7 +12,29 @@ import { authGetter, commitAuth, dispatchAuth } from './auth-access'
  * do not compile. The misuses sit in a function that is never called: they are for the
  * compiler, not for Vuex.
  */
-function misuses(store: Store<RootState>): void {
+function misuses(store: AppStore, context: ActionContext<AuthState, RootState>): void {
+  /* eslint-disable no-restricted-syntax -- the store's own dispatch and commit, to prove they are typed too */
+  // @ts-expect-error: no action "auth/lgoin"
+  void useAppStore().dispatch('auth/lgoin')
+  // @ts-expect-error: no action "auth/lgoin"
+  void store.dispatch('auth/lgoin', { username: 'a', password: 'b' })
+  // @ts-expect-error: an action of the module needs its namespace
+  void store.dispatch('login', { username: 'a', password: 'b' })
+  // @ts-expect-error: login needs its body
+  void store.dispatch('auth/login')
+  // @ts-expect-error: no mutation "auth/setSesion"
+  store.commit('auth/setSesion', session('t'))
+  // @ts-expect-error: setLifetime takes a string or null
+  store.commit('auth/setLifetime', 42)
+  /* eslint-enable no-restricted-syntax */
+  // @ts-expect-error: no getter "auth/isAdmin"
+  void store.getters['auth/isAdmin']
+  // @ts-expect-error: inside the module, no action "lgoin" either
+  void dispatchInAuth(context, 'lgoin')
+  // @ts-expect-error: inside the module, loadLifetime takes no payload
+  void dispatchInAuth(context, 'loadLifetime', 'now')
+  // @ts-expect-error: inside the module, no mutation "clera"
+  commitInAuth(context, 'clera')
   // @ts-expect-error: no action "logn"
   void dispatchAuth(store, 'logn', { username: 'a', password: 'b' })
   // @ts-expect-error: login needs its body
@@ -33,12 +55,16 @@ function misuses(store: Store<RootState>): void {
   void authGetter(store, 'isAuthenticated')
 }
 
-describe('the auth module is typed by its own definitions', () => {
+describe('the store is typed by its modules’ own definitions', () => {
   it('each action resolves to what it returns, each getter is what it holds', () => {
     expectTypeOf<ReturnType<typeof dispatchAuth<'login'>>>().resolves.toEqualTypeOf<User>()
     expectTypeOf<ReturnType<typeof dispatchAuth<'renew'>>>().resolves.toEqualTypeOf<string>()
     expectTypeOf<ReturnType<typeof dispatchAuth<'restore'>>>().resolves.toEqualTypeOf<boolean>()
     expectTypeOf<ReturnType<typeof authGetter<'hasRole'>>>().toEqualTypeOf<(role: string) => boolean>()
+    const store = createAppStore(fakeAuthApi())
+    expectTypeOf(store.dispatch<'auth/login'>).returns.resolves.toEqualTypeOf<User>()
+    expectTypeOf(store.dispatch<'auth/readSession'>).parameters.toEqualTypeOf<['auth/readSession', ('fresh' | 'recent')?]>()
+    expectTypeOf<AppStore['getters']['auth/hasRole']>().toEqualTypeOf<(role: string) => boolean>()
     expect(misuses).toBeTypeOf('function')
   })
 
