@@ -2,7 +2,7 @@ import Fastify, { type FastifyReply, type FastifyServerOptions } from 'fastify'
 import fastifyCookie from '@fastify/cookie'
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
 import tokenAuth from '@tokenauth/fastify-token-auth'
-import { API_PREFIX, TOKEN_HEADER, TOKEN_MAX_LENGTH, TOKEN_SCHEME, errorMessages } from '@tokenauth/shared'
+import { API_PREFIX, REQUEST_ID_HEADER, TOKEN_HEADER, TOKEN_MAX_LENGTH, TOKEN_SCHEME, errorMessages } from '@tokenauth/shared'
 import type { Config } from './config/config.js'
 import { loadSecrets, type Secrets } from './config/secrets.js'
 import { systemClock, type Clock } from './clock.js'
@@ -18,6 +18,7 @@ import { loggerOptions } from './http/logger-options.js'
 import { baselineSecurityHeaders } from './http/baseline-headers.js'
 import { createClientErrorHandler } from './http/client-errors.js'
 import { normalizePath } from './http/normalize-path.js'
+import requestId, { createRequestIdGenerator } from './http/request-id.js'
 import { compileEachResponseSchemaOnce } from './http/serializer-cache.js'
 import staticSpa from './plugins/static-spa.js'
 import openapi from './plugins/openapi.js'
@@ -68,6 +69,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
     logger: loggerOptions(config, options.logStream ?? 1),
     bodyLimit: BODY_LIMIT_BYTES,
     trustProxy: trustProxyOption(config.trustProxy),
+    genReqId: createRequestIdGenerator(config.trustProxy),
     return503OnClosing: true,
     // A body that trickles in (or never comes) must not hold a socket for long: 408, then closed.
     requestTimeout: requestTimeoutMs,
@@ -85,11 +87,12 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
     rewriteUrl: (request) => normalizePath(request.url ?? '/'),
     // Errors Fastify raises before routing (a bad URL encoding, say) get the one shape and
     // the security headers too: no hook has run for them.
-    frameworkErrors: (error, _request, reply: FastifyReply) => {
+    frameworkErrors: (error, request, reply: FastifyReply) => {
       const status = error.statusCode && error.statusCode < 500 ? error.statusCode : 400
       void reply
         .code(status)
         .headers(earlyHeaders)
+        .header(REQUEST_ID_HEADER, request.id)
         .send(errorBody(status === 413 ? 'payload_too_large' : 'bad_request', error.message))
     },
     schemaController: { compilersFactory: { buildSerializer: compileEachResponseSchemaOnce() } },
@@ -102,6 +105,8 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
   // Only JSON bodies are part of the contract; text/plain would otherwise be accepted.
   app.removeContentTypeParser('text/plain')
 
+  // First: every answer, whatever refuses it later, carries its request id.
+  await app.register(requestId)
   await app.register(errorShape)
   await app.register(retryAfter)
   // These three run their onRequest hooks before token-auth's, in this order: every answer
