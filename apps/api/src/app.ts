@@ -12,6 +12,7 @@ import retryAfter from './plugins/retry-after.js'
 import securityHeaders from './plugins/security-headers.js'
 import cors from './plugins/cors.js'
 import rateLimits from './plugins/rate-limits.js'
+import loadShedding from './plugins/load-shedding.js'
 import { HashSlots, limitHashConcurrency } from './auth/hash-concurrency.js'
 import { errorBody } from './http/api-error.js'
 import { loggerOptions } from './http/logger-options.js'
@@ -109,11 +110,12 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
   await app.register(requestId)
   await app.register(errorShape)
   await app.register(retryAfter)
-  // These three run their onRequest hooks before token-auth's, in this order: every answer
-  // (refusals too) gets the security and CORS headers, and a flood is refused before any
-  // token is verified.
+  // These four run their onRequest hooks before token-auth's, in this order: every answer
+  // (refusals too) gets the security and CORS headers, and an overload or a flood is
+  // refused before any token is verified.
   await app.register(securityHeaders, { production: config.env === 'production' })
   await app.register(cors, { origins: config.corsOrigins })
+  await app.register(loadShedding, { maxEventLoopDelayMs: config.overloadEventLoopDelayMs, maxHeapUsedBytes: config.overloadHeapUsedBytes })
   await app.register(rateLimits)
   app.setNotFoundHandler(notFoundHandler)
   // The plugin has its own defaults; the app's header names and words come from the contract.

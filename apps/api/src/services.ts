@@ -15,6 +15,7 @@ import { LoginThrottle } from './auth/login-throttle.js'
 import { createDummyHash, createPasswordHasher, type PasswordHasher } from './auth/passwords.js'
 import { createCounterStores, type CounterStores } from './store/counter-stores.js'
 import type { DependencyCheck } from './deps/dependency-checks.js'
+import { probeWritable } from './deps/data-dir-check.js'
 
 /**
  * Everything the routes use, built once per app and reached one way: `app.services`
@@ -91,10 +92,19 @@ export async function createServices(config: Config, secrets: Secrets, clock: Cl
     }),
     dummyPasswordHash: await createDummyHash(),
     counters,
-    dependencies: engine.kind === 'postgres' ? [{ name: 'postgres', ping: engine.ping }, ...counters.dependencies] : counters.dependencies,
+    dependencies: [...databaseChecks(engine, config.dataDir), ...counters.dependencies],
     async close() {
       await counters.close()
       await engine.close()
     },
   }
+}
+
+/** What readiness asks of the database: PostgreSQL answers; or the SQLite file reads and its folder takes a new file. */
+function databaseChecks(engine: Engine, dataDir: string): DependencyCheck[] {
+  if (engine.kind === 'postgres') return [{ name: 'postgres', ping: engine.ping }]
+  return [
+    { name: 'sqlite', ping: engine.ping },
+    { name: 'data_dir', ping: () => probeWritable(dataDir) },
+  ]
 }
