@@ -1,9 +1,10 @@
-import Fastify, { type FastifyReply, type FastifyServerOptions } from 'fastify'
+import { isMainThread } from 'node:worker_threads'
+import Fastify, { type FastifyReply, type FastifyRequest, type FastifyServerOptions } from 'fastify'
 import fastifyCookie from '@fastify/cookie'
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
 import tokenAuth from '@tokenauth/fastify-token-auth'
 import { API_PREFIX, REQUEST_ID_HEADER, TOKEN_HEADER, TOKEN_MAX_LENGTH, TOKEN_SCHEME, errorMessages } from '@tokenauth/shared'
-import type { Config } from './config/config.js'
+import { metricsEnabled, type Config } from './config/config.js'
 import { loadSecrets, type Secrets } from './config/secrets.js'
 import { systemClock, type Clock } from './clock.js'
 import { createServices, type Services } from './services.js'
@@ -25,6 +26,11 @@ import staticSpa from './plugins/static-spa.js'
 import openapi from './plugins/openapi.js'
 import apiDocs, { apiDocsRule } from './plugins/api-docs.js'
 import type { App } from './http/app-instance.js'
+import { PrometheusMetrics, noMetrics, type AppMetrics } from './metrics/app-metrics.js'
+import httpMetrics from './metrics/http-metrics.js'
+import metricsRoute from './metrics/metrics-route.js'
+import { countStoreErrors } from './metrics/store-errors.js'
+import { scrapeThroughMainThread } from './metrics/thread-metrics.js'
 import cookieSessionRoutes from './routes/auth/index.js'
 import healthRoutes from './routes/health.js'
 import meRoutes from './routes/me.js'
@@ -60,9 +66,20 @@ declare module 'fastify' {
 /** Builds the whole server without listening; tests drive it with `app.inject`. */
 export async function buildApp(config: Config, options: BuildOptions = {}): Promise<App> {
   const clock = options.clock ?? systemClock
-  const created = await createServices(config, options.secrets ?? loadSecrets(config), clock)
   // Every hash and verify, wherever a route calls it, waits for one of a few slots (503 past the queue).
-  const hashSlots = new HashSlots(config.maxConcurrentHashes, config.maxQueuedHashes)
+  const hashSlots = new HashSlots(config.maxConcurrentHashes, config.maxQueuedHashes, (seconds) => metrics.hashWaited(seconds))
+  // Read at scrape time only, when everything below exists.
+  const metrics: AppMetrics = metricsEnabled(config)
+    ? new PrometheusMetrics(
+        {
+          liveSessions: () => created.sessions.countLive(clock(), config.sessionIdleTimeoutSeconds * 1000),
+          hashLoad: () => hashSlots.load,
+          load: () => app.memoryUsage(),
+        },
+        { processMetrics: isMainThread },
+      )
+    : noMetrics
+  const created = await createServices(config, options.secrets ?? loadSecrets(config), clock, metrics)
   const services: Services = { ...created, passwords: limitHashConcurrency(created.passwords, hashSlots) }
   const earlyHeaders = baselineSecurityHeaders(config.env === 'production')
   const requestTimeoutMs = config.requestTimeoutSeconds * 1000
@@ -108,7 +125,8 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
 
   // First: every answer, whatever refuses it later, carries its request id.
   await app.register(requestId)
-  await app.register(errorShape)
+  await app.register(errorShape, { metrics })
+  if (metrics instanceof PrometheusMetrics) await app.register(httpMetrics, { series: metrics.series })
   await app.register(retryAfter)
   // These four run their onRequest hooks before token-auth's, in this order: every answer
   // (refusals too) gets the security and CORS headers, and an overload or a flood is
@@ -125,8 +143,9 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
     scheme: TOKEN_SCHEME,
     messages: errorMessages,
     maxTokenLength: TOKEN_MAX_LENGTH,
-    verifyToken: services.verifyAccessToken,
+    verifyToken: metrics.enabled ? countStoreErrors(services.verifyAccessToken, metrics) : services.verifyAccessToken,
     ruleForUndeclared: apiDocsRule,
+    ...(metrics.enabled ? { onFailure: (_request: FastifyRequest, code: string) => metrics.authRefused(code) } : {}),
   })
 
   await app.register(openapi, { version: API_VERSION })
@@ -134,6 +153,9 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
   await app.register(
     async (api: App) => {
       await api.register(healthRoutes)
+      if (metrics instanceof PrometheusMetrics && config.metricsToken !== undefined && config.metricsPort === undefined) {
+        await api.register(metricsRoute, { token: config.metricsToken, scrape: isMainThread ? () => metrics.registry.metrics() : scrapeThroughMainThread() })
+      }
       // Only the routes that read or set a cookie parse them: @fastify/cookie's two hooks
       // (parse on request, write on send) stay off every token-authenticated request.
       await api.register(async (withCookies: App) => {

@@ -16,6 +16,7 @@ import { createDummyHash, createPasswordHasher, type PasswordHasher } from './au
 import { createCounterStores, type CounterStores } from './store/counter-stores.js'
 import type { DependencyCheck } from './deps/dependency-checks.js'
 import { probeWritable } from './deps/data-dir-check.js'
+import { noMetrics, type AppMetrics } from './metrics/app-metrics.js'
 
 /**
  * Everything the routes use, built once per app and reached one way: `app.services`
@@ -45,11 +46,13 @@ export interface Services {
   readonly counters: CounterStores
   /** What the readiness probe pings. */
   readonly dependencies: readonly DependencyCheck[]
+  /** What the server counts for Prometheus (`noMetrics` when metrics are off). */
+  readonly metrics: AppMetrics
   /** Closes the database and any client connections. */
   close(): Promise<void>
 }
 
-export async function createServices(config: Config, secrets: Secrets, clock: Clock): Promise<Services> {
+export async function createServices(config: Config, secrets: Secrets, clock: Clock, metrics: AppMetrics = noMetrics): Promise<Services> {
   const engine = await openEngine({ dataDir: config.dataDir, databaseUrl: config.databaseUrl })
   const auditStore = new AuditStore(engine)
   const sessions = new SessionStore(engine)
@@ -79,7 +82,7 @@ export async function createServices(config: Config, secrets: Secrets, clock: Cl
         clock,
         idleTimeoutMs: config.sessionIdleTimeoutSeconds * 1000,
       }),
-      createApplySessionFollowUp(sessions, audit),
+      createApplySessionFollowUp(sessions, audit, metrics),
     ),
     auditStore,
     // A store of its own: request-limit keys (one per client address) must never push
@@ -93,6 +96,7 @@ export async function createServices(config: Config, secrets: Secrets, clock: Cl
     dummyPasswordHash: await createDummyHash(),
     counters,
     dependencies: [...databaseChecks(engine, config.dataDir), ...counters.dependencies],
+    metrics,
     async close() {
       await counters.close()
       await engine.close()

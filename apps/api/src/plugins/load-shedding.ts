@@ -1,8 +1,8 @@
 import fp from 'fastify-plugin'
 import underPressure from '@fastify/under-pressure'
-import type { FastifyReply, FastifyRequest } from 'fastify'
-import { API_PREFIX, type ErrorBody } from '@tokenauth/shared'
-import { errorBody } from '../http/api-error.js'
+import type { FastifyRequest } from 'fastify'
+import { API_PREFIX } from '@tokenauth/shared'
+import { RetryLaterError } from '../http/retry-later-error.js'
 
 declare module 'fastify' {
   interface FastifyContextConfig {
@@ -46,10 +46,12 @@ export default fp<LoadSheddingOptions>(
   { name: 'load-shedding' },
 )
 
-/** under-pressure sends what this returns; `undefined` lets the request through. */
-function shed(request: FastifyRequest, reply: FastifyReply): ErrorBody | undefined {
+/**
+ * `undefined` lets the request through; a rejection is the request's error, answered by
+ * the one error handler (503 in the error shape, `Retry-After` from the retry-after hook).
+ */
+function shed(request: FastifyRequest): Promise<void> | undefined {
   const url = request.url
   if (url !== API_PREFIX && !url.startsWith(`${API_PREFIX}/`) && !url.startsWith(`${API_PREFIX}?`)) return undefined
-  void reply.code(503).header('retry-after', String(OVERLOAD_RETRY_AFTER_SECONDS))
-  return errorBody('service_unavailable', 'The server is overloaded. Try again shortly.')
+  return Promise.reject(new RetryLaterError(503, 'service_unavailable', OVERLOAD_RETRY_AFTER_SECONDS, 'The server is overloaded. Try again shortly.'))
 }

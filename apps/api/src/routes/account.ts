@@ -46,6 +46,7 @@ export default async function accountRoutes(app: App): Promise<void> {
         await services.users.setPasswordHash(user.id, passwordHash, q)
         return services.sessions.deleteByUser(user.id, me.sessionId, q)
       }, user.id)
+      services.metrics.sessionsEnded('password_changed', endedSessions)
       await services.audit.record(request, 'password_changed', { userId: user.id, username: user.username, detail: `${endedSessions} other sessions ended` })
       return { endedSessions }
     },

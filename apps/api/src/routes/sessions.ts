@@ -40,7 +40,7 @@ export default async function sessionRoutes(app: App): Promise<void> {
       const session = await services.sessions.findByHandle(request.params.id)
       // Someone else's session answers exactly like one that does not exist.
       if (!session || session.userId !== me.id) throw new ApiError(404, 'not_found', 'No such session.')
-      await services.sessions.deleteByHandle(session.handle)
+      if (await services.sessions.deleteByHandle(session.handle)) services.metrics.sessionsEnded('revoked')
       await services.audit.record(request, 'session_ended', {
         userId: me.id,
         username: me.username,
@@ -54,6 +54,7 @@ export default async function sessionRoutes(app: App): Promise<void> {
   app.delete('/sessions', { config: rule, schema: { tags, response: { 200: EndedSessions, ...errorResponses(401) } } }, async (request) => {
     const me = currentUser(request)
     const ended = await services.sessions.deleteByUser(me.id, me.sessionId)
+    services.metrics.sessionsEnded('revoked', ended)
     if (ended > 0) await services.audit.record(request, 'session_ended', { userId: me.id, username: me.username, detail: `${ended} other sessions ended by their user` })
     return { ended }
   })

@@ -120,6 +120,7 @@ export default async function userRoutes(app: App): Promise<void> {
         return services.sessions.deleteByUser(user.id, '', q)
       })
       if (ended === LAST_ADMIN) throw new ApiError(409, 'conflict', 'This is the last admin who can sign in; it cannot be disabled.')
+      services.metrics.sessionsEnded('user_disabled', ended)
       await services.audit.record(request, 'user_disabled', subject(user, `by ${currentUser(request).username}; ${ended} sessions ended`))
       return { ended }
     },
@@ -142,6 +143,7 @@ export default async function userRoutes(app: App): Promise<void> {
     async (request) => {
       const user = await target(request.params.id)
       const ended = await services.sessions.deleteByUser(user.id)
+      services.metrics.sessionsEnded('revoked_by_admin', ended)
       await services.audit.record(request, 'session_ended', subject(user, `all ${ended} sessions, by admin ${currentUser(request).username}`))
       return { ended }
     },
@@ -173,6 +175,7 @@ export default async function userRoutes(app: App): Promise<void> {
         await services.users.setPasswordHash(user.id, passwordHash, q)
         return services.sessions.deleteByUser(user.id, '', q)
       }, user.id)
+      services.metrics.sessionsEnded('password_reset', ended)
       await services.audit.record(request, 'password_reset', subject(user, `by admin ${actor.username}; ${ended} sessions ended`))
       return { ended }
     },
