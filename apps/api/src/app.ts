@@ -126,7 +126,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
   // First: every answer, whatever refuses it later, carries its request id.
   await app.register(requestId)
   await app.register(errorShape, { metrics })
-  if (metrics instanceof PrometheusMetrics) await app.register(httpMetrics, { series: metrics.series })
+  if (metrics instanceof PrometheusMetrics) await app.register(httpMetrics, { tally: metrics.tally })
   await app.register(retryAfter)
   // These four run their onRequest hooks before token-auth's, in this order: every answer
   // (refusals too) gets the security and CORS headers, and an overload or a flood is
@@ -154,7 +154,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
     async (api: App) => {
       await api.register(healthRoutes)
       if (metrics instanceof PrometheusMetrics && config.metricsToken !== undefined && config.metricsPort === undefined) {
-        await api.register(metricsRoute, { token: config.metricsToken, scrape: isMainThread ? () => metrics.registry.metrics() : scrapeThroughMainThread() })
+        await api.register(metricsRoute, { token: config.metricsToken, scrape: isMainThread ? () => metrics.text() : scrapeThroughMainThread() })
       }
       // Only the routes that read or set a cookie parse them: @fastify/cookie's two hooks
       // (parse on request, write on send) stay off every token-authenticated request.

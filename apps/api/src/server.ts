@@ -66,14 +66,14 @@ async function serve(config: Config): Promise<void> {
   const { services } = app
   await app.ready()
   const { metrics } = services
-  if (metrics instanceof PrometheusMetrics && !isMainThread) answerMetricsRequests(metrics.registry)
+  if (metrics instanceof PrometheusMetrics && !isMainThread) answerMetricsRequests(() => metrics.json())
   // METRICS_PORT with the server in the main thread (WORKERS=1); under WORKERS=N the main thread serves it.
   const metricsServer =
     metrics instanceof PrometheusMetrics && isMainThread && config.metricsPort !== undefined
       ? await startMetricsServer({
           host: config.metricsHost,
           port: config.metricsPort,
-          scrape: () => metrics.registry.metrics(),
+          scrape: () => metrics.text(),
           onError: (err) => app.log.error({ err }, 'metrics could not be gathered'),
         })
       : undefined

@@ -1,4 +1,5 @@
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client'
+import { RequestTally, aggregatedText } from './request-tally.js'
 
 /** How a sign-in ended: the server-side reasons, which the client never sees apart. */
 export type SignInOutcome = 'success' | 'unknown_user' | 'wrong_password' | 'user_disabled' | 'credentials_changed' | 'throttled' | 'busy' | 'unavailable'
@@ -39,19 +40,13 @@ export interface MetricsSources {
   load(): { readonly eventLoopDelay: number; readonly heapUsed: number }
 }
 
-export const DURATION_BUCKETS = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10]
-
-/** The request series, written by `http-metrics.ts` on every answer. */
-export interface RequestSeries {
-  readonly requests: Counter<'route' | 'method' | 'status'>
-  readonly duration: Histogram<'route' | 'method'>
-}
 
 /** The metrics of one server thread, in a registry of their own. */
 export class PrometheusMetrics implements AppMetrics {
   readonly enabled = true
   readonly registry = new Registry()
-  readonly series: RequestSeries
+  /** The request series, written by `http-metrics.ts` on every answer. */
+  readonly tally = new RequestTally()
   readonly #authRefusals: Counter<'code'>
   readonly #signIns: Counter<'outcome'>
   readonly #sessionsStarted: Counter
@@ -67,10 +62,6 @@ export class PrometheusMetrics implements AppMetrics {
   constructor(sources: MetricsSources, { processMetrics }: { processMetrics: boolean }) {
     const registers = [this.registry]
     if (processMetrics) collectDefaultMetrics({ register: this.registry })
-    this.series = {
-      requests: new Counter({ name: 'tokenauth_http_requests_total', help: 'Answered requests by route pattern, method and status.', labelNames: ['route', 'method', 'status'], registers }),
-      duration: new Histogram({ name: 'tokenauth_http_request_duration_seconds', help: 'Time from the request to its answer, by route pattern and method.', labelNames: ['route', 'method'], buckets: DURATION_BUCKETS, registers }),
-    }
     this.#authRefusals = new Counter({ name: 'tokenauth_auth_refusals_total', help: 'Requests refused by token authentication, by reason code.', labelNames: ['code'], registers })
     this.#signIns = new Counter({ name: 'tokenauth_sign_ins_total', help: 'Password sign-ins by outcome.', labelNames: ['outcome'], registers })
     this.#sessionsStarted = new Counter({ name: 'tokenauth_sessions_started_total', help: 'Server sessions started (sign-ins and first-admin setup).', registers })
@@ -120,6 +111,16 @@ export class PrometheusMetrics implements AppMetrics {
         this.set(sources.load().heapUsed)
       },
     })
+  }
+
+  /** This thread's series as JSON, for the main thread of `WORKERS=N` to merge. */
+  async json(): Promise<object[]> {
+    return [...(await this.registry.getMetricsAsJSON()), ...this.tally.toJSON()]
+  }
+
+  /** This thread's series as Prometheus text. */
+  async text(): Promise<string> {
+    return (await this.registry.metrics()) + (await aggregatedText([this.tally.toJSON()]))
   }
 
   authRefused(code: string): void {

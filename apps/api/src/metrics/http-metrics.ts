@@ -1,48 +1,29 @@
 import fp from 'fastify-plugin'
 import type { FastifyReply, FastifyRequest, HookHandlerDoneFunction, RouteOptions } from 'fastify'
-import type { RequestSeries } from './app-metrics.js'
+import { MethodTally, type RequestTally } from './request-tally.js'
 
 /** The label of requests no route matched (404s, and answers made before routing). */
 export const UNMATCHED_ROUTE = 'unmatched'
 /** Methods kept as they are in labels; any other (only 404s can have one) is `other`. */
 const KNOWN_METHODS: ReadonlySet<string> = new Set(['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS'])
 
-interface Increment {
-  inc(): void
-}
-interface Observe {
-  observe(value: number): void
-}
-
-/**
- * One route pattern's series, their label sets resolved once (per method, per status)
- * and kept: an answer costs two map reads, an increment and an observation.
- */
+/** One route pattern's tallies, by method label (the route's own methods, or `other`). */
 class RouteSeries {
-  readonly #route: string
-  readonly #series: RequestSeries
-  readonly #byMethod = new Map<string, { duration: Observe; byStatus: Map<number, Increment> }>()
+  readonly #byMethod: Map<string, MethodTally>
 
-  constructor(route: string, series: RequestSeries) {
-    this.#route = route
-    this.#series = series
+  constructor(route: string, tally: RequestTally) {
+    this.#byMethod = tally.forRoute(route)
   }
 
   record(method: string, status: number, seconds: number): void {
-    // Made-up methods (only a 404 can have one) share one entry: a flood of them adds nothing.
-    const label = KNOWN_METHODS.has(method) ? method : 'other'
-    let forMethod = this.#byMethod.get(label)
-    if (forMethod === undefined) {
-      forMethod = { duration: this.#series.duration.labels(this.#route, label), byStatus: new Map() }
-      this.#byMethod.set(label, forMethod)
+    let tally = this.#byMethod.get(method)
+    if (tally === undefined) {
+      // Made-up methods (only a 404 can have one) share one entry: a flood of them adds nothing.
+      const label = KNOWN_METHODS.has(method) ? method : 'other'
+      tally = this.#byMethod.get(label) ?? new MethodTally()
+      this.#byMethod.set(label, tally)
     }
-    let counter = forMethod.byStatus.get(status)
-    if (counter === undefined) {
-      counter = this.#series.requests.labels(this.#route, label, String(status))
-      forMethod.byStatus.set(status, counter)
-    }
-    counter.inc()
-    forMethod.duration.observe(seconds)
+    tally.record(status, seconds)
   }
 }
 
@@ -56,11 +37,11 @@ interface WithRouteSeries {
  * bounded whatever clients send), method and status, and their duration. Register before
  * any route: each route gets its series when it is added.
  */
-export default fp<{ series: RequestSeries }>(
-  async (app, { series }) => {
-    const unmatched = new RouteSeries(UNMATCHED_ROUTE, series)
+export default fp<{ tally: RequestTally }>(
+  async (app, { tally }) => {
+    const unmatched = new RouteSeries(UNMATCHED_ROUTE, tally)
     app.addHook('onRoute', (route: RouteOptions) => {
-      route.config = { ...route.config, [kRouteSeries]: new RouteSeries(route.url, series) } as RouteOptions['config']
+      route.config = { ...route.config, [kRouteSeries]: new RouteSeries(route.url, tally) } as RouteOptions['config']
     })
     app.addHook('onResponse', (request: FastifyRequest, reply: FastifyReply, done: HookHandlerDoneFunction) => {
       const own = (request.routeOptions.config as WithRouteSeries | undefined)?.[kRouteSeries]

@@ -1,8 +1,9 @@
 import { parentPort, type Worker } from 'node:worker_threads'
-import { AggregatorRegistry, Gauge, Registry, collectDefaultMetrics, type MetricObjectWithValues, type MetricValue } from 'prom-client'
+import { Gauge, Registry, collectDefaultMetrics } from 'prom-client'
+import { aggregatedText } from './request-tally.js'
 
-/** One registry's content as `getMetricsAsJSON()` gives it: plain data, which postMessage copies. */
-type MetricsJson = MetricObjectWithValues<MetricValue<string>>[]
+/** One thread's series in the shape of prom-client's `getMetricsAsJSON()`: plain data, which postMessage copies. */
+type MetricsJson = readonly object[]
 
 /** What the threads of `WORKERS=N` say to each other about metrics. */
 type MetricsMessage =
@@ -22,13 +23,13 @@ function isMessage<T extends MetricsMessage['type']>(value: unknown, type: T): v
   return typeof value === 'object' && value !== null && (value as { type?: unknown }).type === type && typeof (value as { id?: unknown }).id === 'number'
 }
 
-/** In a worker thread: answers the main thread's requests with this thread's registry. */
-export function answerMetricsRequests(registry: Registry): void {
+/** In a worker thread: answers the main thread's requests with this thread's series. */
+export function answerMetricsRequests(json: () => Promise<MetricsJson>): void {
   const port = parentPort
   port?.on('message', (message: unknown) => {
     if (!isMessage(message, 'metrics-request')) return
     const answer = (metrics: MetricsJson): void => port.postMessage({ type: 'metrics', id: message.id, metrics } satisfies MetricsMessage)
-    registry.getMetricsAsJSON().then(answer, () => answer([]))
+    json().then(answer, () => answer([]))
   })
 }
 
@@ -60,10 +61,10 @@ export function scrapeThroughMainThread(): () => Promise<string> {
 
 /**
  * The main thread of `WORKERS=N`: one scrape is the whole process. It asks every worker
- * for its registry over the worker's MessagePort, adds its own (the process and Node.js
- * series, collected here once), and merges them with prom-client's `AggregatorRegistry.aggregate`
- * (counters and histograms summed; each gauge as it declares). prom-client's own cluster
- * aggregator speaks node:cluster IPC, which worker threads do not have.
+ * for its series over the worker's MessagePort, merges them with prom-client's
+ * `AggregatorRegistry.aggregate` (counters and histograms summed; each gauge as it
+ * declares), and adds its own: the process and Node.js series, collected here once.
+ * prom-client's own cluster aggregator speaks node:cluster IPC, which threads do not have.
  */
 export class ThreadMetricsGatherer {
   readonly #own = new Registry()
@@ -99,8 +100,7 @@ export class ThreadMetricsGatherer {
   async gather(): Promise<string> {
     const id = this.#nextId++
     const answers = await Promise.all([...this.#workers].map((worker) => this.#ask(worker, id)))
-    const registries = [await this.#own.getMetricsAsJSON(), ...answers.filter((answer) => answer !== undefined)]
-    return AggregatorRegistry.aggregate(registries).metrics()
+    return (await this.#own.metrics()) + (await aggregatedText(answers.filter((answer) => answer !== undefined)))
   }
 
   #ask(worker: Worker, id: number): Promise<MetricsJson | undefined> {
