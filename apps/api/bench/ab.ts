@@ -132,4 +132,9 @@ for (const { dist } of servers) {
     `${dist}: per-round medians: me/bare ${ratio(`${dist} me`, 'bare').toFixed(2)}×, health/bare ${ratio(`${dist} health`, 'bare').toFixed(2)}×, me/health ${ratio(`${dist} me`, `${dist} health`).toFixed(2)}×\n`,
   )
 }
+// Each build against the first, within each round: the direct A/B figure.
+for (const { dist } of servers.slice(1)) {
+  const first = servers[0]?.dist ?? ''
+  process.stdout.write(`${dist} vs ${first}: per-round median of me/me ${ratio(`${dist} me`, `${first} me`).toFixed(3)}×, health/health ${ratio(`${dist} health`, `${first} health`).toFixed(3)}×\n`)
+}
 for (const { child } of [bare, ...servers]) child.kill('SIGTERM')
