@@ -62,7 +62,7 @@ export class PrometheusMetrics implements AppMetrics {
   constructor(sources: MetricsSources, { processMetrics }: { processMetrics: boolean }) {
     const registers = [this.registry]
     if (processMetrics) collectDefaultMetrics({ register: this.registry })
-    this.#authRefusals = new Counter({ name: 'tokenauth_auth_refusals_total', help: 'Requests refused by token authentication, by reason code.', labelNames: ['code'], registers })
+    this.#authRefusals = new Counter({ name: 'tokenauth_auth_refusals_total', help: 'Requests refused with 401 or 403, by reason code.', labelNames: ['code'], registers })
     this.#signIns = new Counter({ name: 'tokenauth_sign_ins_total', help: 'Password sign-ins by outcome.', labelNames: ['outcome'], registers })
     this.#sessionsStarted = new Counter({ name: 'tokenauth_sessions_started_total', help: 'Server sessions started (sign-ins and first-admin setup).', registers })
     this.#sessionsEnded = new Counter({ name: 'tokenauth_sessions_ended_total', help: 'Server sessions ended, by reason.', labelNames: ['reason'], registers })
