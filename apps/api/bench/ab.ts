@@ -6,6 +6,8 @@
  * per round, medians, and the medians of the ratios taken within each round.
  * A copy of `apps/api/dist` still imports the workspace packages' current `dist`: to
  * compare a change in a package, pass the `apps/api/dist` of a worktree of the old commit.
+ * A folder may carry settings of its own after commas, to run one build two ways:
+ * `apps/api/dist apps/api/dist,METRICS_TOKEN=<32+ characters>` (metrics off, then on).
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process'
 import { mkdtempSync, readFileSync } from 'node:fs'
@@ -82,10 +84,12 @@ const added = spawnSync(process.execPath, [path.join(root, 'apps/api/dist/cli/us
 if (added.status !== 0) throw new Error(`users add: status ${added.status}, signal ${added.signal}, ${added.error?.message ?? ''}\n${added.stdout}\n${added.stderr}`)
 const bare = await start(path.join(root, 'apps/api/bench/bare-fastify.mjs'), process.env)
 const servers = []
-for (const [i, folder] of dists.entries()) {
+for (const [i, spec] of dists.entries()) {
   // The same folder twice (an A/A run, to see the noise) gets two labels.
-  const dist = dists.indexOf(folder) === dists.lastIndexOf(folder) ? folder : `${folder} #${i + 1}`
-  const server = await start(path.resolve(folder, 'server.js'), env)
+  const dist = dists.indexOf(spec) === dists.lastIndexOf(spec) ? spec : `${spec} #${i + 1}`
+  const [folder = '', ...settings] = spec.split(',')
+  const own = Object.fromEntries(settings.map((setting) => [setting.slice(0, setting.indexOf('=')), setting.slice(setting.indexOf('=') + 1)]))
+  const server = await start(path.resolve(folder, 'server.js'), { ...env, ...own })
   const login = await fetch(`${server.base}/api/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username: 'bench', password: 'bench-password-1' }) })
   const { token } = (await login.json()) as { token: string }
   servers.push({ dist, token, ...server })
@@ -127,5 +131,10 @@ for (const { dist } of servers) {
   process.stdout.write(
     `${dist}: per-round medians: me/bare ${ratio(`${dist} me`, 'bare').toFixed(2)}×, health/bare ${ratio(`${dist} health`, 'bare').toFixed(2)}×, me/health ${ratio(`${dist} me`, `${dist} health`).toFixed(2)}×\n`,
   )
+}
+// Each build against the first, within each round: the direct A/B figure.
+for (const { dist } of servers.slice(1)) {
+  const first = servers[0]?.dist ?? ''
+  process.stdout.write(`${dist} vs ${first}: per-round median of me/me ${ratio(`${dist} me`, `${first} me`).toFixed(3)}×, health/health ${ratio(`${dist} health`, `${first} health`).toFixed(3)}×\n`)
 }
 for (const { child } of [bare, ...servers]) child.kill('SIGTERM')

@@ -1,9 +1,10 @@
-import Fastify, { type FastifyReply, type FastifyServerOptions } from 'fastify'
+import { isMainThread } from 'node:worker_threads'
+import Fastify, { type FastifyReply, type FastifyRequest, type FastifyServerOptions } from 'fastify'
 import fastifyCookie from '@fastify/cookie'
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
 import tokenAuth from '@tokenauth/fastify-token-auth'
-import { API_PREFIX, TOKEN_HEADER, TOKEN_MAX_LENGTH, TOKEN_SCHEME, errorMessages } from '@tokenauth/shared'
-import type { Config } from './config/config.js'
+import { API_PREFIX, REQUEST_ID_HEADER, TOKEN_HEADER, TOKEN_MAX_LENGTH, TOKEN_SCHEME, errorMessages } from '@tokenauth/shared'
+import { metricsEnabled, type Config } from './config/config.js'
 import { loadSecrets, type Secrets } from './config/secrets.js'
 import { systemClock, type Clock } from './clock.js'
 import { createServices, type Services } from './services.js'
@@ -12,17 +13,24 @@ import retryAfter from './plugins/retry-after.js'
 import securityHeaders from './plugins/security-headers.js'
 import cors from './plugins/cors.js'
 import rateLimits from './plugins/rate-limits.js'
+import loadShedding from './plugins/load-shedding.js'
 import { HashSlots, limitHashConcurrency } from './auth/hash-concurrency.js'
 import { errorBody } from './http/api-error.js'
 import { loggerOptions } from './http/logger-options.js'
 import { baselineSecurityHeaders } from './http/baseline-headers.js'
 import { createClientErrorHandler } from './http/client-errors.js'
 import { normalizePath } from './http/normalize-path.js'
+import requestId, { createRequestIdGenerator } from './http/request-id.js'
 import { compileEachResponseSchemaOnce } from './http/serializer-cache.js'
 import staticSpa from './plugins/static-spa.js'
 import openapi from './plugins/openapi.js'
 import apiDocs, { apiDocsRule } from './plugins/api-docs.js'
 import type { App } from './http/app-instance.js'
+import { PrometheusMetrics, noMetrics, type AppMetrics } from './metrics/app-metrics.js'
+import httpMetrics from './metrics/http-metrics.js'
+import metricsRoute from './metrics/metrics-route.js'
+import { countStoreErrors } from './metrics/store-errors.js'
+import { scrapeThroughMainThread } from './metrics/thread-metrics.js'
 import cookieSessionRoutes from './routes/auth/index.js'
 import healthRoutes from './routes/health.js'
 import meRoutes from './routes/me.js'
@@ -58,9 +66,20 @@ declare module 'fastify' {
 /** Builds the whole server without listening; tests drive it with `app.inject`. */
 export async function buildApp(config: Config, options: BuildOptions = {}): Promise<App> {
   const clock = options.clock ?? systemClock
-  const created = await createServices(config, options.secrets ?? loadSecrets(config), clock)
   // Every hash and verify, wherever a route calls it, waits for one of a few slots (503 past the queue).
-  const hashSlots = new HashSlots(config.maxConcurrentHashes, config.maxQueuedHashes)
+  const hashSlots = new HashSlots(config.maxConcurrentHashes, config.maxQueuedHashes, (seconds) => metrics.hashWaited(seconds))
+  // Read at scrape time only, when everything below exists.
+  const metrics: AppMetrics = metricsEnabled(config)
+    ? new PrometheusMetrics(
+        {
+          liveSessions: () => created.sessions.countLive(clock(), config.sessionIdleTimeoutSeconds * 1000),
+          hashLoad: () => hashSlots.load,
+          load: () => app.memoryUsage(),
+        },
+        { processMetrics: isMainThread },
+      )
+    : noMetrics
+  const created = await createServices(config, options.secrets ?? loadSecrets(config), clock, metrics)
   const services: Services = { ...created, passwords: limitHashConcurrency(created.passwords, hashSlots) }
   const earlyHeaders = baselineSecurityHeaders(config.env === 'production')
   const requestTimeoutMs = config.requestTimeoutSeconds * 1000
@@ -68,6 +87,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
     logger: loggerOptions(config, options.logStream ?? 1),
     bodyLimit: BODY_LIMIT_BYTES,
     trustProxy: trustProxyOption(config.trustProxy),
+    genReqId: createRequestIdGenerator(config.trustProxy),
     return503OnClosing: true,
     // A body that trickles in (or never comes) must not hold a socket for long: 408, then closed.
     requestTimeout: requestTimeoutMs,
@@ -85,11 +105,12 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
     rewriteUrl: (request) => normalizePath(request.url ?? '/'),
     // Errors Fastify raises before routing (a bad URL encoding, say) get the one shape and
     // the security headers too: no hook has run for them.
-    frameworkErrors: (error, _request, reply: FastifyReply) => {
+    frameworkErrors: (error, request, reply: FastifyReply) => {
       const status = error.statusCode && error.statusCode < 500 ? error.statusCode : 400
       void reply
         .code(status)
         .headers(earlyHeaders)
+        .header(REQUEST_ID_HEADER, request.id)
         .send(errorBody(status === 413 ? 'payload_too_large' : 'bad_request', error.message))
     },
     schemaController: { compilersFactory: { buildSerializer: compileEachResponseSchemaOnce() } },
@@ -102,13 +123,17 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
   // Only JSON bodies are part of the contract; text/plain would otherwise be accepted.
   app.removeContentTypeParser('text/plain')
 
-  await app.register(errorShape)
+  // First: every answer, whatever refuses it later, carries its request id.
+  await app.register(requestId)
+  await app.register(errorShape, { metrics })
+  if (metrics instanceof PrometheusMetrics) await app.register(httpMetrics, { tally: metrics.tally })
   await app.register(retryAfter)
-  // These three run their onRequest hooks before token-auth's, in this order: every answer
-  // (refusals too) gets the security and CORS headers, and a flood is refused before any
-  // token is verified.
+  // These four run their onRequest hooks before token-auth's, in this order: every answer
+  // (refusals too) gets the security and CORS headers, and an overload or a flood is
+  // refused before any token is verified.
   await app.register(securityHeaders, { production: config.env === 'production' })
   await app.register(cors, { origins: config.corsOrigins })
+  await app.register(loadShedding, { maxEventLoopDelayMs: config.overloadEventLoopDelayMs, maxHeapUsedBytes: config.overloadHeapUsedBytes })
   await app.register(rateLimits)
   app.setNotFoundHandler(notFoundHandler)
   // The plugin has its own defaults; the app's header names and words come from the contract.
@@ -118,8 +143,9 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
     scheme: TOKEN_SCHEME,
     messages: errorMessages,
     maxTokenLength: TOKEN_MAX_LENGTH,
-    verifyToken: services.verifyAccessToken,
+    verifyToken: metrics.enabled ? countStoreErrors(services.verifyAccessToken, metrics) : services.verifyAccessToken,
     ruleForUndeclared: apiDocsRule,
+    ...(metrics.enabled ? { onFailure: (_request: FastifyRequest, code: string) => metrics.authRefused(code) } : {}),
   })
 
   await app.register(openapi, { version: API_VERSION })
@@ -127,6 +153,9 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
   await app.register(
     async (api: App) => {
       await api.register(healthRoutes)
+      if (metrics instanceof PrometheusMetrics && config.metricsToken !== undefined && config.metricsPort === undefined) {
+        await api.register(metricsRoute, { token: config.metricsToken, scrape: isMainThread ? () => metrics.text() : scrapeThroughMainThread() })
+      }
       // Only the routes that read or set a cookie parse them: @fastify/cookie's two hooks
       // (parse on request, write on send) stay off every token-authenticated request.
       await api.register(async (withCookies: App) => {

@@ -6,8 +6,7 @@ const DAY_MS = 24 * 3600 * 1000
 export async function pruneExpired(services: Services): Promise<{ sessions: number; auditEvents: number }> {
   const now = services.clock()
   const { sessionIdleTimeoutSeconds, auditRetentionDays } = services.config
-  return {
-    sessions: await services.sessions.deleteExpired(now, sessionIdleTimeoutSeconds * 1000),
-    auditEvents: await services.auditStore.prune(now - auditRetentionDays * DAY_MS),
-  }
+  const sessions = await services.sessions.deleteExpired(now, sessionIdleTimeoutSeconds * 1000)
+  services.metrics.sessionsEnded('expired', sessions)
+  return { sessions, auditEvents: await services.auditStore.prune(now - auditRetentionDays * DAY_MS) }
 }

@@ -1,10 +1,10 @@
 // First, before any other module schedules work: see the module.
 import './runtime/hold-tick-shape.js'
-import { isMainThread, parentPort, workerData } from 'node:worker_threads'
+import { isMainThread, parentPort, workerData, type Worker } from 'node:worker_threads'
 import closeWithGrace from 'close-with-grace'
 import type { FastifyListenOptions } from 'fastify'
 import { buildApp } from './app.js'
-import { ConfigError, loadConfig, type Config } from './config/config.js'
+import { ConfigError, loadConfig, metricsEnabled, type Config } from './config/config.js'
 import { loadEnvFile } from './config/env-file.js'
 import { loadSecrets } from './config/secrets.js'
 import { systemClock } from './clock.js'
@@ -13,6 +13,9 @@ import { SETUP_TOKEN_TTL_SECONDS } from './auth/setup-tokens.js'
 import { pruneExpired } from './housekeeping.js'
 import { DRAIN, reusePortSupported, runThreads, type ThreadData, type ThreadMessage } from './cluster/threads.js'
 import { createSharedCounterTables } from './store/shared-counter-tables.js'
+import { PrometheusMetrics } from './metrics/app-metrics.js'
+import { startMetricsServer } from './metrics/metrics-server.js'
+import { ThreadMetricsGatherer, answerMetricsRequests } from './metrics/thread-metrics.js'
 
 /** Prunes expired sessions and old audit events this often, so the tables do not grow forever. */
 const PRUNE_INTERVAL_MS = 10 * 60 * 1000
@@ -30,13 +33,27 @@ async function main(): Promise<void> {
     const services = await createServices(config, loadSecrets(config), systemClock)
     await printSetupLinkIfNoUsers(services, config.publicUrl ?? `http://${config.host}:${config.port}`)
     await services.close()
+    const log = (line: string): void => void process.stdout.write(`tokenauth: ${line}\n`)
+    // Metrics: the main thread gathers every worker's; it serves METRICS_PORT itself, and
+    // answers the workers' `/api/metrics` (METRICS_TOKEN) through their ports.
+    const gatherer = metricsEnabled(config) ? new ThreadMetricsGatherer() : undefined
+    if (gatherer && config.metricsPort !== undefined) {
+      await startMetricsServer({
+        host: config.metricsHost,
+        port: config.metricsPort,
+        scrape: () => gatherer.gather(),
+        onError: (error) => log(`metrics could not be gathered: ${error instanceof Error ? error.message : String(error)}`),
+      })
+      log(`metrics at http://${config.metricsHost}:${config.metricsPort}/metrics`)
+    }
     runThreads({
       workers: config.workers,
       entry: new URL(import.meta.url),
       port: config.port,
       counterTables: createSharedCounterTables(),
       drainTimeoutMs: config.shutdownTimeoutSeconds * 1000,
-      log: (line) => process.stdout.write(`tokenauth: ${line}\n`),
+      log,
+      ...(gatherer ? { onWorkerStarted: (worker: Worker) => gatherer.add(worker) } : {}),
     })
     return
   }
@@ -48,6 +65,18 @@ async function serve(config: Config): Promise<void> {
   const app = await buildApp(config)
   const { services } = app
   await app.ready()
+  const { metrics } = services
+  if (metrics instanceof PrometheusMetrics && !isMainThread) answerMetricsRequests(() => metrics.json())
+  // METRICS_PORT with the server in the main thread (WORKERS=1); under WORKERS=N the main thread serves it.
+  const metricsServer =
+    metrics instanceof PrometheusMetrics && isMainThread && config.metricsPort !== undefined
+      ? await startMetricsServer({
+          host: config.metricsHost,
+          port: config.metricsPort,
+          scrape: () => metrics.text(),
+          onError: (err) => app.log.error({ err }, 'metrics could not be gathered'),
+        })
+      : undefined
 
   const prune = (): void => {
     pruneExpired(services).then(
@@ -76,6 +105,7 @@ async function serve(config: Config): Promise<void> {
       if (err) app.log.fatal({ err }, 'uncaught error: shutting down')
       else app.log.info({ signal }, 'shutting down')
       clearInterval(pruneTimer)
+      metricsServer?.close()
       await app.close()
     },
   )

@@ -15,6 +15,8 @@ import { LoginThrottle } from './auth/login-throttle.js'
 import { createDummyHash, createPasswordHasher, type PasswordHasher } from './auth/passwords.js'
 import { createCounterStores, type CounterStores } from './store/counter-stores.js'
 import type { DependencyCheck } from './deps/dependency-checks.js'
+import { probeWritable } from './deps/data-dir-check.js'
+import { noMetrics, type AppMetrics } from './metrics/app-metrics.js'
 
 /**
  * Everything the routes use, built once per app and reached one way: `app.services`
@@ -44,11 +46,13 @@ export interface Services {
   readonly counters: CounterStores
   /** What the readiness probe pings. */
   readonly dependencies: readonly DependencyCheck[]
+  /** What the server counts for Prometheus (`noMetrics` when metrics are off). */
+  readonly metrics: AppMetrics
   /** Closes the database and any client connections. */
   close(): Promise<void>
 }
 
-export async function createServices(config: Config, secrets: Secrets, clock: Clock): Promise<Services> {
+export async function createServices(config: Config, secrets: Secrets, clock: Clock, metrics: AppMetrics = noMetrics): Promise<Services> {
   const engine = await openEngine({ dataDir: config.dataDir, databaseUrl: config.databaseUrl })
   const auditStore = new AuditStore(engine)
   const sessions = new SessionStore(engine)
@@ -78,7 +82,7 @@ export async function createServices(config: Config, secrets: Secrets, clock: Cl
         clock,
         idleTimeoutMs: config.sessionIdleTimeoutSeconds * 1000,
       }),
-      createApplySessionFollowUp(sessions, audit),
+      createApplySessionFollowUp(sessions, audit, metrics),
     ),
     auditStore,
     // A store of its own: request-limit keys (one per client address) must never push
@@ -91,10 +95,20 @@ export async function createServices(config: Config, secrets: Secrets, clock: Cl
     }),
     dummyPasswordHash: await createDummyHash(),
     counters,
-    dependencies: engine.kind === 'postgres' ? [{ name: 'postgres', ping: engine.ping }, ...counters.dependencies] : counters.dependencies,
+    dependencies: [...databaseChecks(engine, config.dataDir), ...counters.dependencies],
+    metrics,
     async close() {
       await counters.close()
       await engine.close()
     },
   }
+}
+
+/** What readiness asks of the database: PostgreSQL answers; or the SQLite file reads and its folder takes a new file. */
+function databaseChecks(engine: Engine, dataDir: string): DependencyCheck[] {
+  if (engine.kind === 'postgres') return [{ name: 'postgres', ping: engine.ping }]
+  return [
+    { name: 'sqlite', ping: engine.ping },
+    { name: 'data_dir', ping: () => probeWritable(dataDir) },
+  ]
 }

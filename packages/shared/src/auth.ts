@@ -47,13 +47,16 @@ export type MeResponse = Static<typeof MeResponse>
 export const HealthResponse = Type.Object({ status: Type.Literal('ok') }, { additionalProperties: false })
 export type HealthResponse = Static<typeof HealthResponse>
 
-/** The dependencies a readiness probe names when they cannot be reached. */
-export const Dependency = Type.Union([Type.Literal('postgres'), Type.Literal('redis'), Type.Literal('sqlite')])
+/**
+ * The dependencies a readiness probe names when they cannot be reached; `data_dir` is
+ * `DATA_DIR` refusing a new file (read-only, full, gone).
+ */
+export const Dependency = Type.Union([Type.Literal('postgres'), Type.Literal('redis'), Type.Literal('sqlite'), Type.Literal('data_dir')])
 export type Dependency = Static<typeof Dependency>
 
-/** `GET /api/health/ready` 503: which dependencies did not answer. */
-export const ReadyUnavailableResponse = Type.Object(
-  { status: Type.Literal('unavailable'), failing: Type.Array(Dependency, { minItems: 1 }) },
-  { additionalProperties: false },
-)
+/** `GET /api/health/ready` 503: which dependencies did not answer, or the instance is shedding load. */
+export const ReadyUnavailableResponse = Type.Union([
+  Type.Object({ status: Type.Literal('unavailable'), failing: Type.Array(Dependency, { minItems: 1 }) }, { additionalProperties: false }),
+  Type.Object({ status: Type.Literal('overloaded') }, { additionalProperties: false }),
+])
 export type ReadyUnavailableResponse = Static<typeof ReadyUnavailableResponse>

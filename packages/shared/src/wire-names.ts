@@ -20,3 +20,8 @@ export const API_PREFIX = '/api'
 export const REFRESH_HEADER = 'x-tokenauth-refresh'
 /** Path the server's scoped demo cookies live under. */
 export const DEMO_COOKIE_PATH = '/api/cookies'
+/**
+ * Every answer's id, in its log lines too: quote it to an operator. Taken from a request
+ * only when a trusted proxy sent it (see `TRUST_PROXY`).
+ */
+export const REQUEST_ID_HEADER = 'x-request-id'

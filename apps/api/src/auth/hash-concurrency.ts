@@ -13,19 +13,25 @@ export class HashSlots {
   readonly #max: number
   readonly #maxQueued: number
   readonly #waiting: Array<() => void> = []
+  readonly #onWait: (seconds: number) => void
   #running = 0
 
-  constructor(max: number, maxQueued: number) {
+  /** `onWait` hears how long each task that got a slot waited for it (0: at once). */
+  constructor(max: number, maxQueued: number, onWait: (seconds: number) => void = () => {}) {
     this.#max = max
     this.#maxQueued = maxQueued
+    this.#onWait = onWait
   }
 
   async run<T>(task: () => Promise<T>): Promise<T> {
     if (this.#running < this.#max) {
       this.#running++
+      this.#onWait(0)
     } else if (this.#waiting.length < this.#maxQueued) {
+      const queuedAt = performance.now()
       // The finishing task hands its slot straight to us, so `#running` is already counted.
       await new Promise<void>((resolve) => this.#waiting.push(resolve))
+      this.#onWait((performance.now() - queuedAt) / 1000)
     } else {
       throw new RetryLaterError(503, 'service_unavailable', RETRY_AFTER_SECONDS, 'Too many sign-ins are being checked right now. Try again in a moment.')
     }

@@ -1,6 +1,7 @@
 import type { FastifyRequest } from 'fastify'
 import type { SessionStore } from '../store/session-store.js'
 import type { AuditLog } from './audit.js'
+import type { AppMetrics } from '../metrics/app-metrics.js'
 import type { SessionState } from './session-liveness.js'
 
 /** What a token check asks to be done: the writes that follow from its verdict. */
@@ -19,14 +20,14 @@ export type SessionFollowUp =
   | { readonly kind: 'unknown_key'; readonly token: string }
 
 /** Carries out a check's follow-up against the session store and the audit log. */
-export function createApplySessionFollowUp(sessions: SessionStore, audit: AuditLog) {
+export function createApplySessionFollowUp(sessions: SessionStore, audit: AuditLog, metrics: AppMetrics) {
   return async function applySessionFollowUp(followUp: SessionFollowUp, request: FastifyRequest): Promise<void> {
     switch (followUp.kind) {
       case 'touch':
         await sessions.touch(followUp.handle, followUp.at)
         return
       case 'end_session':
-        await sessions.end(followUp.handle)
+        if (await sessions.end(followUp.handle)) metrics.sessionsEnded(followUp.state)
         await audit.record(request, 'session_ended', {
           userId: followUp.userId,
           username: followUp.username,

@@ -31,6 +31,7 @@ export async function startSession(
     userAgent: storedUserAgent(request),
     ip: request.ip,
   })
+  services.metrics.sessionStarted()
   return issueAccessToken(services, user, handle)
 }
 

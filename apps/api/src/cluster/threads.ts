@@ -35,6 +35,8 @@ export interface ThreadsOptions {
   readonly counterTables: SharedCounterTables
   readonly drainTimeoutMs: number
   readonly log: (line: string) => void
+  /** Told of every worker as it starts (the metrics gatherer talks to it over its port). */
+  readonly onWorkerStarted?: (worker: Worker) => void
 }
 
 /**
@@ -61,6 +63,7 @@ export function runThreads(options: ThreadsOptions): void {
     const id = worker.threadId
     const startedAt = Date.now()
     running.add(worker)
+    options.onWorkerStarted?.(worker)
     worker.on('message', (message: ThreadMessage) => {
       if (message.type !== 'listening') return
       listening++

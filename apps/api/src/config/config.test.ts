@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import path from 'node:path'
-import { ConfigError, loadConfig } from './config.js'
+import { ConfigError, loadConfig, metricsEnabled } from './config.js'
 import { parseDurationSeconds } from './durations.js'
 
 describe('loadConfig', () => {
@@ -204,5 +204,29 @@ describe('DATABASE_URL', () => {
 
   it.each(['mysql://root@db/x', 'sqlite:///tmp/x.db', 'not a url', 'file:data/tokenauth.sqlite'])('refuses %s rather than quietly using SQLite', (value) => {
     expect(() => loadConfig({ DATABASE_URL: value })).toThrow(/DATABASE_URL must be a postgres:\/\/ or postgresql:\/\/ URL/)
+  })
+})
+
+describe('metrics and load-shedding settings', () => {
+  it('leaves metrics off and sheds past 1 s of event-loop delay or 90 % of the heap limit by default', () => {
+    const config = loadConfig({})
+    expect(metricsEnabled(config)).toBe(false)
+    expect(config).toMatchObject({ metricsPort: undefined, metricsHost: '127.0.0.1', metricsToken: undefined, overloadEventLoopDelayMs: 1000 })
+    expect(config.overloadHeapUsedBytes).toBeGreaterThan(64 * 1024 * 1024)
+    expect(loadConfig({ OVERLOAD_HEAP_USED_MB: '0', OVERLOAD_EVENT_LOOP_DELAY_MS: '0' })).toMatchObject({ overloadHeapUsedBytes: 0, overloadEventLoopDelayMs: 0 })
+  })
+
+  it('turns metrics on with either METRICS_PORT or METRICS_TOKEN', () => {
+    expect(metricsEnabled(loadConfig({ METRICS_PORT: '9464', METRICS_HOST: '10.0.0.5' }))).toBe(true)
+    expect(loadConfig({ METRICS_PORT: '9464', METRICS_HOST: '10.0.0.5' })).toMatchObject({ metricsPort: 9464, metricsHost: '10.0.0.5' })
+    expect(metricsEnabled(loadConfig({ METRICS_TOKEN: 'x'.repeat(32) }))).toBe(true)
+  })
+
+  it('refuses a short or spaced METRICS_TOKEN, a METRICS_PORT that is PORT, and bad numbers', () => {
+    expect(() => loadConfig({ METRICS_TOKEN: 'short' })).toThrow(/METRICS_TOKEN must be at least 32/)
+    expect(() => loadConfig({ METRICS_TOKEN: `${'x'.repeat(20)} ${'y'.repeat(20)}` })).toThrow(/METRICS_TOKEN/)
+    expect(() => loadConfig({ METRICS_PORT: '3000' })).toThrow(/METRICS_PORT must differ from PORT/)
+    expect(() => loadConfig({ METRICS_PORT: '0' })).toThrow(/METRICS_PORT must be a whole number/)
+    expect(() => loadConfig({ OVERLOAD_EVENT_LOOP_DELAY_MS: '-1' })).toThrow(/OVERLOAD_EVENT_LOOP_DELAY_MS/)
   })
 })

@@ -1,5 +1,6 @@
 import { isIP } from 'node:net'
 import { availableParallelism } from 'node:os'
+import { getHeapStatistics } from 'node:v8'
 import path from 'node:path'
 import { parseDurationSeconds } from './durations.js'
 
@@ -67,6 +68,20 @@ export interface Config {
   readonly keepAliveTimeoutSeconds: number
   /** Requests one keep-alive connection may carry before it is closed. */
   readonly maxRequestsPerSocket: number
+  /** `METRICS_PORT`: Prometheus metrics on a port of their own (at `METRICS_HOST`); wins over `metricsToken`. */
+  readonly metricsPort: number | undefined
+  readonly metricsHost: string
+  /** `METRICS_TOKEN`: without a metrics port, `GET /api/metrics` answers a `Bearer` of this value. */
+  readonly metricsToken: string | undefined
+  /** `/api` answers 503 while the event loop's mean delay over a second is above this (ms); 0 never. */
+  readonly overloadEventLoopDelayMs: number
+  /** `/api` answers 503 while the V8 heap in use is above this (bytes); 0 never. */
+  readonly overloadHeapUsedBytes: number
+}
+
+/** Metrics are on when either way of reading them is configured. */
+export function metricsEnabled(config: Pick<Config, 'metricsPort' | 'metricsToken'>): boolean {
+  return config.metricsPort !== undefined || config.metricsToken !== undefined
 }
 
 /** Thrown when the environment is wrong; its message says which variable and what to set. */
@@ -152,7 +167,25 @@ export function loadConfig(env: Env = process.env): Config {
     connectionTimeoutSeconds: duration(env, 'CONNECTION_TIMEOUT', 60),
     keepAliveTimeoutSeconds: duration(env, 'KEEP_ALIVE_TIMEOUT', 72),
     maxRequestsPerSocket: integer(env, 'MAX_REQUESTS_PER_SOCKET', 1000, 1, 1e9),
+    ...metricsSettings(env, port),
+    overloadEventLoopDelayMs: integer(env, 'OVERLOAD_EVENT_LOOP_DELAY_MS', 1000, 0, 60_000),
+    overloadHeapUsedBytes: integer(env, 'OVERLOAD_HEAP_USED_MB', defaultHeapThresholdMb(), 0, 1_000_000) * 1024 * 1024,
   }
+}
+
+/** Nine tenths of V8's heap limit: past it, garbage collection takes most of the time and answers slow to a crawl. */
+function defaultHeapThresholdMb(): number {
+  return Math.floor((getHeapStatistics().heap_size_limit * 0.9) / (1024 * 1024))
+}
+
+function metricsSettings(env: Env, port: number): Pick<Config, 'metricsPort' | 'metricsHost' | 'metricsToken'> {
+  const metricsPort = env.METRICS_PORT?.trim() ? integer(env, 'METRICS_PORT', 0, 1, 65535) : undefined
+  if (metricsPort !== undefined && metricsPort === port) throw new ConfigError('METRICS_PORT must differ from PORT')
+  const metricsToken = env.METRICS_TOKEN?.trim() || undefined
+  if (metricsToken !== undefined && (metricsToken.length < 32 || !/^[\x21-\x7e]+$/.test(metricsToken))) {
+    throw new ConfigError('METRICS_TOKEN must be at least 32 printable characters without spaces (e.g. `openssl rand -base64 32`)')
+  }
+  return { metricsPort, metricsHost: env.METRICS_HOST?.trim() || '127.0.0.1', metricsToken }
 }
 
 /**

@@ -1,6 +1,7 @@
+import { randomUUID } from 'node:crypto'
 import { STATUS_CODES } from 'node:http'
 import type { Duplex } from 'node:stream'
-import type { ErrorCode } from '@tokenauth/shared'
+import { REQUEST_ID_HEADER, type ErrorCode } from '@tokenauth/shared'
 import { errorBody } from './api-error.js'
 
 /** What Node's HTTP parser reports, as a status and a code of the one error shape. */
@@ -28,7 +29,8 @@ export function createClientErrorHandler(headers: Readonly<Record<string, string
       const { status, code } = classify(error)
       const body = JSON.stringify(errorBody(code))
       socket.write(
-        `HTTP/1.1 ${status} ${STATUS_CODES[status] ?? ''}\r\n${headerLines}` +
+        // An id of its own, as every answer has; Node refused the bytes before any request (and log line) existed.
+        `HTTP/1.1 ${status} ${STATUS_CODES[status] ?? ''}\r\n${headerLines}${REQUEST_ID_HEADER}: ${randomUUID()}\r\n` +
           `content-type: application/json; charset=utf-8\r\ncontent-length: ${Buffer.byteLength(body)}\r\nconnection: close\r\n\r\n${body}`,
       )
     }

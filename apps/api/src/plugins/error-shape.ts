@@ -4,6 +4,8 @@ import type { ErrorCode } from '@tokenauth/shared'
 import { ApiError, errorBody } from '../http/api-error.js'
 import { DependencyUnavailableError } from '../http/unavailable-error.js'
 import { TokenRefusal } from '../http/token-refusal.js'
+import { noMetrics, type AppMetrics } from '../metrics/app-metrics.js'
+import { storeEngineOf } from '../metrics/store-errors.js'
 
 const CODE_FOR_STATUS: Readonly<Record<number, ErrorCode>> = {
   400: 'bad_request',
@@ -22,13 +24,19 @@ const CODE_FOR_STATUS: Readonly<Record<number, ErrorCode>> = {
  * unexpected, which becomes a 500 whose details stay in the log.
  * @see https://fastify.dev/docs/latest/Reference/Server/#seterrorhandler
  */
-export default fp(
-  async (app) => {
+export default fp<{ metrics?: AppMetrics }>(
+  async (app, { metrics = noMetrics }) => {
     app.setErrorHandler((error: FastifyError | ApiError | TokenRefusal, request, reply) => {
+      const engine = storeEngineOf(error)
+      if (engine !== undefined) metrics.storeError(engine)
+      if (error instanceof ApiError && (error.statusCode === 401 || error.statusCode === 403)) metrics.authRefused(error.code)
       if (error instanceof DependencyUnavailableError) {
         request.log.warn({ dependency: error.dependency, err: error.cause }, 'dependency unreachable')
       }
-      if (error instanceof TokenRefusal) return reply.refuseToken(error.code)
+      if (error instanceof TokenRefusal) {
+        metrics.authRefused(error.code)
+        return reply.refuseToken(error.code)
+      }
       if (error instanceof ApiError) {
         return reply.code(error.statusCode).send(errorBody(error.code, error.message))
       }

@@ -11,10 +11,12 @@ import type { RateCounter, RateLimitStore } from '../store/rate-limit-store.js'
  * Not limited: the health probe (load balancers probe it often from one address, it reads
  * nothing, and a limited probe would make a busy instance look dead) and the SPA's static
  * files (a page load fetches dozens, they read no data, and `/api` spelled another way
- * never reaches the API through them: the SPA route answers 404 for it). Every API route
- * and every unknown path is limited.
+ * never reaches the API through them: the SPA route answers 404 for it), and the metrics
+ * scrape (`METRICS_TOKEN`: a long secret of its own, scraped from one address, and needed
+ * most while Redis, which counts the limit, is down). Every other API route and every
+ * unknown path is limited.
  */
-const HEALTH_ROUTES: ReadonlySet<string> = new Set([`${API_PREFIX}/health`, `${API_PREFIX}/health/ready`])
+const UNLIMITED_ROUTES: ReadonlySet<string> = new Set([`${API_PREFIX}/health`, `${API_PREFIX}/health/ready`, `${API_PREFIX}/metrics`])
 
 /**
  * The counters' keys are `rate::<address>`. Counters in a shared Redis or SQLite file are
@@ -116,6 +118,6 @@ export default fp<{ requestStore?: RateLimitStore }>(
 )
 
 function routeLimit(route: RouteOptions): RouteLimit {
-  if (HEALTH_ROUTES.has(route.url)) return EXEMPT
+  if (UNLIMITED_ROUTES.has(route.url)) return EXEMPT
   return route.url === SPA_ROUTE ? SPA : LIMITED
 }

@@ -45,6 +45,7 @@ export default async function sessionRoutes(app: App): Promise<void> {
         await services.sessions.deleteByHandle(found.handle, tx)
         return found
       })
+      services.metrics.sessionsEnded('revoked')
       await services.audit.record(request, 'session_ended', {
         userId: me.id,
         username: me.username,
@@ -58,6 +59,7 @@ export default async function sessionRoutes(app: App): Promise<void> {
   app.delete('/sessions', { config: rule, schema: { tags, response: { 200: EndedSessions, ...errorResponses(401) } } }, async (request) => {
     const me = currentUser(request)
     const ended = await writeAsActor(request, (tx) => services.sessions.deleteByUser(me.id, me.sessionId, tx))
+    services.metrics.sessionsEnded('revoked', ended)
     if (ended > 0) await services.audit.record(request, 'session_ended', { userId: me.id, username: me.username, detail: `${ended} other sessions ended by their user` })
     return { ended }
   })

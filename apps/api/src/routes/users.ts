@@ -145,6 +145,7 @@ export default async function userRoutes(app: App): Promise<void> {
         return services.sessions.deleteByUser(user.id, '', tx)
       }, adminsLock)
       if (ended === undefined) throw lastAdmin('it cannot be disabled')
+      services.metrics.sessionsEnded('user_disabled', ended)
       await services.audit.record(request, 'user_disabled', subject(user, `by ${currentUser(request).username}; ${ended} sessions ended`))
       return { ended }
     },
@@ -177,6 +178,7 @@ export default async function userRoutes(app: App): Promise<void> {
       const user = await target(request.params.id)
       await confirmAdminPassword(request, { target: user, grantsAdmin: false }, adminPasswordOf(request.body))
       const ended = await writeAsActor(request, (tx) => services.sessions.deleteByUser(user.id, '', tx), adminsLock)
+      services.metrics.sessionsEnded('revoked_by_admin', ended)
       await services.audit.record(request, 'session_ended', subject(user, `all ${ended} sessions, by admin ${currentUser(request).username}`))
       return { ended }
     },
@@ -208,6 +210,7 @@ export default async function userRoutes(app: App): Promise<void> {
         await services.users.setPasswordHash(user.id, passwordHash, tx)
         return services.sessions.deleteByUser(user.id, '', tx)
       }, { locks: [LOCK_KEYS.admins, [LOCK_KEYS.userCredentials, user.id]] })
+      services.metrics.sessionsEnded('password_reset', ended)
       await services.audit.record(request, 'password_reset', subject(user, `by admin ${actor.username}; ${ended} sessions ended`))
       return { ended }
     },

@@ -53,7 +53,8 @@ export function openSqlite(dataDir: string): SqliteEngine {
     sqlite,
     changeSignals,
     description: path.join(dataDir, DATABASE_FILE),
-    ping: async () => sqlite.prepare('SELECT 1').get(),
+    // A read of the database itself (its schema page), not only of the connection.
+    ping: async () => sqlite.prepare('SELECT count(*) FROM sqlite_schema').get(),
     close: async () => {
       changeSignals.close()
       await db.destroy()

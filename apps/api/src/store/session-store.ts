@@ -168,6 +168,17 @@ export class SessionStore {
     return Number(result.numDeletedRows)
   }
 
+  /** How many sessions are live now, all users together. */
+  async countLive(now: number, idleTimeoutMs: number): Promise<number> {
+    const row = await this.#db
+      .selectFrom('sessions')
+      .select((eb) => eb.fn.countAll<number>().as('n'))
+      .where('absolute_expires_at', '>', now)
+      .where('last_seen_at', '>', now - idleTimeoutMs)
+      .executeTakeFirst()
+    return Number(row?.n ?? 0)
+  }
+
   /** How many live sessions each user has. */
   async liveCountsByUser(now: number, idleTimeoutMs: number): Promise<Map<number, number>> {
     const rows = await this.#db

@@ -72,6 +72,9 @@ export async function createTestApp(
     DATA_DIR: dataDir,
     LOG_LEVEL: 'silent',
     WEB_DIST_DIR: path.join(dataDir, 'no-web'),
+    // A loaded machine can stall a test process for a second, which load shedding would
+    // answer with 503s for the next one; plugins/load-shedding.test.ts turns it on.
+    OVERLOAD_EVENT_LOOP_DELAY_MS: '0',
     ...(ownDatabase ? { DATABASE_URL: ownDatabase.url } : {}),
     ...env,
   })

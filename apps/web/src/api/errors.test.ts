@@ -61,4 +61,16 @@ describe('in Chinese', () => {
     const limited = apiError(429, 'rate_limited', { headers: new AxiosHeaders() }, { 'retry-after': '3' })
     expect(errorWords(limited)).toBe('尝试次数过多，请稍等片刻。3 秒后可重试。')
   })
+
+  it('adds the reference of a server-side failure, in the current language, and leaves it off the rest', () => {
+    const config = { headers: new AxiosHeaders() }
+    const id = '0b6e2f3c-5d1a-4c8e-9f3b-2a7d9e1c4b60'
+    const failed = apiError(503, 'service_unavailable', config, { 'x-request-id': id, 'retry-after': '5' })
+    expect(errorWords(failed)).toBe(`${t('errors.service_unavailable')} You can retry in 5 s. (reference: ${id})`)
+    setLocale('zh-CN')
+    expect(errorWords(failed)).toContain(`参考编号：${id}`)
+    setLocale('en')
+    expect(errorWords(apiError(401, 'invalid_credentials', config, { 'x-request-id': id }))).toBe('Incorrect username or password.')
+    expect(errorWords(apiError(500, 'internal_error', config, { 'x-request-id': 'not an id <script>' }))).toBe(t('errors.internal_error'))
+  })
 })

@@ -1,5 +1,5 @@
 import { isAxiosError, isCancel } from 'axios'
-import { errorMessages, type ErrorBody, type ErrorCode } from '@tokenauth/shared'
+import { REQUEST_ID_HEADER, errorMessages, type ErrorBody, type ErrorCode } from '@tokenauth/shared'
 import { currentLocale, t } from '../i18n'
 
 const handledGlobally = new WeakSet<object>()
@@ -82,6 +82,17 @@ export function errorWords(error: unknown): string {
     else if (status === 403) words = codeWords('insufficient_role')
     else words = t('errors.unknown')
   }
-  const wait = statusOf(error) === 429 || statusOf(error) === 503 ? retryAfterSeconds(error) : null
-  return wait === null ? words : t('errors.retryIn', { words, seconds: wait })
+  const status = statusOf(error)
+  const wait = status === 429 || status === 503 ? retryAfterSeconds(error) : null
+  if (wait !== null) words = t('errors.retryIn', { words, seconds: wait })
+  // A failure on the server's side is worth reporting: the id finds its log lines.
+  const reference = status !== null && status >= 500 ? requestIdOf(error) : null
+  return reference === null ? words : t('errors.withReference', { words, id: reference })
+}
+
+/** The id the server gave the failed request (`x-request-id`), when the answer has one. */
+export function requestIdOf(error: unknown): string | null {
+  if (!isAxiosError(error)) return null
+  const raw: unknown = error.response?.headers?.[REQUEST_ID_HEADER]
+  return typeof raw === 'string' && /^[A-Za-z0-9._:-]{1,128}$/.test(raw) ? raw : null
 }

@@ -1,6 +1,8 @@
 import { LoginOptions, LoginRequest, LoginResponse } from '@tokenauth/shared'
 import type { App } from '../../http/app-instance.js'
 import { ApiError } from '../../http/api-error.js'
+import { RetryLaterError } from '../../http/retry-later-error.js'
+import { DependencyUnavailableError } from '../../http/unavailable-error.js'
 import { errorResponses } from '../../http/schemas.js'
 import { startSession } from '../../auth/start-session.js'
 import { clearSessionCookie, sessionCookieSettings } from '../../auth/session-cookie.js'
@@ -36,14 +38,22 @@ export function loginRoute(app: App): void {
       const { username, password } = request.body
       const user = await services.users.findByUsername(username)
       // Throttled (429) before any hash is computed; failures count whether the user exists or not.
-      const passwordOk = await services.loginThrottle.guard(
-        request.ip,
-        username,
-        () => services.passwords.verify(user?.passwordHash ?? services.dummyPasswordHash, password),
-        (ok) => Boolean(user && ok && !user.disabled),
-      )
+      const passwordOk = await services.loginThrottle
+        .guard(
+          request.ip,
+          username,
+          () => services.passwords.verify(user?.passwordHash ?? services.dummyPasswordHash, password),
+          (ok) => Boolean(user && ok && !user.disabled),
+        )
+        .catch((error: unknown) => {
+          // 429: a throttled account or address; 503: a store unreachable, or the hash queue full.
+          if (error instanceof DependencyUnavailableError) services.metrics.signIn('unavailable')
+          else if (error instanceof RetryLaterError) services.metrics.signIn(error.statusCode === 429 ? 'throttled' : 'busy')
+          throw error
+        })
       if (!user || !passwordOk || user.disabled) {
         const reason = !user ? 'unknown_user' : !passwordOk ? 'wrong_password' : 'user_disabled'
+        services.metrics.signIn(reason)
         request.log.info({ reason }, 'login failed')
         // The reason stays server-side: the client gets the same answer for all three.
         await services.audit.recordUnauthenticated(request, 'login_failed', { userId: user?.id, username: user?.username ?? username.slice(0, 64), detail: reason })
@@ -56,10 +66,12 @@ export function loginRoute(app: App): void {
       const current = await services.users.findById(user.id)
       if (!current || current.passwordHash !== user.passwordHash || current.disabled) {
         await clearSessionCookie(request, reply, cookie)
+        services.metrics.signIn('credentials_changed')
         request.log.info({ userId: user.id }, 'login failed: credentials changed during the check')
         await services.audit.recordUnauthenticated(request, 'login_failed', { userId: user.id, username: user.username, detail: 'credentials_changed' })
         throw new ApiError(401, 'invalid_credentials')
       }
+      services.metrics.signIn('success')
       request.log.info({ userId: user.id }, 'login succeeded')
       await services.audit.record(request, 'login_succeeded', { userId: user.id, username: user.username, secretRef: request.session.get('auth')?.handle })
       return response

@@ -38,7 +38,7 @@ export function logoutRoute(app: App): void {
       await clearSessionCookie(request, reply, cookie)
       if (ended.size === 0 && !cookieAuth) return reply.refuseToken(check.ok ? 'missing_token' : check.code, check.ok ? undefined : check.detail)
       for (const [handle, who] of ended) {
-        await services.sessions.end(handle)
+        if (await services.sessions.end(handle)) services.metrics.sessionsEnded('logout')
         await services.audit.record(request, 'logout', { ...who, secretRef: handle })
       }
       return reply.code(204).send(null)

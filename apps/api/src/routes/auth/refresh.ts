@@ -44,10 +44,12 @@ export function refreshRoute(app: App): void {
         case 'unknown':
           throw new ApiError(401, 'revoked_token')
         case 'ended':
+          services.metrics.sessionsEnded(outcome.state)
           await services.audit.record(request, 'session_ended', { ...auditSubject(outcome), detail: outcome.state })
           throw new ApiError(401, 'revoked_token')
         case 'replayed':
           request.log.warn({ userId: outcome.userId }, 'retired session cookie replayed: session revoked')
+          services.metrics.sessionsEnded('replayed')
           await services.audit.record(request, 'renewal_replayed', { ...auditSubject(outcome), detail: 'retired cookie presented after the grace window' })
           throw new ApiError(401, 'revoked_token')
         case 'renewed': {

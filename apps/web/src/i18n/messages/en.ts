@@ -81,6 +81,7 @@ const en = {
     network: 'Cannot reach the server. Check your connection and try again.',
     unknown: 'Something went wrong. Please try again.',
     retryIn: '{words} You can retry in {seconds} s.',
+    withReference: '{words} (reference: {id})',
     lastAdmin: 'This is the last admin who can sign in: keep at least one.',
     usernameTaken: 'This username is taken.',
   },

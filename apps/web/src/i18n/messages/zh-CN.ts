@@ -80,6 +80,7 @@ const zhCN: Messages = {
     network: '无法连接服务器，请检查网络后重试。',
     unknown: '出错了，请重试。',
     retryIn: '{words}{seconds} 秒后可重试。',
+    withReference: '{words}（参考编号：{id}）',
     lastAdmin: '这是最后一位可以登录的管理员，至少要保留一位。',
     usernameTaken: '该用户名已被占用。',
   },
