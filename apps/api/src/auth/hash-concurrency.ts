@@ -23,6 +23,11 @@ export class HashSlots {
     this.#onWait = onWait
   }
 
+  /** Tasks running now and waiting now (read by the metrics at scrape time). */
+  get load(): { readonly running: number; readonly queued: number } {
+    return { running: this.#running, queued: this.#waiting.length }
+  }
+
   async run<T>(task: () => Promise<T>): Promise<T> {
     if (this.#running < this.#max) {
       this.#running++

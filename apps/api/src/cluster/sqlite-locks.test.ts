@@ -7,6 +7,7 @@ import { hashPassword } from '../auth/passwords.js'
 import { DATABASE_FILE } from '../store/database.js'
 import { openSqlite } from '../store/engine.js'
 import { UserStore } from '../store/user-store.js'
+import { asOperator } from '../test-support/as-operator.js'
 import { posixLocksHeld } from '../test-support/proc-locks.js'
 import { send, startServerProcess, type ServerProcess } from '../test-support/server-process.js'
 
@@ -63,7 +64,7 @@ describe('SQLite locks under WORKERS=2', () => {
     const seed = openSqlite(dataDir)
     const users = new UserStore(seed)
     const hash = await hashPassword(PASSWORD)
-    for (const username of ['alice', 'bob', 'carol']) await users.create({ username, passwordHash: hash, roles: [], createdAt: Date.now() })
+    for (const username of ['alice', 'bob', 'carol']) await asOperator(seed, (tx) => users.create({ username, passwordHash: hash, roles: [], createdAt: Date.now() }, tx))
     await seed.close()
 
     const server = await startTwoWorkers()
