@@ -42,4 +42,10 @@ describe('useBusyAction', () => {
     await run(() => Promise.reject(apiError(401, 'invalid_credentials')), ownWords)
     expect(message.value).toEqual({ kind: 'error', text: 'Incorrect username or password.' })
   })
+
+  it('says nothing for a failure the page showed itself', async () => {
+    const { message, run } = useBusyAction()
+    await run(() => Promise.reject(apiError(401, 'invalid_credentials')), () => null)
+    expect(message.value).toBeNull()
+  })
 })
