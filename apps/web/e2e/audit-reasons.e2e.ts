@@ -161,7 +161,7 @@ describe('the audit view in Chinese', () => {
 
     // Names that are data: usernames, role names. "Cookie" is how Chinese UIs write it.
     const data = /\b(root|second|bob|carol|dana|ghost|editor|Cookie)\b/g
-    const shown = await rows.evaluateAll((trs) => trs.map((tr) => ({ kind: tr.cells[1]?.textContent ?? '', detail: tr.cells[3]?.textContent ?? '' })))
+    const shown = await rows.evaluateAll((trs) => trs.map((tr) => ({ kind: tr.children[1]?.textContent ?? '', detail: tr.children[3]?.textContent ?? '' })))
     const english = shown
       .filter((row) => row.detail !== LEGACY_TEXT)
       .flatMap((row) => [row.kind, row.detail])

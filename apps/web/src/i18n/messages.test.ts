@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { errorMessages } from '@tokenauth/shared'
+import { ERROR_CODES } from '@tokenauth/shared'
 import { auditKinds } from '../format/audit-kinds'
 import { auditReasons } from '../format/audit-detail'
 import en from './messages/en'
@@ -40,7 +40,7 @@ describe('the two languages', () => {
   })
 
   it("have words for every error code the server sends, every audit event kind and every audit reason (else the raw code would show)", () => {
-    const needed = [...Object.keys(errorMessages).map((code) => `errors.${code}`), ...auditKinds.map((kind) => `audit.kinds.${kind}`),
+    const needed = [...ERROR_CODES.map((code) => `errors.${code}`), ...auditKinds.map((kind) => `audit.kinds.${kind}`),
       ...auditReasons.filter((reason) => reason !== 'ended_by_user').map((reason) => `audit.reasons.${reason}`),
       'audit.reasons.ended_by_user.here',
       'audit.reasons.ended_by_user.elsewhere',
