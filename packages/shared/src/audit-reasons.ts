@@ -80,6 +80,3 @@ export type AuditDetail = Static<typeof AuditDetail>
 
 /** Every reason code. */
 export type AuditReason = AuditDetail['reason']
-
-/** The parameters of one reason (`undefined` for a reason that has none). */
-export type AuditReasonParams<R extends AuditReason> = Extract<AuditDetail, { reason: R }> extends { params: infer P } ? P : undefined
