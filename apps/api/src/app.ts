@@ -3,7 +3,7 @@ import Fastify, { type FastifyReply, type FastifyRequest, type FastifyServerOpti
 import fastifyCookie from '@fastify/cookie'
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
 import tokenAuth from '@tokenauth/fastify-token-auth'
-import { API_PREFIX, REQUEST_ID_HEADER, TOKEN_HEADER, TOKEN_MAX_LENGTH, TOKEN_SCHEME, errorMessages } from '@tokenauth/shared'
+import { API_PREFIX, REQUEST_ID_HEADER, TOKEN_HEADER, TOKEN_MAX_LENGTH, TOKEN_SCHEME } from '@tokenauth/shared'
 import { metricsEnabled, type Config } from './config/config.js'
 import { loadSecrets, type Secrets } from './config/secrets.js'
 import { systemClock, type Clock } from './clock.js'
@@ -136,12 +136,11 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
   await app.register(loadShedding, { maxEventLoopDelayMs: config.overloadEventLoopDelayMs, maxHeapUsedBytes: config.overloadHeapUsedBytes })
   await app.register(rateLimits)
   app.setNotFoundHandler(notFoundHandler)
-  // The plugin has its own defaults; the app's header names and words come from the contract.
+  // The plugin's own words for its refusals are the API's (http/error-messages.ts); the header names come from the contract.
   await app.register(tokenAuth, {
     realm: 'tokenauth',
     tokenHeader: TOKEN_HEADER,
     scheme: TOKEN_SCHEME,
-    messages: errorMessages,
     maxTokenLength: TOKEN_MAX_LENGTH,
     verifyToken: metrics.enabled ? countStoreErrors(services.verifyAccessToken, metrics) : services.verifyAccessToken,
     ruleForUndeclared: apiDocsRule,

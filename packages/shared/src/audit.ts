@@ -1,4 +1,5 @@
 import { AUDIT_PAGE_MAX } from './limits.js'
+import { AuditDetail } from './audit-reasons.js'
 import { Type, type Static } from 'typebox'
 
 /** Every kind of security event the audit log records. */
@@ -33,8 +34,8 @@ export const AuditEvent = Type.Object(
     userAgent: Type.Union([Type.String(), Type.Null()]),
     /** First 12 hex digits of SHA-256 of the session handle or token concerned. */
     ref: Type.Union([Type.String(), Type.Null()]),
-    /** Why, for failures and endings (e.g. `wrong_password`, `idle_timeout`); shown to admins only. */
-    detail: Type.Union([Type.String(), Type.Null()]),
+    /** Why, or who caused it: a reason code with its parameters (`AuditDetail`); shown to admins only. */
+    detail: Type.Union([AuditDetail, Type.Null()]),
   },
   { additionalProperties: false },
 )

@@ -1,4 +1,5 @@
 import { Type, type Static } from 'typebox'
+import { ERROR_CODES } from './error-codes.js'
 
 /** Why a request carrying (or lacking) a token was refused with 401. */
 export const AuthFailureCode = Type.Union([
@@ -10,27 +11,8 @@ export const AuthFailureCode = Type.Union([
 ])
 export type AuthFailureCode = Static<typeof AuthFailureCode>
 
-/** Every error code the API can answer with. */
-export const ErrorCode = Type.Union([
-  ...AuthFailureCode.anyOf,
-  Type.Literal('insufficient_role'),
-  Type.Literal('invalid_credentials'),
-  Type.Literal('invalid_password'),
-  Type.Literal('invalid_setup_token'),
-  Type.Literal('setup_complete'),
-  Type.Literal('bad_request'),
-  Type.Literal('not_found'),
-  Type.Literal('method_not_allowed'),
-  Type.Literal('conflict'),
-  Type.Literal('payload_too_large'),
-  Type.Literal('headers_too_large'),
-  Type.Literal('request_timeout'),
-  Type.Literal('unsupported_media_type'),
-  Type.Literal('rate_limited'),
-  Type.Literal('csrf_rejected'),
-  Type.Literal('service_unavailable'),
-  Type.Literal('internal_error'),
-])
+/** Every error code the API can answer with (`ERROR_CODES`). */
+export const ErrorCode = Type.Enum(ERROR_CODES)
 export type ErrorCode = Static<typeof ErrorCode>
 
 /** The one shape of every error response: `{ "error": { "code", "message" } }`. */

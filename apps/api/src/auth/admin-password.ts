@@ -1,5 +1,5 @@
 import { currentUser } from '@tokenauth/fastify-token-auth'
-import { needsAdminPassword, type AdminAction } from '@tokenauth/shared'
+import { needsAdminPassword, type AdminAction, type AdminActionName } from '@tokenauth/shared'
 import type { FastifyRequest } from 'fastify'
 import { ApiError } from '../http/api-error.js'
 import { TokenRefusal } from '../http/token-refusal.js'
@@ -13,6 +13,7 @@ import { TokenRefusal } from '../http/token-refusal.js'
  */
 export async function confirmAdminPassword(
   request: FastifyRequest,
+  name: AdminActionName,
   action: Omit<AdminAction, 'actorId'>,
   adminPassword: string | undefined,
 ): Promise<void> {
@@ -29,7 +30,7 @@ export async function confirmAdminPassword(
     await services.audit.record(request, 'login_failed', {
       userId: user.id,
       username: user.username,
-      detail: `wrong own password on ${request.method} ${request.routeOptions.url ?? request.url}`,
+      detail: { reason: 'wrong_admin_password', params: { action: name } },
     })
     throw new ApiError(403, 'invalid_credentials', 'Your password is not correct.')
   }

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto'
 import type { FastifyRequest } from 'fastify'
-import type { AuditKind } from '@tokenauth/shared'
+import type { AuditDetail, AuditKind } from '@tokenauth/shared'
 import type { AuditStore, NewAuditEvent } from '../store/audit-store.js'
 import { storedUserAgent } from './user-agent.js'
 import type { Clock } from '../clock.js'
@@ -15,7 +15,8 @@ export interface AuditSubject {
   readonly username?: string | null
   /** A session handle or token; stored only as `shortHash`. */
   readonly secretRef?: string | null
-  readonly detail?: string | null
+  /** Why, or who caused it: a reason code, never words. */
+  readonly detail?: AuditDetail | null
 }
 
 

@@ -1,6 +1,7 @@
 import type { Clock } from '../clock.js'
 import { clientAddress } from '../http/client-address.js'
-import { RetryLaterError, describeWait } from '../http/retry-later-error.js'
+import { RetryLaterError } from '../http/retry-later-error.js'
+import { durationWords } from '../http/duration-words.js'
 import type { RateCounter, RateLimitStore } from '../store/rate-limit-store.js'
 
 /** What the throttle is allowed; see the `LOGIN_*` variables in docs/configuration.md. */
@@ -65,7 +66,7 @@ export class LoginThrottle {
     const attempt = await this.begin(ip, username)
     if (!attempt.allowed) {
       const wait = attempt.retryAfterSeconds
-      throw new RetryLaterError(429, 'rate_limited', wait, `Too many failed sign-ins. Try again in ${describeWait(wait)}.`)
+      throw new RetryLaterError(429, 'rate_limited', wait, `Too many failed sign-ins. Try again in ${durationWords(wait)}.`)
     }
     try {
       const answer = await check()

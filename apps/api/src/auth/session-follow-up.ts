@@ -32,7 +32,7 @@ export function createApplySessionFollowUp(sessions: SessionStore, audit: AuditL
           userId: followUp.userId,
           username: followUp.username,
           secretRef: followUp.handle,
-          detail: followUp.state,
+          detail: { reason: followUp.state },
         })
         return
       case 'unknown_key':

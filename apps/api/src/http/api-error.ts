@@ -1,4 +1,5 @@
-import { errorMessages, type ErrorBody, type ErrorCode } from '@tokenauth/shared'
+import type { ErrorBody, ErrorCode } from '@tokenauth/shared'
+import { errorMessages } from './error-messages.js'
 
 /**
  * An error a handler throws to answer with a 4xx/5xx in the one error shape.

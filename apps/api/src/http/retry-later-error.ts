@@ -16,10 +16,3 @@ export class RetryLaterError extends ApiError {
     super(statusCode, code, message)
   }
 }
-
-/** "8 seconds", "1 minute", "15 minutes": a wait in words for an error message. */
-export function describeWait(seconds: number): string {
-  if (seconds < 120) return seconds === 1 ? '1 second' : `${seconds} seconds`
-  const minutes = Math.ceil(seconds / 60)
-  return `${minutes} minutes`
-}

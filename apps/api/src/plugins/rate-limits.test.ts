@@ -52,7 +52,7 @@ describe('the per-IP request limit', () => {
     const refused = await get('/api/thing')
     expect(refused.statusCode).toBe(429)
     expect(refused.headers['retry-after']).toBe('60')
-    expect(refused.json()).toEqual({ error: { code: 'rate_limited', message: 'Too many requests from your address. Try again in 1 minute.' } })
+    expect(refused.json()).toEqual({ error: { code: 'rate_limited', message: 'Too many requests from your address. Try again in 60 seconds.' } })
     expect((await get('/api/health')).statusCode).toBe(200)
     expect((await get('/api/thing', '10.0.0.2')).statusCode).toBe(200)
   })

@@ -38,7 +38,7 @@ export default async function accountRoutes(app: App): Promise<void> {
         (ok) => ok,
       )
       if (!currentOk) {
-        await services.audit.record(request, 'login_failed', { userId: user.id, username: user.username, detail: 'wrong current password on password change' })
+        await services.audit.record(request, 'login_failed', { userId: user.id, username: user.username, detail: { reason: 'wrong_current_password' } })
         throw new ApiError(403, 'invalid_credentials', 'The current password is not correct.')
       }
       const check = checkNewPassword(newPassword, { username: user.username })
@@ -51,7 +51,7 @@ export default async function accountRoutes(app: App): Promise<void> {
         return services.sessions.deleteByUser(user.id, me.sessionId, tx)
       }, { locks: [[LOCK_KEYS.userCredentials, user.id]] })
       services.metrics.sessionsEnded('password_changed', endedSessions)
-      await services.audit.record(request, 'password_changed', { userId: user.id, username: user.username, detail: `${endedSessions} other sessions ended` })
+      await services.audit.record(request, 'password_changed', { userId: user.id, username: user.username, detail: { reason: 'others_ended', params: { count: endedSessions } } })
       return { endedSessions }
     },
   )

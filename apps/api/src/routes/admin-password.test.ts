@@ -1,3 +1,4 @@
+import type { AdminActionName } from '@tokenauth/shared'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { createTestApp, type TestApp } from '../test-support/test-app.js'
 import { snapshotTables, tableNames } from '../test-support/db-snapshot.js'
@@ -46,21 +47,21 @@ const send = (request: AdminRequest, adminPassword?: string) =>
     ...(request.body !== undefined || adminPassword !== undefined ? { payload: { ...request.body, ...(adminPassword === undefined ? {} : { adminPassword }) } } : {}),
   })
 
-const NEEDS_IT: readonly AdminRequest[] = [
-  { name: 'create an admin', method: 'POST', url: () => '/api/users', body: { username: 'backdoor', password: NEW_PASSWORD, roles: ['admin'] } },
-  { name: 'give a user the admin role', method: 'PUT', url: () => `/api/users/${aliceId}/roles`, body: { roles: ['admin'] } },
-  { name: "change another admin's roles", method: 'PUT', url: () => `/api/users/${otherAdminId}/roles`, body: { roles: ['admin', 'editor'] } },
-  { name: 'demote another admin', method: 'PUT', url: () => `/api/users/${otherAdminId}/roles`, body: { roles: [] } },
-  { name: 'disable another admin', method: 'POST', url: () => `/api/users/${otherAdminId}/disable` },
+const NEEDS_IT: readonly (AdminRequest & { readonly action: AdminActionName })[] = [
+  { name: 'create an admin', action: 'create_user', method: 'POST', url: () => '/api/users', body: { username: 'backdoor', password: NEW_PASSWORD, roles: ['admin'] } },
+  { name: 'give a user the admin role', action: 'set_roles', method: 'PUT', url: () => `/api/users/${aliceId}/roles`, body: { roles: ['admin'] } },
+  { name: "change another admin's roles", action: 'set_roles', method: 'PUT', url: () => `/api/users/${otherAdminId}/roles`, body: { roles: ['admin', 'editor'] } },
+  { name: 'demote another admin', action: 'set_roles', method: 'PUT', url: () => `/api/users/${otherAdminId}/roles`, body: { roles: [] } },
+  { name: 'disable another admin', action: 'disable_user', method: 'POST', url: () => `/api/users/${otherAdminId}/disable` },
   {
-    name: 'enable another admin',
+    name: 'enable another admin', action: 'enable_user',
     method: 'POST',
     url: () => `/api/users/${otherAdminId}/enable`,
     before: () => asOperator(t.services.engine, (tx) => t.services.users.setDisabled(otherAdminId, true, tx)),
   },
-  { name: 'delete another admin', method: 'DELETE', url: () => `/api/users/${otherAdminId}` },
-  { name: "end another admin's sessions", method: 'DELETE', url: () => `/api/users/${otherAdminId}/sessions` },
-  { name: "reset another admin's password", method: 'POST', url: () => `/api/users/${otherAdminId}/password`, body: { newPassword: NEW_PASSWORD } },
+  { name: 'delete another admin', action: 'delete_user', method: 'DELETE', url: () => `/api/users/${otherAdminId}` },
+  { name: "end another admin's sessions", action: 'end_sessions', method: 'DELETE', url: () => `/api/users/${otherAdminId}/sessions` },
+  { name: "reset another admin's password", action: 'reset_password', method: 'POST', url: () => `/api/users/${otherAdminId}/password`, body: { newPassword: NEW_PASSWORD } },
 ]
 
 const NEEDS_NONE: readonly AdminRequest[] = [
@@ -92,7 +93,7 @@ describe.each(NEEDS_IT)("$name needs the acting admin's password", (request) => 
     expect(response.json().error.code).toBe('invalid_credentials')
     expect(await snapshotTables(t.services.engine, tables)).toEqual(before)
     const failed = (await t.services.auditStore.page({ limit: 10, kind: 'login_failed' })).events[0]
-    expect(failed).toMatchObject({ userId: rootId, username: 'root', detail: expect.stringContaining('wrong own password') })
+    expect(failed).toMatchObject({ userId: rootId, username: 'root', detail: { reason: 'wrong_admin_password', params: { action: request.action } } })
   })
 
   it('with the right one: done', async () => {

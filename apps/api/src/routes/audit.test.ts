@@ -33,8 +33,8 @@ describe('the audit log', () => {
       'login_succeeded',
     ])
     const [unknownUser, wrongPassword] = [events[3], events[4]]
-    expect(wrongPassword).toMatchObject({ username: 'alice', userId: 2, ip: '127.0.0.1', userAgent: 'ua-1', detail: 'wrong_password' })
-    expect(unknownUser).toMatchObject({ username: 'ghost', userId: null, detail: 'unknown_user' })
+    expect(wrongPassword).toMatchObject({ username: 'alice', userId: 2, ip: '127.0.0.1', userAgent: 'ua-1', detail: { reason: 'wrong_password' } })
+    expect(unknownUser).toMatchObject({ username: 'ghost', userId: null, detail: { reason: 'unknown_user' } })
     expect(Date.parse(events[0].at)).toBe(t.clock())
   })
 

@@ -50,7 +50,7 @@ export default async function sessionRoutes(app: App): Promise<void> {
         userId: me.id,
         username: me.username,
         secretRef: session.handle,
-        detail: session.handle === me.sessionId ? 'ended by its user (this session)' : 'ended by its user from another session',
+        detail: { reason: 'ended_by_user', params: { here: session.handle === me.sessionId } },
       })
       return reply.code(204).send(null)
     },
@@ -60,7 +60,7 @@ export default async function sessionRoutes(app: App): Promise<void> {
     const me = currentUser(request)
     const ended = await writeAsActor(request, (tx) => services.sessions.deleteByUser(me.id, me.sessionId, tx))
     services.metrics.sessionsEnded('revoked', ended)
-    if (ended > 0) await services.audit.record(request, 'session_ended', { userId: me.id, username: me.username, detail: `${ended} other sessions ended by their user` })
+    if (ended > 0) await services.audit.record(request, 'session_ended', { userId: me.id, username: me.username, detail: { reason: 'others_ended_by_user', params: { count: ended } } })
     return { ended }
   })
 }

@@ -33,7 +33,7 @@ describe('POST /api/users', () => {
     })
     const signedIn = await t.login('bob', 'a long enough secret')
     expect(signedIn.user.roles).toEqual(['editor'])
-    expect(await lastEvent('user_created')).toMatchObject({ username: 'bob', detail: 'by root; roles: editor' })
+    expect(await lastEvent('user_created')).toMatchObject({ username: 'bob', detail: { reason: 'created_by_admin', params: { actor: 'root', roles: ['editor'] } } })
   })
 
   it('applies the password policy, and refuses a taken username (any case) with 409', async () => {
@@ -72,7 +72,7 @@ describe('PUT /api/users/:id/roles', () => {
     expect(response.statusCode).toBe(200)
     expect(response.json()).toMatchObject({ username: 'alice', roles: ['admin', 'editor'], sessions: 1 })
     expect((await t.login('alice', 'correct horse battery')).user.roles).toEqual(['admin', 'editor'])
-    expect(await lastEvent('user_roles_changed')).toMatchObject({ username: 'alice', detail: 'by root; none → admin, editor' })
+    expect(await lastEvent('user_roles_changed')).toMatchObject({ username: 'alice', detail: { reason: 'roles_changed_by_admin', params: { actor: 'root', from: [], to: ['admin', 'editor'] } } })
   })
 
   it('refuses to take admin from the last admin who can sign in (409), allows it with a second one', async () => {
@@ -107,7 +107,7 @@ describe('DELETE /api/users/:id', () => {
     expect((await t.app.inject({ url: '/api/me', headers: { token: aliceToken } })).statusCode).toBe(401)
     await expect(t.login('alice', 'correct horse battery')).rejects.toThrow(/401/)
     expect(await countRows(t.services, 'notes')).toBe(0)
-    expect(await lastEvent('user_deleted')).toMatchObject({ userId: aliceId, username: 'alice', detail: 'by root' })
+    expect(await lastEvent('user_deleted')).toMatchObject({ userId: aliceId, username: 'alice', detail: { reason: 'by_admin', params: { actor: 'root' } } })
     expect((await send('DELETE', `/api/users/${aliceId}`)).statusCode).toBe(404)
   })
 

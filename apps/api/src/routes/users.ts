@@ -1,4 +1,4 @@
-import { AdminConfirmationRequest, CreateUserRequest, EndedSessions, ResetPasswordRequest, SetRolesRequest, UserIdParams, UserList, UserSummary } from '@tokenauth/shared'
+import { type AuditDetail, AdminConfirmationRequest, CreateUserRequest, EndedSessions, ResetPasswordRequest, SetRolesRequest, UserIdParams, UserList, UserSummary } from '@tokenauth/shared'
 import { currentUser } from '@tokenauth/fastify-token-auth'
 import type { FastifyReply, FastifyRequest, HookHandlerDoneFunction } from 'fastify'
 import type { App } from '../http/app-instance.js'
@@ -27,7 +27,7 @@ export default async function userRoutes(app: App): Promise<void> {
     if (!user) throw new ApiError(404, 'not_found', 'No such user.')
     return user
   }
-  const subject = (user: UserRecord, detail: string) => ({ userId: user.id, username: user.username, detail })
+  const subject = (user: UserRecord, detail: AuditDetail) => ({ userId: user.id, username: user.username, detail })
   const summary = (user: UserRecord, sessions: number): UserSummary => ({
     id: user.id,
     username: user.username,
@@ -56,7 +56,7 @@ export default async function userRoutes(app: App): Promise<void> {
     { config: rule, schema: { tags, body: CreateUserRequest, response: { 201: UserSummary, ...errorResponses(400, 401, 403, 409, 429, 503) } } },
     async (request, reply) => {
       const { username, password, roles, adminPassword } = request.body
-      await confirmAdminPassword(request, { grantsAdmin: roles.includes('admin') }, adminPassword)
+      await confirmAdminPassword(request, 'create_user', { grantsAdmin: roles.includes('admin') }, adminPassword)
       const check = checkNewPassword(password, { username })
       if (!check.ok) throw new ApiError(400, 'invalid_password', check.message)
       const passwordHash = await services.passwords.hash(password)
@@ -67,8 +67,7 @@ export default async function userRoutes(app: App): Promise<void> {
         if (error instanceof UsernameTakenError) throw new ApiError(409, 'conflict', 'This username is taken.')
         throw error
       }
-      const detail = `by ${currentUser(request).username}; roles: ${roles.length ? roles.join(', ') : 'none'}`
-      await services.audit.record(request, 'user_created', subject(user, detail))
+      await services.audit.record(request, 'user_created', subject(user, { reason: 'created_by_admin', params: { actor: currentUser(request).username, roles: [...roles] } }))
       return reply.code(201).send(summary(user, 0))
     },
   )
@@ -82,14 +81,14 @@ export default async function userRoutes(app: App): Promise<void> {
     async (request) => {
       const user = await target(request.params.id)
       const { roles, adminPassword } = request.body
-      await confirmAdminPassword(request, { target: user, grantsAdmin: roles.includes('admin') && !user.roles.includes('admin') }, adminPassword)
+      await confirmAdminPassword(request, 'set_roles', { target: user, grantsAdmin: roles.includes('admin') && !user.roles.includes('admin') }, adminPassword)
       const changed = await writeAsActor(request, async (tx) => {
         if (!roles.includes('admin') && (await services.users.isLastAdmin(user.id, tx))) return false
         await services.users.setRoles(user.id, roles, tx)
         return true
       }, adminsLock)
       if (!changed) throw lastAdmin('it cannot lose the admin role')
-      const detail = `by ${currentUser(request).username}; ${user.roles.join(', ') || 'none'} → ${roles.join(', ') || 'none'}`
+      const detail: AuditDetail = { reason: 'roles_changed_by_admin', params: { actor: currentUser(request).username, from: [...user.roles], to: [...roles] } }
       await services.audit.record(request, 'user_roles_changed', subject(user, detail))
       const counts = await services.sessions.liveCountsByUser(services.clock(), idleMs)
       return summary({ ...user, roles }, counts.get(user.id) ?? 0)
@@ -116,7 +115,7 @@ export default async function userRoutes(app: App): Promise<void> {
     },
     async (request, reply) => {
       const user = await target(request.params.id)
-      await confirmAdminPassword(request, { target: user, grantsAdmin: false }, adminPasswordOf(request.body))
+      await confirmAdminPassword(request, 'delete_user', { target: user, grantsAdmin: false }, adminPasswordOf(request.body))
       // Its sessions and notes go with it (foreign keys cascade); the audit log keeps the name.
       const removed = await writeAsActor(request, async (tx) => {
         if (await services.users.isLastAdmin(user.id, tx)) return false
@@ -124,7 +123,7 @@ export default async function userRoutes(app: App): Promise<void> {
         return true
       }, adminsLock)
       if (!removed) throw lastAdmin('it cannot be deleted')
-      await services.audit.record(request, 'user_deleted', subject(user, `by ${currentUser(request).username}`))
+      await services.audit.record(request, 'user_deleted', subject(user, { reason: 'by_admin', params: { actor: currentUser(request).username } }))
       return reply.code(204).send(null)
     },
   )
@@ -138,7 +137,7 @@ export default async function userRoutes(app: App): Promise<void> {
     },
     async (request) => {
       const user = await target(request.params.id)
-      await confirmAdminPassword(request, { target: user, grantsAdmin: false }, adminPasswordOf(request.body))
+      await confirmAdminPassword(request, 'disable_user', { target: user, grantsAdmin: false }, adminPasswordOf(request.body))
       const ended = await writeAsActor(request, async (tx) => {
         if (await services.users.isLastAdmin(user.id, tx)) return undefined
         await services.users.setDisabled(user.id, true, tx)
@@ -146,7 +145,7 @@ export default async function userRoutes(app: App): Promise<void> {
       }, adminsLock)
       if (ended === undefined) throw lastAdmin('it cannot be disabled')
       services.metrics.sessionsEnded('user_disabled', ended)
-      await services.audit.record(request, 'user_disabled', subject(user, `by ${currentUser(request).username}; ${ended} sessions ended`))
+      await services.audit.record(request, 'user_disabled', subject(user, { reason: 'by_admin_sessions_ended', params: { actor: currentUser(request).username, count: ended } }))
       return { ended }
     },
   )
@@ -160,9 +159,9 @@ export default async function userRoutes(app: App): Promise<void> {
     },
     async (request, reply) => {
       const user = await target(request.params.id)
-      await confirmAdminPassword(request, { target: user, grantsAdmin: false }, adminPasswordOf(request.body))
+      await confirmAdminPassword(request, 'enable_user', { target: user, grantsAdmin: false }, adminPasswordOf(request.body))
       await writeAsActor(request, (tx) => services.users.setDisabled(user.id, false, tx), adminsLock)
-      await services.audit.record(request, 'user_enabled', subject(user, `by ${currentUser(request).username}`))
+      await services.audit.record(request, 'user_enabled', subject(user, { reason: 'by_admin', params: { actor: currentUser(request).username } }))
       return reply.code(204).send(null)
     },
   )
@@ -176,10 +175,10 @@ export default async function userRoutes(app: App): Promise<void> {
     },
     async (request) => {
       const user = await target(request.params.id)
-      await confirmAdminPassword(request, { target: user, grantsAdmin: false }, adminPasswordOf(request.body))
+      await confirmAdminPassword(request, 'end_sessions', { target: user, grantsAdmin: false }, adminPasswordOf(request.body))
       const ended = await writeAsActor(request, (tx) => services.sessions.deleteByUser(user.id, '', tx), adminsLock)
       services.metrics.sessionsEnded('revoked_by_admin', ended)
-      await services.audit.record(request, 'session_ended', subject(user, `all ${ended} sessions, by admin ${currentUser(request).username}`))
+      await services.audit.record(request, 'session_ended', subject(user, { reason: 'all_ended_by_admin', params: { actor: currentUser(request).username, count: ended } }))
       return { ended }
     },
   )
@@ -202,7 +201,7 @@ export default async function userRoutes(app: App): Promise<void> {
       if (user.id === actor.id) {
         throw new ApiError(409, 'conflict', 'Change your own password with POST /api/me/password; it needs your current password.')
       }
-      await confirmAdminPassword(request, { target: user, grantsAdmin: false }, request.body.adminPassword)
+      await confirmAdminPassword(request, 'reset_password', { target: user, grantsAdmin: false }, request.body.adminPassword)
       const check = checkNewPassword(request.body.newPassword, { username: user.username })
       if (!check.ok) throw new ApiError(400, 'invalid_password', check.message)
       const passwordHash = await services.passwords.hash(request.body.newPassword)
@@ -211,7 +210,7 @@ export default async function userRoutes(app: App): Promise<void> {
         return services.sessions.deleteByUser(user.id, '', tx)
       }, { locks: [LOCK_KEYS.admins, [LOCK_KEYS.userCredentials, user.id]] })
       services.metrics.sessionsEnded('password_reset', ended)
-      await services.audit.record(request, 'password_reset', subject(user, `by admin ${actor.username}; ${ended} sessions ended`))
+      await services.audit.record(request, 'password_reset', subject(user, { reason: 'by_admin_sessions_ended', params: { actor: actor.username, count: ended } }))
       return { ended }
     },
   )

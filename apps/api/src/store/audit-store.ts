@@ -1,8 +1,9 @@
-import type { AuditKind } from '@tokenauth/shared'
+import type { AuditDetail, AuditKind } from '@tokenauth/shared'
 import type { Selectable } from 'kysely'
 import type { Engine } from './engine.js'
 import type { AuditEventsTable, Queryable } from './tables.js'
 import { inWriteTransaction, NO_SESSION } from './write-transaction.js'
+import { fromDetailColumns, toDetailColumns } from './audit-detail-columns.js'
 
 /** What a caller records; the store adds the id. */
 export interface NewAuditEvent {
@@ -13,7 +14,7 @@ export interface NewAuditEvent {
   readonly ip?: string | null
   readonly userAgent?: string | null
   readonly ref?: string | null
-  readonly detail?: string | null
+  readonly detail?: AuditDetail | null
 }
 
 export interface AuditRecord {
@@ -25,7 +26,7 @@ export interface AuditRecord {
   readonly ip: string | null
   readonly userAgent: string | null
   readonly ref: string | null
-  readonly detail: string | null
+  readonly detail: AuditDetail | null
 }
 
 export interface AuditFilter {
@@ -66,7 +67,7 @@ export class AuditStore {
         ip: event.ip ?? null,
         user_agent: event.userAgent ?? null,
         session: event.ref ?? null,
-        detail: event.detail ?? null,
+        ...toDetailColumns(event.detail),
       })
       .execute()
   }
@@ -100,6 +101,6 @@ function toRecord(row: Selectable<AuditEventsTable>): AuditRecord {
     ip: row.ip,
     userAgent: row.user_agent,
     ref: row.session,
-    detail: row.detail,
+    detail: fromDetailColumns(row),
   }
 }

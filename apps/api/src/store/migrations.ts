@@ -1,5 +1,7 @@
 import type { Db } from './database.js'
 import { hashCookieId } from './cookie-id-hash.js'
+import { toDetailColumns } from './audit-detail-columns.js'
+import { legacyAuditDetail } from './legacy-audit-detail.js'
 
 /** Each entry moves the schema one version forward; never edit one that has shipped. */
 export const MIGRATIONS: readonly string[] = [
@@ -86,11 +88,23 @@ export const MIGRATIONS: readonly string[] = [
   `
   CREATE INDEX audit_events_kind_session ON audit_events(kind, session);
   `,
+  // Audit reasons are codes with parameters (the app has the words): the English prose of
+  // older rows is read back into codes (legacy-audit-detail.ts), then dropped.
+  `
+  ALTER TABLE audit_events ADD COLUMN reason TEXT;
+  ALTER TABLE audit_events ADD COLUMN params TEXT;
+  UPDATE audit_events
+    SET reason = tokenauth_legacy_audit_reason(detail), params = tokenauth_legacy_audit_params(detail)
+    WHERE detail IS NOT NULL;
+  ALTER TABLE audit_events DROP COLUMN detail;
+  `,
 ]
 
 /** Applies the migrations the database has not seen yet, each in its own transaction. */
 export function migrate(db: Db): void {
   db.function('tokenauth_hash_cookie_id', { deterministic: true }, (id: unknown) => hashCookieId(String(id)))
+  db.function('tokenauth_legacy_audit_reason', { deterministic: true }, (text: unknown) => toDetailColumns(legacyAuditDetail(String(text))).reason)
+  db.function('tokenauth_legacy_audit_params', { deterministic: true }, (text: unknown) => toDetailColumns(legacyAuditDetail(String(text))).params)
   const current = db.pragma('user_version', { simple: true }) as number
   if (current >= MIGRATIONS.length) return
   // Rebuilding a table with foreign keys on would cascade its DROP into sessions and notes;

@@ -68,7 +68,10 @@ export interface AuditEventsTable {
   ip: string | null
   user_agent: string | null
   session: string | null
-  detail: string | null
+  /** The `AuditDetail` code (see audit-detail-columns.ts). */
+  reason: string | null
+  /** Its parameters, as JSON. */
+  params: string | null
 }
 
 /** The database, or a transaction on it: store methods that may run inside one take this. */

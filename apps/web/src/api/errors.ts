@@ -1,5 +1,5 @@
 import { isAxiosError, isCancel } from 'axios'
-import { REQUEST_ID_HEADER, errorMessages, type ErrorBody, type ErrorCode } from '@tokenauth/shared'
+import { REQUEST_ID_HEADER, isErrorCode, type ErrorBody, type ErrorCode } from '@tokenauth/shared'
 import { currentLocale, t } from '../i18n'
 
 const handledGlobally = new WeakSet<object>()
@@ -12,10 +12,6 @@ export function markHandledGlobally(error: unknown): void {
 /** Whether a view should stay quiet about this failure because the user was already told. */
 export function isHandledGlobally(error: unknown): boolean {
   return typeof error === 'object' && error !== null && handledGlobally.has(error)
-}
-
-function isErrorCode(value: unknown): value is ErrorCode {
-  return typeof value === 'string' && Object.hasOwn(errorMessages, value)
 }
 
 /** The HTTP status of a failed API call, or null when there was no response. */

@@ -1,52 +1,65 @@
+import type { AuditDetail } from '@tokenauth/shared'
 import { afterEach, describe, expect, it } from 'vitest'
 import { setLocale } from '../i18n'
-import { auditDetailWords } from './audit-detail'
+import { auditDetailWords, auditReasons } from './audit-detail'
 
-describe('audit details in words', () => {
+/** One detail of every reason code (every admin action too), as the server sends them. */
+const EVERY_REASON: readonly AuditDetail[] = [
+  { reason: 'unknown_user' },
+  { reason: 'wrong_password' },
+  { reason: 'user_disabled' },
+  { reason: 'credentials_changed' },
+  { reason: 'wrong_current_password' },
+  ...(['create_user', 'set_roles', 'delete_user', 'disable_user', 'enable_user', 'end_sessions', 'reset_password'] as const).map(
+    (action): AuditDetail => ({ reason: 'wrong_admin_password', params: { action } }),
+  ),
+  { reason: 'idle_timeout' },
+  { reason: 'absolute_timeout' },
+  { reason: 'no_session' },
+  { reason: 'ended_by_user', params: { here: true } },
+  { reason: 'ended_by_user', params: { here: false } },
+  { reason: 'others_ended_by_user', params: { count: 2 } },
+  { reason: 'others_ended', params: { count: 1 } },
+  { reason: 'all_ended_by_admin', params: { actor: 'root', count: 3 } },
+  { reason: 'by_admin', params: { actor: 'root' } },
+  { reason: 'by_admin_sessions_ended', params: { actor: 'root', count: 0 } },
+  { reason: 'created_by_admin', params: { actor: 'root', roles: ['admin', 'editor'] } },
+  { reason: 'roles_changed_by_admin', params: { actor: 'root', from: [], to: ['admin'] } },
+  { reason: 'retired_cookie_replayed' },
+  { reason: 'grace_cookie_resent' },
+]
+
+describe('audit reasons in words', () => {
   afterEach(() => setLocale('en'))
 
-  it('reads every form the server writes, in English', () => {
-    expect(auditDetailWords('wrong_password')).toBe('wrong password')
-    expect(auditDetailWords('idle_timeout')).toBe('idle for too long')
-    expect(auditDetailWords('by root; 2 sessions ended')).toBe('by root; 2 sessions ended')
-    expect(auditDetailWords('by admin root; 1 sessions ended')).toBe('by root; 1 sessions ended')
-    expect(auditDetailWords('all 3 sessions, by admin root')).toBe('all 3 sessions, by root')
-    expect(auditDetailWords('by root; none → admin, editor')).toBe('by root; none → admin, editor')
+  it('covers every code', () => {
+    expect(new Set(EVERY_REASON.map((detail) => detail.reason))).toEqual(new Set(auditReasons.filter((reason) => reason !== 'legacy')))
+  })
+
+  it('in English, with the parameters in place', () => {
+    expect(auditDetailWords({ reason: 'wrong_password' })).toBe('wrong password')
+    expect(auditDetailWords({ reason: 'by_admin_sessions_ended', params: { actor: 'root', count: 1 } })).toBe('by root; 1 session ended')
+    expect(auditDetailWords({ reason: 'all_ended_by_admin', params: { actor: 'root', count: 3 } })).toBe('all 3 sessions, by root')
+    expect(auditDetailWords({ reason: 'roles_changed_by_admin', params: { actor: 'root', from: [], to: ['admin', 'editor'] } })).toBe('by root; none → admin, editor')
+    expect(auditDetailWords({ reason: 'wrong_admin_password', params: { action: 'reset_password' } })).toBe('wrong own password to reset the password of a user')
+    expect(auditDetailWords({ reason: 'credentials_changed' })).toBe('the password changed or the account was disabled while the sign-in was checked')
     expect(auditDetailWords(null)).toBe('')
   })
 
-  it('in Chinese: no raw code or English sentence left', () => {
+  it('in Chinese: no code and no English word left, only the names that are data', () => {
     setLocale('zh-CN')
-    const forms = [
-      'unknown_user',
-      'wrong_password',
-      'user_disabled',
-      'idle_timeout',
-      'absolute_timeout',
-      'no_session',
-      'wrong current password on password change',
-      'retired cookie presented after the grace window',
-      'grace: the current cookie was sent again',
-      'ended by its user (this session)',
-      'ended by its user from another session',
-      '2 other sessions ended by their user',
-      '2 other sessions ended',
-      'all 2 sessions, by admin root',
-      'by admin root; 2 sessions ended',
-      'by root; 2 sessions ended',
-      'by root; roles: editor',
-      'by root; admin → none',
-      'by root',
-    ]
-    for (const form of forms) {
-      const words = auditDetailWords(form)
-      expect(words, form).toMatch(/[\u4e00-\u9fff]/)
-      expect(words.replace(/root|editor|admin|Cookie/g, ''), form).not.toMatch(/[a-z]{3,}/)
+    for (const detail of EVERY_REASON) {
+      const words = auditDetailWords(detail)
+      expect(words, detail.reason).toMatch(/[\u4e00-\u9fff]/)
+      // "root" and "editor" are a username and a role name (data); Chinese UIs write Cookie as is.
+      expect(words.replace(/root|editor|Cookie/g, ''), detail.reason).not.toMatch(/[A-Za-z]{2,}/)
     }
-    expect(auditDetailWords('by root; admin → none')).toBe('操作人：root；admin → 无')
+    expect(auditDetailWords({ reason: 'roles_changed_by_admin', params: { actor: 'root', from: ['admin'], to: [] } })).toBe('操作人：root；管理员 → 无')
+    expect(auditDetailWords({ reason: 'wrong_admin_password', params: { action: 'set_roles' } })).toBe('修改角色时本人密码错误')
   })
 
-  it('shows a form it does not know as it is', () => {
-    expect(auditDetailWords('something new')).toBe('something new')
+  it('shows an older server’s words as they were written', () => {
+    setLocale('zh-CN')
+    expect(auditDetailWords({ reason: 'legacy', params: { text: 'something new' } })).toBe('something new')
   })
 })

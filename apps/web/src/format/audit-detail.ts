@@ -1,38 +1,67 @@
+import type { AuditDetail, AuditReason } from '@tokenauth/shared'
 import { t } from '../i18n'
+import { roleWords } from './roles'
 
 /**
- * The audit log's `detail` in the current language. The server writes it in a few fixed
- * English forms (apps/api: routes/users.ts, routes/sessions.ts, routes/account.ts,
- * routes/auth/*, auth/verify-access-token.ts); each known form is read back into a message
- * with its values. A form this table does not know is shown as it is, rather than hidden.
+ * Every reason code, typed against the shared `AuditDetail`: a code added to the contract
+ * does not compile here until it is listed (and so has words in both languages:
+ * `messages.test.ts`), without bundling TypeBox.
  */
-const FORMS: readonly [RegExp, (m: RegExpMatchArray) => string][] = [
-  [/^(unknown_user|wrong_password|user_disabled|idle_timeout|absolute_timeout|no_session)$/, (m) => t(`audit.details.${m[1]}`)],
-  [/^wrong current password on password change$/, () => t('audit.details.wrongCurrentPassword')],
-  [/^retired cookie presented after the grace window$/, () => t('audit.details.retiredCookie')],
-  [/^grace: the current cookie was sent again$/, () => t('audit.details.graceCookie')],
-  [/^ended by its user \(this session\)$/, () => t('audit.details.endedByUserHere')],
-  [/^ended by its user from another session$/, () => t('audit.details.endedByUserElsewhere')],
-  [/^(\d+) other sessions ended by their user$/, (m) => t('audit.details.othersEndedByUser', { n: Number(m[1]) })],
-  [/^(\d+) other sessions ended$/, (m) => t('audit.details.othersEnded', { n: Number(m[1]) })],
-  [/^all (\d+) sessions, by admin (.+)$/, (m) => t('audit.details.allEndedBy', { n: Number(m[1]), actor: m[2] })],
-  [/^by (?:admin )?(\S+); (\d+) sessions ended$/, (m) => t('audit.details.byEnded', { actor: m[1], n: Number(m[2]) })],
-  [/^by (\S+); roles: (.+)$/, (m) => t('audit.details.createdWithRoles', { actor: m[1], roles: roleList(m[2] ?? '') })],
-  [/^by (\S+); (.+) → (.+)$/, (m) => t('audit.details.rolesChanged', { actor: m[1], from: roleList(m[2] ?? ''), to: roleList(m[3] ?? '') })],
-  [/^by (?:admin )?(\S+)$/, (m) => t('audit.details.by', { actor: m[1] })],
-]
-
-/** "none" in the server's words is the app's "none"; role names are data and stay as they are. */
-function roleList(text: string): string {
-  return text === 'none' ? t('common.none') : text
+const REASONS: Readonly<Record<AuditReason, true>> = {
+  unknown_user: true,
+  wrong_password: true,
+  user_disabled: true,
+  credentials_changed: true,
+  wrong_current_password: true,
+  wrong_admin_password: true,
+  idle_timeout: true,
+  absolute_timeout: true,
+  no_session: true,
+  ended_by_user: true,
+  others_ended_by_user: true,
+  others_ended: true,
+  all_ended_by_admin: true,
+  by_admin: true,
+  by_admin_sessions_ended: true,
+  created_by_admin: true,
+  roles_changed_by_admin: true,
+  retired_cookie_replayed: true,
+  grace_cookie_resent: true,
+  legacy: true,
 }
 
-/** `detail` in words; '' for none. */
-export function auditDetailWords(detail: string | null): string {
+/** Every reason code, in the order above. */
+export const auditReasons = Object.keys(REASONS) as AuditReason[]
+
+/** Role names as the users page shows them; none in words. */
+function roleList(roles: readonly string[]): string {
+  return roles.length ? roles.map(roleWords).join(', ') : t('common.none')
+}
+
+/** An event's reason in the current language, from the message files; '' for none. */
+export function auditDetailWords(detail: AuditDetail | null): string {
   if (detail === null) return ''
-  for (const [form, words] of FORMS) {
-    const match = detail.match(form)
-    if (match) return words(match)
+  switch (detail.reason) {
+    case 'wrong_admin_password':
+      return t('audit.reasons.wrong_admin_password', { action: t(`audit.adminActions.${detail.params.action}`) })
+    case 'ended_by_user':
+      return t(detail.params.here ? 'audit.reasons.ended_by_user.here' : 'audit.reasons.ended_by_user.elsewhere')
+    case 'others_ended_by_user':
+    case 'others_ended':
+      return t(`audit.reasons.${detail.reason}`, { count: detail.params.count }, detail.params.count)
+    case 'all_ended_by_admin':
+    case 'by_admin_sessions_ended':
+      return t(`audit.reasons.${detail.reason}`, { actor: detail.params.actor, count: detail.params.count }, detail.params.count)
+    case 'by_admin':
+      return t('audit.reasons.by_admin', { actor: detail.params.actor })
+    case 'created_by_admin':
+      return t('audit.reasons.created_by_admin', { actor: detail.params.actor, roles: roleList(detail.params.roles) })
+    case 'roles_changed_by_admin':
+      return t('audit.reasons.roles_changed_by_admin', { actor: detail.params.actor, from: roleList(detail.params.from), to: roleList(detail.params.to) })
+    case 'legacy':
+      // An older server's words, kept as written: there is no code to translate.
+      return detail.params.text
+    default:
+      return t(`audit.reasons.${detail.reason}`)
   }
-  return detail
 }

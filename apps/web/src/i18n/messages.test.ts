@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest'
-import { errorMessages } from '@tokenauth/shared'
+import { ERROR_CODES } from '@tokenauth/shared'
 import { auditKinds } from '../format/audit-kinds'
+import { auditReasons } from '../format/audit-detail'
 import en from './messages/en'
 import zhCN from './messages/zh-CN'
 
@@ -38,8 +39,12 @@ describe('the two languages', () => {
     }
   })
 
-  it("have words for every error code the server sends and every audit event kind (else the raw code would show)", () => {
-    const needed = [...Object.keys(errorMessages).map((code) => `errors.${code}`), ...auditKinds.map((kind) => `audit.kinds.${kind}`)]
+  it("have words for every error code the server sends, every audit event kind and every audit reason (else the raw code would show)", () => {
+    const needed = [...ERROR_CODES.map((code) => `errors.${code}`), ...auditKinds.map((kind) => `audit.kinds.${kind}`),
+      ...auditReasons.filter((reason) => reason !== 'ended_by_user').map((reason) => `audit.reasons.${reason}`),
+      'audit.reasons.ended_by_user.here',
+      'audit.reasons.ended_by_user.elsewhere',
+    ]
     expect(needed.length).toBeGreaterThan(20)
     for (const key of needed) {
       expect(english.has(key), key).toBe(true)

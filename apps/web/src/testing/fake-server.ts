@@ -1,5 +1,5 @@
 import axios, { AxiosError, type AxiosAdapter, type AxiosResponse, type InternalAxiosRequestConfig } from 'axios'
-import { errorMessages, TOKEN_HEADER, type ErrorCode } from '@tokenauth/shared'
+import { TOKEN_HEADER, type ErrorCode } from '@tokenauth/shared'
 
 /** What the fake server answers for one request. */
 export type FakeAnswer = { status: number; data?: unknown; headers?: Record<string, string> } | 'network-error'
@@ -31,4 +31,5 @@ export function fakeHttp(answer: (config: InternalAxiosRequestConfig, token: str
 }
 
 /** The API's error body for a code. */
-export const errorBody = (code: ErrorCode) => ({ error: { code, message: errorMessages[code] } })
+/** The app never shows the server's `message` (it has its own words per code): any text does here. */
+export const errorBody = (code: ErrorCode) => ({ error: { code, message: `the server's words for ${code}` } })

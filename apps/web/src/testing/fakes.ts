@@ -1,6 +1,6 @@
 import { AxiosError, AxiosHeaders, type InternalAxiosRequestConfig } from 'axios'
 import { vi } from 'vitest'
-import { errorMessages, type ErrorCode, type LoginResponse, type SessionView, type User } from '@tokenauth/shared'
+import { type ErrorCode, type LoginResponse, type SessionView, type User } from '@tokenauth/shared'
 import type { AuthApi } from '../session-lifecycle/auth-module'
 
 /** Test helpers shared by the unit tests: sessions, API errors, a fake auth API. */
@@ -37,7 +37,7 @@ export function apiError(
     statusText: String(status),
     headers,
     config,
-    data: { error: { code, message: errorMessages[code] } },
+    data: { error: { code, message: `the server's words for ${code}` } },
   }
   return new AxiosError(`Request failed with status code ${status}`, AxiosError.ERR_BAD_REQUEST, config, {}, response)
 }

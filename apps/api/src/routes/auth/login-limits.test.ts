@@ -95,7 +95,7 @@ describe('the general per-IP limit on /api', () => {
     expect(refused.statusCode).toBe(429)
     expect(refused.headers['retry-after']).toBe('60')
     expect(refused.headers).toMatchObject({ 'x-ratelimit-limit': '3', 'x-ratelimit-remaining': '0', 'x-ratelimit-reset': '60' })
-    expect(refused.json()).toEqual({ error: { code: 'rate_limited', message: 'Too many requests from your address. Try again in 1 minute.' } })
+    expect(refused.json()).toEqual({ error: { code: 'rate_limited', message: 'Too many requests from your address. Try again in 60 seconds.' } })
     for (let i = 0; i < 10; i++) expect((await t.app.inject({ url: '/api/health' })).statusCode).toBe(200)
     expect((await t.app.inject({ url: '/api/setup', remoteAddress: '10.4.0.1' })).statusCode).toBe(200)
     t.clock.advance(60_000)

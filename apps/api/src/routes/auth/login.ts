@@ -56,7 +56,7 @@ export function loginRoute(app: App): void {
         services.metrics.signIn(reason)
         request.log.info({ reason }, 'login failed')
         // The reason stays server-side: the client gets the same answer for all three.
-        await services.audit.recordUnauthenticated(request, 'login_failed', { userId: user?.id, username: user?.username ?? username.slice(0, 64), detail: reason })
+        await services.audit.recordUnauthenticated(request, 'login_failed', { userId: user?.id, username: user?.username ?? username.slice(0, 64), detail: { reason } })
         throw new ApiError(401, 'invalid_credentials')
       }
       const response = await startSession(services, request, user, { remember: request.body.rememberMe === true })
@@ -68,7 +68,7 @@ export function loginRoute(app: App): void {
         await clearSessionCookie(request, reply, cookie)
         services.metrics.signIn('credentials_changed')
         request.log.info({ userId: user.id }, 'login failed: credentials changed during the check')
-        await services.audit.recordUnauthenticated(request, 'login_failed', { userId: user.id, username: user.username, detail: 'credentials_changed' })
+        await services.audit.recordUnauthenticated(request, 'login_failed', { userId: user.id, username: user.username, detail: { reason: 'credentials_changed' } })
         throw new ApiError(401, 'invalid_credentials')
       }
       services.metrics.signIn('success')

@@ -45,17 +45,17 @@ export function refreshRoute(app: App): void {
           throw new ApiError(401, 'revoked_token')
         case 'ended':
           services.metrics.sessionsEnded(outcome.state)
-          await services.audit.record(request, 'session_ended', { ...auditSubject(outcome), detail: outcome.state })
+          await services.audit.record(request, 'session_ended', { ...auditSubject(outcome), detail: { reason: outcome.state } })
           throw new ApiError(401, 'revoked_token')
         case 'replayed':
           request.log.warn({ userId: outcome.userId }, 'retired session cookie replayed: session revoked')
           services.metrics.sessionsEnded('replayed')
-          await services.audit.record(request, 'renewal_replayed', { ...auditSubject(outcome), detail: 'retired cookie presented after the grace window' })
+          await services.audit.record(request, 'renewal_replayed', { ...auditSubject(outcome), detail: { reason: 'retired_cookie_replayed' } })
           throw new ApiError(401, 'revoked_token')
         case 'renewed': {
           const session = await services.sessions.findByHandle(outcome.handle)
           if (session) rotateSessionCookie(reply, cookie, outcome.cookieId, session.absoluteExpiresAt, now)
-          await services.audit.recordRenewal(request, { ...auditSubject(outcome), detail: outcome.rotated ? null : 'grace: the current cookie was sent again' })
+          await services.audit.recordRenewal(request, { ...auditSubject(outcome), detail: outcome.rotated ? null : { reason: 'grace_cookie_resent' } })
           return issueAccessToken(services, { id: outcome.userId, username: outcome.username, roles: outcome.roles }, outcome.handle)
         }
       }

@@ -18,7 +18,7 @@ const event = (id: number, kind: AuditEvent['kind'] = 'login_succeeded', usernam
   ip: '127.0.0.1',
   userAgent: 'Mozilla/5.0 HeadlessChrome',
   ref: 'abcdef012345',
-  detail: kind === 'login_failed' ? 'wrong_password' : null,
+  detail: kind === 'login_failed' ? { reason: 'wrong_password' } : null,
 })
 
 describe('AuditView', () => {

@@ -1,0 +1,82 @@
+import { Type, type Static, type TObject, type TProperties } from 'typebox'
+
+/** A reason with no parameters: `{ reason }`. */
+function plain<R extends string>(reason: R) {
+  return Type.Object({ reason: Type.Literal(reason) }, { additionalProperties: false })
+}
+
+/** A reason with typed parameters: `{ reason, params }`. */
+function withParams<R extends string, P extends TProperties>(reason: R, params: P) {
+  return Type.Object(
+    { reason: Type.Literal(reason), params: Type.Object(params, { additionalProperties: false }) as TObject<P> },
+    { additionalProperties: false },
+  )
+}
+
+const count = Type.Integer({ minimum: 0 })
+/** The acting admin's username, as it was then. */
+const actor = Type.String()
+/** Role names are data: the app shows them as the users page does. */
+const roles = Type.Array(Type.String())
+
+/** The user-management action an admin's own password was asked for. */
+export const AdminActionName = Type.Union([
+  Type.Literal('create_user'),
+  Type.Literal('set_roles'),
+  Type.Literal('delete_user'),
+  Type.Literal('disable_user'),
+  Type.Literal('enable_user'),
+  Type.Literal('end_sessions'),
+  Type.Literal('reset_password'),
+])
+export type AdminActionName = Static<typeof AdminActionName>
+
+/**
+ * Why an audit event happened, or who caused it: a code from this closed list with typed
+ * parameters. The server writes codes, never words; each language's words live in the
+ * app's message files (`audit.reasons.<code>`).
+ */
+export const AuditDetail = Type.Union([
+  // A sign-in or a password check failed (`login_failed`).
+  plain('unknown_user'),
+  plain('wrong_password'),
+  /** The account is disabled: a refused sign-in, or a session ended by the disable. */
+  plain('user_disabled'),
+  /** The password changed or the account was disabled while the sign-in was being checked. */
+  plain('credentials_changed'),
+  /** The current password given to change one's own password was wrong. */
+  plain('wrong_current_password'),
+  /** An admin's own password, asked for an admin-level action, was wrong. */
+  withParams('wrong_admin_password', { action: AdminActionName }),
+  // A session ended (`session_ended`).
+  plain('idle_timeout'),
+  plain('absolute_timeout'),
+  /** Kept for events recorded before reasons were codes. */
+  plain('no_session'),
+  /** Its user ended it from the devices page; `here`: from that very session. */
+  withParams('ended_by_user', { here: Type.Boolean() }),
+  /** Its user signed out every other device. */
+  withParams('others_ended_by_user', { count }),
+  /** A password change ended the user's other sessions (`password_changed`). */
+  withParams('others_ended', { count }),
+  /** An admin ended every session of the user. */
+  withParams('all_ended_by_admin', { actor, count }),
+  // An admin acted on an account.
+  /** `user_enabled`, `user_deleted`. */
+  withParams('by_admin', { actor }),
+  /** `user_disabled`, `password_reset`: the user's sessions ended with it. */
+  withParams('by_admin_sessions_ended', { actor, count }),
+  withParams('created_by_admin', { actor, roles }),
+  withParams('roles_changed_by_admin', { actor, from: roles, to: roles }),
+  // Renewal (`renewal_replayed`, `token_renewed`).
+  /** A retired session cookie came back after the grace window: the session was revoked. */
+  plain('retired_cookie_replayed'),
+  /** The current cookie was sent again within the grace window (two tabs renewing at once). */
+  plain('grace_cookie_resent'),
+  /** Prose recorded by an older server that no code matches; shown as it is. */
+  withParams('legacy', { text: Type.String() }),
+])
+export type AuditDetail = Static<typeof AuditDetail>
+
+/** Every reason code. */
+export type AuditReason = AuditDetail['reason']

@@ -1,0 +1,31 @@
+// Kept apart from the schemas so the SPA can tell a code without bundling TypeBox.
+/** Every error code the API can answer with: the `code` of `{ "error": { "code", "message" } }`. */
+export const ERROR_CODES = [
+  'missing_token',
+  'malformed_token',
+  'invalid_token',
+  'expired_token',
+  'revoked_token',
+  'insufficient_role',
+  'invalid_credentials',
+  'invalid_password',
+  'invalid_setup_token',
+  'setup_complete',
+  'bad_request',
+  'not_found',
+  'method_not_allowed',
+  'conflict',
+  'payload_too_large',
+  'headers_too_large',
+  'request_timeout',
+  'unsupported_media_type',
+  'rate_limited',
+  'csrf_rejected',
+  'service_unavailable',
+  'internal_error',
+] as const
+
+/** Whether a value (say, from a response body) is one of `ERROR_CODES`. */
+export function isErrorCode(value: unknown): value is (typeof ERROR_CODES)[number] {
+  return typeof value === 'string' && (ERROR_CODES as readonly string[]).includes(value)
+}
