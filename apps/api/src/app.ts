@@ -9,6 +9,7 @@ import { loadSecrets, type Secrets } from './config/secrets.js'
 import { systemClock, type Clock } from './clock.js'
 import { createServices, type Services } from './services.js'
 import errorShape, { notFoundHandler } from './plugins/error-shape.js'
+import connectionRules from './plugins/connection-rules.js'
 import retryAfter from './plugins/retry-after.js'
 import securityHeaders from './plugins/security-headers.js'
 import cors from './plugins/cors.js'
@@ -93,7 +94,6 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
     requestTimeout: requestTimeoutMs,
     connectionTimeout: config.connectionTimeoutSeconds * 1000,
     keepAliveTimeout: config.keepAliveTimeoutSeconds * 1000,
-    maxRequestsPerSocket: config.maxRequestsPerSocket,
     http: {
       // Node enforces requestTimeout only with headersTimeout no longer than it, and checks
       // both every connectionsCheckingInterval (30 s by default, too coarse for a 30 s limit).
@@ -126,6 +126,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
   // First: every answer, whatever refuses it later, carries its request id.
   await app.register(requestId)
   await app.register(errorShape, { metrics })
+  await app.register(connectionRules, { maxRequestsPerSocket: config.maxRequestsPerSocket, headers: earlyHeaders })
   if (metrics instanceof PrometheusMetrics) await app.register(httpMetrics, { tally: metrics.tally })
   await app.register(retryAfter)
   // These four run their onRequest hooks before token-auth's, in this order: every answer
