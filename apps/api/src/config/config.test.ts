@@ -1,7 +1,13 @@
+import { randomBytes } from 'node:crypto'
+import { formatKeyRing, generateSigningKey } from '@tokenauth/signer'
 import { describe, expect, it } from 'vitest'
 import path from 'node:path'
 import { ConfigError, loadConfig, metricsEnabled } from './config.js'
 import { parseDurationSeconds } from './durations.js'
+
+function randomSecret(): string {
+  return randomBytes(32).toString('base64url')
+}
 
 describe('loadConfig', () => {
   it('has working defaults', () => {
@@ -131,6 +137,16 @@ describe('loadConfig', () => {
     expect(() => loadConfig({ NODE_ENV: 'production' })).toThrow(/TOKEN_KEYS and SESSION_SECRET must be set/)
     expect(() => loadConfig({ NODE_ENV: 'production', SESSION_SECRET: 'x'.repeat(32) })).toThrow(/TOKEN_KEYS must be set/)
   })
+
+  it('refuses placeholder secrets in production, naming the variable', () => {
+    const production = { NODE_ENV: 'production', TOKEN_KEYS: formatKeyRing([generateSigningKey()]), SESSION_SECRET: randomSecret() }
+    expect(() => loadConfig({ ...production, SESSION_SECRET: 'a'.repeat(32) })).toThrow(/^SESSION_SECRET looks like a placeholder/)
+    expect(() => loadConfig({ ...production, SESSION_SECRET: `${randomSecret()},${'changeme'.repeat(4)}` })).toThrow(/^SESSION_SECRET looks like a placeholder/)
+    expect(() => loadConfig({ ...production, METRICS_TOKEN: '0'.repeat(40) })).toThrow(/^METRICS_TOKEN looks like a placeholder/)
+    expect(loadConfig(production).sessionSecrets).toEqual([production.SESSION_SECRET])
+    // Outside production a placeholder is a developer's choice.
+    expect(loadConfig({ SESSION_SECRET: 'a'.repeat(32) }).sessionSecrets).toEqual(['a'.repeat(32)])
+  })
 })
 
 describe('parseDurationSeconds', () => {
@@ -165,9 +181,35 @@ describe('TRUST_PROXY', () => {
     ['1', 1],
     ['2', 2],
     ['10.0.0.0/8, 127.0.0.1', '10.0.0.0/8,127.0.0.1'],
-    ['::1,fd00::/8', '::1,fd00::/8'],
+    ['5', 5],
+    ['::1,fd12:3456:789a::/48', '::1,fd12:3456:789a::/48'],
+    ['2001:db8::/32', '2001:db8::/32'],
+    ['::ffff:10.0.0.0/104', '::ffff:10.0.0.0/104'],
   ])('%s → %s', (raw, expected) => {
     expect(loadConfig(raw === undefined ? {} : { TRUST_PROXY: raw }).trustProxy).toBe(expected)
+  })
+})
+
+describe('TRUST_PROXY that would trust every client is refused, naming the variable', () => {
+  it.each([
+    ['99', /TRUST_PROXY as a number .* 1 to 5/],
+    ['6', /TRUST_PROXY as a number/],
+    ['0.0.0.0/0', /TRUST_PROXY "0\.0\.0\.0\/0" is shorter than \/8/],
+    ['10.0.0.0/7', /TRUST_PROXY "10\.0\.0\.0\/7" is shorter than \/8/],
+    ['0.0.0.0/1,128.0.0.0/1', /TRUST_PROXY "0\.0\.0\.0\/1" is shorter than \/8/],
+    [Array.from({ length: 128 }, (_, i) => `${i * 2}.0.0.0/8`).join(','), /TRUST_PROXY covers half of all IPv4 addresses/],
+    ['::/0', /TRUST_PROXY "::\/0" is shorter than \/32/],
+    ['fd00::/8', /shorter than \/32/],
+    ['::ffff:0.0.0.0/96', /TRUST_PROXY "::ffff:0\.0\.0\.0\/96" is shorter than \/8 of IPv4/],
+    [Array.from({ length: 128 }, (_, i) => `::ffff:${i}.0.0.0/104`).join(','), /TRUST_PROXY covers half/],
+  ])('%#: %s', (raw, message) => {
+    expect(() => loadConfig({ TRUST_PROXY: raw })).toThrow(ConfigError)
+    expect(() => loadConfig({ TRUST_PROXY: raw })).toThrow(message)
+  })
+
+  it('takes ranges that together stay under half of IPv4, overlaps counted once', () => {
+    const justUnder = Array.from({ length: 127 }, (_, i) => `${i}.0.0.0/8`).concat(['0.0.0.0/8', '1.2.3.0/24'])
+    expect(loadConfig({ TRUST_PROXY: justUnder.join(',') }).trustProxy).toBe(justUnder.join(','))
   })
 })
 

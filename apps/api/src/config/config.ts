@@ -3,6 +3,8 @@ import { availableParallelism } from 'node:os'
 import { getHeapStatistics } from 'node:v8'
 import path from 'node:path'
 import { parseDurationSeconds } from './durations.js'
+import { isPlaceholderSecret } from './secret-strength.js'
+import { trustsEveryone } from './trusted-proxies.js'
 
 /** Everything the server reads from its environment, parsed and checked once at start-up. */
 export interface Config {
@@ -129,6 +131,9 @@ export function loadConfig(env: Env = process.env): Config {
           'Generate values with `pnpm keys` and keep them in your secret store.',
       )
     }
+    // TOKEN_KEYS is checked once parsed, in loadSecrets: its secrets are the decoded bytes.
+    if (sessionSecrets?.some(isPlaceholderSecret)) throw new ConfigError(placeholderSecret('SESSION_SECRET'))
+    if (env.METRICS_TOKEN !== undefined && isPlaceholderSecret(env.METRICS_TOKEN.trim())) throw new ConfigError(placeholderSecret('METRICS_TOKEN'))
   }
   return {
     env: nodeEnv,
@@ -293,19 +298,35 @@ function publicUrl(raw: string | undefined): string | undefined {
   throw new ConfigError(`PUBLIC_URL must be an http(s) URL such as https://auth.example.com (got "${text}")`)
 }
 
+/** Proxies in front of the server counted by TRUST_PROXY, at most: a chain longer than this is not a deployment but a spoofing hole. */
+const MAX_TRUSTED_HOPS = 5
+
+/** The one-line refusal of a secret that is a placeholder (see `isPlaceholderSecret`). */
+export function placeholderSecret(variable: string): string {
+  return `${variable} looks like a placeholder (a repeated or low-variety value), not a random secret: generate one with \`pnpm keys\``
+}
+
 function trustProxy(raw: string | undefined): false | number | string {
   const text = raw?.trim().toLowerCase()
   if (!text || text === 'false' || text === '0') return false
-  if (/^[1-9][0-9]?$/.test(text)) return Number(text)
+  if (/^[0-9]+$/.test(text)) {
+    const hops = Number(text)
+    if (hops >= 1 && hops <= MAX_TRUSTED_HOPS) return hops
+    throw new ConfigError(`TRUST_PROXY as a number counts the proxies in front of the server: 1 to ${MAX_TRUSTED_HOPS} (got "${raw?.trim()}"); more would trust addresses any client can write`)
+  }
   const entries = text.split(',').map((s) => s.trim())
   const valid = entries.every((entry) => {
     const [address = '', prefix, extra] = entry.split('/')
     if (extra !== undefined || isIP(address) === 0) return false
     return prefix === undefined || (/^[0-9]{1,3}$/.test(prefix) && Number(prefix) <= (isIP(address) === 4 ? 32 : 128))
   })
-  if (text !== 'true' && valid) return entries.join(',')
-  throw new ConfigError(
-    'TRUST_PROXY must be false, the number of proxies in front of the server (e.g. 1), or their addresses ' +
-      `(e.g. 10.0.0.0/8,127.0.0.1) — not "true", which would let any client choose its own IP (got "${raw?.trim()}")`,
-  )
+  if (text === 'true' || !valid) {
+    throw new ConfigError(
+      'TRUST_PROXY must be false, the number of proxies in front of the server (e.g. 1), or their addresses ' +
+        `(e.g. 10.0.0.0/8,127.0.0.1) — not "true", which would let any client choose its own IP (got "${raw?.trim()}")`,
+    )
+  }
+  const tooWide = trustsEveryone(entries)
+  if (tooWide) throw new ConfigError(`TRUST_PROXY ${tooWide}: list your proxies' own addresses, so that no client can choose its IP`)
+  return entries.join(',')
 }

@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto'
 import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
@@ -30,6 +31,15 @@ describe('loadSecrets', () => {
     const secrets = loadSecrets(loadConfig({ DATA_DIR: dataDir, TOKEN_KEYS: formatKeyRing(keys), SESSION_SECRET: 'x'.repeat(32) }))
     expect(secrets.tokenKeys.map((k) => k.kid)).toEqual(['new', 'old'])
     expect(() => readFileSync(path.join(dataDir, DEV_SECRETS_FILE))).toThrow()
+  })
+
+  it('refuses a placeholder TOKEN_KEYS secret in production (an all-zero key), and takes a generated one', () => {
+    const production = { NODE_ENV: 'production', DATA_DIR: dataDir, SESSION_SECRET: randomBytes(32).toString('base64url') }
+    const zeros = `k1:${Buffer.alloc(32).toString('base64url')}`
+    expect(() => loadSecrets(loadConfig({ ...production, TOKEN_KEYS: zeros }))).toThrow(/^TOKEN_KEYS looks like a placeholder/)
+    const rotated = formatKeyRing([generateSigningKey('new'), { kid: 'old', secret: new Uint8Array(32).fill(7) }])
+    expect(() => loadSecrets(loadConfig({ ...production, TOKEN_KEYS: rotated }))).toThrow(/^TOKEN_KEYS looks like a placeholder/)
+    expect(loadSecrets(loadConfig({ ...production, TOKEN_KEYS: formatKeyRing([generateSigningKey()]) })).tokenKeys).toHaveLength(1)
   })
 
   it('names TOKEN_KEYS when it is wrong, without echoing the secret', () => {

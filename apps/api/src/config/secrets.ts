@@ -2,7 +2,8 @@ import { randomBytes } from 'node:crypto'
 import { existsSync, mkdirSync, readFileSync, writeFileSync, chmodSync } from 'node:fs'
 import path from 'node:path'
 import { formatKeyRing, generateSigningKey, parseKeyRing, type SigningKey } from '@tokenauth/signer'
-import { ConfigError, type Config } from './config.js'
+import { ConfigError, placeholderSecret, type Config } from './config.js'
+import { isPlaceholderSecret } from './secret-strength.js'
 
 /** The key material the server signs with. */
 export interface Secrets {
@@ -27,6 +28,7 @@ export function loadSecrets(config: Config): Secrets {
   let devFile: DevSecretsFile | undefined
   const dev = (): DevSecretsFile => (devFile ??= readOrCreateDevSecrets(config.dataDir))
   const tokenKeys = parseKeys(config.tokenKeys ?? dev().tokenKeys, config.tokenKeys ? 'TOKEN_KEYS' : DEV_SECRETS_FILE)
+  if (config.env === 'production' && tokenKeys.some((key) => isPlaceholderSecret(key.secret))) throw new ConfigError(placeholderSecret('TOKEN_KEYS'))
   const sessionSecrets = config.sessionSecrets ?? [dev().sessionSecret]
   return { tokenKeys, sessionSecrets }
 }

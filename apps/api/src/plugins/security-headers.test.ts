@@ -5,6 +5,7 @@ import path from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { createTestApp, type TestApp } from '../test-support/test-app.js'
 import { collectRoutes } from '../test-support/route-collector.js'
+import { productionSecrets } from '../test-support/production-secrets.js'
 
 const CSP =
   "default-src 'self';script-src 'self';script-src-attr 'none';style-src 'self';img-src 'self' data:;font-src 'self';" +
@@ -44,7 +45,7 @@ describe('browser security headers', () => {
   })
 
   it('in production: HSTS for a year and upgrade-insecure-requests', async () => {
-    const prod = await createTestApp({ NODE_ENV: 'production', TOKEN_KEYS: 'unused:' + 'A'.repeat(43), SESSION_SECRET: 's'.repeat(40) })
+    const prod = await createTestApp({ NODE_ENV: 'production', ...productionSecrets() })
     try {
       const response = await prod.app.inject({ url: '/api/health' })
       expect(response.headers['strict-transport-security']).toBe('max-age=31536000; includeSubDomains')

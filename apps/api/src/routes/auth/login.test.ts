@@ -2,6 +2,7 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import { createTestApp, type TestApp, allRows } from '../../test-support/test-app.js'
 import { hashPassword } from '../../auth/passwords.js'
 import { asOperator } from '../../test-support/as-operator.js'
+import { productionSecrets } from '../../test-support/production-secrets.js'
 
 let t: TestApp
 beforeEach(async () => {
@@ -104,7 +105,7 @@ describe('POST /api/auth/login', () => {
   })
 
   it('answers a production login with a Secure __Host- cookie', async () => {
-    const prod = await createTestApp({ NODE_ENV: 'production', TOKEN_KEYS: 'unused-but-required:' + 'A'.repeat(43), SESSION_SECRET: 's'.repeat(40), TRUST_PROXY: '1' })
+    const prod = await createTestApp({ NODE_ENV: 'production', ...productionSecrets(), TRUST_PROXY: '1' })
     try {
       await prod.addUser('carol', 'correct horse battery')
       const response = await prod.app.inject({
