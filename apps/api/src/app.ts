@@ -100,6 +100,8 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
       requestTimeout: requestTimeoutMs,
       headersTimeout: requestTimeoutMs,
       connectionsCheckingInterval: Math.min(5000, Math.max(250, requestTimeoutMs / 4)),
+      // plugins/connection-rules.ts refuses a missing Host in the error shape; Node's own 400 is bare.
+      requireHostHeader: false,
     },
     clientErrorHandler: createClientErrorHandler(earlyHeaders),
     rewriteUrl: (request) => normalizePath(request.url ?? '/'),

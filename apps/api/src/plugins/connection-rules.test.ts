@@ -86,9 +86,12 @@ describe('a request with two Host headers is 400 (RFC 9112, section 3.2)', () =>
     expect(answer.headers['x-content-type-options']).toBe('nosniff')
   })
 
-  it('refuses an HTTP/1.1 request without Host', async () => {
+  it('refuses an HTTP/1.1 request without Host in the same shape; HTTP/1.0 needs none', async () => {
     const answer = await rawExchange(port, 'GET /api/health HTTP/1.1\r\nConnection: close\r\n\r\n')
     expect(answer.status).toBe(400)
+    expect(JSON.parse(answer.body)).toEqual({ error: { code: 'bad_request', message: expect.stringMatching(/Host/) } })
+    expect(answer.headers['x-content-type-options']).toBe('nosniff')
+    expect((await rawExchange(port, 'GET /api/health HTTP/1.0\r\n\r\n')).status).toBe(200)
   })
 
   it('answers one Host header as usual', async () => {

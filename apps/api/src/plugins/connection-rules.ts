@@ -10,27 +10,27 @@ export interface ConnectionRulesOptions {
   readonly headers: Readonly<Record<string, string>>
 }
 
-/** True when the request names its Host more than once (`rawHeaders` alternates names and values). */
-export function repeatsHost(rawHeaders: readonly string[]): boolean {
-  let seen = false
+/** How many times the request names its Host (`rawHeaders` alternates names and values). */
+export function hostHeaders(rawHeaders: readonly string[]): number {
+  let count = 0
   for (let i = 0; i < rawHeaders.length; i += 2) {
     const name = rawHeaders[i] ?? ''
-    if (name.length !== 4 || name.toLowerCase() !== 'host') continue
-    if (seen) return true
-    seen = true
+    if (name.length === 4 && name.toLowerCase() === 'host') count++
   }
-  return false
+  return count
 }
 
 /**
- * Two HTTP/1.1 rules Node leaves to the application.
+ * Two HTTP/1.1 rules the app keeps itself, so that their answers have the error shape and
+ * the security headers (Node's own are bare).
  * - A connection carries at most `maxRequestsPerSocket` requests: the last one's answer
- *   says `connection: close` and Node closes the socket after it. Requests pipelined past
- *   it are never run and never answered (Node's own limit would answer them with a bare
- *   503: no security headers, no error shape, no Retry-After). A client retries them on a
- *   new connection, as it must after `connection: close`.
- * - Two `Host` headers are 400 (RFC 9112, section 3.2); Node keeps the first and drops the
- *   second silently, so a proxy that read the other one would route by a different host.
+ *   says `connection: close`, and Node closes the socket after it without reading what was
+ *   pipelined behind it (Node's own limit answered those with a bare 503). A client sends
+ *   them again on a new connection, as it must after `connection: close`.
+ * - A request names its Host exactly once (RFC 9112, section 3.2): Node keeps the first of
+ *   two and drops the second silently, so a proxy that read the other would route by a
+ *   different host. The server is built with `requireHostHeader: false` so that a missing
+ *   one is refused here too.
  */
 export default fp<ConnectionRulesOptions>(
   async (app, { maxRequestsPerSocket, headers }) => {
@@ -39,15 +39,10 @@ export default fp<ConnectionRulesOptions>(
       const socket = request.raw.socket
       const count = (answered.get(socket) ?? 0) + 1
       answered.set(socket, count)
-      if (count > maxRequestsPerSocket) {
-        // Already told to close; Node ends the socket once the last allowed answer is out.
-        reply.hijack()
-        done()
-        return
-      }
-      if (count === maxRequestsPerSocket) reply.header('connection', 'close')
-      if (repeatsHost(request.raw.rawHeaders)) {
-        void reply.code(400).headers(headers).send(errorBody('bad_request', 'A request names its Host once.'))
+      if (count >= maxRequestsPerSocket) reply.header('connection', 'close')
+      const hosts = hostHeaders(request.raw.rawHeaders)
+      if (hosts > 1 || (hosts === 0 && request.raw.httpVersion === '1.1')) {
+        void reply.code(400).headers(headers).send(errorBody('bad_request', 'A request names its Host exactly once.'))
         return
       }
       done()
