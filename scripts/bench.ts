@@ -15,6 +15,7 @@ import { parseArgs } from 'node:util'
 import autocannon from 'autocannon'
 import { describeStorm, measureStorm } from './bench-storm.js'
 import { LIMITS_LIFTED, freePort } from './bench-support.js'
+import { MIX_USERS, mixOptions, seedMix, signInAll, spreadLastSeen } from './bench-mix.js'
 
 const root = path.resolve(import.meta.dirname, '..')
 /**
@@ -237,12 +238,16 @@ async function main(): Promise<void> {
     encoding: 'utf8',
   })
   if (added.status !== 0) throw new Error(`could not add the bench user: ${added.stderr}`)
+  const database = { dataDir, databaseUrl: postgres?.url }
+  const mixUsernames = await seedMix(database, 'bench')
 
   const server = await startServer(env)
   const base = server.base
   try {
     const { token } = await login(base, 'bench', PASSWORD)
     if (!token) throw new Error('bench login failed')
+    process.stdout.write(`  signing in ${MIX_USERS} users for the mix\n`)
+    const mixUsers = await signInAll(base, mixUsernames, PASSWORD)
 
     // The references, each in a process of its own, measured in the same run: a bare
     // Fastify route, and the same route sending the security headers every tokenauth
@@ -272,6 +277,13 @@ async function main(): Promise<void> {
       { url: `${base}/api/me`, headers: { token }, duration: DURATION_S, connections: CONNECTIONS },
       dependencies,
     )
+    await spreadLastSeen(database, mixUsernames)
+    const { result: mix, cpuPerRequest: mixCpu } = await runMeasured(
+      server.pid,
+      `the mix (${MIX_USERS} users: 95 % GET /api/me and /api/notes, 4.9 % POST /api/notes, 0.1 % sign-ins)`,
+      mixOptions(base, mixUsers, PASSWORD, DURATION_S, CONNECTIONS),
+    )
+    const mixLine = `the mix, ${MIX_USERS} users     ${mix.requests.average.toFixed(0).padStart(7)} req/s   p99 ${mix.latency.p99} ms   server CPU ${mixCpu.toFixed(1)} µs/request`
     const dependencyLines = dependencyCpu.map(({ name, micros }) => `${`${name} CPU per /api/me`.padEnd(26)}${micros.toFixed(1).padStart(7)} µs (the server's own processes)`)
     const logins = await run('POST /api/auth/login', {
       url: `${base}/api/auth/login`,
@@ -281,7 +293,7 @@ async function main(): Promise<void> {
       duration: DURATION_S,
       connections: 8,
     })
-    for (const result of [health, me]) {
+    for (const result of [health, me, mix]) {
       if (result.non2xx > 0 || result.errors > 0) throw new Error(`${result.url}: ${result.non2xx} non-2xx, ${result.errors} errors`)
     }
 
@@ -295,6 +307,7 @@ async function main(): Promise<void> {
         `\n${ratios}` +
         `GET /api/me (with token)  ${me.requests.average.toFixed(0).padStart(7)} req/s   p99 ${me.latency.p99} ms   server CPU ${meCpu.toFixed(1)} µs/request\n` +
           `GET /api/health           ${health.requests.average.toFixed(0).padStart(7)} req/s   server CPU ${healthCpu.toFixed(1)} µs/request\n` +
+          `${mixLine}\n` +
           dependencyLines.map((line) => `${line}\n`).join('') +
           `POST /api/auth/login      ${logins.requests.average.toFixed(1).padStart(7)} logins/s (${logins.non2xx} non-2xx)\n`,
       )
@@ -315,6 +328,7 @@ async function main(): Promise<void> {
       `GET /api/health           ${rps(health).toFixed(0).padStart(7)} req/s   p99 ${health.latency.p99} ms   server CPU ${healthCpu.toFixed(1)} µs/request`,
       `GET /api/me (with token)  ${rps(me).toFixed(0).padStart(7)} req/s   p99 ${me.latency.p99} ms   server CPU ${meCpu.toFixed(1)} µs/request`,
       `ratio me/health           ${(rps(me) / rps(health)).toFixed(3).padStart(7)}   (requests per second)`,
+      mixLine,
       `auth cost per request     ${(meCpu - healthCpu).toFixed(1).padStart(7)} µs of server CPU (token check, session query, rate limit, response)`,
       ...dependencyLines,
       `POST /api/auth/login      ${rps(logins).toFixed(1).padStart(7)} logins/s (${logins.non2xx} non-2xx)`,

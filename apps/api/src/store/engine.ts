@@ -2,7 +2,6 @@ import { Kysely, PostgresDialect, SqliteDialect } from 'kysely'
 import type pg from 'pg'
 import { openDatabase, DATABASE_FILE, type Db } from './database.js'
 import { migratePostgres } from './postgres-migrations.js'
-import { sqliteChangeSignals, type ChangeSignals } from './change-signal.js'
 import { createPgPool, failClosedPool } from './postgres-pool.js'
 import type { Tables } from './tables.js'
 import path from 'node:path'
@@ -19,10 +18,8 @@ interface EngineBase {
 /** The embedded default: one SQLite file under DATA_DIR, reached synchronously too. */
 export interface SqliteEngine extends EngineBase {
   readonly kind: 'sqlite'
-  /** The same connection Kysely uses, for the synchronous hot path and SQLite's change signal. */
+  /** The same connection Kysely uses, for the synchronous hot path. */
   readonly sqlite: Db
-  /** Per-consumer signals that say when any connection may have changed the database. */
-  readonly changeSignals: ChangeSignals
 }
 
 export interface PostgresEngine extends EngineBase {
@@ -46,17 +43,14 @@ export async function openEngine(options: EngineOptions): Promise<Engine> {
 export function openSqlite(dataDir: string): SqliteEngine {
   const sqlite = openDatabase(dataDir)
   const db = new Kysely<Tables>({ dialect: new SqliteDialect({ database: sqlite }) })
-  const changeSignals = sqliteChangeSignals(sqlite)
   return {
     kind: 'sqlite',
     db,
     sqlite,
-    changeSignals,
     description: path.join(dataDir, DATABASE_FILE),
     // A read of the database itself (its schema page), not only of the connection.
     ping: async () => sqlite.prepare('SELECT count(*) FROM sqlite_schema').get(),
     close: async () => {
-      changeSignals.close()
       await db.destroy()
     },
   }

@@ -1,7 +1,6 @@
 import type { Selectable } from 'kysely'
 import { parseRoles } from './roles-column.js'
 import { hashCookieId, openSuccessor, sealSuccessor } from './cookie-id-hash.js'
-import { cacheUntilChanged } from './live-view-cache.js'
 import type { Engine } from './engine.js'
 import type { Queryable, SessionsTable } from './tables.js'
 import { inWriteTransaction, NO_SESSION, type WriteTransaction } from './write-transaction.js'
@@ -42,7 +41,7 @@ export interface LiveSessionView {
   readonly absoluteExpiresAt: number
 }
 
-/** A value now (SQLite's cached hot path) or later (a query). */
+/** A value now (SQLite's synchronous read) or later (a PostgreSQL query). */
 export type MaybePromise<T> = T | Promise<T>
 
 interface SessionUserRow {
@@ -66,11 +65,9 @@ export class SessionStore {
   #lastRoles: readonly string[] = []
 
   /**
-   * The per-request session lookup. On SQLite it is synchronous and kept until the
-   * database changes (any write by any connection, see change-signal.ts): revocation
-   * stays immediate, and the common request reads two counters. PostgreSQL has no such
-   * signal, so there every request asks the database (one indexed join): a revocation
-   * committed by any instance is seen by the very next request to any other.
+   * The per-request session lookup: one indexed join, prepared once, on every request, so a
+   * revocation committed by any connection, worker or instance is seen by the very next
+   * request. On SQLite it is synchronous.
    */
   readonly #liveView: (handle: string) => MaybePromise<LiveSessionView | undefined>
 
@@ -81,7 +78,7 @@ export class SessionStore {
         `SELECT s.handle, s.user_id, u.username, u.roles, u.disabled, s.last_seen_at, s.absolute_expires_at
          FROM sessions s JOIN users u ON u.id = s.user_id WHERE s.handle = ?`,
       )
-      this.#liveView = cacheUntilChanged((handle) => this.#toView(statement.get(handle)), engine.changeSignals.create())
+      this.#liveView = (handle) => this.#toView(statement.get(handle))
     } else {
       // The one query every request runs: a named prepared statement on the pool, skipping
       // Kysely's per-call compile and PostgreSQL's per-call parse and plan.

@@ -1,4 +1,5 @@
 import { randomInt } from 'node:crypto'
+import { RetryLaterError } from '../http/retry-later-error.js'
 
 /**
  * A fixed-size hash table of rate counters in a SharedArrayBuffer that every worker thread
@@ -9,8 +10,11 @@ import { randomInt } from 'node:crypto'
  * Layout: buckets of `SLOTS_PER_BUCKET` slots. A key lives only in its home bucket (so
  * the probe is bounded: at most 8 slots), and every read or write of a bucket holds that
  * bucket's lock, a futex-style mutex on one Int32 (Atomics.compareExchange, a short spin,
- * then Atomics.wait). The critical section is a few dozen plain reads and writes and
- * never yields, so a lock is held for well under a microsecond. Plain (non-Atomics)
+ * then Atomics.wait, bounded by `LOCK_WAIT_MS`). The critical section is a few dozen plain
+ * reads and writes, with no I/O and no yield, so a lock is held for well under a
+ * microsecond; a thread that cannot take it within the bound (its holder descheduled,
+ * stopped or gone) gets `CounterLockTimeoutError` (a 503) instead of waiting on, so no
+ * thread's event loop hangs on another's. Plain (non-Atomics)
  * accesses inside it are safe: taking and releasing the lock are Atomics operations,
  * which order them (the ECMAScript memory model: data-race-free under a lock).
  *
@@ -25,14 +29,18 @@ export const SLOTS_PER_BUCKET = 8
 const MAGIC = 0x7a6b1e01
 /** Header Int32s: magic, seed, bucket count, key bytes per slot. */
 const HEADER_INTS = 4
-/** Per bucket: the lock word and the "overflowed" flag (a key of this bucket went elsewhere). */
-const BUCKET_INTS = 2
+/** Per bucket: the lock word. */
+const BUCKET_INTS = 1
+/** Per bucket: until when a counter of one of its keys may live in the overflow store (0: none ever). */
+const BUCKET_DOUBLES = 1
 /** Per slot: the key's hash (a quick reject before the bytes), 1 + the key's length (0: empty), the count. */
 const SLOT_INTS = 3
 /** Per slot: the latest hit and when the counter ends, in epoch milliseconds. */
 const SLOT_DOUBLES = 2
 /** Spins before sleeping on the lock word: the holder is normally done within them. */
 const SPINS = 64
+/** The longest a thread waits for a bucket's lock before answering 503. */
+export const LOCK_WAIT_MS = 40
 
 const UNLOCKED = 0
 const LOCKED = 1
@@ -61,9 +69,18 @@ function layoutOf(buckets: number, keyBytes: number) {
   const locksAt = HEADER_INTS * 4
   const metaAt = locksAt + buckets * BUCKET_INTS * 4
   // Float64Array needs an 8-byte aligned offset.
-  const timesAt = Math.ceil((metaAt + slots * SLOT_INTS * 4) / 8) * 8
+  const overflowAt = Math.ceil((metaAt + slots * SLOT_INTS * 4) / 8) * 8
+  const timesAt = overflowAt + buckets * BUCKET_DOUBLES * 8
   const keysAt = timesAt + slots * SLOT_DOUBLES * 8
-  return { slots, locksAt, metaAt, timesAt, keysAt, total: keysAt + slots * keyBytes }
+  return { slots, locksAt, metaAt, overflowAt, timesAt, keysAt, total: keysAt + slots * keyBytes }
+}
+
+/** A bucket's lock was not free within `LOCK_WAIT_MS`: nothing was counted, so nothing is decided (fail closed). */
+export class CounterLockTimeoutError extends RetryLaterError {
+  override name = 'CounterLockTimeoutError'
+  constructor() {
+    super(503, 'service_unavailable', 1, 'The server is busy. Try again shortly.')
+  }
 }
 
 /** One thread's view of a shared table. Its methods are the building blocks; the store holds the lock around them. */
@@ -71,8 +88,10 @@ export class CounterTable {
   readonly keyBytes: number
   readonly #bucketMask: number
   readonly #seed: number
-  /** [lock, overflowed] per bucket. */
+  /** The lock word per bucket. */
   readonly #buckets: Int32Array
+  /** Per bucket: until when a key of it may be counted in the overflow store. */
+  readonly #overflowUntil: Float64Array
   /** [hash, keyLength, count] per slot. */
   readonly #meta: Int32Array
   /** [lastHitAt, expiresAt] per slot. */
@@ -92,6 +111,7 @@ export class CounterTable {
     this.#bucketMask = buckets - 1
     this.#seed = seed
     this.#buckets = new Int32Array(buffer, layout.locksAt, buckets * BUCKET_INTS)
+    this.#overflowUntil = new Float64Array(buffer, layout.overflowAt, buckets * BUCKET_DOUBLES)
     this.#meta = new Int32Array(buffer, layout.metaAt, layout.slots * SLOT_INTS)
     this.#times = new Float64Array(buffer, layout.timesAt, layout.slots * SLOT_DOUBLES)
     this.#keys = new Uint8Array(buffer, layout.keysAt, layout.slots * keyBytes)
@@ -119,6 +139,7 @@ export class CounterTable {
     return h & this.#bucketMask
   }
 
+  /** Takes the bucket's lock, or throws `CounterLockTimeoutError` after `LOCK_WAIT_MS`. */
   lock(bucket: number): void {
     const words = this.#buckets
     const at = bucket * BUCKET_INTS
@@ -126,8 +147,14 @@ export class CounterTable {
     for (let i = 0; i < SPINS; i++) {
       if (Atomics.load(words, at) === UNLOCKED && Atomics.compareExchange(words, at, UNLOCKED, LOCKED) === UNLOCKED) return
     }
-    // Drepper's mutex: mark the word contended, sleep until the holder's unlock wakes us.
-    while (Atomics.exchange(words, at, CONTENDED) !== UNLOCKED) Atomics.wait(words, at, CONTENDED)
+    // Drepper's mutex: mark the word contended, sleep until the holder's unlock wakes us,
+    // but never past the deadline.
+    const deadline = performance.now() + LOCK_WAIT_MS
+    while (Atomics.exchange(words, at, CONTENDED) !== UNLOCKED) {
+      const left = deadline - performance.now()
+      if (left <= 0) throw new CounterLockTimeoutError()
+      Atomics.wait(words, at, CONTENDED, left)
+    }
   }
 
   unlock(bucket: number): void {
@@ -135,13 +162,17 @@ export class CounterTable {
     if (Atomics.exchange(this.#buckets, at, UNLOCKED) === CONTENDED) Atomics.notify(this.#buckets, at, 1)
   }
 
-  /** Whether a key of this bucket was ever counted elsewhere because the bucket was full. */
-  overflowed(bucket: number): boolean {
-    return Atomics.load(this.#buckets, bucket * BUCKET_INTS + 1) !== 0
+  /**
+   * Whether a key of this bucket missing from the table may have a live counter in the
+   * overflow store: until the last counter sent there could have ended. Read under the lock.
+   */
+  overflowed(bucket: number, now: number): boolean {
+    return (this.#overflowUntil[bucket] ?? 0) > now
   }
 
-  markOverflowed(bucket: number): void {
-    Atomics.store(this.#buckets, bucket * BUCKET_INTS + 1, 1)
+  /** Records that a key of this bucket is counted in the overflow store, with a counter ending by `until` at the latest. */
+  markOverflowed(bucket: number, until: number): void {
+    if (until > (this.#overflowUntil[bucket] ?? 0)) this.#overflowUntil[bucket] = until
   }
 
   /** The slot holding the current key in `bucket` (live or expired), or -1. */
