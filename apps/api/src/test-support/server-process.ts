@@ -17,14 +17,15 @@ export interface ServerProcess {
 }
 
 /**
- * Starts `server.ts` with `env` over a quiet default, and waits until `/api/health` answers.
+ * Starts `server.ts` with `env` over a quiet default (no load shedding for a lagging event
+ * loop: a loaded test machine lags, and tests that want shedding say so), and waits until `/api/health` answers.
  * `nodeArgs` go before the entry (a test's own `--import` probe).
  */
 export async function startServerProcess(env: Record<string, string>, nodeArgs: readonly string[] = []): Promise<ServerProcess> {
   const port = await freePort()
   const child = spawn(process.execPath, ['--conditions=source', '--import', 'tsx', ...nodeArgs, serverEntry], {
     cwd: root,
-    env: { ...process.env, NODE_ENV: 'development', HOST: '127.0.0.1', PORT: String(port), LOG_LEVEL: 'error', ...env },
+    env: { ...process.env, NODE_ENV: 'development', HOST: '127.0.0.1', PORT: String(port), LOG_LEVEL: 'error', OVERLOAD_EVENT_LOOP_DELAY_MS: '0', ...env },
     stdio: ['ignore', 'pipe', 'inherit'],
   })
   let out = ''
