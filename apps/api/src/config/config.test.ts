@@ -128,8 +128,9 @@ describe('loadConfig', () => {
   })
 
   it('refuses to start in production without keys, saying what to set', () => {
-    expect(() => loadConfig({ NODE_ENV: 'production' })).toThrow(/TOKEN_KEYS and SESSION_SECRET must be set/)
-    expect(() => loadConfig({ NODE_ENV: 'production', SESSION_SECRET: 'x'.repeat(32) })).toThrow(/TOKEN_KEYS must be set/)
+    expect(() => loadConfig({ NODE_ENV: 'production' })).toThrow(/TOKEN_KEYS, SESSION_SECRET, DATA_KEYS must be set/)
+    expect(() => loadConfig({ NODE_ENV: 'production', SESSION_SECRET: 'x'.repeat(32), DATA_KEYS: 'd:' + 'A'.repeat(43) })).toThrow(/TOKEN_KEYS must be set/)
+    expect(() => loadConfig({ NODE_ENV: 'production', SESSION_SECRET: 'x'.repeat(32), TOKEN_KEYS: 't:' + 'A'.repeat(43) })).toThrow(/DATA_KEYS must be set/)
   })
 })
 

@@ -44,7 +44,7 @@ describe('browser security headers', () => {
   })
 
   it('in production: HSTS for a year and upgrade-insecure-requests', async () => {
-    const prod = await createTestApp({ NODE_ENV: 'production', TOKEN_KEYS: 'unused:' + 'A'.repeat(43), SESSION_SECRET: 's'.repeat(40) })
+    const prod = await createTestApp({ NODE_ENV: 'production', TOKEN_KEYS: 'unused:' + 'A'.repeat(43), SESSION_SECRET: 's'.repeat(40), DATA_KEYS: 'unused:' + 'A'.repeat(43) })
     try {
       const response = await prod.app.inject({ url: '/api/health' })
       expect(response.headers['strict-transport-security']).toBe('max-age=31536000; includeSubDomains')

@@ -104,7 +104,7 @@ describe('POST /api/auth/login', () => {
   })
 
   it('answers a production login with a Secure __Host- cookie', async () => {
-    const prod = await createTestApp({ NODE_ENV: 'production', TOKEN_KEYS: 'unused-but-required:' + 'A'.repeat(43), SESSION_SECRET: 's'.repeat(40), TRUST_PROXY: '1' })
+    const prod = await createTestApp({ NODE_ENV: 'production', TOKEN_KEYS: 'unused-but-required:' + 'A'.repeat(43), SESSION_SECRET: 's'.repeat(40), DATA_KEYS: 'unused-but-required:' + 'A'.repeat(43), TRUST_PROXY: '1' })
     try {
       await prod.addUser('carol', 'correct horse battery')
       const response = await prod.app.inject({
