@@ -15,6 +15,8 @@ export const ErrorCode = Type.Union([
   ...AuthFailureCode.anyOf,
   Type.Literal('insufficient_role'),
   Type.Literal('invalid_credentials'),
+  Type.Literal('invalid_second_factor'),
+  Type.Literal('invalid_challenge'),
   Type.Literal('invalid_password'),
   Type.Literal('invalid_setup_token'),
   Type.Literal('setup_complete'),
