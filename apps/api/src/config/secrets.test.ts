@@ -57,7 +57,8 @@ describe('loadSecrets', () => {
   it('adds data keys to a development secrets file written before they existed, keeping the rest', () => {
     const before = loadSecrets(loadConfig({ DATA_DIR: dataDir }))
     const file = path.join(dataDir, DEV_SECRETS_FILE)
-    const { dataKeys: _dropped, ...older } = JSON.parse(readFileSync(file, 'utf8')) as Record<string, string>
+    const older = JSON.parse(readFileSync(file, 'utf8')) as Record<string, string>
+    delete older.dataKeys
     writeFileSync(file, JSON.stringify(older))
     const after = loadSecrets(loadConfig({ DATA_DIR: dataDir }))
     expect(after.tokenKeys[0]?.kid).toBe(before.tokenKeys[0]?.kid)

@@ -34,7 +34,7 @@ async function passwordStep(): Promise<string> {
   return body.challenge
 }
 
-const secondStep = (payload: Record<string, string>) => t.app.inject({ method: 'POST', url: '/api/auth/login/second-factor', payload })
+const secondStep = (payload: Record<string, string | undefined>) => t.app.inject({ method: 'POST', url: '/api/auth/login/second-factor', payload })
 
 beforeEach(async () => {
   t = await createTestApp({ MFA_ISSUER: 'Acme' })

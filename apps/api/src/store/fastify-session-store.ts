@@ -43,8 +43,8 @@ export function createFastifySessionStore(sessions: SessionStore): FastifySessio
             absoluteExpiresAt: row.absoluteExpiresAt,
             userAgent: row.userAgent,
             ip: row.ip,
-            authTime: row.authTime,
-            amr: row.amr,
+            authTime: row.authTime ?? null,
+            amr: row.amr ?? null,
           },
         } satisfies Session
         callback(null, restored)

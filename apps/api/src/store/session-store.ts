@@ -27,8 +27,8 @@ export interface NewSession {
   readonly userAgent: string | null
   readonly ip: string | null
   /** When the person last proved who they are (ms), and how (RFC 8176 `amr` values); null for older sessions. */
-  readonly authTime: number | null
-  readonly amr: readonly string[] | null
+  readonly authTime?: number | null
+  readonly amr?: readonly string[] | null
 }
 
 /** A stored session: as created, but with the hash of its cookie id instead of the id. */
@@ -207,8 +207,8 @@ export class SessionStore {
         cookie: session.cookie,
         user_agent: session.userAgent,
         ip: session.ip,
-        auth_time: session.authTime,
-        amr: session.amr === null ? null : JSON.stringify(session.amr),
+        auth_time: session.authTime ?? null,
+        amr: session.amr == null ? null : JSON.stringify(session.amr),
       })
       .execute()
   }

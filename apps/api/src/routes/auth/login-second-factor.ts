@@ -8,6 +8,10 @@ import { CHALLENGE_MAX_FAILURES, credentialStamp } from '../../second-factor/sec
 
 type Verdict = 'accepted' | 'wrong_code' | 'challenge_gone'
 
+class ChallengeTakenError extends Error {
+  override name = 'ChallengeTakenError'
+}
+
 /**
  * `POST /api/auth/login/second-factor`: the challenge from `POST /api/auth/login` and a
  * code from the authenticator app or a recovery code; then the session starts, as login
@@ -51,7 +55,12 @@ export function loginSecondFactorRoute(app: App): void {
               await services.secondFactors.challenges.recordFailure(live.idHash, CHALLENGE_MAX_FAILURES, tx)
               return 'wrong_code'
             }
-            return (await services.secondFactors.challenges.consume(live.idHash, tx)) ? 'accepted' : 'challenge_gone'
+            // Lost the challenge to a concurrent request: roll back, so this one's code stays unused.
+            if (!(await services.secondFactors.challenges.consume(live.idHash, tx))) throw new ChallengeTakenError()
+            return 'accepted'
+          }).catch((error: unknown) => {
+            if (error instanceof ChallengeTakenError) return 'challenge_gone' as const
+            throw error
           }),
         (answer) => answer === 'accepted',
       )
