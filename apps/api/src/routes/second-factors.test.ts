@@ -3,6 +3,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { allRows, createTestApp, type LoginResult, type TestApp } from '../test-support/test-app.js'
 import { TEST_DATA_KEY } from '../test-support/test-app.js'
 import { DataKeyRing } from '../second-factor/data-keys.js'
+import { pruneExpired } from '../housekeeping.js'
 
 const PASSWORD = 'correct horse battery'
 let t: TestApp
@@ -137,6 +138,8 @@ describe('signing in with a second factor', () => {
     const challenge = await passwordStep()
     t.clock.advance(5 * 60_000 + 1)
     expect((await secondStep({ challenge, totp: oathtool(secret, t.clock()) })).json().error.code).toBe('invalid_challenge')
+    expect((await pruneExpired(t.services)).signInChallenges).toBe(1)
+    expect(await allRows(t.services, 'sign_in_challenges')).toEqual([])
     expect((await secondStep({ challenge: 'x'.repeat(43), totp: '123456' })).statusCode).toBe(401)
     const wrongPassword = await t.app.inject({ method: 'POST', url: '/api/auth/login', payload: { username: 'alice', password: 'wrong password!' } })
     const unknown = await t.app.inject({ method: 'POST', url: '/api/auth/login', payload: { username: 'nobody', password: 'wrong password!' } })
