@@ -10,7 +10,7 @@ import type { FastifyRequest } from 'fastify'
 import type { App } from '../http/app-instance.js'
 import { ApiError } from '../http/api-error.js'
 import { errorResponses } from '../http/schemas.js'
-import { writeAsActor } from '../auth/acting-write.js'
+import { confirmActorLive, writeAsActor } from '../auth/acting-write.js'
 import { TokenRefusal } from '../http/token-refusal.js'
 import type { UserRecord } from '../store/user-store.js'
 
@@ -85,7 +85,11 @@ export default async function secondFactorRoutes(app: App): Promise<void> {
     },
     async (request, reply) => {
       const user = await me(request)
-      if (!(await sf.required(user.id))) throw new ApiError(404, 'not_found', 'No authenticator app is on.')
+      if (!(await sf.required(user.id))) {
+        // A session revoked meanwhile hears that first, as from every other write.
+        await confirmActorLive(request)
+        throw new ApiError(404, 'not_found', 'No authenticator app is on.')
+      }
       const body = request.body
       // The sign-in throttle guards both proofs: a stolen token must not become an oracle.
       const proved = await services.loginThrottle.guard(
