@@ -42,6 +42,7 @@ import cookieRoutes from './routes/cookies.js'
 import sessionRoutes from './routes/sessions.js'
 import accountRoutes from './routes/account.js'
 import auditRoutes from './routes/audit.js'
+import secondFactorRoutes from './routes/second-factors.js'
 
 /** The API's version in its OpenAPI document. */
 const API_VERSION = '0.1.0'
@@ -172,6 +173,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
       await api.register(sessionRoutes)
       await api.register(accountRoutes)
       await api.register(auditRoutes)
+      await api.register(secondFactorRoutes)
     },
     { prefix: API_PREFIX },
   )

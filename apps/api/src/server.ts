@@ -81,7 +81,7 @@ async function serve(config: Config): Promise<void> {
   const prune = (): void => {
     pruneExpired(services).then(
       (removed) => {
-        if (removed.sessions + removed.auditEvents > 0) app.log.info(removed, 'pruned expired sessions and audit events')
+        if (removed.sessions + removed.signInChallenges + removed.auditEvents > 0) app.log.info(removed, 'pruned expired sessions, sign-in challenges and audit events')
       },
       // A database outage during housekeeping is retried at the next interval.
       (err: unknown) => app.log.warn({ err }, 'pruning expired sessions and audit events failed'),

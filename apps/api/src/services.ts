@@ -17,6 +17,8 @@ import { createCounterStores, type CounterStores } from './store/counter-stores.
 import type { DependencyCheck } from './deps/dependency-checks.js'
 import { probeWritable } from './deps/data-dir-check.js'
 import { noMetrics, type AppMetrics } from './metrics/app-metrics.js'
+import { SecondFactors } from './second-factor/second-factors.js'
+import { DataKeyRing } from './second-factor/data-keys.js'
 
 /**
  * Everything the routes use, built once per app and reached one way: `app.services`
@@ -31,6 +33,8 @@ export interface Services {
   readonly users: UserStore
   readonly sessions: SessionStore
   readonly notes: NoteStore
+  /** Authenticator apps, recovery codes and the second step of sign-in (secrets sealed with DATA_KEYS). */
+  readonly secondFactors: SecondFactors
   readonly accessTokens: AccessTokenSigner
   readonly setupTokens: SetupTokens
   readonly passwords: PasswordHasher
@@ -70,6 +74,7 @@ export async function createServices(config: Config, secrets: Secrets, clock: Cl
     users: new UserStore(engine),
     sessions,
     notes: new NoteStore(engine),
+    secondFactors: new SecondFactors(engine, new DataKeyRing(secrets.dataKeys), clock),
     accessTokens,
     setupTokens: new SetupTokens(engine, secrets.tokenKeys, clock),
     passwords: createPasswordHasher(),

@@ -124,6 +124,14 @@ describe('the audit view in Chinese', () => {
     storeEvent('renewal_replayed', 'retired_cookie_replayed')
     storeEvent('token_renewed', 'grace_cookie_resent')
     storeEvent('session_ended', 'legacy', { text: LEGACY_TEXT })
+    // Second factors are enrolled through the API only, so far: their events are stored.
+    storeEvent('login_succeeded', 'with_totp')
+    storeEvent('login_succeeded', 'with_recovery_code')
+    storeEvent('recovery_code_used', 'recovery_codes_left', { count: 9 })
+    storeEvent('second_factor_failed', 'wrong_totp')
+    storeEvent('second_factor_failed', 'wrong_recovery_code')
+    storeEvent('second_factor_failed', 'wrong_password_on_disable')
+    storeEvent('second_factor_failed', 'wrong_totp_on_disable')
 
     // The server kept a code for each: every reason in the closed list is there.
     const { events, nextBefore } = (await (await expectStatus(api('GET', '/audit?limit=100', { token: root }), 200)).json()) as AuditPage
@@ -133,6 +141,7 @@ describe('the audit view in Chinese', () => {
       'unknown_user', 'wrong_password', 'user_disabled', 'credentials_changed', 'wrong_current_password', 'wrong_admin_password',
       'idle_timeout', 'absolute_timeout', 'no_session', 'ended_by_user', 'others_ended_by_user', 'others_ended', 'all_ended_by_admin',
       'by_admin', 'by_admin_sessions_ended', 'created_by_admin', 'roles_changed_by_admin', 'retired_cookie_replayed', 'grace_cookie_resent', 'legacy',
+      'with_totp', 'with_recovery_code', 'recovery_codes_left', 'wrong_totp', 'wrong_recovery_code', 'wrong_password_on_disable', 'wrong_totp_on_disable',
     ]
     expect([...seen].sort()).toEqual([...everyReason].sort())
     const actions = new Set(events.flatMap((event) => (event.detail?.reason === 'wrong_admin_password' ? [event.detail.params.action] : [])))

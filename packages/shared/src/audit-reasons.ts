@@ -68,6 +68,18 @@ export const AuditDetail = Type.Union([
   withParams('by_admin_sessions_ended', { actor, count }),
   withParams('created_by_admin', { actor, roles }),
   withParams('roles_changed_by_admin', { actor, from: roles, to: roles }),
+  // Second factors.
+  /** `login_succeeded` after the password and an authenticator-app code. */
+  plain('with_totp'),
+  /** `login_succeeded` after the password and a recovery code; `recovery_code_used` says how many are left. */
+  plain('with_recovery_code'),
+  withParams('recovery_codes_left', { count }),
+  /** `second_factor_failed`: a wrong or reused code at sign-in. */
+  plain('wrong_totp'),
+  plain('wrong_recovery_code'),
+  /** `second_factor_failed`: turning the authenticator app off with a wrong password or code. */
+  plain('wrong_password_on_disable'),
+  plain('wrong_totp_on_disable'),
   // Renewal (`renewal_replayed`, `token_renewed`).
   /** A retired session cookie came back after the grace window: the session was revoked. */
   plain('retired_cookie_replayed'),

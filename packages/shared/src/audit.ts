@@ -19,6 +19,11 @@ export const AuditKind = Type.Union([
   Type.Literal('user_deleted'),
   Type.Literal('key_not_found'),
   Type.Literal('setup_completed'),
+  Type.Literal('totp_enabled'),
+  Type.Literal('totp_disabled'),
+  Type.Literal('recovery_codes_regenerated'),
+  Type.Literal('recovery_code_used'),
+  Type.Literal('second_factor_failed'),
 ])
 export type AuditKind = Static<typeof AuditKind>
 

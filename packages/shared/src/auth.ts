@@ -1,5 +1,6 @@
 import { Type, type Static } from 'typebox'
 import { User } from './user.js'
+import { SecondFactorRequired } from './second-factor.js'
 
 /**
  * Login form. The password is only length-capped here (not min-length) so that a
@@ -38,6 +39,10 @@ export const LoginResponse = Type.Object(
   { additionalProperties: false },
 )
 export type LoginResponse = Static<typeof LoginResponse>
+
+/** `POST /api/auth/login`: signed in, or (right password, second factor on) the second step to take. */
+export const LoginAnswer = Type.Union([LoginResponse, SecondFactorRequired])
+export type LoginAnswer = Static<typeof LoginAnswer>
 
 /** `GET /api/me`. */
 export const MeResponse = User

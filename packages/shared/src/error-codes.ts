@@ -8,6 +8,8 @@ export const ERROR_CODES = [
   'revoked_token',
   'insufficient_role',
   'invalid_credentials',
+  'invalid_second_factor',
+  'invalid_challenge',
   'invalid_password',
   'invalid_setup_token',
   'setup_complete',

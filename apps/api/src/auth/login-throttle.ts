@@ -60,9 +60,11 @@ export class LoginThrottle {
    * Runs `check` (the password verification) unless `username` or `ip` must wait, in
    * which case it throws a 429 `RetryLaterError` and checks nothing. `succeeded` tells
    * from `check`'s answer whether the sign-in succeeded; a `check` that throws (a full
-   * hash queue) counts as neither.
+   * hash queue) counts as neither, and so does an answer `succeeded` calls `undecided`
+   * (a right password that still needs its second factor: it must not clear the failures
+   * of wrong codes, or each new sign-in would give a fresh set of guesses).
    */
-  async guard<T>(ip: string, username: string, check: () => Promise<T>, succeeded: (answer: T) => boolean): Promise<T> {
+  async guard<T>(ip: string, username: string, check: () => Promise<T>, succeeded: (answer: T) => boolean | 'undecided'): Promise<T> {
     const attempt = await this.begin(ip, username)
     if (!attempt.allowed) {
       const wait = attempt.retryAfterSeconds
@@ -70,7 +72,8 @@ export class LoginThrottle {
     }
     try {
       const answer = await check()
-      await attempt.finish(succeeded(answer) ? 'success' : 'failure')
+      const verdict = succeeded(answer)
+      await attempt.finish(verdict === 'undecided' ? 'abandoned' : verdict ? 'success' : 'failure')
       return answer
     } finally {
       await attempt.finish('abandoned')

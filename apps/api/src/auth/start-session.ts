@@ -11,13 +11,15 @@ import { issueSessionCookie } from './session-cookie.js'
  * The cookie session id is regenerated (the old session is destroyed), so a session id
  * planted before login is worthless after it. `remember` ("keep me signed in on this
  * device") gives the session and its cookie `REMEMBER_ME_TIMEOUT` instead of
- * `SESSION_ABSOLUTE_TIMEOUT`; the idle timeout is the same for both.
+ * `SESSION_ABSOLUTE_TIMEOUT`; the idle timeout is the same for both. `amr` says how the
+ * person proved who they are (RFC 8176: `pwd`, or `pwd otp mfa` after a second factor);
+ * the session keeps it with the time, for step-up to judge later.
  */
 export async function startSession(
   services: Services,
   request: FastifyRequest,
   user: { id: number; username: string; roles: readonly string[] },
-  { remember = false }: { remember?: boolean } = {},
+  { remember = false, amr = ['pwd'] }: { remember?: boolean; amr?: readonly string[] } = {},
 ): Promise<LoginResponse> {
   const now = services.clock()
   const { sessionAbsoluteTimeoutSeconds, rememberMeTimeoutSeconds } = services.config
@@ -30,6 +32,8 @@ export async function startSession(
     absoluteExpiresAt: now + lifetimeSeconds * 1000,
     userAgent: storedUserAgent(request),
     ip: request.ip,
+    authTime: now,
+    amr,
   })
   services.metrics.sessionStarted()
   return issueAccessToken(services, user, handle)

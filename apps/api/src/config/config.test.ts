@@ -1,9 +1,9 @@
 import { randomBytes } from 'node:crypto'
-import { formatKeyRing, generateSigningKey } from '@tokenauth/signer'
 import { describe, expect, it } from 'vitest'
 import path from 'node:path'
 import { ConfigError, loadConfig, metricsEnabled } from './config.js'
 import { parseDurationSeconds } from './durations.js'
+import { productionSecrets } from '../test-support/production-secrets.js'
 
 function randomSecret(): string {
   return randomBytes(32).toString('base64url')
@@ -134,12 +134,13 @@ describe('loadConfig', () => {
   })
 
   it('refuses to start in production without keys, saying what to set', () => {
-    expect(() => loadConfig({ NODE_ENV: 'production' })).toThrow(/TOKEN_KEYS and SESSION_SECRET must be set/)
-    expect(() => loadConfig({ NODE_ENV: 'production', SESSION_SECRET: 'x'.repeat(32) })).toThrow(/TOKEN_KEYS must be set/)
+    expect(() => loadConfig({ NODE_ENV: 'production' })).toThrow(/TOKEN_KEYS, SESSION_SECRET, DATA_KEYS must be set/)
+    expect(() => loadConfig({ NODE_ENV: 'production', SESSION_SECRET: 'x'.repeat(32), DATA_KEYS: 'd:' + 'A'.repeat(43) })).toThrow(/TOKEN_KEYS must be set/)
+    expect(() => loadConfig({ NODE_ENV: 'production', SESSION_SECRET: 'x'.repeat(32), TOKEN_KEYS: 't:' + 'A'.repeat(43) })).toThrow(/DATA_KEYS must be set/)
   })
 
   it('refuses placeholder secrets in production, naming the variable', () => {
-    const production = { NODE_ENV: 'production', TOKEN_KEYS: formatKeyRing([generateSigningKey()]), SESSION_SECRET: randomSecret() }
+    const production = { NODE_ENV: 'production', ...productionSecrets() }
     expect(() => loadConfig({ ...production, SESSION_SECRET: 'a'.repeat(32) })).toThrow(/^SESSION_SECRET looks like a placeholder/)
     expect(() => loadConfig({ ...production, SESSION_SECRET: `${randomSecret()},${'changeme'.repeat(4)}` })).toThrow(/^SESSION_SECRET looks like a placeholder/)
     expect(() => loadConfig({ ...production, METRICS_TOKEN: '0'.repeat(40) })).toThrow(/^METRICS_TOKEN looks like a placeholder/)

@@ -16,6 +16,10 @@ export interface Config {
   readonly tokenKeys: string | undefined
   /** `SESSION_SECRET` values (first signs cookies), or undefined to use/generate the dev secret file. */
   readonly sessionSecrets: readonly string[] | undefined
+  /** `DATA_KEYS` text (`kid:base64url,…`, first encrypts), or undefined to use/generate the dev key file. */
+  readonly dataKeys: string | undefined
+  /** The issuer an authenticator app shows next to the account (`MFA_ISSUER`). */
+  readonly mfaIssuer: string
   readonly accessTokenTtlSeconds: number
   readonly sessionIdleTimeoutSeconds: number
   readonly sessionAbsoluteTimeoutSeconds: number
@@ -81,6 +85,13 @@ export interface Config {
   readonly overloadHeapUsedBytes: number
 }
 
+/** An issuer goes into the otpauth:// label as `issuer:account`, so it must not hold a colon. */
+function mfaIssuer(value: string | undefined): string {
+  const issuer = value?.trim() || 'tokenauth'
+  if (issuer.includes(':') || issuer.length > 64) throw new ConfigError('MFA_ISSUER must be at most 64 characters, without ":"')
+  return issuer
+}
+
 /** Metrics are on when either way of reading them is configured. */
 export function metricsEnabled(config: Pick<Config, 'metricsPort' | 'metricsToken'>): boolean {
   return config.metricsPort !== undefined || config.metricsToken !== undefined
@@ -117,6 +128,7 @@ export function loadConfig(env: Env = process.env): Config {
     if (secret.length < 32) throw new ConfigError('each SESSION_SECRET value must be at least 32 characters')
   }
   const tokenKeys = env.TOKEN_KEYS?.trim() || undefined
+  const dataKeys = env.DATA_KEYS?.trim() || undefined
   const loginMaxDelaySeconds = duration(env, 'LOGIN_MAX_DELAY', 15 * 60)
   const loginFailureWindowSeconds = duration(env, 'LOGIN_FAILURE_WINDOW', 60 * 60)
   if (loginFailureWindowSeconds <= loginMaxDelaySeconds) {
@@ -124,10 +136,10 @@ export function loadConfig(env: Env = process.env): Config {
     throw new ConfigError('LOGIN_FAILURE_WINDOW must be longer than LOGIN_MAX_DELAY')
   }
   if (nodeEnv === 'production') {
-    const missing = [!tokenKeys && 'TOKEN_KEYS', !sessionSecrets && 'SESSION_SECRET'].filter(Boolean)
+    const missing = [!tokenKeys && 'TOKEN_KEYS', !sessionSecrets && 'SESSION_SECRET', !dataKeys && 'DATA_KEYS'].filter(Boolean)
     if (missing.length > 0) {
       throw new ConfigError(
-        `In production ${missing.join(' and ')} must be set. ` +
+        `In production ${missing.join(', ')} must be set. ` +
           'Generate values with `pnpm keys` and keep them in your secret store.',
       )
     }
@@ -142,6 +154,8 @@ export function loadConfig(env: Env = process.env): Config {
     dataDir: path.resolve(env.DATA_DIR?.trim() || 'data'),
     tokenKeys,
     sessionSecrets,
+    dataKeys,
+    mfaIssuer: mfaIssuer(env.MFA_ISSUER),
     accessTokenTtlSeconds,
     sessionIdleTimeoutSeconds,
     sessionAbsoluteTimeoutSeconds,

@@ -57,6 +57,7 @@ describe.each(ENGINES)('on %s', (engine) => {
       ...(database ? { DATABASE_URL: database.url } : {}),
       REDIS_URL: redis.url,
       TOKEN_KEYS: formatKeyRing(keys),
+      DATA_KEYS: formatKeyRing([generateSigningKey()]),
       SESSION_SECRET: randomBytes(32).toString('base64url'),
       TRUST_PROXY: '127.0.0.1',
       RATE_LIMIT_MAX: String(RATE_LIMIT_MAX),

@@ -10,6 +10,8 @@ import type { ErrorCode } from '@tokenauth/shared'
 export const errorMessages: Readonly<Record<ErrorCode, string>> = {
   ...DEFAULT_MESSAGES,
   invalid_credentials: 'Incorrect username or password.',
+  invalid_second_factor: 'That code is not correct, or was already used.',
+  invalid_challenge: 'This sign-in has expired. Please sign in again.',
   invalid_password: 'The password does not meet the requirements.',
   invalid_setup_token: 'This setup link is not valid, has expired or was already used.',
   setup_complete: 'Setup is already complete. Please sign in.',

@@ -33,6 +33,10 @@ const VALID_BODIES: Readonly<Record<string, unknown>> = {
   'DELETE /api/sessions/:id': {},
   'DELETE /api/sessions': {},
   'POST /api/me/password': { currentPassword: PASSWORD, newPassword: 'a brand new passphrase' },
+  'POST /api/me/second-factors/totp': {},
+  'POST /api/me/second-factors/totp/confirm': { code: '123456' },
+  'DELETE /api/me/second-factors/totp': { password: PASSWORD },
+  'POST /api/me/second-factors/recovery-codes': {},
 }
 
 const SAFE = new Set(['GET', 'HEAD', 'OPTIONS'])

@@ -10,6 +10,10 @@ export interface SessionAuth {
   readonly absoluteExpiresAt: number
   readonly userAgent: string | null
   readonly ip: string | null
+  /** When the person last proved who they are (ms); renewal never moves it. Null for sessions from before it was kept. */
+  readonly authTime: number | null
+  /** How (RFC 8176 values: `pwd`, `otp`, `mfa`); null as for `authTime`. */
+  readonly amr: readonly string[] | null
 }
 
 declare module 'fastify' {
@@ -39,6 +43,8 @@ export function createFastifySessionStore(sessions: SessionStore): FastifySessio
             absoluteExpiresAt: row.absoluteExpiresAt,
             userAgent: row.userAgent,
             ip: row.ip,
+            authTime: row.authTime ?? null,
+            amr: row.amr ?? null,
           },
         } satisfies Session
         callback(null, restored)

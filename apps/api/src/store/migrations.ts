@@ -98,6 +98,38 @@ export const MIGRATIONS: readonly string[] = [
     WHERE detail IS NOT NULL;
   ALTER TABLE audit_events DROP COLUMN detail;
   `,
+  // Second factors. A session records how and when its person proved who they are; an
+  // authenticator app's secret is sealed with DATA_KEYS; recovery codes are kept hashed;
+  // a sign-in that passed its password waits for its second factor in a challenge row.
+  `
+  ALTER TABLE sessions ADD COLUMN auth_time INTEGER;
+  ALTER TABLE sessions ADD COLUMN amr TEXT;
+  CREATE TABLE totp_factors (
+    user_id        INTEGER PRIMARY KEY REFERENCES users(id) ON DELETE CASCADE,
+    secret         TEXT    NOT NULL,
+    created_at     INTEGER NOT NULL,
+    enabled_at     INTEGER,
+    last_used_step INTEGER
+  );
+  CREATE TABLE recovery_codes (
+    id         INTEGER PRIMARY KEY,
+    user_id    INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+    code_hash  TEXT    NOT NULL,
+    created_at INTEGER NOT NULL,
+    used_at    INTEGER
+  );
+  CREATE INDEX recovery_codes_user_id ON recovery_codes(user_id);
+  CREATE TABLE sign_in_challenges (
+    id_hash          TEXT    PRIMARY KEY,
+    user_id          INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+    credential_stamp TEXT    NOT NULL,
+    remember         INTEGER NOT NULL DEFAULT 0,
+    failures         INTEGER NOT NULL DEFAULT 0,
+    expires_at       INTEGER NOT NULL
+  );
+  CREATE INDEX sign_in_challenges_user_id ON sign_in_challenges(user_id);
+  CREATE INDEX sign_in_challenges_expires_at ON sign_in_challenges(expires_at);
+  `,
 ]
 
 /** Applies the migrations the database has not seen yet, each in its own transaction. */

@@ -25,6 +25,9 @@ export interface NewSession {
   readonly items: Readonly<Record<string, string>>
   readonly userAgent: string | null
   readonly ip: string | null
+  /** When the person last proved who they are (ms), and how (RFC 8176 `amr` values); null for older sessions. */
+  readonly authTime?: number | null
+  readonly amr?: readonly string[] | null
 }
 
 /** A stored session: as created, but with the hash of its cookie id instead of the id. */
@@ -201,6 +204,8 @@ export class SessionStore {
         cookie: session.cookie,
         user_agent: session.userAgent,
         ip: session.ip,
+        auth_time: session.authTime ?? null,
+        amr: session.amr == null ? null : JSON.stringify(session.amr),
       })
       .execute()
   }
@@ -295,6 +300,18 @@ function toRecord(row: Selectable<SessionsTable>): SessionRecord {
     items: parseItems(row.items),
     userAgent: row.user_agent,
     ip: row.ip,
+    authTime: row.auth_time,
+    amr: parseAmr(row.amr),
+  }
+}
+
+function parseAmr(text: string | null): string[] | null {
+  if (text === null) return null
+  try {
+    const value: unknown = JSON.parse(text)
+    return Array.isArray(value) ? value.filter((item): item is string => typeof item === 'string') : null
+  } catch {
+    return null
   }
 }
 

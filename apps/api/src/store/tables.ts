@@ -12,6 +12,9 @@ export interface Tables {
   notes: NotesTable
   setup_tokens: SetupTokensTable
   audit_events: AuditEventsTable
+  totp_factors: TotpFactorsTable
+  recovery_codes: RecoveryCodesTable
+  sign_in_challenges: SignInChallengesTable
 }
 
 export interface UsersTable {
@@ -37,6 +40,10 @@ export interface SessionsTable {
   items: Generated<string>
   user_agent: string | null
   ip: string | null
+  /** When the person last proved who they are (ms); null for sessions from before second factors. */
+  auth_time: number | null
+  /** JSON array of RFC 8176 method references (`pwd`, `otp`, `mfa`); null as for `auth_time`. */
+  amr: string | null
 }
 
 export interface RetiredCookieIdsTable {
@@ -72,6 +79,37 @@ export interface AuditEventsTable {
   reason: string | null
   /** Its parameters, as JSON. */
   params: string | null
+}
+
+export interface TotpFactorsTable {
+  user_id: number
+  /** The base32 secret, sealed with DATA_KEYS (see second-factor/data-keys.ts). */
+  secret: string
+  created_at: number
+  /** Null while enrolment waits for its first valid code. */
+  enabled_at: number | null
+  /** The 30-second step of the last code accepted: a code of that step or older is refused. */
+  last_used_step: number | null
+}
+
+export interface RecoveryCodesTable {
+  id: Generated<number>
+  user_id: number
+  /** `<salt>.<HMAC-SHA-256(salt, code)>`, base64url. */
+  code_hash: string
+  created_at: number
+  used_at: number | null
+}
+
+export interface SignInChallengesTable {
+  /** SHA-256 of the challenge the client holds. */
+  id_hash: string
+  user_id: number
+  /** A digest of the password hash it was issued for: a password change voids it. */
+  credential_stamp: string
+  remember: Generated<number>
+  failures: Generated<number>
+  expires_at: number
 }
 
 /** The database, or a transaction on it: store methods that may run inside one take this. */

@@ -12,6 +12,9 @@ import type { Tables } from '../store/tables.js'
 import { inWriteTransaction, NO_SESSION } from '../store/write-transaction.js'
 import { createTestPostgresDatabase } from './postgres-database.js'
 
+/** The same for every test app, so a "restart" on the same folder still opens what it sealed. */
+export const TEST_DATA_KEY: SigningKey = { kid: 'test-data-1', secret: new Uint8Array(32).fill(7) }
+
 /** A clock tests move by hand. */
 export interface ManualClock {
   (): number
@@ -81,7 +84,7 @@ export async function createTestApp(
   const app = await buildApp(config, {
     clock,
     ...(options.logStream ? { logStream: options.logStream } : {}),
-    secrets: { tokenKeys: keys, sessionSecrets: ['test-session-secret-with-at-least-32-chars'] },
+    secrets: { tokenKeys: keys, sessionSecrets: ['test-session-secret-with-at-least-32-chars'], dataKeys: [TEST_DATA_KEY] },
   })
   await app.ready()
   const { services } = app

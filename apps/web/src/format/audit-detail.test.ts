@@ -27,6 +27,13 @@ const EVERY_REASON: readonly AuditDetail[] = [
   { reason: 'roles_changed_by_admin', params: { actor: 'root', from: [], to: ['admin'] } },
   { reason: 'retired_cookie_replayed' },
   { reason: 'grace_cookie_resent' },
+  { reason: 'with_totp' },
+  { reason: 'with_recovery_code' },
+  { reason: 'recovery_codes_left', params: { count: 9 } },
+  { reason: 'wrong_totp' },
+  { reason: 'wrong_recovery_code' },
+  { reason: 'wrong_password_on_disable' },
+  { reason: 'wrong_totp_on_disable' },
 ]
 
 describe('audit reasons in words', () => {

@@ -27,6 +27,13 @@ const REASONS: Readonly<Record<AuditReason, true>> = {
   roles_changed_by_admin: true,
   retired_cookie_replayed: true,
   grace_cookie_resent: true,
+  with_totp: true,
+  with_recovery_code: true,
+  recovery_codes_left: true,
+  wrong_totp: true,
+  wrong_recovery_code: true,
+  wrong_password_on_disable: true,
+  wrong_totp_on_disable: true,
   legacy: true,
 }
 
@@ -48,6 +55,7 @@ export function auditDetailWords(detail: AuditDetail | null): string {
       return t(detail.params.here ? 'audit.reasons.ended_by_user.here' : 'audit.reasons.ended_by_user.elsewhere')
     case 'others_ended_by_user':
     case 'others_ended':
+    case 'recovery_codes_left':
       return t(`audit.reasons.${detail.reason}`, { count: detail.params.count }, detail.params.count)
     case 'all_ended_by_admin':
     case 'by_admin_sessions_ended':

@@ -22,6 +22,11 @@ const KINDS: Readonly<Record<AuditKind, true>> = {
   user_deleted: true,
   key_not_found: true,
   setup_completed: true,
+  totp_enabled: true,
+  totp_disabled: true,
+  recovery_codes_regenerated: true,
+  recovery_code_used: true,
+  second_factor_failed: true,
 }
 
 /** Every kind, in the order above. */

@@ -2,6 +2,7 @@ import type { App } from '../../http/app-instance.js'
 import cookieSession from '../../plugins/cookie-session.js'
 import csrf from '../../plugins/csrf.js'
 import { loginRoute } from './login.js'
+import { loginSecondFactorRoute } from './login-second-factor.js'
 import { logoutRoute } from './logout.js'
 import { refreshRoute } from './refresh.js'
 import { setupRoutes } from './setup.js'
@@ -20,6 +21,7 @@ export default async function cookieSessionRoutes(app: App): Promise<void> {
     await withSession.register(
       async (auth: App) => {
         loginRoute(auth)
+        loginSecondFactorRoute(auth)
         logoutRoute(auth)
       },
       { prefix: '/auth' },

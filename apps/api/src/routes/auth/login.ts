@@ -1,4 +1,4 @@
-import { LoginOptions, LoginRequest, LoginResponse } from '@tokenauth/shared'
+import { LoginAnswer, LoginOptions, LoginRequest } from '@tokenauth/shared'
 import type { App } from '../../http/app-instance.js'
 import { ApiError } from '../../http/api-error.js'
 import { RetryLaterError } from '../../http/retry-later-error.js'
@@ -6,6 +6,7 @@ import { DependencyUnavailableError } from '../../http/unavailable-error.js'
 import { errorResponses } from '../../http/schemas.js'
 import { startSession } from '../../auth/start-session.js'
 import { clearSessionCookie, sessionCookieSettings } from '../../auth/session-cookie.js'
+import { inWriteTransaction, NO_SESSION } from '../../store/write-transaction.js'
 
 /**
  * `POST /api/auth/login`. Unknown user, wrong password and disabled account answer the
@@ -31,19 +32,20 @@ export function loginRoute(app: App): void {
         tags: ['auth'],
         summary: 'Sign in with a username and password',
         body: LoginRequest,
-        response: { 200: LoginResponse, ...errorResponses(400, 401, 413, 415, 429, 503) },
+        response: { 200: LoginAnswer, ...errorResponses(400, 401, 413, 415, 429, 503) },
       },
     },
     async (request, reply) => {
       const { username, password } = request.body
       const user = await services.users.findByUsername(username)
+      const secondFactorOn = user !== undefined && (await services.secondFactors.required(user.id))
       // Throttled (429) before any hash is computed; failures count whether the user exists or not.
       const passwordOk = await services.loginThrottle
         .guard(
           request.ip,
           username,
           () => services.passwords.verify(user?.passwordHash ?? services.dummyPasswordHash, password),
-          (ok) => Boolean(user && ok && !user.disabled),
+          (ok) => (user && ok && !user.disabled ? (secondFactorOn ? 'undecided' : true) : false),
         )
         .catch((error: unknown) => {
           // 429: a throttled account or address; 503: a store unreachable, or the hash queue full.
@@ -58,6 +60,15 @@ export function loginRoute(app: App): void {
         // The reason stays server-side: the client gets the same answer for all three.
         await services.audit.recordUnauthenticated(request, 'login_failed', { userId: user?.id, username: user?.username ?? username.slice(0, 64), detail: { reason } })
         throw new ApiError(401, 'invalid_credentials')
+      }
+      if (secondFactorOn) {
+        // No session yet: the second step (login-second-factor.ts) starts it. The challenge
+        // is bound to this password hash, so a change that lands meanwhile voids it.
+        const { challenge, expiresAt } = await inWriteTransaction(services.engine, NO_SESSION, (tx) =>
+          services.secondFactors.openChallenge(user, request.body.rememberMe === true, tx),
+        )
+        request.log.info({ userId: user.id }, 'login needs a second factor')
+        return { mfaRequired: true as const, challenge, methods: ['totp' as const, 'recovery_code' as const], expiresAt: new Date(expiresAt).toISOString() }
       }
       const response = await startSession(services, request, user, { remember: request.body.rememberMe === true })
       // The hash takes tens of milliseconds; a password change or a disable that landed

@@ -1,0 +1,84 @@
+import { LoginResponse, SecondFactorLoginRequest } from '@tokenauth/shared'
+import type { App } from '../../http/app-instance.js'
+import { ApiError } from '../../http/api-error.js'
+import { errorResponses } from '../../http/schemas.js'
+import { startSession } from '../../auth/start-session.js'
+import { inWriteTransaction, NO_SESSION } from '../../store/write-transaction.js'
+import { CHALLENGE_MAX_FAILURES, credentialStamp } from '../../second-factor/second-factors.js'
+
+type Verdict = 'accepted' | 'wrong_code' | 'challenge_gone'
+
+class ChallengeTakenError extends Error {
+  override name = 'ChallengeTakenError'
+}
+
+/**
+ * `POST /api/auth/login/second-factor`: the challenge from `POST /api/auth/login` and a
+ * code from the authenticator app or a recovery code; then the session starts, as login
+ * does. The code is accepted, and the challenge used up, in one write: two requests with
+ * the same code (on any instance) sign in once. Wrong codes count in the sign-in
+ * throttle like wrong passwords, per account and per address.
+ */
+export function loginSecondFactorRoute(app: App): void {
+  const { services } = app
+  app.post(
+    '/login/second-factor',
+    {
+      config: { auth: 'public' },
+      schema: {
+        tags: ['auth'],
+        summary: 'Finish a sign-in with an authenticator code or a recovery code',
+        body: SecondFactorLoginRequest,
+        response: { 200: LoginResponse, ...errorResponses(400, 401, 413, 415, 429, 503) },
+      },
+    },
+    async (request) => {
+      const body = request.body
+      const found = await services.secondFactors.findChallenge(body.challenge)
+      const user = found && (await services.users.findById(found.userId))
+      if (!found || !user || user.disabled || credentialStamp(user.passwordHash) !== found.credentialStamp) {
+        throw new ApiError(401, 'invalid_challenge')
+      }
+      const method = 'totp' in body ? 'totp' : 'recovery_code'
+      const verdict = await services.loginThrottle.guard(
+        request.ip,
+        user.username,
+        () =>
+          inWriteTransaction(services.engine, NO_SESSION, async (tx): Promise<Verdict> => {
+            const live = await services.secondFactors.findChallenge(body.challenge, tx)
+            if (!live || live.userId !== user.id) return 'challenge_gone'
+            const accepted =
+              'totp' in body
+                ? await services.secondFactors.acceptTotp(user.id, body.totp, tx)
+                : await services.secondFactors.acceptRecoveryCode(user.id, body.recoveryCode, tx)
+            if (!accepted) {
+              await services.secondFactors.challenges.recordFailure(live.idHash, CHALLENGE_MAX_FAILURES, tx)
+              return 'wrong_code'
+            }
+            // Lost the challenge to a concurrent request: roll back, so this one's code stays unused.
+            if (!(await services.secondFactors.challenges.consume(live.idHash, tx))) throw new ChallengeTakenError()
+            return 'accepted'
+          }).catch((error: unknown) => {
+            if (error instanceof ChallengeTakenError) return 'challenge_gone' as const
+            throw error
+          }),
+        (answer) => answer === 'accepted',
+      )
+      if (verdict === 'challenge_gone') throw new ApiError(401, 'invalid_challenge')
+      if (verdict === 'wrong_code') {
+        services.metrics.signIn('wrong_password')
+        await services.audit.recordUnauthenticated(request, 'second_factor_failed', { userId: user.id, username: user.username, detail: { reason: method === 'totp' ? 'wrong_totp' : 'wrong_recovery_code' } })
+        throw new ApiError(401, 'invalid_second_factor')
+      }
+      const response = await startSession(services, request, user, { remember: found.remember, amr: ['pwd', 'otp', 'mfa'] })
+      services.metrics.signIn('success')
+      request.log.info({ userId: user.id, method }, 'login succeeded with a second factor')
+      if (method === 'recovery_code') {
+        const left = await services.secondFactors.recoveryCodes.countUnused(user.id)
+        await services.audit.record(request, 'recovery_code_used', { userId: user.id, username: user.username, detail: { reason: 'recovery_codes_left', params: { count: left } } })
+      }
+      await services.audit.record(request, 'login_succeeded', { userId: user.id, username: user.username, secretRef: request.session.get('auth')?.handle, detail: { reason: method === 'totp' ? 'with_totp' : 'with_recovery_code' } })
+      return response
+    },
+  )
+}

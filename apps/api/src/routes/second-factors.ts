@@ -1,0 +1,127 @@
+import {
+  RecoveryCodesResponse,
+  SecondFactorStatus,
+  TotpConfirmRequest,
+  TotpDisableRequest,
+  TotpEnrolment,
+} from '@tokenauth/shared'
+import { currentUser } from '@tokenauth/fastify-token-auth'
+import type { FastifyRequest } from 'fastify'
+import type { App } from '../http/app-instance.js'
+import { ApiError } from '../http/api-error.js'
+import { errorResponses } from '../http/schemas.js'
+import { confirmActorLive, writeAsActor } from '../auth/acting-write.js'
+import { TokenRefusal } from '../http/token-refusal.js'
+import type { UserRecord } from '../store/user-store.js'
+
+/**
+ * The signed-in person's second factors: `GET /api/me/second-factors`, enrol and confirm
+ * an authenticator app, turn it off, regenerate recovery codes. A wrong password or code
+ * here is 403, not 401: the session is fine, and a 401 would sign the app out.
+ */
+export default async function secondFactorRoutes(app: App): Promise<void> {
+  const { services } = app
+  const sf = services.secondFactors
+
+  const me = async (request: FastifyRequest): Promise<UserRecord> => {
+    const user = await services.users.findById(currentUser(request).id)
+    if (!user) throw new TokenRefusal('revoked_token')
+    return user
+  }
+
+  app.get(
+    '/me/second-factors',
+    { config: { auth: 'required' }, schema: { tags: ['account'], response: { 200: SecondFactorStatus, ...errorResponses(401) } } },
+    async (request) => {
+      const { id } = currentUser(request)
+      return { totp: { enabled: await sf.required(id) }, recoveryCodesLeft: await sf.recoveryCodes.countUnused(id) }
+    },
+  )
+
+  app.post(
+    '/me/second-factors/totp',
+    {
+      config: { auth: 'required' },
+      schema: { tags: ['account'], summary: 'Begin enrolling an authenticator app', response: { 200: TotpEnrolment, ...errorResponses(401, 409) } },
+    },
+    async (request) => {
+      const user = await me(request)
+      const enrolment = await writeAsActor(request, (tx) => sf.beginTotp(user.id, user.username, services.config.mfaIssuer, tx))
+      if (!enrolment) throw new ApiError(409, 'conflict', 'An authenticator app is already on; turn it off first.')
+      return enrolment
+    },
+  )
+
+  app.post(
+    '/me/second-factors/totp/confirm',
+    {
+      config: { auth: 'required' },
+      schema: {
+        tags: ['account'],
+        summary: 'Turn the authenticator app on with its first code',
+        body: TotpConfirmRequest,
+        response: { 200: RecoveryCodesResponse, ...errorResponses(400, 401, 403) },
+      },
+    },
+    async (request) => {
+      const user = await me(request)
+      const recoveryCodes = await writeAsActor(request, (tx) => sf.confirmTotp(user.id, request.body.code, tx))
+      if (recoveryCodes === null) throw new ApiError(403, 'invalid_second_factor')
+      await services.audit.record(request, 'totp_enabled', { userId: user.id, username: user.username })
+      return { recoveryCodes }
+    },
+  )
+
+  app.delete(
+    '/me/second-factors/totp',
+    {
+      config: { auth: 'required' },
+      schema: {
+        tags: ['account'],
+        summary: 'Turn the authenticator app off (with the current password or a code)',
+        body: TotpDisableRequest,
+        response: { 204: { type: 'null' }, ...errorResponses(400, 401, 403, 404, 429, 503) },
+      },
+    },
+    async (request, reply) => {
+      const user = await me(request)
+      if (!(await sf.required(user.id))) {
+        // A session revoked meanwhile hears that first, as from every other write.
+        await confirmActorLive(request)
+        throw new ApiError(404, 'not_found', 'No authenticator app is on.')
+      }
+      const body = request.body
+      // The sign-in throttle guards both proofs: a stolen token must not become an oracle.
+      const proved = await services.loginThrottle.guard(
+        request.ip,
+        user.username,
+        () =>
+          'password' in body
+            ? services.passwords.verify(user.passwordHash, body.password).then(async (ok) => ok && (await writeAsActor(request, (tx) => sf.disableTotp(user.id, tx))))
+            : writeAsActor(request, async (tx) => (await sf.acceptTotp(user.id, body.code, tx)) && sf.disableTotp(user.id, tx)),
+        (ok) => ok,
+      )
+      if (!proved) {
+        await services.audit.record(request, 'second_factor_failed', { userId: user.id, username: user.username, detail: { reason: 'password' in body ? 'wrong_password_on_disable' : 'wrong_totp_on_disable' } })
+        throw new ApiError(403, 'password' in body ? 'invalid_credentials' : 'invalid_second_factor')
+      }
+      await services.audit.record(request, 'totp_disabled', { userId: user.id, username: user.username })
+      return reply.code(204).send(null)
+    },
+  )
+
+  app.post(
+    '/me/second-factors/recovery-codes',
+    {
+      config: { auth: 'required' },
+      schema: { tags: ['account'], summary: 'New recovery codes (the old ones are void)', response: { 200: RecoveryCodesResponse, ...errorResponses(401, 409) } },
+    },
+    async (request) => {
+      const user = await me(request)
+      const recoveryCodes = await writeAsActor(request, async (tx) => ((await sf.totp.find(user.id, tx))?.enabledAt != null ? sf.regenerateRecoveryCodes(user.id, tx) : null))
+      if (!recoveryCodes) throw new ApiError(409, 'conflict', 'Recovery codes need a second factor; turn one on first.')
+      await services.audit.record(request, 'recovery_codes_regenerated', { userId: user.id, username: user.username })
+      return { recoveryCodes }
+    },
+  )
+}
