@@ -5,13 +5,15 @@ import type { Services } from '../services.js'
 import { toPublicUser } from './principal.js'
 import { storedUserAgent } from './user-agent.js'
 import { issueSessionCookie } from './session-cookie.js'
+import { takeSessionsEndedByLimit } from '../store/fastify-session-store.js'
 
 /**
  * Starts a server session for `user` on this request and signs its first access token.
  * The cookie session id is regenerated (the old session is destroyed), so a session id
  * planted before login is worthless after it. `remember` ("keep me signed in on this
  * device") gives the session and its cookie `REMEMBER_ME_TIMEOUT` instead of
- * `SESSION_ABSOLUTE_TIMEOUT`; the idle timeout is the same for both.
+ * `SESSION_ABSOLUTE_TIMEOUT`; the idle timeout is the same for both. Past
+ * `MAX_SESSIONS_PER_USER` the user's least recently used sessions end as it is stored.
  */
 export async function startSession(
   services: Services,
@@ -32,6 +34,10 @@ export async function startSession(
     ip: request.ip,
   })
   services.metrics.sessionStarted()
+  // Stored with the new session, in its transaction; audited within the account's cap.
+  for (const ended of takeSessionsEndedByLimit(request.session)) {
+    await services.audit.record(request, 'session_ended', { userId: user.id, username: user.username, secretRef: ended.handle, detail: 'session_limit' })
+  }
   return issueAccessToken(services, user, handle)
 }
 
