@@ -61,7 +61,7 @@ export async function createServices(config: Config, secrets: Secrets, clock: Cl
   const auditStore = new AuditStore(engine)
   const sessions = new SessionStore(engine)
   const accessTokens = createAccessTokenSigner(secrets.tokenKeys, config.accessTokenTtlSeconds, clock)
-  const audit = new AuditLog(auditStore, clock, config.auditUnauthenticatedPerMinute)
+  const audit = new AuditLog(auditStore, clock, config.auditUnauthenticatedPerMinute, config.auditPerAccountPerMinute)
   const counters = await createCounterStores(config, clock).catch(async (error: unknown) => {
     await engine.close()
     throw error

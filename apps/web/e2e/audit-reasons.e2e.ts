@@ -124,6 +124,7 @@ describe('the audit view in Chinese', () => {
     storeEvent('renewal_replayed', 'retired_cookie_replayed')
     storeEvent('token_renewed', 'grace_cookie_resent')
     storeEvent('session_ended', 'legacy', { text: LEGACY_TEXT })
+    storeEvent('session_ended', 'session_limit')
     // Second factors are enrolled through the API only, so far: their events are stored.
     storeEvent('login_succeeded', 'with_totp')
     storeEvent('login_succeeded', 'with_recovery_code')
@@ -141,7 +142,7 @@ describe('the audit view in Chinese', () => {
       'unknown_user', 'wrong_password', 'user_disabled', 'credentials_changed', 'wrong_current_password', 'wrong_admin_password',
       'idle_timeout', 'absolute_timeout', 'no_session', 'ended_by_user', 'others_ended_by_user', 'others_ended', 'all_ended_by_admin',
       'by_admin', 'by_admin_sessions_ended', 'created_by_admin', 'roles_changed_by_admin', 'retired_cookie_replayed', 'grace_cookie_resent', 'legacy',
-      'with_totp', 'with_recovery_code', 'recovery_codes_left', 'wrong_totp', 'wrong_recovery_code', 'wrong_password_on_disable', 'wrong_totp_on_disable',
+      'session_limit', 'with_totp', 'with_recovery_code', 'recovery_codes_left', 'wrong_totp', 'wrong_recovery_code', 'wrong_password_on_disable', 'wrong_totp_on_disable',
     ]
     expect([...seen].sort()).toEqual([...everyReason].sort())
     const actions = new Set(events.flatMap((event) => (event.detail?.reason === 'wrong_admin_password' ? [event.detail.params.action] : [])))

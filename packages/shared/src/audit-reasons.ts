@@ -55,6 +55,8 @@ export const AuditDetail = Type.Union([
   plain('no_session'),
   /** Its user ended it from the devices page; `here`: from that very session. */
   withParams('ended_by_user', { here: Type.Boolean() }),
+  /** A sign-in past `MAX_SESSIONS_PER_USER` ended this, its user's least recently used session. */
+  plain('session_limit'),
   /** Its user signed out every other device. */
   withParams('others_ended_by_user', { count }),
   /** A password change ended the user's other sessions (`password_changed`). */

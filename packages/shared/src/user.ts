@@ -6,7 +6,10 @@ export const Role = Type.String({ minLength: 1, maxLength: 32, pattern: '^[a-z][
 export type Role = Static<typeof Role>
 
 /** Usernames: 1–64 characters of letters, digits, `.`, `_`, `-`; compared case-insensitively. */
-export const Username = Type.String({ minLength: 1, maxLength: 64, pattern: '^[A-Za-z0-9._-]+$' })
+/** The username rule (ASCII only); the API refuses a sign-in name outside it before any lookup. */
+export const USERNAME_PATTERN = '^[A-Za-z0-9._-]+$'
+export const USERNAME_MAX_LENGTH = 64
+export const Username = Type.String({ minLength: 1, maxLength: USERNAME_MAX_LENGTH, pattern: USERNAME_PATTERN })
 export type Username = Static<typeof Username>
 
 /** A password being set; nothing is truncated: the whole string is hashed. */

@@ -2,7 +2,8 @@ import type { Clock } from '../clock.js'
 import { clientAddress } from '../http/client-address.js'
 import { RetryLaterError } from '../http/retry-later-error.js'
 import { durationWords } from '../http/duration-words.js'
-import type { RateCounter, RateLimitStore } from '../store/rate-limit-store.js'
+import { RateLimitStoreFullError, type RateCounter, type RateLimitStore } from '../store/rate-limit-store.js'
+import { REFUSED_NAME_KEY, usernameKey } from './username-key.js'
 
 /** What the throttle is allowed; see the `LOGIN_*` variables in docs/configuration.md. */
 export interface LoginThrottleSettings {
@@ -89,7 +90,8 @@ export class LoginThrottle {
    */
   async begin(ip: string, username: string): Promise<LoginAttempt> {
     const keys = [
-      { key: `login:account:${username.toLowerCase()}`, free: this.#settings.failuresPerAccount },
+      // Keyed by exactly what the user lookup matches, so no spelling has a counter of its own.
+      { key: `login:account:${usernameKey(username) ?? REFUSED_NAME_KEY}`, free: this.#settings.failuresPerAccount },
       { key: `login:ip:${clientAddress(ip)}`, free: this.#settings.failuresPerIp },
     ]
     // Reserve first, then read the failures: an attempt that finished before this
@@ -99,13 +101,21 @@ export class LoginThrottle {
     const reserved: string[] = []
     let allowed = false
     try {
-      const pending = await Promise.all(
-        keys.map(async ({ key }) => {
-          const counter = await this.#store.increment(pendingKey(key), PENDING_WINDOW_MS, 'sliding')
-          reserved.push(key)
-          return counter.count - 1
-        }),
-      )
+      let pending: number[]
+      try {
+        pending = await Promise.all(
+          keys.map(async ({ key }) => {
+            const counter = await this.#store.increment(pendingKey(key), PENDING_WINDOW_MS, 'sliding')
+            reserved.push(key)
+            return counter.count - 1
+          }),
+        )
+      } catch (error) {
+        // A store full of live failure counters (a flood) refuses new keys rather than
+        // forget a throttle: the sign-in waits, as if throttled, until counters expire.
+        if (error instanceof RateLimitStoreFullError) return { allowed: false, retryAfterSeconds: Math.max(1, Math.ceil(error.retryAfterMs / 1000)) }
+        throw error
+      }
       const counters = await Promise.all(keys.map(({ key }) => this.#store.get(key)))
       const now = this.#clock()
       const waitMs = Math.max(...keys.map(({ free }, i) => this.#waitMs(counters[i], pending[i] ?? 0, free, now)))
@@ -125,7 +135,9 @@ export class LoginThrottle {
         try {
           if (outcome === 'failure') {
             const windowMs = this.#settings.failureWindowMs
-            await Promise.all([this.#store.increment(account, windowMs, 'sliding'), this.#store.increment(address, windowMs, 'sliding')])
+            // Let through while it held its reservations: its failure is counted even in a full store.
+            const mustCount = { mustCount: true }
+            await Promise.all([this.#store.increment(account, windowMs, 'sliding', mustCount), this.#store.increment(address, windowMs, 'sliding', mustCount)])
           } else if (outcome === 'success') {
             await this.#store.delete(account)
           }

@@ -5,6 +5,7 @@ import type { Services } from '../services.js'
 import { toPublicUser } from './principal.js'
 import { storedUserAgent } from './user-agent.js'
 import { issueSessionCookie } from './session-cookie.js'
+import { takeSessionsEndedByLimit } from '../store/fastify-session-store.js'
 
 /**
  * Starts a server session for `user` on this request and signs its first access token.
@@ -14,6 +15,7 @@ import { issueSessionCookie } from './session-cookie.js'
  * `SESSION_ABSOLUTE_TIMEOUT`; the idle timeout is the same for both. `amr` says how the
  * person proved who they are (RFC 8176: `pwd`, or `pwd otp mfa` after a second factor);
  * the session keeps it with the time, for step-up to judge later.
+ * Past `MAX_SESSIONS_PER_USER` the user's least recently used sessions end as it is stored.
  */
 export async function startSession(
   services: Services,
@@ -36,6 +38,10 @@ export async function startSession(
     amr,
   })
   services.metrics.sessionStarted()
+  // Stored with the new session, in its transaction; audited within the account's cap.
+  for (const ended of takeSessionsEndedByLimit(request.session)) {
+    await services.audit.record(request, 'session_ended', { userId: user.id, username: user.username, secretRef: ended.handle, detail: { reason: 'session_limit' } })
+  }
   return issueAccessToken(services, user, handle)
 }
 

@@ -29,6 +29,10 @@ export interface Config {
   readonly auditRetentionDays: number
   /** Audit events anyone can cause without signing in (failed sign-ins, unknown keys) kept per minute, per process. */
   readonly auditUnauthenticatedPerMinute: number
+  /** Audit events one signed-in account can cause per minute, per process; the rest go to the request log. */
+  readonly auditPerAccountPerMinute: number
+  /** Live sessions one account may hold; a sign-in past it ends the oldest first. */
+  readonly maxSessionsPerUser: number
   readonly logLevel: string
   /** `json` (one object a line, for machines) or `pretty` (pino-pretty, for a person at a terminal). */
   readonly logFormat: 'json' | 'pretty'
@@ -162,6 +166,8 @@ export function loadConfig(env: Env = process.env): Config {
     rememberMeTimeoutSeconds,
     auditRetentionDays: integer(env, 'AUDIT_RETENTION_DAYS', 90, 1, 36500),
     auditUnauthenticatedPerMinute: integer(env, 'AUDIT_UNAUTHENTICATED_PER_MINUTE', 60, 1, 1e6),
+    auditPerAccountPerMinute: integer(env, 'AUDIT_PER_ACCOUNT_PER_MINUTE', 30, 1, 1e6),
+    maxSessionsPerUser: integer(env, 'MAX_SESSIONS_PER_USER', 50, 1, 10_000),
     logLevel: env.LOG_LEVEL?.trim() || (nodeEnv === 'test' ? 'warn' : 'info'),
     logFormat: oneOf(env, 'LOG_FORMAT', ['json', 'pretty'], 'json'),
     apiDocs: oneOf(env, 'API_DOCS', ['on', 'off'], 'on') === 'on',

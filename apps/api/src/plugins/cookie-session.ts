@@ -16,7 +16,7 @@ export default fp(
     await app.register(fastifySession, {
       secret: [...services.secrets.sessionSecrets],
       cookieName: cookie.name,
-      store: createFastifySessionStore(services.sessions),
+      store: createFastifySessionStore(services.sessions, services.config.maxSessionsPerUser),
       saveUninitialized: false,
       rolling: false,
       cookie: {

@@ -12,6 +12,14 @@ import { threadCounterTables } from './shared-counter-tables.js'
 export const REDIS_REQUEST_PREFIX = 'tokenauth:requests:'
 export const REDIS_LOGIN_PREFIX = 'tokenauth:logins:'
 
+/**
+ * Live sign-in counters one process holds at most (about 100 bytes each: some 20 MB).
+ * Each failure counter lives `LOGIN_FAILURE_WINDOW` after its last failure and each
+ * address gets `LOGIN_FAILURES_PER_IP` free tries, so filling it takes some ten thousand
+ * addresses failing within one window.
+ */
+const LOGIN_MAX_KEYS = 200_000
+
 /** The counter stores of the two limits, and what they depend on. */
 export interface CounterStores {
   /** The general per-IP request limit. */
@@ -73,7 +81,8 @@ export async function createCounterStores(config: Config, clock: Clock): Promise
   }
   return {
     requests: new MemoryRateLimitStore(clock),
-    logins: new MemoryRateLimitStore(clock),
+    // A flood must never forget a throttle: the sign-in store refuses new keys when full.
+    logins: new MemoryRateLimitStore(clock, LOGIN_MAX_KEYS, 'refuse'),
     dependencies: [],
     close: async () => undefined,
   }

@@ -1,6 +1,6 @@
 import type { Session } from 'fastify'
 import type { SessionStore as FastifySessionStore } from '@fastify/session'
-import type { SessionStore } from './session-store.js'
+import type { SessionRecord, SessionStore } from './session-store.js'
 
 /** What a logged-in cookie session carries; written once, at login. */
 export interface SessionAuth {
@@ -22,6 +22,16 @@ declare module 'fastify' {
   }
 }
 
+/** The sessions a session's first save ended to keep its user within the cap, until taken. */
+const endedByLimit = new WeakMap<Session, SessionRecord[]>()
+
+/** The sessions that storing `session` ended (oldest first) to keep its user within `MAX_SESSIONS_PER_USER`; each is answered once. */
+export function takeSessionsEndedByLimit(session: Session): SessionRecord[] {
+  const ended = endedByLimit.get(session) ?? []
+  endedByLimit.delete(session)
+  return ended
+}
+
 /**
  * @fastify/session's store interface over the `sessions` table. Only sessions that
  * carry `auth` are persisted: an anonymous visitor never creates a row, and a session
@@ -29,7 +39,7 @@ declare module 'fastify' {
  * The store's promises are handed to @fastify/session's callbacks; a failure (the
  * database unreachable) reaches the callback as an error, never an unhandled rejection.
  */
-export function createFastifySessionStore(sessions: SessionStore): FastifySessionStore {
+export function createFastifySessionStore(sessions: SessionStore, maxPerUser = Number.POSITIVE_INFINITY): FastifySessionStore {
   return {
     get(cookieId, callback) {
       sessions.findByCookieId(cookieId).then((row) => {
@@ -56,7 +66,10 @@ export function createFastifySessionStore(sessions: SessionStore): FastifySessio
         if (!auth) return
         const cookie = JSON.stringify(session.cookie)
         if (await sessions.findByCookieId(cookieId)) await sessions.updateCookie(cookieId, cookie)
-        else await sessions.create({ cookieId, cookie, lastSeenAt: auth.createdAt, ...auth })
+        else {
+          const ended = await sessions.create({ cookieId, cookie, lastSeenAt: auth.createdAt, ...auth }, maxPerUser)
+          if (ended.length > 0) endedByLimit.set(session, ended)
+        }
       }
       save().then(() => callback(), callback)
     },

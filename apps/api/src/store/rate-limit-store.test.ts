@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { manualClock } from '../test-support/test-app.js'
-import { MemoryRateLimitStore } from './rate-limit-store.js'
+import { MemoryRateLimitStore, RateLimitStoreFullError } from './rate-limit-store.js'
 
 describe('MemoryRateLimitStore', () => {
   it('counts hits in a fixed window that starts at the first hit', async () => {
@@ -81,5 +81,27 @@ describe('MemoryRateLimitStore.decrement', () => {
     expect(await store.get('k')).toBeUndefined()
     await store.decrement('missing')
     expect(await store.get('missing')).toBeUndefined()
+  })
+})
+
+describe("MemoryRateLimitStore with 'refuse'", () => {
+  it('never drops a live counter: a new key waits until one expires, a mustCount hit still goes in', async () => {
+    const clock = manualClock()
+    const store = new MemoryRateLimitStore(clock, 3, 'refuse')
+    await store.increment('a', 1000, 'sliding')
+    await store.increment('b', 5000, 'sliding')
+    await store.increment('c', 5000, 'sliding')
+    await expect(store.increment('d', 5000, 'sliding')).rejects.toEqual(new RateLimitStoreFullError(1000))
+    clock.advance(400)
+    await expect(store.increment('e', 5000, 'sliding')).rejects.toMatchObject({ retryAfterMs: 600 })
+    expect((await Promise.all(['a', 'b', 'c'].map((key) => store.get(key)))).map((c) => c?.count)).toEqual([1, 1, 1])
+    expect((await store.increment('kept', 5000, 'sliding', { mustCount: true })).count).toBe(1)
+    expect(store.size).toBe(4)
+    clock.advance(600)
+    await store.delete('kept')
+    // 'a' expired: swept to make room for the new key.
+    expect((await store.increment('d', 5000, 'sliding')).count).toBe(1)
+    expect(await store.get('a')).toBeUndefined()
+    expect(store.size).toBe(3)
   })
 })

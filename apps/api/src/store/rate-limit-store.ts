@@ -19,8 +19,13 @@ export type RateWindow = 'fixed' | 'sliding'
  * one `MULTI`) can take the place of the in-memory default without touching the callers.
  */
 export interface RateLimitStore {
-  /** Counts a hit on `key` and answers the counter after it. */
-  increment(key: string, windowMs: number, window: RateWindow): Promise<RateCounter>
+  /**
+   * Counts a hit on `key` and answers the counter after it. A bounded store that refuses
+   * new keys when full (see `MemoryRateLimitStore`) throws `RateLimitStoreFullError`,
+   * except for a hit marked `mustCount`: one it cannot refuse without losing it (the
+   * failure of a sign-in already let through).
+   */
+  increment(key: string, windowMs: number, window: RateWindow, options?: IncrementOptions): Promise<RateCounter>
   /** The live counter of `key`, or undefined when it has none (or it expired). */
   get(key: string): Promise<RateCounter | undefined>
   /** Forgets `key` (a successful sign-in clears its account's failures). */
@@ -32,6 +37,27 @@ export interface RateLimitStore {
    * the per-request limit then costs no promise. A store without it is awaited.
    */
   incrementNow?(key: string, windowMs: number, window: RateWindow): RateCounter
+}
+
+export interface IncrementOptions {
+  readonly mustCount?: boolean
+}
+
+/** What a bounded store does with a new key when it holds `maxKeys` live counters. */
+export type WhenFull =
+  /** Forget one counter (second chance): right for the request limit, where a lost counter gives a few requests back. */
+  | 'evict'
+  /** Forget only expired counters, and refuse a new key while none has expired: nothing live is ever lost. */
+  | 'refuse'
+
+/** A bounded store holds `maxKeys` live counters and refused a new one; it has room again in `retryAfterMs`. */
+export class RateLimitStoreFullError extends Error {
+  readonly retryAfterMs: number
+  constructor(retryAfterMs: number) {
+    super('the rate-limit store is full of live counters')
+    this.name = 'RateLimitStoreFullError'
+    this.retryAfterMs = retryAfterMs
+  }
 }
 
 /** Enough for every client of a busy single instance; each entry is about 100 bytes. */
@@ -48,7 +74,10 @@ interface LiveCounter {
 
 /**
  * Counters in this process's memory: the default for a single instance. A restart
- * forgets them. Bounded: past `maxKeys` one counter goes, chosen by second chance
+ * forgets them. Bounded: at `maxKeys` a new key either waits (`refuse`: expired counters
+ * are dropped and, if none had expired, the key is refused until one does; a `mustCount`
+ * hit still goes in, so the bound is passed by at most what its caller has in flight) or
+ * (`evict`) one counter goes, chosen by second chance
  * (CLOCK, an approximation of the one hit least recently): a hit only changes its
  * counter in place and marks it (the per-request limit runs this on every request, so
  * no map write), and eviction walks from the oldest insertion, moving a marked counter
@@ -60,16 +89,21 @@ export class MemoryRateLimitStore implements RateLimitStore {
   readonly #clock: Clock
   readonly #maxKeys: number
 
-  constructor(clock: Clock, maxKeys = DEFAULT_MAX_KEYS) {
+  readonly #whenFull: WhenFull
+  /** With `refuse`: no counter expires before this, so a full store need not be swept again until then. */
+  #fullUntil = 0
+
+  constructor(clock: Clock, maxKeys = DEFAULT_MAX_KEYS, whenFull: WhenFull = 'evict') {
     this.#clock = clock
     this.#maxKeys = maxKeys
+    this.#whenFull = whenFull
   }
 
-  async increment(key: string, windowMs: number, window: RateWindow): Promise<RateCounter> {
-    return this.incrementNow(key, windowMs, window)
+  async increment(key: string, windowMs: number, window: RateWindow, options?: IncrementOptions): Promise<RateCounter> {
+    return this.incrementNow(key, windowMs, window, options)
   }
 
-  incrementNow(key: string, windowMs: number, window: RateWindow): RateCounter {
+  incrementNow(key: string, windowMs: number, window: RateWindow, options?: IncrementOptions): RateCounter {
     const now = this.#clock()
     const live = this.#live(key, now)
     if (live !== undefined) {
@@ -80,7 +114,10 @@ export class MemoryRateLimitStore implements RateLimitStore {
       return snapshot(live)
     }
     // Room is made before the new counter goes in, so eviction never picks the newcomer.
-    if (this.#counters.size >= this.#maxKeys) this.#evictOne()
+    if (this.#counters.size >= this.#maxKeys) {
+      if (this.#whenFull === 'evict') this.#evictOne()
+      else if (options?.mustCount !== true) this.#makeRoomOrRefuse(now)
+    }
     const counter: LiveCounter = { count: 1, lastHitAt: now, expiresAt: now + windowMs, used: false }
     this.#counters.set(key, counter)
     return snapshot(counter)
@@ -113,6 +150,23 @@ export class MemoryRateLimitStore implements RateLimitStore {
     if (counter.expiresAt > now) return counter
     this.#counters.delete(key)
     return undefined
+  }
+
+  /**
+   * Drops every expired counter; if none had expired, refuses until the first live one
+   * expires. One sweep per expiry, not per refused key, so a flood at the bound costs
+   * a map lookup per request.
+   */
+  #makeRoomOrRefuse(now: number): void {
+    if (now < this.#fullUntil) throw new RateLimitStoreFullError(this.#fullUntil - now)
+    let firstExpiry = Number.POSITIVE_INFINITY
+    for (const [key, counter] of this.#counters) {
+      if (counter.expiresAt <= now) this.#counters.delete(key)
+      else firstExpiry = Math.min(firstExpiry, counter.expiresAt)
+    }
+    if (this.#counters.size < this.#maxKeys) return
+    this.#fullUntil = firstExpiry
+    throw new RateLimitStoreFullError(firstExpiry - now)
   }
 
   /** Ends within one pass plus one counter: the first counter moved comes round again unmarked. */

@@ -3,7 +3,7 @@ import { parseRoles } from './roles-column.js'
 import { hashCookieId, openSuccessor, sealSuccessor } from './cookie-id-hash.js'
 import type { Engine } from './engine.js'
 import type { Queryable, SessionsTable } from './tables.js'
-import { inWriteTransaction, NO_SESSION, type WriteTransaction } from './write-transaction.js'
+import { inWriteTransaction, LOCK_KEYS, NO_SESSION, type WriteTransaction } from './write-transaction.js'
 import { isUnreachable } from './postgres-pool.js'
 import { DependencyUnavailableError } from '../http/unavailable-error.js'
 
@@ -191,23 +191,60 @@ export class SessionStore {
     return new Map(rows.map((row) => [row.user_id, Number(row.n)]))
   }
 
-  async create(session: Omit<NewSession, 'items'>): Promise<void> {
-    await this.#db
-      .insertInto('sessions')
-      .values({
-        cookie_id: hashCookieId(session.cookieId),
-        handle: session.handle,
-        user_id: session.userId,
-        created_at: session.createdAt,
-        last_seen_at: session.lastSeenAt,
-        absolute_expires_at: session.absoluteExpiresAt,
-        cookie: session.cookie,
-        user_agent: session.userAgent,
-        ip: session.ip,
-        auth_time: session.authTime ?? null,
-        amr: session.amr == null ? null : JSON.stringify(session.amr),
-      })
-      .execute()
+  /**
+   * Stores a new session. With `maxPerUser`, the user's oldest sessions (least recently
+   * used first) that would leave more than that are ended in the same transaction, under
+   * the user's credentials lock so that two sign-ins at once cannot both pass the cap;
+   * answers the sessions it ended.
+   */
+  async create(session: Omit<NewSession, 'items'>, maxPerUser = Number.POSITIVE_INFINITY): Promise<SessionRecord[]> {
+    const row = {
+      cookie_id: hashCookieId(session.cookieId),
+      handle: session.handle,
+      user_id: session.userId,
+      created_at: session.createdAt,
+      last_seen_at: session.lastSeenAt,
+      absolute_expires_at: session.absoluteExpiresAt,
+      cookie: session.cookie,
+      user_agent: session.userAgent,
+      ip: session.ip,
+      auth_time: session.authTime ?? null,
+      amr: session.amr == null ? null : JSON.stringify(session.amr),
+    }
+    if (!Number.isFinite(maxPerUser)) {
+      await this.#db.insertInto('sessions').values(row).execute()
+      return []
+    }
+    return inWriteTransaction(
+      this.#engine,
+      NO_SESSION,
+      async (tx) => {
+        // Every row of the user counts, expired ones too (housekeeping prunes those later):
+        // the cap bounds the table, not only what can be used.
+        const rows = await tx
+          .selectFrom('sessions')
+          .selectAll()
+          .where('user_id', '=', session.userId)
+          .orderBy('last_seen_at', 'asc')
+          .orderBy('created_at', 'asc')
+          .orderBy('handle', 'asc')
+          .execute()
+        const ended = rows.slice(0, Math.max(0, rows.length - (maxPerUser - 1)))
+        if (ended.length > 0) {
+          await tx
+            .deleteFrom('sessions')
+            .where(
+              'handle',
+              'in',
+              ended.map((r) => r.handle),
+            )
+            .execute()
+        }
+        await tx.insertInto('sessions').values(row).execute()
+        return ended.map(toRecord)
+      },
+      { locks: [[LOCK_KEYS.userCredentials, session.userId]] },
+    )
   }
 
   /** Updates the cookie attributes of a session that exists; never creates one. */

@@ -4,6 +4,7 @@ import type { Queryable, UsersTable } from './tables.js'
 import type { Selectable } from 'kysely'
 import { lockForTransaction, LOCK_KEYS, type WriteTransaction } from './write-transaction.js'
 import { parseRoles } from './roles-column.js'
+import { usernameKey } from '../auth/username-key.js'
 
 /** A user as stored, with the secret parts the public `User` leaves out. */
 export interface UserRecord {
@@ -104,13 +105,15 @@ export class UserStore {
   }
 
   async findByUsername(username: string): Promise<UserRecord | undefined> {
-    // No username holds U+0000 (PostgreSQL text cannot): such a name is simply unknown.
-    if (username.includes('\u0000')) return undefined
+    // A name outside the username rule names no account: no lookup (see usernameKey).
+    const key = usernameKey(username)
+    if (key === undefined) return undefined
     // SQLite's column is COLLATE NOCASE; PostgreSQL's unique index is on lower(username).
+    // Both compare with the key the sign-in throttle counts under.
     const query =
       this.#engine.kind === 'postgres'
-        ? this.#db.selectFrom('users').selectAll().where(sql`lower(username)`, '=', sql`lower(${username})`)
-        : this.#db.selectFrom('users').selectAll().where('username', '=', username)
+        ? this.#db.selectFrom('users').selectAll().where(sql`lower(username)`, '=', key)
+        : this.#db.selectFrom('users').selectAll().where('username', '=', key)
     const row = await query.executeTakeFirst()
     return row && toRecord(row)
   }

@@ -18,6 +18,7 @@ const EVERY_REASON: readonly AuditDetail[] = [
   { reason: 'no_session' },
   { reason: 'ended_by_user', params: { here: true } },
   { reason: 'ended_by_user', params: { here: false } },
+  { reason: 'session_limit' },
   { reason: 'others_ended_by_user', params: { count: 2 } },
   { reason: 'others_ended', params: { count: 1 } },
   { reason: 'all_ended_by_admin', params: { actor: 'root', count: 3 } },

@@ -18,6 +18,7 @@ const REASONS: Readonly<Record<AuditReason, true>> = {
   absolute_timeout: true,
   no_session: true,
   ended_by_user: true,
+  session_limit: true,
   others_ended_by_user: true,
   others_ended: true,
   all_ended_by_admin: true,

@@ -373,6 +373,7 @@ const en = {
         here: 'ended by its user (this session)',
         elsewhere: 'ended by its user from another session',
       },
+      session_limit: 'the oldest session, ended by a new sign-in past the limit per account',
       others_ended_by_user: '{count} other session ended by their user | {count} other sessions ended by their user',
       others_ended: '{count} other session ended | {count} other sessions ended',
       all_ended_by_admin: 'all {count} session, by {actor} | all {count} sessions, by {actor}',

@@ -372,6 +372,7 @@ const zhCN: Messages = {
         here: '由用户本人结束（当前会话）',
         elsewhere: '由用户本人在另一个会话中结束',
       },
+      session_limit: '最早的会话：新的登录超出了每个账户的会话上限',
       others_ended_by_user: '用户本人结束了其他 {count} 个会话 | 用户本人结束了其他 {count} 个会话',
       others_ended: '结束了其他 {count} 个会话 | 结束了其他 {count} 个会话',
       all_ended_by_admin: '全部 {count} 个会话，操作人：{actor} | 全部 {count} 个会话，操作人：{actor}',
