@@ -14,7 +14,7 @@ export default defineConfig({
         test: {
           name: 'server',
           environment: 'node',
-          include: ['packages/*/src/**/*.test.ts', 'apps/api/src/**/*.test.ts', 'apps/web/build/**/*.test.ts', 'scripts/**/*.test.ts'],
+          include: ['packages/*/src/**/*.test.ts', 'apps/api/src/**/*.test.ts', 'apps/web/build/**/*.test.ts', 'scripts/**/*.test.ts', 'deploy/**/*.test.ts'],
           // Many tests start a real app (argon2id hashes, SQLite files): on two busy cores a
           // few take seconds. The limit is there to catch a hang, not to time anything.
           testTimeout: 20_000,
