@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto'
-import { chmodSync, copyFileSync, existsSync, mkdirSync, renameSync, rmSync, writeFileSync, constants } from 'node:fs'
+import { closeSync, existsSync, mkdirSync, openSync, readSync, renameSync, rmSync, writeSync } from 'node:fs'
 import path from 'node:path'
 import Database from 'better-sqlite3'
 import { DATABASE_FILE } from './database.js'
@@ -27,11 +27,8 @@ export function restoreSqlite(dataDir: string, source: string): void {
   mkdirSync(dataDir, { recursive: true, mode: 0o700 })
   const live = path.join(dataDir, DATABASE_FILE)
   const draft = `${live}.${randomUUID()}.restore`
-  writeFileSync(draft, '', { mode: 0o600, flag: 'wx' })
   try {
-    copyFileSync(source, draft, constants.COPYFILE_FICLONE)
-    // The copy takes the backup's mode; the database is owner-only whatever that was.
-    chmodSync(draft, 0o600)
+    copyOwnerOnly(source, draft)
     checkBackup(draft, source)
     syncFile(draft)
     if (existsSync(live)) assertNoServer(live)
@@ -89,5 +86,21 @@ export function assertNoServer(live: string): void {
     }
   } finally {
     db.close()
+  }
+}
+
+/**
+ * Copies `source` into a new file created 0600: never `copyFileSync`, which gives the copy
+ * the backup's own mode (whatever it is) before any chmod could narrow it.
+ */
+function copyOwnerOnly(source: string, target: string): void {
+  const from = openSync(source, 'r')
+  const to = openSync(target, 'wx', 0o600)
+  try {
+    const chunk = Buffer.alloc(1 << 20)
+    for (let read = readSync(from, chunk); read > 0; read = readSync(from, chunk)) writeSync(to, chunk, 0, read)
+  } finally {
+    closeSync(to)
+    closeSync(from)
   }
 }
