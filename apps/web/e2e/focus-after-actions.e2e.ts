@@ -13,9 +13,10 @@ describe('after a destructive action, focus goes somewhere sensible, never to <b
   const contexts: BrowserContext[] = []
 
   beforeAll(async () => {
-    // The audit-log test signs in 110 times within a minute to fill three pages: more than
-    // one account may add to the audit log per minute by default.
-    ;({ server, browser } = await startAppWithAdmin({ users: [PLAIN], env: { AUDIT_PER_ACCOUNT_PER_MINUTE: '1000' } }))
+    // The audit-log test signs in 110 times within a minute to fill three pages exactly: more
+    // than one account may add to the audit log per minute by default, and more sessions than
+    // it may keep (each one ended would add an event).
+    ;({ server, browser } = await startAppWithAdmin({ users: [PLAIN], env: { AUDIT_PER_ACCOUNT_PER_MINUTE: '1000', MAX_SESSIONS_PER_USER: '1000' } }))
   })
   afterAll(async () => {
     for (const context of contexts) await context.close()
