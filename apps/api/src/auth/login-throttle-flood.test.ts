@@ -1,20 +1,11 @@
 import { describe, expect, it } from 'vitest'
 import { manualClock } from '../test-support/test-app.js'
 import { MemoryRateLimitStore } from '../store/rate-limit-store.js'
-import { RetryLaterError } from '../http/retry-later-error.js'
+import { throttledSignIn as signIn } from '../test-support/throttled-sign-in.js'
 import { LoginThrottle } from './login-throttle.js'
 
 const settings = { failuresPerAccount: 3, failuresPerIp: 10, maxDelayMs: 60_000, failureWindowMs: 3_600_000 }
 const MAX_KEYS = 500
-
-async function signIn(t: LoginThrottle, ip: string, username: string, passwordOk: boolean): Promise<string | number> {
-  try {
-    return (await t.guard(ip, username, async () => passwordOk, (ok) => ok)) ? 'ok' : 'failed'
-  } catch (error) {
-    if (error instanceof RetryLaterError) return error.retryAfterSeconds
-    throw error
-  }
-}
 
 describe('LoginThrottle on a bounded memory store (the single-process default)', () => {
   it('a flood of failures under other names and addresses never gives a throttled account its tries back', async () => {

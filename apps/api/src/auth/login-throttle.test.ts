@@ -2,22 +2,13 @@ import { describe, expect, it } from 'vitest'
 import { manualClock, type ManualClock } from '../test-support/test-app.js'
 import { MemoryRateLimitStore } from '../store/rate-limit-store.js'
 import { RetryLaterError } from '../http/retry-later-error.js'
+import { throttledSignIn as signIn } from '../test-support/throttled-sign-in.js'
 import { LoginThrottle, delayAfterFailures } from './login-throttle.js'
 
 const settings = { failuresPerAccount: 3, failuresPerIp: 10, maxDelayMs: 60_000, failureWindowMs: 3_600_000 }
 
 function throttle(clock: ManualClock = manualClock()) {
   return new LoginThrottle(new MemoryRateLimitStore(clock), clock, settings)
-}
-
-/** One sign-in through the throttle: 'ok', 'failed', or the Retry-After it was refused with. */
-async function signIn(t: LoginThrottle, ip: string, username: string, passwordOk: boolean): Promise<string | number> {
-  try {
-    return (await t.guard(ip, username, async () => passwordOk, (ok) => ok)) ? 'ok' : 'failed'
-  } catch (error) {
-    if (error instanceof RetryLaterError) return error.retryAfterSeconds
-    throw error
-  }
 }
 
 describe('delayAfterFailures', () => {
