@@ -46,7 +46,7 @@ describe('signing in', () => {
     await page.goto(`${server.baseURL}/login`)
     await signIn(page, nobody)
     const alert = page.locator('#login-error')
-    await alert.filter({ hasText: /^Too many attempts\. Try again in \d+ s\.$/ }).waitFor()
+    await alert.filter({ hasText: /^Too many attempts\. That password was not checked\. Try again in \d+ s\.$/ }).waitFor()
     const button = page.getByRole('button', { name: 'Sign in' })
     expect(await button.isDisabled()).toBe(true)
     const first = Number(/(\d+) s/.exec((await alert.textContent()) ?? '')?.[1])
