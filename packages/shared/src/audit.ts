@@ -37,6 +37,8 @@ export const AuditEvent = Type.Object(
     username: Type.Union([Type.String(), Type.Null()]),
     ip: Type.Union([Type.String(), Type.Null()]),
     userAgent: Type.Union([Type.String(), Type.Null()]),
+    /** The user agent read as the Sessions view reads it ("Chrome 156 on Linux", "Desktop"); null without one. */
+    client: Type.Union([Type.Object({ browser: Type.String(), device: Type.String() }, { additionalProperties: false }), Type.Null()]),
     /** First 12 hex digits of SHA-256 of the session handle or token concerned. */
     ref: Type.Union([Type.String(), Type.Null()]),
     /** Why, or who caused it: a reason code with its parameters (`AuditDetail`); shown to admins only. */
@@ -51,6 +53,8 @@ export const AuditQuery = Type.Object(
   {
     userId: Type.Optional(Type.String({ pattern: '^[1-9][0-9]{0,14}$' })),
     kind: Type.Optional(AuditKind),
+    /** Leaves out one kind (the app hides `token_renewed`, which every reload writes, unless asked). */
+    excludeKind: Type.Optional(AuditKind),
     before: Type.Optional(Type.String({ pattern: '^[1-9][0-9]{0,14}$' })),
     /** 1 to `AUDIT_PAGE_MAX` (checked by the route, since a pattern cannot name the constant). */
     limit: Type.Optional(Type.String({ pattern: '^[1-9][0-9]{0,5}$', description: `1 to ${AUDIT_PAGE_MAX}` })),

@@ -68,6 +68,19 @@ describe('the audit log', () => {
     expect([...ids].sort((a, b) => b - a)).toEqual(ids)
   })
 
+  it('leaves out one kind when asked, and reads the client as the Sessions view does', async () => {
+    const chrome = 'Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/156.0.0.0 Safari/537.36'
+    const alice = await t.login('alice', 'alice password 1')
+    await t.app.inject({ method: 'POST', url: '/api/auth/refresh', headers: { cookie: alice.cookie, 'x-tokenauth-refresh': '1', 'user-agent': chrome } })
+    const all = (await audit()).json().events.map((e: { kind: string }) => e.kind)
+    expect(all).toContain('token_renewed')
+    const withoutRenewals = (await audit('?excludeKind=token_renewed')).json().events
+    expect(withoutRenewals.map((e: { kind: string }) => e.kind)).toEqual(all.filter((kind: string) => kind !== 'token_renewed'))
+    const renewal = (await audit('?kind=token_renewed')).json().events[0]
+    expect(renewal).toMatchObject({ userAgent: chrome, client: { browser: 'Chrome 156 on Linux', device: 'Desktop' } })
+    expect((await audit('?excludeKind=nonsense')).statusCode).toBe(400)
+  })
+
   it('is for admins only and validates its query', async () => {
     const alice = await t.login('alice', 'alice password 1')
     expect((await audit('', alice.token)).statusCode).toBe(403)

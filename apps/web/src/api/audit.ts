@@ -5,6 +5,7 @@ import { http } from './http'
 export interface AuditFilter {
   userId?: number
   kind?: AuditKind
+  excludeKind?: AuditKind
   before?: string
   limit?: number
 }
@@ -14,6 +15,7 @@ export async function listAuditEvents(filter: AuditFilter = {}): Promise<AuditPa
   const params: Record<string, string> = {}
   if (filter.userId !== undefined) params.userId = String(filter.userId)
   if (filter.kind !== undefined) params.kind = filter.kind
+  if (filter.excludeKind !== undefined) params.excludeKind = filter.excludeKind
   if (filter.before !== undefined) params.before = filter.before
   if (filter.limit !== undefined) params.limit = String(filter.limit)
   const { data } = await http.get<AuditPage>('/audit', { params })

@@ -324,6 +324,8 @@ const en = {
     userNumber: 'User #{id}',
     event: 'Event',
     allEvents: 'All events',
+    hide: 'Leave out',
+    hideNothing: 'Nothing',
     none: 'No events.',
     noneFiltered: 'No events match the filters.',
     showing: 'Showing {n} event. | Showing {n} events.',

@@ -323,6 +323,8 @@ const zhCN: Messages = {
     userNumber: '用户 #{id}',
     event: '事件',
     allEvents: '全部事件',
+    hide: '不显示',
+    hideNothing: '无',
     none: '没有事件。',
     noneFiltered: '没有符合筛选条件的事件。',
     showing: '显示 {n} 条事件。 | 显示 {n} 条事件。',

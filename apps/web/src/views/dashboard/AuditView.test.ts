@@ -17,6 +17,7 @@ const event = (id: number, kind: AuditEvent['kind'] = 'login_succeeded', usernam
   username,
   ip: '127.0.0.1',
   userAgent: 'Mozilla/5.0 HeadlessChrome',
+  client: { browser: 'Chrome 156 on Linux', device: 'Desktop' },
   ref: 'abcdef012345',
   detail: kind === 'login_failed' ? { reason: 'wrong_password' } : null,
 })
@@ -42,13 +43,14 @@ describe('AuditView', () => {
 
   it('shows the newest page with kinds in words, and "Older" adds the next page below', async () => {
     view = await mountView(AuditView, { path: '/audit' })
-    expect(auditApi.listAuditEvents).toHaveBeenCalledWith({ limit: 50 })
+    // Renewals (one per reload) are left out unless asked for.
+    expect(auditApi.listAuditEvents).toHaveBeenCalledWith({ excludeKind: 'token_renewed', limit: 50 })
     expect(rows().map((row) => row.findAll('td')[1]?.text())).toEqual(['Signed out', 'Signed in', 'Signed in'])
     expect(view.wrapper.get('[data-testid="audit-status"]').text()).toBe('Showing 3 events.')
 
     await view.wrapper.findAll('button').find((b) => b.text() === 'Older')?.trigger('click')
     await flushPromises()
-    expect(auditApi.listAuditEvents).toHaveBeenLastCalledWith({ before: '3', limit: 50 })
+    expect(auditApi.listAuditEvents).toHaveBeenLastCalledWith({ excludeKind: 'token_renewed', before: '3', limit: 50 })
     expect(rows()).toHaveLength(5)
     expect(rows()[4]?.text()).toContain('Sign-in failed')
     // The detail in words, not the raw code.
@@ -80,7 +82,20 @@ describe('AuditView', () => {
   })
 
   it('ignores filters in the URL that make no sense', async () => {
-    view = await mountView(AuditView, { path: '/audit?userId=abc&kind=made_up' })
-    expect(auditApi.listAuditEvents).toHaveBeenCalledWith({ limit: 50 })
+    view = await mountView(AuditView, { path: '/audit?userId=abc&kind=made_up&hide=made_up' })
+    expect(auditApi.listAuditEvents).toHaveBeenCalledWith({ excludeKind: 'token_renewed', limit: 50 })
+  })
+
+  it('leaves out the kind chosen under "Leave out", or nothing', async () => {
+    view = await mountView(AuditView, { path: '/audit' })
+    expect((view.wrapper.get('#audit-hide').element as HTMLSelectElement).value).toBe('token_renewed')
+    await view.wrapper.get('#audit-hide').setValue('')
+    await flushPromises()
+    expect(view.router.currentRoute.value.fullPath).toBe('/audit?hide=none')
+    expect(auditApi.listAuditEvents).toHaveBeenLastCalledWith({ limit: 50 })
+    await view.wrapper.get('#audit-hide').setValue('logout')
+    await flushPromises()
+    expect(view.router.currentRoute.value.fullPath).toBe('/audit?hide=logout')
+    expect(auditApi.listAuditEvents).toHaveBeenLastCalledWith({ excludeKind: 'logout', limit: 50 })
   })
 })
