@@ -10,6 +10,7 @@ import { systemClock, type Clock } from './clock.js'
 import { createServices, type Services } from './services.js'
 import errorShape, { notFoundHandler } from './plugins/error-shape.js'
 import connectionRules from './plugins/connection-rules.js'
+import idleEndHeader from './plugins/idle-end-header.js'
 import retryAfter from './plugins/retry-after.js'
 import securityHeaders from './plugins/security-headers.js'
 import cors from './plugins/cors.js'
@@ -132,6 +133,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
   await app.register(connectionRules, { maxRequestsPerSocket: config.maxRequestsPerSocket, headers: earlyHeaders })
   if (metrics instanceof PrometheusMetrics) await app.register(httpMetrics, { tally: metrics.tally })
   await app.register(retryAfter)
+  await app.register(idleEndHeader, { clock: services.clock })
   // These four run their onRequest hooks before token-auth's, in this order: every answer
   // (refusals too) gets the security and CORS headers, and an overload or a flood is
   // refused before any token is verified.

@@ -25,3 +25,9 @@ export const DEMO_COOKIE_PATH = '/api/cookies'
  * only when a trusted proxy sent it (see `TRUST_PROXY`).
  */
 export const REQUEST_ID_HEADER = 'x-request-id'
+/**
+ * On every answer to a request the session authenticated (and on a renewal): milliseconds
+ * from the answer until the session ends for inactivity, counted by the server's own idle
+ * clock. Relative, so a client whose clock is off still counts down right.
+ */
+export const SESSION_IDLE_ENDS_IN_HEADER = 'x-session-idle-ends-in'

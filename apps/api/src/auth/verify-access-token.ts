@@ -26,6 +26,8 @@ type Result = VerifyTokenResult<TokenAuthPrincipal>
 export interface AccessCheck {
   readonly result: Result
   readonly followUp?: SessionFollowUp
+  /** A live session: when it ends for inactivity, counting this request (ms since the epoch). */
+  readonly idleEndsAt?: number
 }
 
 export interface CheckAccessTokenDeps {
@@ -73,9 +75,12 @@ export function createCheckAccessToken(deps: CheckAccessTokenDeps): CheckAccessT
         followUp: { kind: 'end_session', handle: sid, userId: session.userId, username: session.username, state },
       }
     }
+    const touch = now - session.lastSeenAt >= TOUCH_INTERVAL_MS
     return {
       result: { ok: true, principal: { id: session.userId, username: session.username, roles: session.roles, sessionId: sid } },
-      ...(now - session.lastSeenAt >= TOUCH_INTERVAL_MS ? { followUp: { kind: 'touch', handle: sid, at: now } as const } : {}),
+      // The idle clock restarts only when the touch is written, so it is that, not "now + timeout".
+      idleEndsAt: (touch ? now : session.lastSeenAt) + idleTimeoutMs,
+      ...(touch ? { followUp: { kind: 'touch', handle: sid, at: now } as const } : {}),
     }
   }
 
@@ -95,6 +100,7 @@ export function createVerifyAccessToken(
   applyFollowUp: (followUp: SessionFollowUp, request: FastifyRequest) => void | Promise<void>,
 ): VerifyAccessToken {
   const settle = (checked: AccessCheck, request: FastifyRequest): Result | Promise<Result> => {
+    if (checked.idleEndsAt !== undefined) request.sessionIdleEndsAt = checked.idleEndsAt
     if (!checked.followUp) return checked.result
     const applied = applyFollowUp(checked.followUp, request)
     return applied instanceof Promise ? applied.then(() => checked.result) : checked.result

@@ -41,7 +41,7 @@ describe('CORS with CORS_ORIGINS set', () => {
     expect(response.statusCode).toBe(401)
     expect(response.headers['access-control-allow-origin']).toBe(LISTED)
     expect(response.headers['access-control-allow-credentials']).toBe('true')
-    expect(response.headers['access-control-expose-headers']).toBe('retry-after, www-authenticate, x-request-id')
+    expect(response.headers['access-control-expose-headers']).toBe('retry-after, www-authenticate, x-request-id, x-session-idle-ends-in')
   })
 
   it('serves a listed origin the real request, with credentials', async () => {

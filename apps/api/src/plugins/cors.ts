@@ -1,6 +1,6 @@
 import fp from 'fastify-plugin'
 import fastifyCors from '@fastify/cors'
-import { AUTHORIZATION_HEADER, REFRESH_HEADER, REQUEST_ID_HEADER, TOKEN_HEADER } from '@tokenauth/shared'
+import { AUTHORIZATION_HEADER, REFRESH_HEADER, REQUEST_ID_HEADER, SESSION_IDLE_ENDS_IN_HEADER, TOKEN_HEADER } from '@tokenauth/shared'
 import { errorBody } from '../http/api-error.js'
 
 declare module 'fastify' {
@@ -13,7 +13,7 @@ declare module 'fastify' {
 /** Exactly the request headers the SPA sends; a preflight asking for more is not granted. */
 export const CORS_ALLOWED_HEADERS = ['content-type', TOKEN_HEADER, AUTHORIZATION_HEADER, REFRESH_HEADER] as const
 /** Not CORS-safelisted, and the SPA reads them: when to retry, why a token was refused, the reference to quote. */
-export const CORS_EXPOSED_HEADERS = ['retry-after', 'www-authenticate', REQUEST_ID_HEADER] as const
+export const CORS_EXPOSED_HEADERS = ['retry-after', 'www-authenticate', REQUEST_ID_HEADER, SESSION_IDLE_ENDS_IN_HEADER] as const
 
 /**
  * CORS for an SPA served from another origin (@fastify/cors): only the exact origins in

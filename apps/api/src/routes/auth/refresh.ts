@@ -55,6 +55,8 @@ export function refreshRoute(app: App): void {
         case 'renewed': {
           const session = await services.sessions.findByHandle(outcome.handle)
           if (session) rotateSessionCookie(reply, cookie, outcome.cookieId, session.absoluteExpiresAt, now)
+          // A renewal restarts the idle clock (renewSession touches the session).
+          request.sessionIdleEndsAt = now + idleTimeoutMs
           await services.audit.recordRenewal(request, { ...auditSubject(outcome), detail: outcome.rotated ? null : { reason: 'grace_cookie_resent' } })
           return issueAccessToken(services, { id: outcome.userId, username: outcome.username, roles: outcome.roles }, outcome.handle)
         }
