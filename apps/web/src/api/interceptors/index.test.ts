@@ -1,5 +1,5 @@
 import { describe, expect, it, vi } from 'vitest'
-import { lastApiActivity, markApiActivity } from '../../feedback/activity'
+import { forgetIdleEnd, idleEndsAt } from '../../feedback/idle-end'
 import { createProgress } from '../../feedback/progress'
 import { createAppStore } from '../../store'
 import { authOf } from '../../session-lifecycle/auth-access'
@@ -8,17 +8,22 @@ import { fakeAuthApi, session } from '../../testing/fakes'
 import { installInterceptors } from '.'
 
 describe('the installed interceptors', () => {
-  it('an answer to a request that carried the token restarts the idle clock; one without a token does not', async () => {
+  it("an answer that says when the session ends for inactivity is heard, refusals too; one that does not changes nothing", async () => {
+    forgetIdleEnd()
     const auth = authOf(createAppStore(fakeAuthApi()))
-    const { http } = fakeHttp(() => ({ status: 200, data: {} }))
+    const { http } = fakeHttp((config) =>
+      config.url === '/setup'
+        ? { status: 200, data: {} }
+        : { status: config.url === '/refused' ? 403 : 200, data: {}, headers: { 'x-session-idle-ends-in': '120000' } },
+    )
     installInterceptors(http, { auth, lifecycle: { noteSent: vi.fn(), renewBefore: vi.fn(), recoverFrom: vi.fn() }, notifier: { notify: vi.fn() }, progress: createProgress() })
 
-    markApiActivity(1000)
     await http.get('/setup')
-    expect(lastApiActivity.value).toBe(1000)
+    expect(idleEndsAt.value).toBeNull()
 
     auth.setSession(session('t'))
-    await http.get('/notes')
-    expect(lastApiActivity.value).toBeGreaterThan(1000)
+    const before = Date.now()
+    await http.get('/refused').catch(() => undefined)
+    expect(idleEndsAt.value).toBeGreaterThanOrEqual(before + 120_000)
   })
 })

@@ -1,15 +1,23 @@
-import type { AxiosInstance } from 'axios'
-import { TOKEN_HEADER } from '@tokenauth/shared'
+import { isAxiosError, type AxiosInstance, type AxiosResponse } from 'axios'
+import { SESSION_IDLE_ENDS_IN_HEADER } from '@tokenauth/shared'
 import type { Auth } from '../../session-lifecycle/auth-access'
 import type { Notifier } from '../../feedback/toasts'
 import type { Progress } from '../../feedback/progress'
 import type { SessionLifecycle } from '../../session-lifecycle/lifecycle'
-import { markApiActivity } from '../../feedback/activity'
+import { noteIdleEnd } from '../../feedback/idle-end'
 import { createNetworkNotices } from './notices'
 import { createProgressInterceptors } from './progress'
 import { createRenewAhead } from './renew-ahead'
 import { createSignInRecovery } from './sign-in-recovery'
 import { createTokenInterceptor } from './token'
+
+/** Milliseconds from an answer to the session's idle end, when the answer says so. */
+const IDLE_ENDS_IN = /^[0-9]{1,12}$/
+
+function readIdleEnd(headers: AxiosResponse['headers']): void {
+  const value: unknown = headers[SESSION_IDLE_ENDS_IN_HEADER]
+  if (typeof value === 'string' && IDLE_ENDS_IN.test(value)) noteIdleEnd(Number(value))
+}
 
 /** Wires every interceptor into the axios instance; returns a function that removes them. */
 export function installInterceptors(
@@ -33,11 +41,17 @@ export function installInterceptors(
   // Response interceptors run in order: stop the timer, toast network trouble, recover 401s.
   const responseIds = [
     http.interceptors.response.use(progress.onResponse, progress.onError),
-    // An answer to a request that carried the token restarted the session's idle clock.
-    http.interceptors.response.use((response) => {
-      if (response.config.headers?.has?.(TOKEN_HEADER)) markApiActivity()
-      return response
-    }),
+    // Every answer a session authenticated says when that session ends for inactivity, refusals (403, 409) too.
+    http.interceptors.response.use(
+      (response) => {
+        readIdleEnd(response.headers)
+        return response
+      },
+      (error: unknown) => {
+        if (isAxiosError(error) && error.response) readIdleEnd(error.response.headers)
+        return Promise.reject(error)
+      },
+    ),
     http.interceptors.response.use(undefined, createNetworkNotices(deps.notifier)),
     http.interceptors.response.use(
       undefined,
