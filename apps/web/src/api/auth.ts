@@ -1,4 +1,4 @@
-import { REFRESH_HEADER, type LoginOptions, type LoginRequest, type LoginResponse } from '@tokenauth/shared'
+import { REFRESH_HEADER, type LoginAnswer, type LoginOptions, type LoginRequest, type LoginResponse, type SecondFactorLoginRequest } from '@tokenauth/shared'
 import { http } from './http'
 
 /** `GET /api/auth/login`: what the sign-in form may offer ("keep me signed in", and for how long). */
@@ -7,9 +7,18 @@ export async function getLoginOptions(): Promise<LoginOptions> {
   return data
 }
 
-/** `POST /api/auth/login`: a token in the body, the session in an HttpOnly cookie. */
-export async function login(body: LoginRequest): Promise<LoginResponse> {
-  const { data } = await http.post<LoginResponse>('/auth/login', body, { authEndpoint: 'tokenless', inlineErrors: true })
+/**
+ * `POST /api/auth/login`: a token in the body, the session in an HttpOnly cookie; or, for
+ * an account with a second factor, no session yet and the challenge for the second step.
+ */
+export async function login(body: LoginRequest): Promise<LoginAnswer> {
+  const { data } = await http.post<LoginAnswer>('/auth/login', body, { authEndpoint: 'tokenless', inlineErrors: true })
+  return data
+}
+
+/** `POST /api/auth/login/second-factor`: the challenge and a code; answers as a one-step sign-in. */
+export async function loginSecondFactor(body: SecondFactorLoginRequest): Promise<LoginResponse> {
+  const { data } = await http.post<LoginResponse>('/auth/login/second-factor', body, { authEndpoint: 'tokenless', inlineErrors: true })
   return data
 }
 

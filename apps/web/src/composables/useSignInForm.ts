@@ -1,6 +1,6 @@
 import { computed, onBeforeUnmount, ref, useTemplateRef } from 'vue'
 import { useI18n } from 'vue-i18n'
-import type { User } from '@tokenauth/shared'
+import type { SecondFactorRequired, User } from '@tokenauth/shared'
 import { errorWords, retryAfterSeconds, statusOf } from '../api/errors'
 import type SignInFields from '../components/auth/SignInFields.vue'
 import { useAuth } from '../store'
@@ -20,6 +20,8 @@ export function useSignInForm(options: { initialUsername?: string; onSignedIn: (
   const pending = ref(false)
   const error = ref('')
   const fields = useTemplateRef<InstanceType<typeof SignInFields>>('fields')
+  /** After a right password for an account with a second factor: the challenge for the second step. */
+  const secondFactor = ref<SecondFactorRequired | null>(null)
 
   /** Seconds until the server takes another attempt; 0 when it does now. */
   const waitSeconds = ref(0)
@@ -49,13 +51,14 @@ export function useSignInForm(options: { initialUsername?: string; onSignedIn: (
     error.value = ''
     fields.value?.conceal()
     try {
-      const user = await auth.login({
+      const answer = await auth.login({
         username: username.value.trim(),
         password: password.value,
         ...(rememberMe.value ? { rememberMe: true } : {}),
       })
       password.value = ''
-      await options.onSignedIn(user)
+      if ('mfaRequired' in answer) secondFactor.value = answer
+      else await options.onSignedIn(answer)
     } catch (failure) {
       const status = statusOf(failure)
       const wait = status === 429 || status === 503 ? retryAfterSeconds(failure) : null
@@ -73,5 +76,11 @@ export function useSignInForm(options: { initialUsername?: string; onSignedIn: (
     }
   }
 
-  return { username, password, rememberMe, pending, error: shownError, waitSeconds, submit, fields }
+  /** The second step gave up (its challenge expired or was used): the password again, with why. */
+  function backToPassword(why: string): void {
+    secondFactor.value = null
+    error.value = why
+  }
+
+  return { username, password, rememberMe, pending, error: shownError, waitSeconds, submit, fields, secondFactor, backToPassword }
 }

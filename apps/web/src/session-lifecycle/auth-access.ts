@@ -1,4 +1,4 @@
-import type { LoginRequest, LoginResponse, Role, SessionView, SetupRequest, User } from '@tokenauth/shared'
+import type { LoginRequest, LoginResponse, Role, SecondFactorLoginRequest, SecondFactorRequired, SessionView, SetupRequest, User } from '@tokenauth/shared'
 import { authGetter, commitAuth, dispatchAuth, type AppStore } from '../store/typed-store'
 import { currentFlight, singleFlight } from './flights'
 import type { ReauthOutcome, Recovery } from './lifecycle'
@@ -22,8 +22,10 @@ export function authOf(store: AppStore) {
       return store.state.auth.idleTimeoutMs
     },
     hasRole: (role: Role): boolean => authGetter(store, 'hasRole')(role),
-    /** Signs in; the other tabs follow. */
-    login: (body: LoginRequest): Promise<User> => dispatchAuth(store, 'login', body),
+    /** Signs in (the other tabs follow), or answers the challenge for a second factor. */
+    login: (body: LoginRequest): Promise<User | SecondFactorRequired> => dispatchAuth(store, 'login', body),
+    /** Finishes a sign-in with its second factor; the other tabs follow. */
+    loginSecondFactor: (body: SecondFactorLoginRequest): Promise<User> => dispatchAuth(store, 'loginSecondFactor', body),
     /** Creates the first admin and signs in; the other tabs follow. */
     setup: (body: SetupRequest): Promise<User> => dispatchAuth(store, 'setup', body),
     /** Signs out here and on the server; the other tabs follow. */

@@ -36,6 +36,19 @@ describe('auth store module', () => {
     expect(auth.user).toBeNull()
   })
 
+  it('a login that asks for a second factor keeps nothing; the second step signs in', async () => {
+    const challenge = { mfaRequired: true as const, challenge: 'c', methods: ['totp' as const], expiresAt: '2030-01-01T00:05:00.000Z' }
+    api.login.mockResolvedValueOnce(challenge)
+    await expect(auth.login({ username: 'alice', password: 'pw' })).resolves.toEqual(challenge)
+    expect(auth.token).toBeNull()
+    expect(api.announce).not.toHaveBeenCalled()
+    const user = await auth.loginSecondFactor({ challenge: 'c', totp: '123456' })
+    expect(api.loginSecondFactor).toHaveBeenCalledWith({ challenge: 'c', totp: '123456' })
+    expect(user).toEqual(alice)
+    expect(auth.token).toBe('token-2fa')
+    expect(api.announce).toHaveBeenCalledWith('login')
+  })
+
   it('setup signs the new admin in', async () => {
     await auth.setup({ setupToken: 't', username: 'root', password: 'long-enough' })
     expect(auth.token).toBe('token-setup')

@@ -1,5 +1,5 @@
 import type { ActionContext, Module } from 'vuex'
-import type { LoginRequest, LoginResponse, Role, SessionView, SetupRequest, User } from '@tokenauth/shared'
+import type { LoginAnswer, LoginRequest, LoginResponse, Role, SecondFactorLoginRequest, SecondFactorRequired, SessionView, SetupRequest, User } from '@tokenauth/shared'
 import type { AuthState, FlightName, RootState } from '../store/state'
 import { markHandledGlobally } from '../api/errors'
 import { commitInAuth, dispatchInAuth } from '../store/typed-store'
@@ -7,7 +7,10 @@ import { keepSessionRead, latestSessionRead, singleFlight } from './flights'
 
 /** The calls the auth module makes; main.ts passes the real ones, tests pass fakes. */
 export interface AuthApi {
-  login(body: LoginRequest): Promise<LoginResponse>
+  /** A session, or (for an account with a second factor) the challenge for the second step. */
+  login(body: LoginRequest): Promise<LoginAnswer>
+  /** The second step of a sign-in: the challenge and one factor; answers as a one-step sign-in does. */
+  loginSecondFactor(body: SecondFactorLoginRequest): Promise<LoginResponse>
   refresh(): Promise<LoginResponse>
   logout(): Promise<void>
   completeSetup(body: SetupRequest): Promise<LoginResponse>
@@ -113,8 +116,13 @@ function createAuthActions(api: AuthApi) {
   }
 
   const actions = {
-    async login(ctx: AuthContext, body: LoginRequest): Promise<User> {
-      return started(ctx, await api.login(body))
+    /** Signed in, or a second factor is asked for: nothing is kept until it is given. */
+    async login(ctx: AuthContext, body: LoginRequest): Promise<User | SecondFactorRequired> {
+      const answer = await api.login(body)
+      return 'mfaRequired' in answer ? answer : started(ctx, answer)
+    },
+    async loginSecondFactor(ctx: AuthContext, body: SecondFactorLoginRequest): Promise<User> {
+      return started(ctx, await api.loginSecondFactor(body))
     },
     async setup(ctx: AuthContext, body: SetupRequest): Promise<User> {
       return started(ctx, await api.completeSetup(body))

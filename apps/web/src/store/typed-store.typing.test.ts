@@ -1,6 +1,6 @@
 import { describe, expect, expectTypeOf, it } from 'vitest'
 import type { ActionContext } from 'vuex'
-import type { User } from '@tokenauth/shared'
+import type { SecondFactorRequired, User } from '@tokenauth/shared'
 import { fakeAuthApi, session } from '../testing/fakes'
 import { createAppStore, useAppStore, type AppStore, type AuthState, type RootState } from '.'
 import { authGetter, commitAuth, commitInAuth, dispatchAuth, dispatchInAuth } from './typed-store'
@@ -57,12 +57,13 @@ function misuses(store: AppStore, context: ActionContext<AuthState, RootState>):
 
 describe('the store is typed by its modules’ own definitions', () => {
   it('each action resolves to what it returns, each getter is what it holds', () => {
-    expectTypeOf<ReturnType<typeof dispatchAuth<'login'>>>().resolves.toEqualTypeOf<User>()
+    expectTypeOf<ReturnType<typeof dispatchAuth<'login'>>>().resolves.toEqualTypeOf<User | SecondFactorRequired>()
+    expectTypeOf<ReturnType<typeof dispatchAuth<'loginSecondFactor'>>>().resolves.toEqualTypeOf<User>()
     expectTypeOf<ReturnType<typeof dispatchAuth<'renew'>>>().resolves.toEqualTypeOf<string>()
     expectTypeOf<ReturnType<typeof dispatchAuth<'restore'>>>().resolves.toEqualTypeOf<boolean>()
     expectTypeOf<ReturnType<typeof authGetter<'hasRole'>>>().toEqualTypeOf<(role: string) => boolean>()
     const store = createAppStore(fakeAuthApi())
-    expectTypeOf(store.dispatch<'auth/login'>).returns.resolves.toEqualTypeOf<User>()
+    expectTypeOf(store.dispatch<'auth/login'>).returns.resolves.toEqualTypeOf<User | SecondFactorRequired>()
     expectTypeOf(store.dispatch<'auth/readSession'>).parameters.toEqualTypeOf<['auth/readSession', ('fresh' | 'recent')?]>()
     expectTypeOf<AppStore['getters']['auth/hasRole']>().toEqualTypeOf<(role: string) => boolean>()
     expect(misuses).toBeTypeOf('function')

@@ -62,6 +62,7 @@ export function deferred<T>() {
 export function fakeAuthApi() {
   return {
     login: vi.fn<AuthApi['login']>(async () => session('token-1')),
+    loginSecondFactor: vi.fn<AuthApi['loginSecondFactor']>(async () => session('token-2fa')),
     refresh: vi.fn<AuthApi['refresh']>(async () => Promise.reject(apiError(401, 'missing_token'))),
     logout: vi.fn<AuthApi['logout']>(async () => undefined),
     completeSetup: vi.fn<AuthApi['completeSetup']>(async () => session('token-setup')),

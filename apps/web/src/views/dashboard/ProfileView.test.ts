@@ -7,6 +7,7 @@ import { mountView } from '../../testing/mount-view'
 import ProfileView from './ProfileView.vue'
 
 vi.mock('../../api/account', () => ({ changePassword: vi.fn() }))
+vi.mock('../../api/second-factors', () => ({ getSecondFactors: vi.fn(async () => ({ totp: { enabled: false }, recoveryCodesLeft: 0 })) }))
 
 /** A 400 `invalid_password` with the server's words. */
 function weakPassword(message: string): AxiosError {

@@ -1,0 +1,37 @@
+import type { RecoveryCodesResponse, SecondFactorStatus, TotpEnrolment } from '@tokenauth/shared'
+import { http } from './http'
+
+/** `GET /api/me/second-factors`: whether the authenticator app is on, and how many recovery codes are left. */
+export async function getSecondFactors(): Promise<SecondFactorStatus> {
+  const { data } = await http.get<SecondFactorStatus>('/me/second-factors')
+  return data
+}
+
+/** `POST /api/me/second-factors/totp`: a new secret, its URI and QR code; nothing is on until confirmed. */
+export async function beginTotp(): Promise<TotpEnrolment> {
+  const { data } = await http.post<TotpEnrolment>('/me/second-factors/totp', undefined, { inlineErrors: true })
+  return data
+}
+
+/**
+ * `POST /api/me/second-factors/totp/confirm`: turns the app on with its first code; the ten
+ * recovery codes when it is the first factor (empty otherwise). A wrong code is 403 `invalid_second_factor`.
+ */
+export async function confirmTotp(code: string): Promise<string[]> {
+  const { data } = await http.post<RecoveryCodesResponse>('/me/second-factors/totp/confirm', { code }, { inlineErrors: true })
+  return data.recoveryCodes
+}
+
+/**
+ * `DELETE /api/me/second-factors/totp`, with no body: the proof is a recent step-up, which
+ * the app's step-up dialog asks for when the server refuses and then replays this request.
+ */
+export async function disableTotp(): Promise<void> {
+  await http.delete('/me/second-factors/totp', { inlineErrors: true })
+}
+
+/** `POST /api/me/second-factors/recovery-codes`, with no body (step-up, as above): ten new codes, the old ones void. */
+export async function regenerateRecoveryCodes(): Promise<string[]> {
+  const { data } = await http.post<RecoveryCodesResponse>('/me/second-factors/recovery-codes', undefined, { inlineErrors: true })
+  return data.recoveryCodes
+}
