@@ -22,15 +22,7 @@ export async function confirmTotp(code: string): Promise<string[]> {
   return data.recoveryCodes
 }
 
-/**
- * `DELETE /api/me/second-factors/totp`, with no body: the proof is a recent step-up, which
- * the app's step-up dialog asks for when the server refuses and then replays this request.
- */
-export async function disableTotp(): Promise<void> {
-  await http.delete('/me/second-factors/totp', { inlineErrors: true })
-}
-
-/** `POST /api/me/second-factors/recovery-codes`, with no body (step-up, as above): ten new codes, the old ones void. */
+/** `POST /api/me/second-factors/recovery-codes`, with no body: ten new codes, the old ones void. */
 export async function regenerateRecoveryCodes(): Promise<string[]> {
   const { data } = await http.post<RecoveryCodesResponse>('/me/second-factors/recovery-codes', undefined, { inlineErrors: true })
   return data.recoveryCodes

@@ -96,10 +96,10 @@ describe('LoginView: the second step', () => {
       await atSecondStep()
       api.loginSecondFactor.mockRejectedValueOnce(apiError(429, 'rate_limited', { headers: new AxiosHeaders() }, { 'retry-after': '3' }))
       await send('123456')
-      expect(wrapper.get('#login-code-error').text()).toBe('Too many attempts. Try again in 3 s.')
+      expect(wrapper.get('#login-code-error').text()).toBe('Too many attempts. That code was not checked. Try again in 3 s.')
       expect(wrapper.get('[data-testid="second-factor-step"] button[type="submit"]').attributes('disabled')).toBeDefined()
       await vi.advanceTimersByTimeAsync(3000)
-      expect(wrapper.get('#login-code-error').text()).toBe('You can try again now.')
+      expect(wrapper.get('#login-code-error').text()).toBe('That code was not checked. You can try again now.')
       expect(wrapper.get('[data-testid="second-factor-step"] button[type="submit"]').attributes('disabled')).toBeUndefined()
     } finally {
       vi.useRealTimers()

@@ -9,7 +9,6 @@ vi.mock('../../api/second-factors', () => ({
   getSecondFactors: vi.fn(),
   beginTotp: vi.fn(),
   confirmTotp: vi.fn(),
-  disableTotp: vi.fn(),
   regenerateRecoveryCodes: vi.fn(),
 }))
 
@@ -99,7 +98,7 @@ describe('AuthenticatorAppPanel', () => {
     click.mockRestore()
   })
 
-  it('"new recovery codes" and "turn off" call the API with no body (step-up answers for them)', async () => {
+  it('"new recovery codes" calls the API with no body and shows the ten new codes', async () => {
     vi.mocked(sfApi.getSecondFactors).mockResolvedValue({ totp: { enabled: true }, recoveryCodesLeft: 3 })
     view = await mountView(AuthenticatorAppPanel, { path: '/profile' })
     vi.mocked(sfApi.regenerateRecoveryCodes).mockResolvedValueOnce(tenCodes)
@@ -107,23 +106,13 @@ describe('AuthenticatorAppPanel', () => {
     await flushPromises()
     expect(sfApi.regenerateRecoveryCodes).toHaveBeenCalledWith()
     expect(get('recovery-codes').findAll('li')).toHaveLength(10)
-    await get('recovery-codes-done').trigger('click')
-    await flushPromises()
-
-    vi.mocked(sfApi.disableTotp).mockResolvedValueOnce(undefined)
-    vi.mocked(sfApi.getSecondFactors).mockResolvedValue({ totp: { enabled: false }, recoveryCodesLeft: 0 })
-    await get('totp-disable').trigger('click')
-    await flushPromises()
-    expect(sfApi.disableTotp).toHaveBeenCalledWith()
-    expect(get('totp-state').text()).toBe('Off')
-    expect(view.wrapper.get('[role="status"][tabindex="-1"]').text()).toBe('The authenticator app is off.')
   })
 
   it('a refusal the app did not handle elsewhere is said in words; the state stays', async () => {
     vi.mocked(sfApi.getSecondFactors).mockResolvedValue({ totp: { enabled: true }, recoveryCodesLeft: 3 })
     view = await mountView(AuthenticatorAppPanel, { path: '/profile' })
-    vi.mocked(sfApi.disableTotp).mockRejectedValueOnce(apiError(429, 'rate_limited'))
-    await get('totp-disable').trigger('click')
+    vi.mocked(sfApi.regenerateRecoveryCodes).mockRejectedValueOnce(apiError(429, 'rate_limited'))
+    await get('recovery-codes-new').trigger('click')
     await flushPromises()
     expect(view.wrapper.get('[role="status"][tabindex="-1"]').text()).toBe('Too many attempts. Please wait a moment.')
     expect(get('totp-state').text()).toBe('On')

@@ -109,6 +109,8 @@ const en = {
     rememberMeHint: 'For up to {days} days. Only on a device nobody else uses.',
     throttled: 'Too many attempts. That password was not checked. Try again in {seconds} s.',
     retryNow: 'That password was not checked. You can try again now.',
+    codeThrottled: 'Too many attempts. That code was not checked. Try again in {seconds} s.',
+    codeRetryNow: 'That code was not checked. You can try again now.',
     signedOut: 'You are signed out.',
     sessionEnded: 'Your session has ended. Sign in again to carry on.',
     redirected: 'Sign in to open that page.',
@@ -252,8 +254,6 @@ const en = {
     turningOn: 'Turning on…',
     wrongCode: 'That code is not right. Enter the code the app shows now.',
     turnedOn: 'The authenticator app is on.',
-    turnOff: 'Turn off',
-    turnedOff: 'The authenticator app is off.',
   },
   recoveryCodes: {
     title: 'Your recovery codes',

@@ -108,6 +108,8 @@ const zhCN: Messages = {
     rememberMeHint: '最长 {days} 天。仅在只有你使用的设备上勾选。',
     throttled: '尝试次数过多，刚才输入的密码未被检查。请在 {seconds} 秒后重试。',
     retryNow: '刚才输入的密码未被检查。现在可以重试了。',
+    codeThrottled: '尝试次数过多，刚才输入的验证码未被检查。请在 {seconds} 秒后重试。',
+    codeRetryNow: '刚才输入的验证码未被检查。现在可以重试了。',
     signedOut: '你已退出登录。',
     sessionEnded: '你的会话已结束，请重新登录以继续。',
     redirected: '请先登录再打开该页面。',
@@ -251,8 +253,6 @@ const zhCN: Messages = {
     turningOn: '正在开启…',
     wrongCode: '验证码不正确。请输入应用当前显示的验证码。',
     turnedOn: '身份验证器应用已开启。',
-    turnOff: '关闭',
-    turnedOff: '身份验证器应用已关闭。',
   },
   recoveryCodes: {
     title: '你的恢复码',
