@@ -1,9 +1,10 @@
-import { computed, onBeforeUnmount, ref, useTemplateRef } from 'vue'
+import { computed, ref, useTemplateRef } from 'vue'
 import { useI18n } from 'vue-i18n'
 import type { SecondFactorRequired, User } from '@tokenauth/shared'
 import { errorWords, retryAfterSeconds, statusOf } from '../api/errors'
 import type SignInFields from '../components/auth/SignInFields.vue'
 import { useAuth } from '../store'
+import { useRetryCountdown } from './useRetryCountdown'
 
 /**
  * What the sign-in page and the sign-in-again dialog share: the fields, the checks before
@@ -23,18 +24,7 @@ export function useSignInForm(options: { initialUsername?: string; onSignedIn: (
   /** After a right password for an account with a second factor: the challenge for the second step. */
   const secondFactor = ref<SecondFactorRequired | null>(null)
 
-  /** Seconds until the server takes another attempt; 0 when it does now. */
-  const waitSeconds = ref(0)
-  let timer: ReturnType<typeof setInterval> | undefined
-  function countDown(seconds: number): void {
-    clearInterval(timer)
-    waitSeconds.value = seconds
-    timer = setInterval(() => {
-      waitSeconds.value = Math.max(0, waitSeconds.value - 1)
-      if (waitSeconds.value === 0) clearInterval(timer)
-    }, 1000)
-  }
-  onBeforeUnmount(() => clearInterval(timer))
+  const { waitSeconds, countDown } = useRetryCountdown()
 
   /** Said once, and counted down in place rather than repeated. */
   const shownError = computed(() => (waitSeconds.value > 0 ? t('login.throttled', { seconds: waitSeconds.value }) : error.value))
