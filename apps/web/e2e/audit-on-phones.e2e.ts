@@ -53,7 +53,7 @@ describe('the audit log on a phone', () => {
       expect(row.height).toBeLessThan(260)
     }
     const clients = await page.getByTestId('audit-client').allTextContents()
-    expect(clients.some((text) => /^Chrome \d+ on Linux \(Desktop\)$/.test(text.trim()))).toBe(true)
+    expect(clients.some((text) => /^Linux 上的 Chrome \d+（电脑）$/.test(text.trim()))).toBe(true)
     expect(clients.every((text) => !text.includes('Mozilla/5.0'))).toBe(true)
 
     // "Sign-in renewed" is left out by default, and shown when nothing is left out.

@@ -1,5 +1,6 @@
 import { AUDIT_PAGE_MAX } from './limits.js'
 import { AuditDetail } from './audit-reasons.js'
+import { ClientDescription } from './client-description.js'
 import { Type, type Static } from 'typebox'
 
 /** Every kind of security event the audit log records. */
@@ -37,8 +38,8 @@ export const AuditEvent = Type.Object(
     username: Type.Union([Type.String(), Type.Null()]),
     ip: Type.Union([Type.String(), Type.Null()]),
     userAgent: Type.Union([Type.String(), Type.Null()]),
-    /** The user agent read as the Sessions view reads it ("Chrome 156 on Linux", "Desktop"); null without one. */
-    client: Type.Union([Type.Object({ browser: Type.String(), device: Type.String() }, { additionalProperties: false }), Type.Null()]),
+    /** The user agent read as the Sessions view reads it; null without one. */
+    client: Type.Union([ClientDescription, Type.Null()]),
     /** First 12 hex digits of SHA-256 of the session handle or token concerned. */
     ref: Type.Union([Type.String(), Type.Null()]),
     /** Why, or who caused it: a reason code with its parameters (`AuditDetail`); shown to admins only. */

@@ -1,14 +1,13 @@
 import { Type, type Static } from 'typebox'
+import { ClientDescription } from './client-description.js'
 
 /** One of my sessions, as the Sessions view lists it. */
 export const SessionSummary = Type.Object(
   {
     /** The session's public handle (the `sid` of its tokens). */
     id: Type.String(),
-    /** "Desktop", "Mobile", "Tablet" or "Unknown device", from the user agent. */
-    device: Type.String(),
-    /** Browser and operating system, e.g. "Chrome 131 on Linux"; "Unknown browser" when unreadable. */
-    browser: Type.String(),
+    /** The device, browser and operating system its user agent names. */
+    client: ClientDescription,
     ip: Type.Union([Type.String(), Type.Null()]),
     createdAt: Type.String({ format: 'date-time' }),
     lastSeenAt: Type.String({ format: 'date-time' }),

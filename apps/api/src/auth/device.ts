@@ -1,14 +1,24 @@
 import Bowser from 'bowser'
+import type { ClientDescription, DeviceKind } from '@tokenauth/shared'
 
-const DEVICE_NAMES: Readonly<Record<string, string>> = { desktop: 'Desktop', mobile: 'Mobile', tablet: 'Tablet', tv: 'TV' }
+const DEVICE_KINDS: ReadonlyMap<string, DeviceKind> = new Map([
+  ['desktop', 'desktop'],
+  ['mobile', 'mobile'],
+  ['tablet', 'tablet'],
+  ['tv', 'tv'],
+])
 
-/** Device kind and "Browser major on OS" from a user agent, for the Sessions view. */
-export function describeUserAgent(userAgent: string | null): { device: string; browser: string } {
-  if (!userAgent) return { device: 'Unknown device', browser: 'Unknown browser' }
+/**
+ * A user agent's device kind, browser, major version and operating system, for the
+ * Devices and Audit views. Parts, not a sentence: each client words them in its language.
+ */
+export function describeUserAgent(userAgent: string | null): ClientDescription {
+  if (!userAgent) return { device: 'unknown', browser: null, browserVersion: null, os: null }
   const parsed = Bowser.parse(userAgent)
-  const device = DEVICE_NAMES[parsed.platform.type ?? ''] ?? 'Unknown device'
-  const name = parsed.browser.name || 'Unknown browser'
-  const major = parsed.browser.version?.split('.')[0]
-  const os = parsed.os.name
-  return { device, browser: `${name}${major ? ` ${major}` : ''}${os ? ` on ${os}` : ''}` }
+  return {
+    device: DEVICE_KINDS.get(parsed.platform.type ?? '') ?? 'unknown',
+    browser: parsed.browser.name || null,
+    browserVersion: parsed.browser.version?.split('.')[0] || null,
+    os: parsed.os.name || null,
+  }
 }

@@ -77,7 +77,7 @@ describe('the audit log', () => {
     const withoutRenewals = (await audit('?excludeKind=token_renewed')).json().events
     expect(withoutRenewals.map((e: { kind: string }) => e.kind)).toEqual(all.filter((kind: string) => kind !== 'token_renewed'))
     const renewal = (await audit('?kind=token_renewed')).json().events[0]
-    expect(renewal).toMatchObject({ userAgent: chrome, client: { browser: 'Chrome 156 on Linux', device: 'Desktop' } })
+    expect(renewal).toMatchObject({ userAgent: chrome, client: { device: 'desktop', browser: 'Chrome', browserVersion: '156', os: 'Linux' } })
     expect((await audit('?excludeKind=nonsense')).statusCode).toBe(400)
   })
 

@@ -36,8 +36,8 @@ describe('/api/sessions — my devices', () => {
     expect(response.statusCode).toBe(200)
     const sessions = response.json().sessions
     expect(sessions).toHaveLength(2)
-    expect(sessions).toContainEqual(expect.objectContaining({ device: 'Desktop', browser: 'Chrome 131 on Linux', ip: '127.0.0.1', current: true }))
-    expect(sessions).toContainEqual(expect.objectContaining({ device: 'Mobile', browser: 'Safari 17 on iOS', current: false }))
+    expect(sessions).toContainEqual(expect.objectContaining({ client: { device: 'desktop', browser: 'Chrome', browserVersion: '131', os: 'Linux' }, ip: '127.0.0.1', current: true }))
+    expect(sessions).toContainEqual(expect.objectContaining({ client: { device: 'mobile', browser: 'Safari', browserVersion: '17', os: 'iOS' }, current: false }))
   })
 
   it('ending another session takes effect on its very next request', async () => {

@@ -24,7 +24,7 @@ export default async function sessionRoutes(app: App): Promise<void> {
       .filter((s) => sessionState({ ...s, username: '', roles: [], disabled: false }, now, idleMs) === 'live')
       .map((s) => ({
         id: s.handle,
-        ...describeUserAgent(s.userAgent),
+        client: describeUserAgent(s.userAgent),
         ip: s.ip,
         createdAt: new Date(s.createdAt).toISOString(),
         lastSeenAt: new Date(s.lastSeenAt).toISOString(),

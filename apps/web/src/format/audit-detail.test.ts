@@ -48,7 +48,7 @@ describe('audit reasons in words', () => {
     expect(auditDetailWords({ reason: 'wrong_password' })).toBe('wrong password')
     expect(auditDetailWords({ reason: 'by_admin_sessions_ended', params: { actor: 'root', count: 1 } })).toBe('by root; 1 session ended')
     expect(auditDetailWords({ reason: 'all_ended_by_admin', params: { actor: 'root', count: 3 } })).toBe('all 3 sessions, by root')
-    expect(auditDetailWords({ reason: 'roles_changed_by_admin', params: { actor: 'root', from: [], to: ['admin', 'editor'] } })).toBe('by root; none → admin, editor')
+    expect(auditDetailWords({ reason: 'roles_changed_by_admin', params: { actor: 'root', from: [], to: ['admin', 'editor'] } })).toBe('by root; none → admin and editor')
     expect(auditDetailWords({ reason: 'wrong_admin_password', params: { action: 'reset_password' } })).toBe('wrong own password to reset the password of a user')
     expect(auditDetailWords({ reason: 'credentials_changed' })).toBe('the password changed or the account was disabled while the sign-in was checked')
     expect(auditDetailWords(null)).toBe('')

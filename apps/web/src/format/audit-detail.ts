@@ -1,5 +1,6 @@
 import type { AuditDetail, AuditReason } from '@tokenauth/shared'
 import { t } from '../i18n'
+import { formatList } from './numbers'
 import { roleWords } from './roles'
 
 /**
@@ -43,7 +44,7 @@ export const auditReasons = Object.keys(REASONS) as AuditReason[]
 
 /** Role names as the users page shows them; none in words. */
 function roleList(roles: readonly string[]): string {
-  return roles.length ? roles.map(roleWords).join(', ') : t('common.none')
+  return roles.length ? formatList(roles.map(roleWords)) : t('common.none')
 }
 
 /** An event's reason in the current language, from the message files; '' for none. */

@@ -1,11 +1,11 @@
-import { currentLocale } from '../i18n'
+import { formatLocale } from '../i18n'
 
-// Intl formatters are costly to build: one per language, made on first use.
+// Intl formatters are costly to build: one per locale, made on first use.
 const cache = new Map<string, { dateTime: Intl.DateTimeFormat; timeOfDay: Intl.DateTimeFormat; relative: Intl.RelativeTimeFormat }>()
 
-/** The formatters of the app's current language (reading it makes a template re-render on a switch). */
+/** The formatters of the app's language in the browser's region (reading it makes a template re-render on a switch). */
 function formatters() {
-  const locale = currentLocale()
+  const locale = formatLocale()
   let found = cache.get(locale)
   if (!found) {
     found = {

@@ -1,9 +1,13 @@
 import { createI18n } from 'vue-i18n'
 import en, { type Messages } from './messages/en'
 import zhCN from './messages/zh-CN'
-import { LOCALE_STORAGE_KEY, pickLocale, type Locale } from './locales'
+import { LOCALE_STORAGE_KEY, pickLocale, regionalVariant, type Locale } from './locales'
 
 export { LOCALES, type Locale } from './locales'
+
+function browserLanguages(): readonly string[] {
+  return typeof navigator === 'undefined' ? [] : navigator.languages
+}
 
 function storedLocale(): string | null {
   try {
@@ -19,7 +23,7 @@ function storedLocale(): string | null {
  */
 export const i18n = createI18n<[Messages], Locale, false>({
   legacy: false,
-  locale: pickLocale(storedLocale(), typeof navigator === 'undefined' ? [] : navigator.languages),
+  locale: pickLocale(storedLocale(), browserLanguages()),
   fallbackLocale: 'en',
   messages: { en, 'zh-CN': zhCN },
   missingWarn: false,
@@ -32,6 +36,15 @@ export const t = i18n.global.t
 /** The language now in use (reactive: a template that formats a date re-renders on a switch). */
 export function currentLocale(): Locale {
   return i18n.global.locale.value
+}
+
+/**
+ * Where dates, numbers and lists are formatted: the browser's regional variant of the
+ * app's language (an English app in a British browser writes 27 Nov 2025 and 24-hour
+ * times). Reactive like `currentLocale`.
+ */
+export function formatLocale(): string {
+  return regionalVariant(currentLocale(), browserLanguages())
 }
 
 /** Switches at once, remembers it on this device, and keeps `<html lang>` in step. */

@@ -29,6 +29,12 @@ describe('the two languages', () => {
     expect([...chinese.keys()].sort()).toEqual([...english.keys()].sort())
   })
 
+  it('in Chinese, set a number or a Latin name apart from the characters around it with a space', () => {
+    // These placeholders hold a count, a username or "3 个会话": "结束了 3 个会话", not "结束了3 个会话".
+    const startsLatin = /[\u4e00-\u9fff](\{(?:sessions|username|count|n|max|label)\})|(\{(?:username|count|n|max)\})[\u4e00-\u9fff]/
+    for (const [key, text] of chinese) expect(text, key).not.toMatch(startsLatin)
+  })
+
   it('use the same placeholders and plural forms in every message, and none is empty', () => {
     for (const [key, text] of english) {
       const other = chinese.get(key) ?? ''

@@ -202,7 +202,8 @@ const en = {
     newNote: 'New note',
     label: 'Note',
     placeholder: "What's on your mind?",
-    remaining: '{n} characters left · Ctrl+Enter to post',
+    remaining: '{n} characters left',
+    shortcut: '{keys} to post',
     over: '{n} character over the limit of {max}: shorten the note to post it. | {n} characters over the limit of {max}: shorten the note to post it.',
     empty_text: 'Write something first.',
     post: 'Post note',
@@ -210,6 +211,12 @@ const en = {
     deleteLabel: 'Delete note by {username} from {when}',
     confirmTitle: 'Delete this note?',
     confirmText: 'The note by {username} from {when} is deleted for everyone. This cannot be undone.',
+  },
+  client: {
+    browserOn: '{browser} on {os}',
+    unknownBrowser: 'Unknown browser',
+    label: '{browser} ({device})',
+    devices: { desktop: 'Desktop', mobile: 'Mobile', tablet: 'Tablet', tv: 'TV', unknown: 'Unknown device' },
   },
   devices: {
     title: 'Devices',

@@ -17,7 +17,7 @@ const event = (id: number, kind: AuditEvent['kind'] = 'login_succeeded', usernam
   username,
   ip: '127.0.0.1',
   userAgent: 'Mozilla/5.0 HeadlessChrome',
-  client: { browser: 'Chrome 156 on Linux', device: 'Desktop' },
+  client: { device: 'desktop', browser: 'Chrome', browserVersion: '156', os: 'Linux' },
   ref: 'abcdef012345',
   detail: kind === 'login_failed' ? { reason: 'wrong_password' } : null,
 })

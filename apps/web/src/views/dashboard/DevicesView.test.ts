@@ -9,10 +9,10 @@ import DevicesView from './DevicesView.vue'
 vi.mock('../../api/devices', () => ({ listSessions: vi.fn(), endSession: vi.fn(), endOtherSessions: vi.fn() }))
 
 const minutesAgo = (minutes: number) => new Date(Date.now() - minutes * 60_000).toISOString()
-const device = (id: string, browser: string, lastSeenMinutesAgo: number, current = false): SessionSummary => ({
+/** A session of `browser` `version` on `os` (a desktop), last seen that many minutes ago. */
+const device = (id: string, [browser, version, os]: [string, string, string], lastSeenMinutesAgo: number, current = false): SessionSummary => ({
   id,
-  device: 'Desktop',
-  browser,
+  client: { device: 'desktop', browser, browserVersion: version, os },
   ip: '203.0.113.7',
   createdAt: minutesAgo(120),
   lastSeenAt: minutesAgo(lastSeenMinutesAgo),
@@ -25,9 +25,9 @@ describe('DevicesView', () => {
   beforeEach(async () => {
     vi.clearAllMocks()
     vi.mocked(sessionsApi.listSessions).mockResolvedValue([
-      device('old-laptop', 'Firefox 128 on Windows', 600),
-      device('here', 'Chrome 131 on Linux', 0, true),
-      device('phone', 'Safari 18 on iOS', 5),
+      device('old-laptop', ['Firefox', '128', 'Windows'], 600),
+      device('here', ['Chrome', '131', 'Linux'], 0, true),
+      device('phone', ['Safari', '18', 'iOS'], 5),
     ])
     view = await mountView(DevicesView, { path: '/sessions' })
   })
