@@ -1,5 +1,6 @@
 import { Type, type Static } from 'typebox'
-import { User } from './user.js'
+import { PASSWORD_MAX_LENGTH } from './limits.js'
+import { User, USERNAME_MAX_LENGTH } from './user.js'
 import { SecondFactorRequired } from './second-factor.js'
 
 /**
@@ -8,8 +9,8 @@ import { SecondFactorRequired } from './second-factor.js'
  */
 export const LoginRequest = Type.Object(
   {
-    username: Type.String({ minLength: 1, maxLength: 64 }),
-    password: Type.String({ minLength: 1, maxLength: 256 }),
+    username: Type.String({ minLength: 1, maxLength: USERNAME_MAX_LENGTH }),
+    password: Type.String({ minLength: 1, maxLength: PASSWORD_MAX_LENGTH }),
     /** "Keep me signed in on this device": the session lasts `rememberMeSeconds` (see `LoginOptions`). */
     rememberMe: Type.Optional(Type.Boolean()),
   },

@@ -1,6 +1,6 @@
 import { computed, ref, useTemplateRef } from 'vue'
 import { useI18n } from 'vue-i18n'
-import type { SecondFactorRequired, User } from '@tokenauth/shared'
+import { PASSWORD_MAX_LENGTH, USERNAME_MAX_LENGTH, type SecondFactorRequired, type User } from '@tokenauth/shared'
 import { errorWords, retryAfterSeconds, statusOf } from '../api/errors'
 import type SignInFields from '../components/auth/SignInFields.vue'
 import { useAuth } from '../store'
@@ -35,6 +35,18 @@ export function useSignInForm(options: { initialUsername?: string; onSignedIn: (
       error.value = t('login.missing')
       if (!username.value.trim()) fields.value?.focusUsername()
       else fields.value?.focusPassword()
+      return
+    }
+    // Said before sending: the server's 400 would only say that something is not valid.
+    const name = username.value.trim()
+    if (name.length > USERNAME_MAX_LENGTH) {
+      error.value = t('login.usernameTooLong', { max: USERNAME_MAX_LENGTH, n: name.length })
+      fields.value?.focusUsername()
+      return
+    }
+    if (password.value.length > PASSWORD_MAX_LENGTH) {
+      error.value = t('password.tooLong', { max: PASSWORD_MAX_LENGTH })
+      fields.value?.focusPassword()
       return
     }
     pending.value = true

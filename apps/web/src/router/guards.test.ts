@@ -30,6 +30,13 @@ describe('auth guard', () => {
     expect((await land(routerFor(null), '/no/such/page')).name).toBe('not-found')
   })
 
+  it('shows a signed-in user the 404 page inside the dashboard, at the same address', async () => {
+    const route = await land(routerFor(bob), '/no/such/page?x=1')
+    expect(route.name).toBe('signed-in-not-found')
+    expect(route.fullPath).toBe('/no/such/page?x=1')
+    expect(route.matched.length).toBe(2)
+  })
+
   it('sends a plain user to the 403 page for an admin-only route', async () => {
     const route = await land(routerFor(bob), '/users')
     expect(route.name).toBe('forbidden')

@@ -14,6 +14,7 @@ export interface AuthGuardDeps {
  * - signed in and on a guest-only page (login) → the `?redirect=` target or the overview;
  * - public page → on;
  * - not signed in → login, with `?redirect=` the whole path and query asked for;
+ * - an unknown path → the 404 page, inside the dashboard for a signed-in person;
  * - missing role → the 403 page.
  */
 export function createAuthGuard(deps: AuthGuardDeps) {
@@ -22,6 +23,9 @@ export function createAuthGuard(deps: AuthGuardDeps) {
     const user = deps.currentUser()
 
     if (to.meta.guestOnly && user) return sanitizeRedirect(to.query.redirect) ?? { name: 'overview' }
+    // Both 404 routes match any path; which one a visitor sees depends on being signed in.
+    if (to.name === 'not-found' && user) return { name: 'signed-in-not-found', params: to.params, query: to.query, hash: to.hash, replace: true }
+    if (to.name === 'signed-in-not-found' && !user) return { name: 'not-found', params: to.params, query: to.query, hash: to.hash, replace: true }
     if (to.meta.public) return true
     if (!user) return { name: 'login', query: { redirect: to.fullPath } }
 

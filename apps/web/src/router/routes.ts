@@ -82,6 +82,14 @@ export const routes: RouteRecordRaw[] = [
         component: () => import('../views/dashboard/ForbiddenView.vue'),
         meta: { title: 'nav.forbidden' },
       },
+      {
+        // The 404 page for a signed-in person: inside the header and navigation, so that
+        // the way on is in reach. The auth guard sends each visitor to the right one.
+        path: ':pathMatch(.*)*',
+        name: 'signed-in-not-found',
+        component: () => import('../views/NotFoundView.vue'),
+        meta: { title: 'nav.notFound' },
+      },
     ],
   },
   {

@@ -104,6 +104,7 @@ const en = {
     submit: 'Sign in',
     submitting: 'Signing in…',
     missing: 'Enter your username and password.',
+    usernameTooLong: 'A username has at most {max} characters; this one has {n}.',
     setupHint: 'No account exists yet. Open the one-time setup link the server printed when it started.',
     rememberMe: 'Keep me signed in on this device',
     rememberMeHint: 'For up to {days} days. Only on a device nobody else uses.',

@@ -103,6 +103,7 @@ const zhCN: Messages = {
     submit: '登录',
     submitting: '正在登录…',
     missing: '请输入用户名和密码。',
+    usernameTooLong: '用户名最多 {max} 个字符，这里有 {n} 个。',
     setupHint: '还没有任何账号。请打开服务器启动时输出的一次性设置链接。',
     rememberMe: '在此设备上保持登录',
     rememberMeHint: '最长 {days} 天。仅在只有你使用的设备上勾选。',
