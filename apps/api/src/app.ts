@@ -36,6 +36,7 @@ import { scrapeThroughMainThread } from './metrics/thread-metrics.js'
 import cookieSessionRoutes from './routes/auth/index.js'
 import healthRoutes from './routes/health.js'
 import meRoutes from './routes/me.js'
+import mySignInRoutes from './routes/my-sign-ins.js'
 import noteRoutes from './routes/notes.js'
 import userRoutes from './routes/users.js'
 import sessionItemRoutes from './routes/session-items.js'
@@ -169,6 +170,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
         await withCookies.register(cookieRoutes)
       })
       await api.register(meRoutes)
+      await api.register(mySignInRoutes)
       await api.register(noteRoutes)
       await api.register(userRoutes)
       await api.register(sessionItemRoutes)

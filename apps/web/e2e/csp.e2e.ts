@@ -55,7 +55,10 @@ describe('the SPA under a strict Content-Security-Policy', () => {
       ['Session & cookies', 'Kept with your session'],
     ] as const
     for (const [link, heading] of pages) {
-      await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: link }).click()
+      // Profile and the storage demo are in the account menu on the name.
+      if (link === 'Profile' || link === 'Session & cookies') await page.getByTestId('account-menu-button').click()
+      const from = link === 'Profile' || link === 'Session & cookies' ? page.getByRole('navigation', { name: 'Your account' }) : page.getByRole('navigation', { name: 'Main' })
+      await from.getByRole('link', { name: link }).click()
       await page.getByRole('heading', { name: heading, exact: true }).waitFor()
     }
     await page.reload()

@@ -61,7 +61,7 @@ describe('notes and roles', () => {
     await page.getByRole('heading', { name: 'Overview' }).waitFor()
 
     const nav = page.getByRole('navigation', { name: 'Main' })
-    expect(await nav.getByRole('link').allTextContents()).toEqual(['Overview', 'Notes', 'Devices', 'Profile', 'Session & cookies'])
+    expect(await nav.getByRole('link').allTextContents()).toEqual(['Overview', 'Notes', 'Devices'])
 
     for (const adminOnly of ['/users', '/audit?kind=logout']) {
       await page.goto(`${server.baseURL}${adminOnly}`)

@@ -40,7 +40,8 @@ describe('renewing the access token, and the session’s absolute end', () => {
 
     await pause(TTL_MS + 500)
     // The Session & cookies page loads two things at once: a burst of two requests with an expired token.
-    await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Session & cookies' }).click()
+    await page.getByTestId('account-menu-button').click()
+    await page.getByRole('navigation', { name: 'Your account' }).getByRole('link', { name: 'Session & cookies' }).click()
     await page.getByTestId('session-items').waitFor()
     await page.getByTestId('cookies-table').waitFor()
 

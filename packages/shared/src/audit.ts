@@ -73,3 +73,20 @@ export const AuditPage = Type.Object(
   { additionalProperties: false },
 )
 export type AuditPage = Static<typeof AuditPage>
+
+/** Where and when someone signed in to my account, or tried to: for the Overview. */
+export const MySignIn = Type.Object(
+  {
+    at: Type.String({ format: 'date-time' }),
+    /** False for a refused password or second factor. */
+    succeeded: Type.Boolean(),
+    ip: Type.Union([Type.String(), Type.Null()]),
+    client: Type.Union([ClientDescription, Type.Null()]),
+  },
+  { additionalProperties: false },
+)
+export type MySignIn = Static<typeof MySignIn>
+
+/** `GET /api/me/sign-ins`: my most recent sign-ins and refused tries, newest first. */
+export const MySignIns = Type.Object({ signIns: Type.Array(MySignIn) }, { additionalProperties: false })
+export type MySignIns = Static<typeof MySignIns>

@@ -32,6 +32,8 @@ export interface AuditRecord {
 export interface AuditFilter {
   readonly userId?: number
   readonly kind?: AuditKind
+  /** Only these kinds. */
+  readonly kinds?: readonly AuditKind[]
   /** Leaves this kind out. */
   readonly excludeKind?: AuditKind
   /** Only events with a smaller id (the cursor of the previous page). */
@@ -79,6 +81,7 @@ export class AuditStore {
     let query = this.#engine.db.selectFrom('audit_events').selectAll()
     if (filter.userId !== undefined) query = query.where('user_id', '=', filter.userId)
     if (filter.kind !== undefined) query = query.where('kind', '=', filter.kind)
+    if (filter.kinds !== undefined) query = query.where('kind', 'in', filter.kinds)
     if (filter.excludeKind !== undefined) query = query.where('kind', '!=', filter.excludeKind)
     if (filter.before !== undefined) query = query.where('id', '<', filter.before)
     const rows = await query.orderBy('id', 'desc').limit(filter.limit + 1).execute()

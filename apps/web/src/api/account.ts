@@ -1,4 +1,4 @@
-import type { ChangePasswordRequest, ChangePasswordResponse } from '@tokenauth/shared'
+import type { ChangePasswordRequest, ChangePasswordResponse, MySignIn, MySignIns } from '@tokenauth/shared'
 import { http } from './http'
 
 /**
@@ -9,4 +9,10 @@ import { http } from './http'
 export async function changePassword(body: ChangePasswordRequest): Promise<number> {
   const { data } = await http.post<ChangePasswordResponse>('/me/password', body, { inlineErrors: true })
   return data.endedSessions
+}
+
+/** `GET /api/me/sign-ins`: my newest sign-ins and refused tries, for the Overview. */
+export async function listMySignIns(): Promise<MySignIn[]> {
+  const { data } = await http.get<MySignIns>('/me/sign-ins')
+  return data.signIns
 }

@@ -6,7 +6,8 @@ export function createAppRouter(history: RouterHistory = createWebHistory(), rou
   const router = createRouter({
     history,
     routes,
-    scrollBehavior: (_to, _from, saved) => saved ?? { top: 0 },
+    // A link to a part of a page (the account menu's Security → /profile#second-factors) lands on that part.
+    scrollBehavior: (to, _from, saved) => saved ?? (to.hash ? { el: to.hash } : { top: 0 }),
   })
   return router
 }

@@ -13,6 +13,8 @@ declare module 'vue-router' {
     title?: string
     /** Shown in the dashboard navigation. */
     nav?: boolean
+    /** Shown in the account menu on the signed-in person's name. */
+    account?: boolean
   }
 }
 
@@ -50,13 +52,13 @@ export const routes: RouteRecordRaw[] = [
         path: 'sessions',
         name: 'devices',
         component: () => import('../views/dashboard/DevicesView.vue'),
-        meta: { title: 'nav.devices', nav: true },
+        meta: { title: 'nav.devices', nav: true, account: true },
       },
       {
         path: 'profile',
         name: 'profile',
         component: () => import('../views/dashboard/ProfileView.vue'),
-        meta: { title: 'nav.profile', nav: true },
+        meta: { title: 'nav.profile', account: true },
       },
       {
         path: 'users',
@@ -74,7 +76,7 @@ export const routes: RouteRecordRaw[] = [
         path: 'session',
         name: 'server-storage',
         component: () => import('../views/dashboard/ServerStorageView.vue'),
-        meta: { title: 'nav.serverStorage', nav: true },
+        meta: { title: 'nav.serverStorage', account: true },
       },
       {
         path: 'forbidden',
