@@ -195,3 +195,20 @@ export function requestThroughProxy(
     request.end(options.body)
   })
 }
+
+/** TCP connections between `address` and `port` on this machine, by state, from /proc/net/tcp (Linux). */
+export function loopbackConnections(address: string, port: number): { established: number; timeWait: number } {
+  const hex = (value: string) => value.toUpperCase()
+  const ip = hex(address.split('.').map((part) => Number(part).toString(16).padStart(2, '0')).reverse().join(''))
+  const portHex = hex(port.toString(16).padStart(4, '0'))
+  let established = 0
+  let timeWait = 0
+  for (const line of readFileSync('/proc/net/tcp', 'utf8').split('\n').slice(1)) {
+    const [, local = '', remote = '', state = ''] = line.trim().split(/\s+/)
+    const ends = [local, remote]
+    if (!ends.some((end) => end.startsWith(`${ip}:`)) || !ends.some((end) => end.endsWith(`:${portHex}`))) continue
+    if (state === '01' && local.startsWith(`${ip}:`)) established++
+    if (state === '06') timeWait++
+  }
+  return { established, timeWait }
+}
