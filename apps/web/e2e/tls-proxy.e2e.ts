@@ -40,6 +40,8 @@ describe('behind nginx terminating TLS, two production instances', () => {
   let redis: Awaited<ReturnType<typeof startRedis>> | undefined
   let instances: ProductionInstance[] = []
   let nginx: RunningNginx | undefined
+  /** What the tests read once nginx runs. */
+  let accessLog: () => string
   let browser: Browser | undefined
   let context: BrowserContext
   let page: Page
@@ -66,18 +68,20 @@ describe('behind nginx terminating TLS, two production instances', () => {
       RATE_LIMIT_MAX: String(RATE_LIMIT_MAX),
     }
     await addUserWithCli({ dataDir }, ADMIN.username, ADMIN.password, ['admin'], { ...env, NODE_ENV: 'production' })
-    instances = await Promise.all([startProductionInstance({ dataDir, env }), startProductionInstance({ dataDir, env })])
-    const accessLog = join(dir, 'access.log')
+    const [first, second] = await Promise.all([startProductionInstance({ dataDir, env }), startProductionInstance({ dataDir, env })])
+    instances = [first, second]
+    const accessLogPath = join(dir, 'access.log')
     const site = proxyConfig(await readFile(NGINX_TEMPLATE, 'utf8'), {
-      upstreams: [hostAndPort(instances[0]!), hostAndPort(instances[1]!)],
+      upstreams: [hostAndPort(first), hostAndPort(second)],
       httpsPort,
       httpPort,
       certificate: certificate.certificate,
       key: certificate.key,
-      accessLog,
+      accessLog: accessLogPath,
       bindAddress: NGINX_ADDRESS,
     })
-    nginx = await startNginx(dir, site, accessLog, async () => (await requestThroughProxy(`${proxy}/api/health`, { ca })).status === 200)
+    nginx = await startNginx(dir, site, accessLogPath, async () => (await requestThroughProxy(`${proxy}/api/health`, { ca })).status === 200)
+    accessLog = nginx.accessLog
     browser = await launchBrowser()
     // Certificate errors are ignored for this context only: the test's certificate is self-signed.
     context = await browser.newContext({ ignoreHTTPSErrors: true, locale: 'en-US' })
@@ -102,7 +106,8 @@ describe('behind nginx terminating TLS, two production instances', () => {
 
   it('signs in at https://127.0.0.1:<port>: the __Host- cookie is Secure, HSTS comes once, the request id is nginx’s', async () => {
     const document = await page.goto(`${proxy}/login`)
-    expect(document?.status()).toBe(200)
+    if (!document) throw new Error('no answer to the page load')
+    expect(document.status()).toBe(200)
     const login = apiAnswer('/api/auth/login')
     await signIn(page, ADMIN)
     const answer = await login
@@ -113,14 +118,14 @@ describe('behind nginx terminating TLS, two production instances', () => {
     // `__Host-` cookies are kept only when Secure, Path=/ and without Domain: Chromium kept it.
     expect(await sessionCookie()).toMatchObject({ secure: true, httpOnly: true, path: '/', sameSite: 'Lax', domain: '127.0.0.1' })
     // The app sends HSTS in production; the proxy adds none of its own, so once, on the page and the API.
-    for (const response of [document!, answer]) {
+    for (const response of [document, answer]) {
       expect(await headerValues(response, 'strict-transport-security')).toEqual(['max-age=31536000; includeSubDomains'])
     }
 
     // No id from the browser: nginx made one ($request_id), the app kept it, echoed it and logged it.
     const [id = ''] = await headerValues(answer, 'x-request-id')
     expect(id).toMatch(NGINX_REQUEST_ID)
-    expect(nginx!.accessLog()).toContain(`request_id=${id}`)
+    expect(accessLog()).toContain(`request_id=${id}`)
     expect(instances.some((instance) => instance.output().includes(`"reqId":"${id}"`))).toBe(true)
   })
 
@@ -136,8 +141,10 @@ describe('behind nginx terminating TLS, two production instances', () => {
   })
 
   it('the audit log and the per-IP limit see the client’s address, not nginx’s, whatever X-Forwarded-For the client sends', async () => {
+    const [first] = instances
+    if (!first) throw new Error('no instance running')
     const audit = async (kind: string) => {
-      const response = await direct(instances[0]!, `/api/audit?kind=${kind}&limit=1`, token())
+      const response = await direct(first, `/api/audit?kind=${kind}&limit=1`, token())
       expect(response.status).toBe(200)
       return ((await response.json()) as AuditPage).events[0]
     }
@@ -166,7 +173,7 @@ describe('behind nginx terminating TLS, two production instances', () => {
     // ...spread over both instances by the upstream, over kept-alive connections: after
     // the burst nginx still holds an idle one to each, and closed (TIME_WAIT) only a few.
     for (const instance of instances) {
-      expect(nginx!.accessLog()).toContain(`upstream=${hostAndPort(instance)} upstream_status=429`)
+      expect(accessLog()).toContain(`upstream=${hostAndPort(instance)} upstream_status=429`)
       const connections = loopbackConnections(NGINX_ADDRESS, Number(new URL(instance.baseURL).port))
       expect(connections.established).toBeGreaterThanOrEqual(1)
       expect(connections.timeWait).toBeLessThan(5)
@@ -203,7 +210,7 @@ describe('behind nginx terminating TLS, two production instances', () => {
     expect(JSON.parse(over.body)).toMatchObject({ error: { code: 'payload_too_large' } })
     const overId = over.headers['x-request-id']
     expect(overId).toMatch(NGINX_REQUEST_ID)
-    expect(nginx!.accessLog()).toMatch(new RegExp(`" 413 .* upstream=- .*request_id=${overId}`))
+    expect(accessLog()).toMatch(new RegExp(`" 413 .* upstream=- .*request_id=${overId}`))
 
     const plain = await fetch(`${plainHttp}/login`, { redirect: 'manual' })
     expect(plain.status).toBe(301)
