@@ -43,8 +43,13 @@ export async function makeCertificate(dir: string): Promise<{ certificate: strin
   return { certificate, key, pem: readFileSync(certificate, 'utf8') }
 }
 
+export interface RunningRedis {
+  readonly url: string
+  stop(): Promise<void>
+}
+
 /** A test's own `redis-server` (no persistence) on a free loopback port. */
-export async function startRedis(): Promise<{ url: string; stop(): Promise<void> }> {
+export async function startRedis(): Promise<RunningRedis> {
   const port = await freePort()
   const child = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], { stdio: 'ignore' })
   const stop = () => stopChild(child, 'SIGKILL')
@@ -70,11 +75,14 @@ function redisAnswers(port: number): Promise<boolean> {
   })
 }
 
+/** Sends `signal`, and SIGKILL if the process is still there 5 s later. */
 async function stopChild(child: ChildProcess, signal: NodeJS.Signals): Promise<void> {
   if (child.exitCode !== null || child.signalCode !== null) return
   const exited = new Promise((resolve) => child.once('exit', resolve))
   child.kill(signal)
+  const timer = setTimeout(() => child.kill('SIGKILL'), 5000)
   await exited
+  clearTimeout(timer)
 }
 
 /** What the test changes in the template: only the lines marked CHANGE, and one addition. */
