@@ -55,6 +55,12 @@ describe('the audit log on a phone', () => {
     const clients = await page.getByTestId('audit-client').allTextContents()
     expect(clients.some((text) => /^Linux 上的 Chrome \d+（电脑）$/.test(text.trim()))).toBe(true)
     expect(clients.every((text) => !text.includes('Mozilla/5.0'))).toBe(true)
+    // Each line's label ends with the full-width colon Chinese uses.
+    const label = await page.evaluate(() => {
+      const cell = document.querySelector('[data-testid="audit-table"] tbody td')
+      return cell ? getComputedStyle(cell, '::before').content : ''
+    })
+    expect(label).toMatch(/："$/)
 
     // "Sign-in renewed" is left out by default, and shown when nothing is left out.
     const table = page.getByTestId('audit-table')
