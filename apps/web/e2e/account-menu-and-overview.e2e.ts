@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { Browser } from 'playwright-core'
-import { PLAIN, signIn } from './support/app'
+import { failSignIn, PLAIN, signIn } from './support/app'
 import { axeViolations } from './support/axe'
 import type { RunningServer } from './support/server'
 import { startAppWithAdmin, stopApp } from './support/suite'
@@ -12,11 +12,7 @@ describe('the account menu and an Overview for people', () => {
   beforeAll(async () => {
     ;({ server, browser } = await startAppWithAdmin({ users: [PLAIN] }))
     // Someone tried bob's account: his Overview should say so.
-    await fetch(`${server.baseURL}/api/auth/login`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', 'user-agent': 'Mozilla/5.0 (Windows NT 10.0; Win64; x64; rv:128.0) Gecko/20100101 Firefox/128.0' },
-      body: JSON.stringify({ username: PLAIN.username, password: 'a guess that is wrong' }),
-    })
+    await failSignIn(server, PLAIN.username, 'Mozilla/5.0 (Windows NT 10.0; Win64; x64; rv:128.0) Gecko/20100101 Firefox/128.0')
   })
   afterAll(() => stopApp({ server, browser }))
 
@@ -79,9 +75,7 @@ describe('the account menu and an Overview for people', () => {
     const context = await browser.newContext({ locale: 'zh-CN', viewport: { width: 390, height: 800 } })
     const page = await context.newPage()
     await page.goto(`${server.baseURL}/login`)
-    await page.getByLabel('用户名').fill(PLAIN.username)
-    await page.getByLabel('密码', { exact: true }).fill(PLAIN.password)
-    await page.getByLabel('密码', { exact: true }).press('Enter')
+    await signIn(page, PLAIN, 'zh-CN')
     await page.getByRole('heading', { name: '概览' }).waitFor()
     await page.getByTestId('menu-button').click()
     const drawer = page.getByRole('dialog', { name: '菜单' })

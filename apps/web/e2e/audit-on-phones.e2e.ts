@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { Browser } from 'playwright-core'
-import { ADMIN, PLAIN } from './support/app'
+import { ADMIN, failSignIn, PLAIN, signIn } from './support/app'
 import type { RunningServer } from './support/server'
 import { startAppWithAdmin, stopApp } from './support/suite'
 
@@ -11,11 +11,7 @@ describe('the audit log on a phone', () => {
   beforeAll(async () => {
     ;({ server, browser } = await startAppWithAdmin({ users: [PLAIN] }))
     // Something with a long detail: a wrong password, in the log with its reason.
-    await fetch(`${server.baseURL}/api/auth/login`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ username: PLAIN.username, password: 'not the password' }),
-    })
+    await failSignIn(server, PLAIN.username)
   })
   afterAll(() => stopApp({ server, browser }))
 
@@ -23,9 +19,7 @@ describe('the audit log on a phone', () => {
     const context = await browser.newContext({ locale: 'zh-CN', viewport: { width: 390, height: 800 } })
     const page = await context.newPage()
     await page.goto(`${server.baseURL}/audit`)
-    await page.getByLabel('用户名').fill(ADMIN.username)
-    await page.getByLabel('密码', { exact: true }).fill(ADMIN.password)
-    await page.getByLabel('密码', { exact: true }).press('Enter')
+    await signIn(page, ADMIN, 'zh-CN')
     await page.waitForURL((url) => url.pathname === '/audit')
     await page.getByTestId('audit-table').waitFor()
     // A reload renews the sign-in: one "renewed" event in the log.

@@ -3,7 +3,7 @@ import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { Browser } from 'playwright-core'
 import type { AuditPage, AuditReason, LoginResponse, SessionList, UserList } from '@tokenauth/shared'
-import { ADMIN } from './support/app'
+import { ADMIN, signIn } from './support/app'
 import type { RunningServer } from './support/server'
 import { startAppWithAdmin, stopApp } from './support/suite'
 
@@ -154,9 +154,7 @@ describe('the audit view in Chinese', () => {
     const context = await browser.newContext({ locale: 'zh-CN' })
     const page = await context.newPage()
     await page.goto(`${server.baseURL}/login`)
-    await page.getByLabel('用户名').fill(ADMIN.username)
-    await page.getByLabel('密码', { exact: true }).fill(ADMIN.password)
-    await page.getByLabel('密码', { exact: true }).press('Enter')
+    await signIn(page, ADMIN, 'zh-CN')
     await page.waitForURL((url) => url.pathname === '/')
     await page.goto(`${server.baseURL}/audit`)
     const rows = page.locator('tbody tr')

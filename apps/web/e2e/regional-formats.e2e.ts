@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { Browser, Page } from 'playwright-core'
-import { PLAIN } from './support/app'
+import { PLAIN, signIn } from './support/app'
 import type { RunningServer } from './support/server'
 import { startAppWithAdmin, stopApp } from './support/suite'
 
@@ -13,18 +13,16 @@ describe('Chinese finished, and formats of the browser’s region', () => {
   })
   afterAll(() => stopApp({ server, browser }))
 
-  async function signedIn(page: Page, path: string, [userLabel, passwordLabel]: [string, string]): Promise<void> {
+  async function signedIn(page: Page, path: string, language: 'en' | 'zh-CN'): Promise<void> {
     await page.goto(`${server.baseURL}${path}`)
-    await page.getByLabel(userLabel).fill(PLAIN.username)
-    await page.getByLabel(passwordLabel, { exact: true }).fill(PLAIN.password)
-    await page.getByLabel(passwordLabel, { exact: true }).press('Enter')
+    await signIn(page, PLAIN, language)
     await page.waitForURL((url) => url.pathname === path)
   }
 
   it('in a British browser: English words, British dates (day before month, 24-hour clock)', async () => {
     const context = await browser.newContext({ locale: 'en-GB' })
     const page = await context.newPage()
-    await signedIn(page, '/sessions', ['Username', 'Password'])
+    await signedIn(page, '/sessions', 'en')
     const signedInAt = page.locator('tbody tr time').first()
     await signedInAt.waitFor()
     // en-US would write "Dec 7, 2026, 11:09 PM".
@@ -35,7 +33,7 @@ describe('Chinese finished, and formats of the browser’s region', () => {
   it('in Chinese on a phone: device and browser in Chinese, no keyboard shortcut offered', async () => {
     const context = await browser.newContext({ locale: 'zh-CN', viewport: { width: 390, height: 800 }, isMobile: true, hasTouch: true })
     const page = await context.newPage()
-    await signedIn(page, '/sessions', ['用户名', '密码'])
+    await signedIn(page, '/sessions', 'zh-CN')
     const device = page.locator('tbody tr').first()
     await device.waitFor()
     expect(await device.locator('strong').textContent()).toMatch(/^Linux 上的 Chrome \d+$/)
@@ -51,7 +49,7 @@ describe('Chinese finished, and formats of the browser’s region', () => {
   it('on a desktop: the keyboard shortcut is offered beside the count', async () => {
     const context = await browser.newContext({ locale: 'en-US' })
     const page = await context.newPage()
-    await signedIn(page, '/notes', ['Username', 'Password'])
+    await signedIn(page, '/notes', 'en')
     const hint = page.getByTestId('note-remaining')
     await hint.waitFor()
     expect(await hint.textContent()).toBe('2,000 characters left · Ctrl+Enter to post')

@@ -3,23 +3,21 @@
 import { mkdir } from 'node:fs/promises'
 import { join } from 'node:path'
 import type { Browser, Page } from 'playwright-core'
-import { ADMIN, PLAIN } from '../e2e/support/app'
+import { ADMIN, PLAIN, signIn } from '../e2e/support/app'
 import { REPO_ROOT } from '../e2e/support/server'
 import { startAppWithAdmin, stopApp } from '../e2e/support/suite'
 
 const OUT = join(REPO_ROOT, 'docs', 'screenshots')
 const LANGUAGES = [
-  { locale: 'en-US', lang: 'en', username: 'Username', password: 'Password' },
-  { locale: 'zh-CN', lang: 'zh-CN', username: '用户名', password: '密码' },
+  { locale: 'en-US', lang: 'en' },
+  { locale: 'zh-CN', lang: 'zh-CN' },
 ] as const
 
 async function signedIn(browser: Browser, baseURL: string, language: (typeof LANGUAGES)[number], viewport: { width: number; height: number }, colorScheme: 'light' | 'dark'): Promise<Page> {
   const context = await browser.newContext({ locale: language.locale, viewport, colorScheme, deviceScaleFactor: 1 })
   const page = await context.newPage()
   await page.goto(`${baseURL}/login`)
-  await page.getByLabel(language.username).fill(ADMIN.username)
-  await page.getByLabel(language.password, { exact: true }).fill(ADMIN.password)
-  await page.getByLabel(language.password, { exact: true }).press('Enter')
+  await signIn(page, ADMIN, language.lang)
   await page.waitForURL((url) => url.pathname === '/')
   await page.getByTestId('recent-sign-ins').waitFor()
   return page

@@ -17,11 +17,25 @@ export async function setupAdminWithApi(server: RunningServer, admin = ADMIN): P
   return (await response.json()) as LoginResponse
 }
 
-/** Fills the login form and submits it with Enter, as a person would. */
-export async function signIn(page: Page, user: { username: string; password: string }): Promise<void> {
-  await page.getByLabel('Username').fill(user.username)
-  await page.getByLabel('Password', { exact: true }).fill(user.password)
-  await page.getByLabel('Password', { exact: true }).press('Enter')
+/** The sign-in form's labels in each of the app's languages. */
+const SIGN_IN_LABELS = { en: { username: 'Username', password: 'Password' }, 'zh-CN': { username: '用户名', password: '密码' } } as const
+
+/** Fills the login form (in the page's language) and submits it with Enter, as a person would. */
+export async function signIn(page: Page, user: { username: string; password: string }, language: keyof typeof SIGN_IN_LABELS = 'en'): Promise<void> {
+  const labels = SIGN_IN_LABELS[language]
+  await page.getByLabel(labels.username).fill(user.username)
+  await page.getByLabel(labels.password, { exact: true }).fill(user.password)
+  await page.getByLabel(labels.password, { exact: true }).press('Enter')
+}
+
+/** A sign-in the server refuses (a wrong password), sent by `userAgent`: a refused try in the audit log. */
+export async function failSignIn(server: RunningServer, username: string, userAgent = 'e2e'): Promise<void> {
+  const response = await fetch(`${server.baseURL}/api/auth/login`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', 'user-agent': userAgent },
+    body: JSON.stringify({ username, password: 'a wrong guess at the password' }),
+  })
+  if (response.status !== 401) throw new Error(`a wrong password answered ${response.status}`)
 }
 
 /** Path, query and hash of the page's URL. */
