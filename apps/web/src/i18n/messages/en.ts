@@ -433,6 +433,7 @@ const en = {
       recovery_codes_regenerated: 'Recovery codes regenerated',
       recovery_code_used: 'Recovery code used',
       second_factor_failed: 'Wrong second-factor code',
+      login_throttled: 'Sign-in throttled',
     },
     reasons: {
       unknown_user: 'no such user',
@@ -465,6 +466,7 @@ const en = {
       wrong_recovery_code: 'wrong or used recovery code',
       wrong_password_on_disable: 'wrong password to turn off the authenticator app',
       wrong_totp_on_disable: 'wrong code to turn off the authenticator app',
+      throttled: 'not checked: too many failed tries; the next was allowed {count} second later | not checked: too many failed tries; the next was allowed {count} seconds later',
       legacy: '{text}',
     },
     adminActions: {

@@ -431,6 +431,7 @@ const zhCN: Messages = {
       recovery_codes_regenerated: '重新生成恢复码',
       recovery_code_used: '使用恢复码',
       second_factor_failed: '第二因素验证码错误',
+      login_throttled: '登录被限流',
     },
     reasons: {
       unknown_user: '用户不存在',
@@ -463,6 +464,7 @@ const zhCN: Messages = {
       wrong_recovery_code: '恢复码错误或已用过',
       wrong_password_on_disable: '关闭身份验证器应用时密码错误',
       wrong_totp_on_disable: '关闭身份验证器应用时验证码错误',
+      throttled: '未检查：失败次数过多，{count} 秒后才允许再试 | 未检查：失败次数过多，{count} 秒后才允许再试',
       legacy: '{text}',
     },
     adminActions: {
