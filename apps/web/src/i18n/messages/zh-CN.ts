@@ -175,6 +175,19 @@ const zhCN: Messages = {
     idleSoon: '由于长时间未操作，你将在{relative}被退出登录。',
     stay: '保持登录',
   },
+  securityOverview: {
+    title: '安全',
+    intro: '所有账户的登录情况，来自审计日志。',
+    range: '时间范围',
+    ranges: { '24h': '24 小时', '30d': '30 天' },
+    series: { sign_ins: '登录', failed_sign_ins: '登录失败', throttled: '被限流的尝试' },
+    utc: '时间为 UTC。',
+    caption: {
+      '24h': '最近 24 小时内每小时的登录、登录失败和被限流的尝试（UTC）',
+      '30d': '最近 30 天内每天的登录、登录失败和被限流的尝试（UTC）',
+    },
+    bucket: { hour: '起始时刻（UTC）', day: '日期（UTC）' },
+  },
   overview: {
     welcome: '欢迎回来，{username}。',
     you: '你的账号',
