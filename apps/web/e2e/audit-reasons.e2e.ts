@@ -133,6 +133,7 @@ describe('the audit view in Chinese', () => {
     storeEvent('second_factor_failed', 'wrong_recovery_code')
     storeEvent('second_factor_failed', 'wrong_password_on_disable')
     storeEvent('second_factor_failed', 'wrong_totp_on_disable')
+    storeEvent('login_throttled', 'throttled', { retryAfterSeconds: 4 })
 
     // The server kept a code for each: every reason in the closed list is there.
     const { events, nextBefore } = (await (await expectStatus(api('GET', '/audit?limit=100', { token: root }), 200)).json()) as AuditPage
@@ -143,6 +144,7 @@ describe('the audit view in Chinese', () => {
       'idle_timeout', 'absolute_timeout', 'no_session', 'ended_by_user', 'others_ended_by_user', 'others_ended', 'all_ended_by_admin',
       'by_admin', 'by_admin_sessions_ended', 'created_by_admin', 'roles_changed_by_admin', 'retired_cookie_replayed', 'grace_cookie_resent', 'legacy',
       'session_limit', 'with_totp', 'with_recovery_code', 'recovery_codes_left', 'wrong_totp', 'wrong_recovery_code', 'wrong_password_on_disable', 'wrong_totp_on_disable',
+      'throttled',
     ]
     expect([...seen].sort()).toEqual([...everyReason].sort())
     const actions = new Set(events.flatMap((event) => (event.detail?.reason === 'wrong_admin_password' ? [event.detail.params.action] : [])))

@@ -48,6 +48,8 @@ export const AuditDetail = Type.Union([
   plain('wrong_current_password'),
   /** An admin's own password, asked for an admin-level action, was wrong. */
   withParams('wrong_admin_password', { action: AdminActionName }),
+  /** `login_throttled`: nothing was checked; the next try was allowed this many seconds later. */
+  withParams('throttled', { retryAfterSeconds: Type.Integer({ minimum: 1 }) }),
   // A session ended (`session_ended`).
   plain('idle_timeout'),
   plain('absolute_timeout'),

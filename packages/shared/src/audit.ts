@@ -25,6 +25,8 @@ export const AuditKind = Type.Union([
   Type.Literal('recovery_codes_regenerated'),
   Type.Literal('recovery_code_used'),
   Type.Literal('second_factor_failed'),
+  /** A sign-in refused unchecked (429) because its account or address must wait. */
+  Type.Literal('login_throttled'),
 ])
 export type AuditKind = Static<typeof AuditKind>
 

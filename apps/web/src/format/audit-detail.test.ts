@@ -35,6 +35,7 @@ const EVERY_REASON: readonly AuditDetail[] = [
   { reason: 'wrong_recovery_code' },
   { reason: 'wrong_password_on_disable' },
   { reason: 'wrong_totp_on_disable' },
+  { reason: 'throttled', params: { retryAfterSeconds: 4 } },
 ]
 
 describe('audit reasons in words', () => {
@@ -51,6 +52,7 @@ describe('audit reasons in words', () => {
     expect(auditDetailWords({ reason: 'roles_changed_by_admin', params: { actor: 'root', from: [], to: ['admin', 'editor'] } })).toBe('by root; none → admin and editor')
     expect(auditDetailWords({ reason: 'wrong_admin_password', params: { action: 'reset_password' } })).toBe('wrong own password to reset the password of a user')
     expect(auditDetailWords({ reason: 'credentials_changed' })).toBe('the password changed or the account was disabled while the sign-in was checked')
+    expect(auditDetailWords({ reason: 'throttled', params: { retryAfterSeconds: 1 } })).toBe('not checked: too many failed tries; the next was allowed 1 second later')
     expect(auditDetailWords(null)).toBe('')
   })
 

@@ -36,6 +36,7 @@ const REASONS: Readonly<Record<AuditReason, true>> = {
   wrong_recovery_code: true,
   wrong_password_on_disable: true,
   wrong_totp_on_disable: true,
+  throttled: true,
   legacy: true,
 }
 
@@ -59,6 +60,8 @@ export function auditDetailWords(detail: AuditDetail | null): string {
     case 'others_ended':
     case 'recovery_codes_left':
       return t(`audit.reasons.${detail.reason}`, { count: detail.params.count }, detail.params.count)
+    case 'throttled':
+      return t('audit.reasons.throttled', { count: detail.params.retryAfterSeconds }, detail.params.retryAfterSeconds)
     case 'all_ended_by_admin':
     case 'by_admin_sessions_ended':
       return t(`audit.reasons.${detail.reason}`, { actor: detail.params.actor, count: detail.params.count }, detail.params.count)

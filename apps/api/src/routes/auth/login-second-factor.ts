@@ -3,6 +3,7 @@ import type { App } from '../../http/app-instance.js'
 import { ApiError } from '../../http/api-error.js'
 import { errorResponses } from '../../http/schemas.js'
 import { startSession } from '../../auth/start-session.js'
+import { auditIfThrottled } from '../../auth/throttled-sign-ins.js'
 import { inWriteTransaction, NO_SESSION } from '../../store/write-transaction.js'
 import { CHALLENGE_MAX_FAILURES, credentialStamp } from '../../second-factor/second-factors.js'
 
@@ -63,7 +64,10 @@ export function loginSecondFactorRoute(app: App): void {
             throw error
           }),
         (answer) => answer === 'accepted',
-      )
+      ).catch(async (error: unknown) => {
+        await auditIfThrottled(services.audit, request, error, { userId: user.id, username: user.username })
+        throw error
+      })
       if (verdict === 'challenge_gone') throw new ApiError(401, 'invalid_challenge')
       if (verdict === 'wrong_code') {
         services.metrics.signIn('wrong_password')

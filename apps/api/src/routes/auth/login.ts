@@ -5,6 +5,7 @@ import { RetryLaterError } from '../../http/retry-later-error.js'
 import { DependencyUnavailableError } from '../../http/unavailable-error.js'
 import { errorResponses } from '../../http/schemas.js'
 import { startSession } from '../../auth/start-session.js'
+import { auditIfThrottled } from '../../auth/throttled-sign-ins.js'
 import { clearSessionCookie, sessionCookieSettings } from '../../auth/session-cookie.js'
 import { inWriteTransaction, NO_SESSION } from '../../store/write-transaction.js'
 
@@ -47,10 +48,11 @@ export function loginRoute(app: App): void {
           () => services.passwords.verify(user?.passwordHash ?? services.dummyPasswordHash, password),
           (ok) => (user && ok && !user.disabled ? (secondFactorOn ? 'undecided' : true) : false),
         )
-        .catch((error: unknown) => {
+        .catch(async (error: unknown) => {
           // 429: a throttled account or address; 503: a store unreachable, or the hash queue full.
           if (error instanceof DependencyUnavailableError) services.metrics.signIn('unavailable')
           else if (error instanceof RetryLaterError) services.metrics.signIn(error.statusCode === 429 ? 'throttled' : 'busy')
+          await auditIfThrottled(services.audit, request, error, { userId: user?.id, username: user?.username ?? username.slice(0, 64) })
           throw error
         })
       if (!user || !passwordOk || user.disabled) {

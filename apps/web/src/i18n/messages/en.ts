@@ -176,6 +176,19 @@ const en = {
     idleSoon: 'You will be signed out {relative} for inactivity.',
     stay: 'Stay signed in',
   },
+  securityOverview: {
+    title: 'Security',
+    intro: 'Sign-ins on every account, from the audit log.',
+    range: 'Period',
+    ranges: { '24h': '24 hours', '30d': '30 days' },
+    series: { sign_ins: 'Sign-ins', failed_sign_ins: 'Failed sign-ins', throttled: 'Throttled tries' },
+    utc: 'Times in UTC.',
+    caption: {
+      '24h': 'Sign-ins, failed sign-ins and throttled tries per hour over the last 24 hours (UTC)',
+      '30d': 'Sign-ins, failed sign-ins and throttled tries per day over the last 30 days (UTC)',
+    },
+    bucket: { hour: 'Hour starting (UTC)', day: 'Day (UTC)' },
+  },
   overview: {
     welcome: 'Welcome back, {username}.',
     you: 'You',
@@ -433,6 +446,7 @@ const en = {
       recovery_codes_regenerated: 'Recovery codes regenerated',
       recovery_code_used: 'Recovery code used',
       second_factor_failed: 'Wrong second-factor code',
+      login_throttled: 'Sign-in throttled',
     },
     reasons: {
       unknown_user: 'no such user',
@@ -465,6 +479,7 @@ const en = {
       wrong_recovery_code: 'wrong or used recovery code',
       wrong_password_on_disable: 'wrong password to turn off the authenticator app',
       wrong_totp_on_disable: 'wrong code to turn off the authenticator app',
+      throttled: 'not checked: too many failed tries; the next was allowed {count} second later | not checked: too many failed tries; the next was allowed {count} seconds later',
       legacy: '{text}',
     },
     adminActions: {

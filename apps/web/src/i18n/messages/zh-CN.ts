@@ -175,6 +175,19 @@ const zhCN: Messages = {
     idleSoon: '由于长时间未操作，你将在{relative}被退出登录。',
     stay: '保持登录',
   },
+  securityOverview: {
+    title: '安全',
+    intro: '所有账户的登录情况，来自审计日志。',
+    range: '时间范围',
+    ranges: { '24h': '24 小时', '30d': '30 天' },
+    series: { sign_ins: '登录', failed_sign_ins: '登录失败', throttled: '被限流的尝试' },
+    utc: '时间为 UTC。',
+    caption: {
+      '24h': '最近 24 小时内每小时的登录、登录失败和被限流的尝试（UTC）',
+      '30d': '最近 30 天内每天的登录、登录失败和被限流的尝试（UTC）',
+    },
+    bucket: { hour: '起始时刻（UTC）', day: '日期（UTC）' },
+  },
   overview: {
     welcome: '欢迎回来，{username}。',
     you: '你的账号',
@@ -431,6 +444,7 @@ const zhCN: Messages = {
       recovery_codes_regenerated: '重新生成恢复码',
       recovery_code_used: '使用恢复码',
       second_factor_failed: '第二因素验证码错误',
+      login_throttled: '登录被限流',
     },
     reasons: {
       unknown_user: '用户不存在',
@@ -463,6 +477,7 @@ const zhCN: Messages = {
       wrong_recovery_code: '恢复码错误或已用过',
       wrong_password_on_disable: '关闭身份验证器应用时密码错误',
       wrong_totp_on_disable: '关闭身份验证器应用时验证码错误',
+      throttled: '未检查：失败次数过多，{count} 秒后才允许再试 | 未检查：失败次数过多，{count} 秒后才允许再试',
       legacy: '{text}',
     },
     adminActions: {
