@@ -24,6 +24,9 @@ export const AuditKind = Type.Union([
   Type.Literal('recovery_codes_regenerated'),
   Type.Literal('recovery_code_used'),
   Type.Literal('second_factor_failed'),
+  Type.Literal('passkey_added'),
+  Type.Literal('passkey_renamed'),
+  Type.Literal('passkey_removed'),
 ])
 export type AuditKind = Static<typeof AuditKind>
 
