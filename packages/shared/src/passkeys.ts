@@ -114,8 +114,8 @@ export type PasskeyAddRequest = Static<typeof PasskeyAddRequest>
 export const PasskeyRenameRequest = Type.Object({ name: PasskeyName }, { additionalProperties: false })
 export type PasskeyRenameRequest = Static<typeof PasskeyRenameRequest>
 
-/** `/api/me/passkeys/:id`. */
-export const PasskeyIdParams = Type.Object({ id: Type.Integer({ minimum: 1, maximum: Number.MAX_SAFE_INTEGER }) }, { additionalProperties: false })
+/** `/api/me/passkeys/:id`: path ids arrive as text; digits only, no sign, no leading zero, at most 15 digits. */
+export const PasskeyIdParams = Type.Object({ id: Type.String({ pattern: '^[1-9][0-9]{0,14}$' }) }, { additionalProperties: false })
 export type PasskeyIdParams = Static<typeof PasskeyIdParams>
 
 /** One passkey as the profile lists it. */

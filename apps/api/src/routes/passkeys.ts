@@ -1,4 +1,5 @@
-import { PasskeyAdded, PasskeyAddRequest, PasskeyCreationOptions, PasskeyIdParams, PasskeyRenameRequest, PasskeySummary } from '@tokenauth/shared'
+import type { PasskeySummary } from '@tokenauth/shared';
+import { PasskeyAdded, PasskeyAddRequest, PasskeyCreationOptions, PasskeyIdParams, PasskeyRenameRequest } from '@tokenauth/shared'
 import { currentUser } from '@tokenauth/fastify-token-auth'
 import type { FastifyRequest } from 'fastify'
 import type { App } from '../http/app-instance.js'
@@ -96,7 +97,7 @@ export default async function passkeyRoutes(app: App): Promise<void> {
     async (request, reply) => {
       const { id: userId, username } = currentUser(request)
       const name = request.body.name.trim()
-      const renamed = await writeAsActor(request, (tx) => sf.passkeys.rename(userId, request.params.id, name, tx))
+      const renamed = await writeAsActor(request, (tx) => sf.passkeys.rename(userId, Number(request.params.id), name, tx))
       if (!renamed) throw new ApiError(404, 'not_found', 'No such passkey.')
       await services.audit.record(request, 'passkey_renamed', { userId, username, detail: { reason: 'passkey_named', params: { name } } })
       return reply.code(204).send(null)
@@ -112,7 +113,7 @@ export default async function passkeyRoutes(app: App): Promise<void> {
     async (request, reply) => {
       const { id: userId, username } = currentUser(request)
       const removed = await writeAsActor(request, async (tx) => {
-        const passkey = (await sf.passkeys.listByUser(userId, tx)).find((p) => p.id === request.params.id)
+        const passkey = (await sf.passkeys.listByUser(userId, tx)).find((p) => p.id === Number(request.params.id))
         return passkey && (await sf.removePasskey(userId, passkey.id, tx)) ? passkey : undefined
       })
       if (!removed) throw new ApiError(404, 'not_found', 'No such passkey.')
