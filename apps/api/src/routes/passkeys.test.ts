@@ -226,6 +226,7 @@ describe('signing in with a passkey', () => {
     const disabled = await signInWith()
     expect(disabled.statusCode).toBe(401)
     expect(disabled.body).toBe(unknown.body)
+    expect((await allRows(t.services, 'passkeys'))[0]?.last_used_at).toBeNull()
     const reasons = (await allRows(t.services, 'audit_events')).filter((e) => e.kind === 'login_failed').map((e) => e.reason)
     expect(reasons).toEqual(['unknown_passkey', 'user_disabled'])
   })
@@ -312,6 +313,23 @@ describe('a passkey as the second factor after the password', () => {
     expect(off.statusCode).toBe(204)
     expect((await passwordStep()).methods).toEqual(['passkey', 'recovery_code'])
     expect((await t.app.inject({ url: '/api/me/second-factors', headers: auth(alice) })).json().recoveryCodesLeft).toBe(10)
+  })
+})
+
+describe('a site on an IP address', () => {
+  it('has passkeys off: WebAuthn takes no IP address as relying-party ID', async () => {
+    const onIp = await createTestApp({ PUBLIC_URL: 'http://192.168.1.20:3000' })
+    try {
+      await onIp.addUser('carol', PASSWORD)
+      const carol = await onIp.login('carol', PASSWORD)
+      for (const [url, headers] of [['/api/auth/passkey/options', {}], ['/api/me/passkeys/options', auth(carol)]] as const) {
+        const answer = await onIp.app.inject({ method: 'POST', url, headers })
+        expect(answer.statusCode, url).toBe(404)
+        expect(answer.json().error.message).toContain('IP address')
+      }
+    } finally {
+      await onIp.close()
+    }
   })
 })
 

@@ -58,9 +58,10 @@ export function loginPasskeyRoutes(app: App): void {
         async (): Promise<Outcome> => {
           const result = await services.passkeys.verifyAssertion('sign_in', null, assertion, (id) => services.users.findById(id))
           if (!result.ok) return result
+          // Checked after the signature, so a disabled account answers as a bad assertion does, and its passkey records no use.
+          if (owner?.disabled) return { ok: false, reason: 'user_disabled' }
           const used = await inWriteTransaction(services.engine, NO_SESSION, (tx) => services.secondFactors.passkeys.recordUse(result.passkey.id, result.passkey.counter, result.use, tx))
-          if (!used) return { ok: false, reason: 'passkey_not_verified' }
-          return owner?.disabled ? { ok: false, reason: 'user_disabled' } : { ok: true, userVerified: result.userVerified }
+          return used ? { ok: true, userVerified: result.userVerified } : { ok: false, reason: 'passkey_not_verified' }
         },
         (answer) => answer.ok,
       )
