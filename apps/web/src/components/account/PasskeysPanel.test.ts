@@ -9,7 +9,7 @@ import { apiError } from '../../testing/fakes'
 import { mountView } from '../../testing/mount-view'
 import PasskeysPanel from './PasskeysPanel.vue'
 
-vi.mock('../../api/second-factors', () => ({ getSecondFactors: vi.fn() }))
+vi.mock('../../api/second-factors', () => ({ getSecondFactors: vi.fn(), regenerateRecoveryCodes: vi.fn() }))
 vi.mock('../../api/passkeys', () => ({ passkeyCreationOptions: vi.fn(), addPasskey: vi.fn(), renamePasskey: vi.fn(), removePasskey: vi.fn() }))
 vi.mock('../../passkeys/ceremony', async (original) => ({ ...(await original<typeof ceremony>()), createPasskey: vi.fn() }))
 vi.mock('../../passkeys/support', () => ({ passkeyUnavailable: vi.fn(() => null) }))
@@ -54,6 +54,18 @@ describe('PasskeysPanel', () => {
     expect(all('passkey-name').map((n) => n.text())).toEqual(['Laptop'])
     expect(all('passkey-last-used').map((n) => n.text())).toEqual(['Not used yet'])
     expect(view.wrapper.text()).toContain('Passkey “Laptop” added.')
+    // Passkeys are the only factor: this panel counts the recovery codes and makes new ones.
+    expect(view.wrapper.get('[data-testid="passkeys-recovery-codes-left"]').text()).toBe('10 recovery codes left')
+    vi.mocked(sfApi.regenerateRecoveryCodes).mockResolvedValueOnce(Array.from({ length: 10 }, (_, i) => `new-${i}000-aaaa`))
+    await view.wrapper.findAll('button').find((b) => b.text() === 'New recovery codes')?.trigger('click')
+    await flushPromises()
+    expect(view.wrapper.findAll('[data-testid="recovery-codes"] li')).toHaveLength(10)
+  })
+
+  it('leaves the recovery codes to the authenticator app panel when the app is on', async () => {
+    vi.mocked(sfApi.getSecondFactors).mockResolvedValue({ ...status([laptop]), totp: { enabled: true } })
+    view = await mountView(PasskeysPanel, { path: '/profile' })
+    expect(view.wrapper.find('[data-testid="passkeys-recovery-codes-left"]').exists()).toBe(false)
   })
 
   it('says so when the person closes the browser dialog, and shows the server refusal in words', async () => {
