@@ -74,6 +74,12 @@ describe('passkeys, in Chromium with a virtual authenticator', () => {
     expect(credentials).toHaveLength(1)
     expect(credentials[0]?.isResidentCredential).toBe(true)
     expect(await axeViolations(page)).toEqual([])
+    for (const width of [390, 320]) {
+      await page.setViewportSize({ width, height: 800 })
+      const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth)
+      expect(overflow, `the profile at ${width} px`).toBe(0)
+    }
+    await page.setViewportSize({ width: 1280, height: 800 })
 
     await signOut(page)
     expect(await axeViolations(page)).toEqual([])
