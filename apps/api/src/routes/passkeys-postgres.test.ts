@@ -2,9 +2,11 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { PasskeyCreationOptions, PasskeyRequestOptions } from '@tokenauth/shared'
 import { allRows, createTestApp, type TestApp } from '../test-support/test-app.js'
 import { SoftAuthenticator } from '../test-support/soft-authenticator.js'
+import { pruneExpired } from '../housekeeping.js'
 
 const PASSWORD = 'correct horse battery'
 let t: TestApp
+let headers: { authorization: string }
 const device = new SoftAuthenticator()
 
 const signInOptions = async (): Promise<PasskeyRequestOptions> => (await t.app.inject({ method: 'POST', url: '/api/auth/passkey/options' })).json() as PasskeyRequestOptions
@@ -15,7 +17,7 @@ beforeAll(async () => {
   t = await createTestApp({}, undefined, { engine: 'postgres' })
   await t.addUser('alice', PASSWORD)
   const alice = await t.login('alice', PASSWORD)
-  const headers = { authorization: `Bearer ${alice.token}` }
+  headers = { authorization: `Bearer ${alice.token}` }
   const options = (await t.app.inject({ method: 'POST', url: '/api/me/passkeys/options', headers })).json() as PasskeyCreationOptions
   const added = await t.app.inject({ method: 'POST', url: '/api/me/passkeys', headers, payload: { name: 'Laptop', response: device.register(options) } })
   expect(added.statusCode, added.body).toBe(200)
@@ -42,5 +44,24 @@ describe('passkeys on PostgreSQL', () => {
     const assertion = device.assert(passkeyOptions)
     const answers = await Promise.all([0, 1].map(() => t.app.inject({ method: 'POST', url: '/api/auth/login/second-factor', payload: { challenge, passkey: assertion } })))
     expect(answers.map((a) => a.statusCode).sort()).toEqual([200, 401])
+  })
+
+  it('refuses a registration answered to another ceremony or too late, and prunes what expired', async () => {
+    const late = (await t.app.inject({ method: 'POST', url: '/api/me/passkeys/options', headers })).json() as PasskeyCreationOptions
+    const foreign = device.register({ ...late, challenge: (await signInOptions()).challenge })
+    expect((await t.app.inject({ method: 'POST', url: '/api/me/passkeys', headers, payload: { name: 'x', response: foreign } })).statusCode).toBe(403)
+    t.clock.advance(5 * 60_000 + 1)
+    expect((await t.app.inject({ method: 'POST', url: '/api/me/passkeys', headers, payload: { name: 'x', response: device.register(late) } })).statusCode).toBe(403)
+    expect((await pruneExpired(t.services)).webauthnChallenges).toBeGreaterThan(0)
+    expect(await allRows(t.services, 'webauthn_challenges')).toEqual([])
+  })
+
+  it('removes the last passkey with its recovery codes', async () => {
+    const [stored] = await allRows(t.services, 'passkeys')
+    const alice = await t.login('alice', PASSWORD).catch(() => undefined)
+    expect(alice).toBeUndefined() // a second factor is on: the password alone does not sign in
+    expect((await t.app.inject({ method: 'DELETE', url: `/api/me/passkeys/${String(stored?.id)}`, headers })).statusCode).toBe(204)
+    expect(await allRows(t.services, 'recovery_codes')).toEqual([])
+    expect((await t.login('alice', PASSWORD)).token).toBeTruthy()
   })
 })
