@@ -349,7 +349,7 @@ describe('WebAuthn challenges', () => {
 
   it('a ceremony begun on one instance finishes on another sharing the database', async () => {
     // The same database: the same file on SQLite, the same DATABASE_URL under TEST_ENGINE=postgres.
-    const shared = t.services.config.databaseUrl ? { DATABASE_URL: t.services.config.databaseUrl } : {}
+    const shared: Record<string, string> = t.services.config.databaseUrl ? { DATABASE_URL: t.services.config.databaseUrl } : {}
     const other = await createTestApp(shared, t.keys, { dataDir: t.dataDir, clock: t.clock })
     try {
       const options = (await other.app.inject({ method: 'POST', url: '/api/me/passkeys/options', headers: auth(alice) })).json() as PasskeyCreationOptions
