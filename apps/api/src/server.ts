@@ -31,7 +31,7 @@ async function main(): Promise<void> {
     // Once, before any worker: generate missing dev secrets, migrate the database, and
     // print the setup link, so N workers never race at any of the three.
     const services = await createServices(config, loadSecrets(config), systemClock)
-    await printSetupLinkIfNoUsers(services, config.publicUrl ?? `http://${config.host}:${config.port}`)
+    await printSetupLinkIfNoUsers(services, config.publicUrl ?? browserUrl(`http://${config.host}:${config.port}`))
     await services.close()
     const log = (line: string): void => void process.stdout.write(`tokenauth: ${line}\n`)
     // Metrics: the main thread gathers every worker's; it serves METRICS_PORT itself, and
@@ -81,7 +81,7 @@ async function serve(config: Config): Promise<void> {
   const prune = (): void => {
     pruneExpired(services).then(
       (removed) => {
-        if (removed.sessions + removed.signInChallenges + removed.auditEvents > 0) app.log.info(removed, 'pruned expired sessions, sign-in challenges and audit events')
+        if (removed.sessions + removed.signInChallenges + removed.webauthnChallenges + removed.auditEvents > 0) app.log.info(removed, 'pruned expired sessions, challenges and audit events')
       },
       // A database outage during housekeeping is retried at the next interval.
       (err: unknown) => app.log.warn({ err }, 'pruning expired sessions and audit events failed'),
@@ -112,7 +112,7 @@ async function serve(config: Config): Promise<void> {
 
   if (isMainThread) {
     const address = await app.listen({ host: config.host, port: config.port })
-    await printSetupLinkIfNoUsers(services, config.publicUrl ?? address)
+    await printSetupLinkIfNoUsers(services, config.publicUrl ?? browserUrl(address))
     return
   }
   // One of WORKERS=N: the same port as the other threads (SO_REUSEPORT), and the main
@@ -126,6 +126,18 @@ async function serve(config: Config): Promise<void> {
   const bound = app.server.address()
   const listening: ThreadMessage = { type: 'listening', address, port: typeof bound === 'object' && bound !== null ? bound.port : listenOptions.port ?? 0 }
   parentPort?.postMessage(listening)
+}
+
+const LOOPBACK_OR_ANY = new Set(['127.0.0.1', '[::1]', '0.0.0.0', '[::]'])
+
+/**
+ * The address to open in a browser: `localhost` for a loopback or wildcard address, since
+ * passkeys refuse an IP address and `localhost` is the secure context they accept over http.
+ */
+function browserUrl(address: string): string {
+  const url = new URL(address)
+  if (LOOPBACK_OR_ANY.has(url.hostname)) url.hostname = 'localhost'
+  return url.origin
 }
 
 async function printSetupLinkIfNoUsers(services: Services, baseUrl: string): Promise<void> {

@@ -19,6 +19,7 @@ import { probeWritable } from './deps/data-dir-check.js'
 import { noMetrics, type AppMetrics } from './metrics/app-metrics.js'
 import { SecondFactors } from './second-factor/second-factors.js'
 import { DataKeyRing } from './second-factor/data-keys.js'
+import { PasskeyCeremonies } from './second-factor/passkey-ceremonies.js'
 
 /**
  * Everything the routes use, built once per app and reached one way: `app.services`
@@ -35,6 +36,8 @@ export interface Services {
   readonly notes: NoteStore
   /** Authenticator apps, recovery codes and the second step of sign-in (secrets sealed with DATA_KEYS). */
   readonly secondFactors: SecondFactors
+  /** WebAuthn options and verification for passkeys (the relying party from the config). */
+  readonly passkeys: PasskeyCeremonies
   readonly accessTokens: AccessTokenSigner
   readonly setupTokens: SetupTokens
   readonly passwords: PasswordHasher
@@ -66,6 +69,7 @@ export async function createServices(config: Config, secrets: Secrets, clock: Cl
     await engine.close()
     throw error
   })
+  const secondFactors = new SecondFactors(engine, new DataKeyRing(secrets.dataKeys), clock)
   return {
     config,
     secrets,
@@ -74,7 +78,8 @@ export async function createServices(config: Config, secrets: Secrets, clock: Cl
     users: new UserStore(engine),
     sessions,
     notes: new NoteStore(engine),
-    secondFactors: new SecondFactors(engine, new DataKeyRing(secrets.dataKeys), clock),
+    secondFactors,
+    passkeys: new PasskeyCeremonies(engine, clock, config.webauthn, secondFactors.passkeys),
     accessTokens,
     setupTokens: new SetupTokens(engine, secrets.tokenKeys, clock),
     passwords: createPasswordHasher(),

@@ -84,6 +84,16 @@ export const AuditDetail = Type.Union([
   /** `second_factor_failed`: turning the authenticator app off with a wrong password or code. */
   plain('wrong_password_on_disable'),
   plain('wrong_totp_on_disable'),
+  /** `login_succeeded` with a passkey alone; `verified`: the authenticator checked the person (two factors). */
+  withParams('with_passkey', { verified: Type.Boolean() }),
+  /** `login_succeeded` after the password and a passkey. */
+  plain('with_passkey_second_factor'),
+  /** `second_factor_failed` at the second step, `login_failed` for a passkey sign-in: the assertion did not verify. */
+  plain('passkey_not_verified'),
+  /** `login_failed`: a passkey no account has (removed, or from another site). */
+  plain('unknown_passkey'),
+  /** `passkey_added`, `passkey_renamed`, `passkey_removed`: the passkey's name (as it is now). */
+  withParams('passkey_named', { name: Type.String() }),
   // Renewal (`renewal_replayed`, `token_renewed`).
   /** A retired session cookie came back after the grace window: the session was revoked. */
   plain('retired_cookie_replayed'),

@@ -27,6 +27,9 @@ export const AuditKind = Type.Union([
   Type.Literal('second_factor_failed'),
   /** A sign-in refused unchecked (429) because its account or address must wait. */
   Type.Literal('login_throttled'),
+  Type.Literal('passkey_added'),
+  Type.Literal('passkey_renamed'),
+  Type.Literal('passkey_removed'),
 ])
 export type AuditKind = Static<typeof AuditKind>
 

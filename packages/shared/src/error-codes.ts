@@ -10,6 +10,8 @@ export const ERROR_CODES = [
   'invalid_credentials',
   'invalid_second_factor',
   'invalid_challenge',
+  'invalid_passkey',
+  'recent_sign_in_required',
   'invalid_password',
   'invalid_setup_token',
   'setup_complete',

@@ -1,4 +1,5 @@
 import { Type, type Static } from 'typebox'
+import { PasskeyAssertion, PasskeyRequestOptions, PasskeySummary } from './passkeys.js'
 
 /** Six digits from an authenticator app. */
 export const TotpCode = Type.String({ pattern: '^[0-9]{6}$' })
@@ -6,8 +7,8 @@ export const TotpCode = Type.String({ pattern: '^[0-9]{6}$' })
 /** A recovery code as printed (`xxxx-xxxx-xxxx`), typed in any case, with or without dashes. */
 export const RecoveryCode = Type.String({ minLength: 12, maxLength: 20, pattern: '^[0-9A-Za-z -]+$' })
 
-/** The second factors a sign-in may finish with (passkeys join this list). */
-export const SecondFactorMethod = Type.Union([Type.Literal('totp'), Type.Literal('recovery_code')])
+/** The second factors a sign-in may finish with. */
+export const SecondFactorMethod = Type.Union([Type.Literal('totp'), Type.Literal('passkey'), Type.Literal('recovery_code')])
 export type SecondFactorMethod = Static<typeof SecondFactorMethod>
 
 /**
@@ -21,6 +22,8 @@ export const SecondFactorRequired = Type.Object(
     challenge: Type.String(),
     methods: Type.Array(SecondFactorMethod),
     expiresAt: Type.String({ format: 'date-time' }),
+    /** When the account has passkeys: what `navigator.credentials.get()` takes for this sign-in. */
+    passkeyOptions: Type.Optional(PasskeyRequestOptions),
   },
   { additionalProperties: false },
 )
@@ -30,6 +33,7 @@ export type SecondFactorRequired = Static<typeof SecondFactorRequired>
 export const SecondFactorLoginRequest = Type.Union([
   Type.Object({ challenge: Type.String({ minLength: 1, maxLength: 128 }), totp: TotpCode }, { additionalProperties: false }),
   Type.Object({ challenge: Type.String({ minLength: 1, maxLength: 128 }), recoveryCode: RecoveryCode }, { additionalProperties: false }),
+  Type.Object({ challenge: Type.String({ minLength: 1, maxLength: 128 }), passkey: PasskeyAssertion }, { additionalProperties: false }),
 ])
 export type SecondFactorLoginRequest = Static<typeof SecondFactorLoginRequest>
 
@@ -37,6 +41,7 @@ export type SecondFactorLoginRequest = Static<typeof SecondFactorLoginRequest>
 export const SecondFactorStatus = Type.Object(
   {
     totp: Type.Object({ enabled: Type.Boolean() }, { additionalProperties: false }),
+    passkeys: Type.Array(PasskeySummary),
     recoveryCodesLeft: Type.Integer({ minimum: 0 }),
   },
   { additionalProperties: false },

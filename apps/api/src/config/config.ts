@@ -49,6 +49,12 @@ export interface Config {
   readonly webDistDir: string
   /** Where people open the app, when not at the listening address (a proxy, or Vite in `pnpm dev`). */
   readonly publicUrl: string | undefined
+  /**
+   * Who passkeys belong to (WebAuthn's relying party): from `WEBAUTHN_RP_ID` and
+   * `WEBAUTHN_ORIGINS`, else `PUBLIC_URL`, else `localhost` on `PORT`. Undefined when
+   * `PUBLIC_URL` is an IP address, which WebAuthn refuses as an RP ID: passkeys are off.
+   */
+  readonly webauthn: RelyingParty | undefined
   /** Requests one IP may make to `/api` per `rateLimitWindowSeconds` (`/api/health` is exempt). */
   readonly rateLimitMax: number
   readonly rateLimitWindowSeconds: number
@@ -87,6 +93,14 @@ export interface Config {
   readonly overloadEventLoopDelayMs: number
   /** `/api` answers 503 while the V8 heap in use is above this (bytes); 0 never. */
   readonly overloadHeapUsedBytes: number
+}
+
+/** WebAuthn's relying party: the ID passkeys are bound to, and the pages that may use them. */
+export interface RelyingParty {
+  readonly id: string
+  /** Shown by the browser and the authenticator (`MFA_ISSUER`). */
+  readonly name: string
+  readonly origins: readonly string[]
 }
 
 /** An issuer goes into the otpauth:// label as `issuer:account`, so it must not hold a colon. */
@@ -175,6 +189,7 @@ export function loadConfig(env: Env = process.env): Config {
     trustProxy: trustProxy(env.TRUST_PROXY),
     webDistDir: path.resolve(env.WEB_DIST_DIR?.trim() || DEFAULT_WEB_DIST),
     publicUrl: publicUrl(env.PUBLIC_URL),
+    webauthn: relyingParty(env, port),
     rateLimitMax: integer(env, 'RATE_LIMIT_MAX', 600, 1, 1e9),
     rateLimitWindowSeconds: duration(env, 'RATE_LIMIT_WINDOW', 60),
     loginFailuresPerAccount: integer(env, 'LOGIN_FAILURES_PER_ACCOUNT', 5, 1, 1e9),
@@ -316,6 +331,35 @@ function publicUrl(raw: string | undefined): string | undefined {
     // reported below
   }
   throw new ConfigError(`PUBLIC_URL must be an http(s) URL such as https://auth.example.com (got "${text}")`)
+}
+
+/**
+ * The relying party. `pnpm start` serves http://127.0.0.1:3000, but an RP ID cannot be an
+ * IP address: the default is `localhost`, which browsers treat as a secure context.
+ */
+function relyingParty(env: Env, port: number): RelyingParty | undefined {
+  const name = mfaIssuer(env.MFA_ISSUER)
+  const listed = origins(env, 'WEBAUTHN_ORIGINS')
+  const rpId = env.WEBAUTHN_RP_ID?.trim().toLowerCase()
+  const publicOrigin = publicUrl(env.PUBLIC_URL)
+  if (rpId) {
+    if (isIP(rpId) !== 0 || !/^[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)*$/.test(rpId)) {
+      throw new ConfigError(`WEBAUTHN_RP_ID must be a domain name such as auth.example.com, not an IP address or a URL (got "${rpId}")`)
+    }
+    const allowed = listed.length > 0 ? listed : [publicOrigin && new URL(publicOrigin).hostname === rpId ? new URL(publicOrigin).origin : `https://${rpId}`]
+    for (const origin of allowed) {
+      const host = new URL(origin).hostname
+      if (host !== rpId && !host.endsWith(`.${rpId}`)) throw new ConfigError(`WEBAUTHN_ORIGINS: ${origin} is not on WEBAUTHN_RP_ID ${rpId} or a subdomain of it`)
+    }
+    return { id: rpId, name, origins: allowed }
+  }
+  if (listed.length > 0) throw new ConfigError('WEBAUTHN_ORIGINS needs WEBAUTHN_RP_ID')
+  if (publicOrigin) {
+    const url = new URL(publicOrigin)
+    // URL keeps IPv6 hosts in brackets; either kind of address cannot be an RP ID.
+    return isIP(url.hostname.replace(/^\[|\]$/g, '')) === 0 ? { id: url.hostname, name, origins: [url.origin] } : undefined
+  }
+  return { id: 'localhost', name, origins: [`http://localhost:${port}`] }
 }
 
 /** Proxies in front of the server counted by TRUST_PROXY, at most: a chain longer than this is not a deployment but a spoofing hole. */

@@ -12,6 +12,8 @@ export const errorMessages: Readonly<Record<ErrorCode, string>> = {
   invalid_credentials: 'Incorrect username or password.',
   invalid_second_factor: 'That code is not correct, or was already used.',
   invalid_challenge: 'This sign-in has expired. Please sign in again.',
+  invalid_passkey: 'This passkey could not be verified. Please try again.',
+  recent_sign_in_required: 'Sign in again first: this needs a recent sign-in.',
   invalid_password: 'The password does not meet the requirements.',
   invalid_setup_token: 'This setup link is not valid, has expired or was already used.',
   setup_complete: 'Setup is already complete. Please sign in.',

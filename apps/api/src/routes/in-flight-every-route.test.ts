@@ -15,6 +15,9 @@ import { snapshotTables, tableNames } from '../test-support/db-snapshot.js'
 const PASSWORD = 'correct horse battery'
 
 /** A body each route's schema accepts, so that the request gets past validation to the check after it. */
+/** A registration response of the right shape (it verifies against nothing: the session check comes first). */
+const PASSKEY_RESPONSE = { id: 'AAAA', rawId: 'AAAA', type: 'public-key', response: { clientDataJSON: 'e30', attestationObject: 'oA' }, clientExtensionResults: {} }
+
 const VALID_BODIES: Readonly<Record<string, unknown>> = {
   'POST /api/notes': { text: 'sent before the revocation, finished after' },
   'DELETE /api/notes/:id': {},
@@ -37,6 +40,10 @@ const VALID_BODIES: Readonly<Record<string, unknown>> = {
   'POST /api/me/second-factors/totp/confirm': { code: '123456' },
   'DELETE /api/me/second-factors/totp': { password: PASSWORD },
   'POST /api/me/second-factors/recovery-codes': {},
+  'POST /api/me/passkeys/options': {},
+  'POST /api/me/passkeys': { name: 'Laptop', response: PASSKEY_RESPONSE },
+  'PATCH /api/me/passkeys/:id': { name: 'Laptop' },
+  'DELETE /api/me/passkeys/:id': {},
 }
 
 const SAFE = new Set(['GET', 'HEAD', 'OPTIONS'])

@@ -14,6 +14,9 @@ import { HOLD_HEADER, withHandlerHolds, type HandlerHolds } from '../test-suppor
  */
 const PASSWORD = 'correct horse battery'
 
+/** A registration response of the right shape (it verifies against nothing: the session check comes first). */
+const PASSKEY_RESPONSE = { id: 'AAAA', rawId: 'AAAA', type: 'public-key', response: { clientDataJSON: 'e30', attestationObject: 'oA' }, clientExtensionResults: {} }
+
 const VALID_BODIES: Readonly<Record<string, unknown>> = {
   'POST /api/notes': { text: 'written after the author was disabled' },
   'DELETE /api/notes/:id': {},
@@ -36,6 +39,10 @@ const VALID_BODIES: Readonly<Record<string, unknown>> = {
   'POST /api/me/second-factors/totp/confirm': { code: '123456' },
   'DELETE /api/me/second-factors/totp': { password: PASSWORD },
   'POST /api/me/second-factors/recovery-codes': {},
+  'POST /api/me/passkeys/options': {},
+  'POST /api/me/passkeys': { name: 'Laptop', response: PASSKEY_RESPONSE },
+  'PATCH /api/me/passkeys/:id': { name: 'Laptop' },
+  'DELETE /api/me/passkeys/:id': {},
 }
 
 const SAFE = new Set(['GET', 'HEAD', 'OPTIONS'])

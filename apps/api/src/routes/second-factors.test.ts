@@ -61,7 +61,7 @@ describe('enrolling an authenticator app', () => {
     expect(codes).toHaveLength(10)
     expect(new Set(codes).size).toBe(10)
     const status = await t.app.inject({ method: 'GET', url: '/api/me/second-factors', headers: auth(alice) })
-    expect(status.json()).toEqual({ totp: { enabled: true }, recoveryCodesLeft: 10 })
+    expect(status.json()).toEqual({ totp: { enabled: true }, passkeys: [], recoveryCodesLeft: 10 })
     expect((await allRows(t.services, 'audit_events')).map((e) => e.kind)).toContain('totp_enabled')
   })
 
@@ -169,7 +169,7 @@ describe('managing second factors', () => {
     t.clock.advance(30_000)
     const off = await t.app.inject({ method: 'DELETE', url: '/api/me/second-factors/totp', headers: auth(alice), payload: { code: oathtool(secret, t.clock()) } })
     expect(off.statusCode).toBe(204)
-    expect((await t.app.inject({ method: 'GET', url: '/api/me/second-factors', headers: auth(alice) })).json()).toEqual({ totp: { enabled: false }, recoveryCodesLeft: 0 })
+    expect((await t.app.inject({ method: 'GET', url: '/api/me/second-factors', headers: auth(alice) })).json()).toEqual({ totp: { enabled: false }, passkeys: [], recoveryCodesLeft: 0 })
     expect((await t.app.inject({ method: 'POST', url: '/api/auth/login', payload: { username: 'alice', password: PASSWORD } })).json()).toHaveProperty('token')
   })
 

@@ -13,6 +13,7 @@ import { errorResponses } from '../http/schemas.js'
 import { confirmActorLive, writeAsActor } from '../auth/acting-write.js'
 import { TokenRefusal } from '../http/token-refusal.js'
 import type { UserRecord } from '../store/user-store.js'
+import { toPasskeySummary } from './passkeys.js'
 
 /**
  * The signed-in person's second factors: `GET /api/me/second-factors`, enrol and confirm
@@ -34,7 +35,8 @@ export default async function secondFactorRoutes(app: App): Promise<void> {
     { config: { auth: 'required' }, schema: { tags: ['account'], response: { 200: SecondFactorStatus, ...errorResponses(401) } } },
     async (request) => {
       const { id } = currentUser(request)
-      return { totp: { enabled: await sf.required(id) }, recoveryCodesLeft: await sf.recoveryCodes.countUnused(id) }
+      const passkeys = (await sf.passkeys.listByUser(id)).map(toPasskeySummary)
+      return { totp: { enabled: await sf.totpEnabled(id) }, passkeys, recoveryCodesLeft: await sf.recoveryCodes.countUnused(id) }
     },
   )
 
@@ -85,7 +87,7 @@ export default async function secondFactorRoutes(app: App): Promise<void> {
     },
     async (request, reply) => {
       const user = await me(request)
-      if (!(await sf.required(user.id))) {
+      if (!(await sf.totpEnabled(user.id))) {
         // A session revoked meanwhile hears that first, as from every other write.
         await confirmActorLive(request)
         throw new ApiError(404, 'not_found', 'No authenticator app is on.')
@@ -118,7 +120,7 @@ export default async function secondFactorRoutes(app: App): Promise<void> {
     },
     async (request) => {
       const user = await me(request)
-      const recoveryCodes = await writeAsActor(request, async (tx) => ((await sf.totp.find(user.id, tx))?.enabledAt != null ? sf.regenerateRecoveryCodes(user.id, tx) : null))
+      const recoveryCodes = await writeAsActor(request, async (tx) => ((await sf.required(user.id, tx)) ? sf.regenerateRecoveryCodes(user.id, tx) : null))
       if (!recoveryCodes) throw new ApiError(409, 'conflict', 'Recovery codes need a second factor; turn one on first.')
       await services.audit.record(request, 'recovery_codes_regenerated', { userId: user.id, username: user.username })
       return { recoveryCodes }

@@ -4,6 +4,8 @@ import type { Engine } from '../store/engine.js'
 import { TotpStore } from '../store/totp-store.js'
 import { RecoveryCodeStore } from '../store/recovery-code-store.js'
 import { SignInChallengeStore } from '../store/sign-in-challenge-store.js'
+import { PasskeyStore, type NewPasskey } from '../store/passkey-store.js'
+import type { Queryable } from '../store/tables.js'
 import type { SignInChallengeRecord } from '../store/sign-in-challenge-store.js'
 import type { WriteTransaction } from '../store/write-transaction.js'
 import type { DataKeyRing } from './data-keys.js'
@@ -21,13 +23,14 @@ export const credentialStamp = (passwordHash: string): string => sha256(`stamp:$
 const sealContext = (userId: number): string => `totp:${userId}`
 
 /**
- * A person's second factors: the authenticator app (TOTP), recovery codes, and the
- * pending second step of a sign-in. Reads take no transaction; what accepts a code runs
+ * A person's second factors: the authenticator app (TOTP), passkeys, recovery codes, and
+ * the pending second step of a sign-in. Reads take no transaction; what accepts a code runs
  * in the caller's write transaction, so single use holds across instances.
  */
 export class SecondFactors {
   readonly totp: TotpStore
   readonly recoveryCodes: RecoveryCodeStore
+  readonly passkeys: PasskeyStore
   readonly challenges: SignInChallengeStore
   readonly #ring: DataKeyRing
   readonly #clock: Clock
@@ -35,14 +38,38 @@ export class SecondFactors {
   constructor(engine: Engine, ring: DataKeyRing, clock: Clock) {
     this.totp = new TotpStore(engine)
     this.recoveryCodes = new RecoveryCodeStore(engine)
+    this.passkeys = new PasskeyStore(engine)
     this.challenges = new SignInChallengeStore(engine)
     this.#ring = ring
     this.#clock = clock
   }
 
-  /** Whether the account must show a second factor after its password. */
-  async required(userId: number): Promise<boolean> {
-    return (await this.totp.find(userId))?.enabledAt != null
+  /** Whether the account must show a second factor after its password: an authenticator app or a passkey. */
+  async required(userId: number, q?: Queryable): Promise<boolean> {
+    return (await this.totpEnabled(userId, q)) || (await this.passkeys.countByUser(userId, q)) > 0
+  }
+
+  /** Whether the authenticator app is on (enrolled and confirmed). */
+  async totpEnabled(userId: number, q?: Queryable): Promise<boolean> {
+    return (await this.totp.find(userId, q))?.enabledAt != null
+  }
+
+  /**
+   * Stores a verified passkey; its id and the recovery codes when it is the account's first
+   * factor (empty if it had a set), or null when the credential is already registered.
+   */
+  async addPasskey(passkey: NewPasskey, tx: WriteTransaction): Promise<{ id: number; recoveryCodes: string[] } | null> {
+    const id = await this.passkeys.add(passkey, tx)
+    if (id === undefined) return null
+    if ((await this.recoveryCodes.unused(passkey.userId, tx)).length > 0) return { id, recoveryCodes: [] }
+    return { id, recoveryCodes: await this.#replaceRecoveryCodes(passkey.userId, tx) }
+  }
+
+  /** Removes a passkey; with the last factor go the recovery codes and pending sign-ins. */
+  async removePasskey(userId: number, id: number, tx: WriteTransaction): Promise<boolean> {
+    if (!(await this.passkeys.remove(userId, id, tx))) return false
+    await this.#forgetIfNoFactorLeft(userId, tx)
+    return true
   }
 
   /** A new pending secret (sealed in the database) and what the person scans; null when TOTP is already on. */
@@ -95,12 +122,17 @@ export class SecondFactors {
     return this.#replaceRecoveryCodes(userId, tx)
   }
 
-  /** Turns the authenticator app off; with it go the recovery codes and pending sign-ins (no factor is left). */
+  /** Turns the authenticator app off; when no passkey is left either, the recovery codes and pending sign-ins go too. */
   async disableTotp(userId: number, tx: WriteTransaction): Promise<boolean> {
     const removed = await this.totp.remove(userId, tx)
+    await this.#forgetIfNoFactorLeft(userId, tx)
+    return removed
+  }
+
+  async #forgetIfNoFactorLeft(userId: number, tx: WriteTransaction): Promise<void> {
+    if (await this.required(userId, tx)) return
     await this.recoveryCodes.removeAll(userId, tx)
     await this.challenges.removeForUser(userId, tx)
-    return removed
   }
 
   /** Opens the second step of a sign-in; the challenge the client holds (the table keeps its hash). */

@@ -130,6 +130,31 @@ export const MIGRATIONS: readonly string[] = [
   CREATE INDEX sign_in_challenges_user_id ON sign_in_challenges(user_id);
   CREATE INDEX sign_in_challenges_expires_at ON sign_in_challenges(expires_at);
   `,
+  // Passkeys (WebAuthn). A ceremony's challenge waits in the database, so that one begun on
+  // one instance finishes on another; each is single-use and bound to what it was made for.
+  `
+  CREATE TABLE passkeys (
+    id            INTEGER PRIMARY KEY,
+    user_id       INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+    credential_id TEXT    NOT NULL UNIQUE,
+    public_key    TEXT    NOT NULL,
+    counter       INTEGER NOT NULL DEFAULT 0,
+    transports    TEXT    NOT NULL DEFAULT '[]',
+    device_type   TEXT    NOT NULL,
+    backed_up     INTEGER NOT NULL DEFAULT 0,
+    name          TEXT    NOT NULL,
+    created_at    INTEGER NOT NULL,
+    last_used_at  INTEGER
+  );
+  CREATE INDEX passkeys_user_id ON passkeys(user_id);
+  CREATE TABLE webauthn_challenges (
+    challenge_hash TEXT    PRIMARY KEY,
+    purpose        TEXT    NOT NULL,
+    user_id        INTEGER REFERENCES users(id) ON DELETE CASCADE,
+    expires_at     INTEGER NOT NULL
+  );
+  CREATE INDEX webauthn_challenges_expires_at ON webauthn_challenges(expires_at);
+  `,
 ]
 
 /** Applies the migrations the database has not seen yet, each in its own transaction. */

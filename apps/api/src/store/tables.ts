@@ -15,6 +15,8 @@ export interface Tables {
   totp_factors: TotpFactorsTable
   recovery_codes: RecoveryCodesTable
   sign_in_challenges: SignInChallengesTable
+  passkeys: PasskeysTable
+  webauthn_challenges: WebauthnChallengesTable
 }
 
 export interface UsersTable {
@@ -109,6 +111,35 @@ export interface SignInChallengesTable {
   credential_stamp: string
   remember: Generated<number>
   failures: Generated<number>
+  expires_at: number
+}
+
+export interface PasskeysTable {
+  id: Generated<number>
+  user_id: number
+  /** The credential id the authenticator chose, base64url; unique across the site. */
+  credential_id: string
+  /** The COSE public key, base64url. */
+  public_key: string
+  /** The signature counter last seen (0 for authenticators that do not count). */
+  counter: number
+  /** JSON array of transports the browser reported (`internal`, `usb`, `hybrid`…). */
+  transports: string
+  /** `singleDevice` or `multiDevice` (a synced passkey). */
+  device_type: string
+  backed_up: number
+  name: string
+  created_at: number
+  last_used_at: number | null
+}
+
+export interface WebauthnChallengesTable {
+  /** SHA-256 of the challenge the browser signs (base64url). */
+  challenge_hash: string
+  /** `register`, `sign_in` or `second_factor`: a challenge answers only the ceremony it was made for. */
+  purpose: string
+  /** The account, where the ceremony knows it (not for a discoverable sign-in). */
+  user_id: number | null
   expires_at: number
 }
 

@@ -1,4 +1,13 @@
-import { REFRESH_HEADER, type LoginAnswer, type LoginOptions, type LoginRequest, type LoginResponse, type SecondFactorLoginRequest } from '@tokenauth/shared'
+import {
+  REFRESH_HEADER,
+  type LoginAnswer,
+  type LoginOptions,
+  type LoginRequest,
+  type LoginResponse,
+  type PasskeyLoginRequest,
+  type PasskeyRequestOptions,
+  type SecondFactorLoginRequest,
+} from '@tokenauth/shared'
 import { http } from './http'
 
 /** `GET /api/auth/login`: what the sign-in form may offer ("keep me signed in", and for how long). */
@@ -19,6 +28,18 @@ export async function login(body: LoginRequest): Promise<LoginAnswer> {
 /** `POST /api/auth/login/second-factor`: the challenge and a code; answers as a one-step sign-in. */
 export async function loginSecondFactor(body: SecondFactorLoginRequest): Promise<LoginResponse> {
   const { data } = await http.post<LoginResponse>('/auth/login/second-factor', body, { authEndpoint: 'tokenless', inlineErrors: true })
+  return data
+}
+
+/** `POST /api/auth/passkey/options`: request options for "Sign in with a passkey" (any of the site's passkeys). */
+export async function passkeySignInOptions(): Promise<PasskeyRequestOptions> {
+  const { data } = await http.post<PasskeyRequestOptions>('/auth/passkey/options', undefined, { authEndpoint: 'tokenless', inlineErrors: true })
+  return data
+}
+
+/** `POST /api/auth/passkey`: the browser's assertion; answers as a sign-in with a password does. */
+export async function loginWithPasskey(body: PasskeyLoginRequest): Promise<LoginResponse> {
+  const { data } = await http.post<LoginResponse>('/auth/passkey', body, { authEndpoint: 'tokenless', inlineErrors: true })
   return data
 }
 

@@ -36,6 +36,11 @@ const EVERY_REASON: readonly AuditDetail[] = [
   { reason: 'wrong_password_on_disable' },
   { reason: 'wrong_totp_on_disable' },
   { reason: 'throttled', params: { retryAfterSeconds: 4 } },
+  { reason: 'with_passkey', params: { verified: true } },
+  { reason: 'with_passkey_second_factor' },
+  { reason: 'passkey_not_verified' },
+  { reason: 'unknown_passkey' },
+  { reason: 'passkey_named', params: { name: '笔记本' } },
 ]
 
 describe('audit reasons in words', () => {
@@ -53,6 +58,8 @@ describe('audit reasons in words', () => {
     expect(auditDetailWords({ reason: 'wrong_admin_password', params: { action: 'reset_password' } })).toBe('wrong own password to reset the password of a user')
     expect(auditDetailWords({ reason: 'credentials_changed' })).toBe('the password changed or the account was disabled while the sign-in was checked')
     expect(auditDetailWords({ reason: 'throttled', params: { retryAfterSeconds: 1 } })).toBe('not checked: too many failed tries; the next was allowed 1 second later')
+    expect(auditDetailWords({ reason: 'with_passkey', params: { verified: false } })).toBe('with a passkey, without user verification')
+    expect(auditDetailWords({ reason: 'passkey_named', params: { name: 'Laptop' } })).toBe('“Laptop”')
     expect(auditDetailWords(null)).toBe('')
   })
 

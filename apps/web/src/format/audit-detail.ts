@@ -37,6 +37,11 @@ const REASONS: Readonly<Record<AuditReason, true>> = {
   wrong_password_on_disable: true,
   wrong_totp_on_disable: true,
   throttled: true,
+  with_passkey: true,
+  with_passkey_second_factor: true,
+  passkey_not_verified: true,
+  unknown_passkey: true,
+  passkey_named: true,
   legacy: true,
 }
 
@@ -71,6 +76,10 @@ export function auditDetailWords(detail: AuditDetail | null): string {
       return t('audit.reasons.created_by_admin', { actor: detail.params.actor, roles: roleList(detail.params.roles) })
     case 'roles_changed_by_admin':
       return t('audit.reasons.roles_changed_by_admin', { actor: detail.params.actor, from: roleList(detail.params.from), to: roleList(detail.params.to) })
+    case 'with_passkey':
+      return t(detail.params.verified ? 'audit.reasons.with_passkey.verified' : 'audit.reasons.with_passkey.presence')
+    case 'passkey_named':
+      return t('audit.reasons.passkey_named', { name: detail.params.name })
     case 'legacy':
       // An older server's words, kept as written: there is no code to translate.
       return detail.params.text

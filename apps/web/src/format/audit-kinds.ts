@@ -28,6 +28,9 @@ const KINDS: Readonly<Record<AuditKind, true>> = {
   recovery_code_used: true,
   second_factor_failed: true,
   login_throttled: true,
+  passkey_added: true,
+  passkey_renamed: true,
+  passkey_removed: true,
 }
 
 /** Every kind, in the order above. */

@@ -47,7 +47,9 @@ describe('the two languages', () => {
 
   it("have words for every error code the server sends, every audit event kind and every audit reason (else the raw code would show)", () => {
     const needed = [...ERROR_CODES.map((code) => `errors.${code}`), ...auditKinds.map((kind) => `audit.kinds.${kind}`),
-      ...auditReasons.filter((reason) => reason !== 'ended_by_user').map((reason) => `audit.reasons.${reason}`),
+      ...auditReasons.filter((reason) => reason !== 'ended_by_user' && reason !== 'with_passkey').map((reason) => `audit.reasons.${reason}`),
+      'audit.reasons.with_passkey.verified',
+      'audit.reasons.with_passkey.presence',
       'audit.reasons.ended_by_user.here',
       'audit.reasons.ended_by_user.elsewhere',
     ]

@@ -1,4 +1,4 @@
-import type { LoginRequest, LoginResponse, Role, SecondFactorLoginRequest, SecondFactorRequired, SessionView, SetupRequest, User } from '@tokenauth/shared'
+import type { LoginRequest, LoginResponse, PasskeyLoginRequest, Role, SecondFactorLoginRequest, SecondFactorRequired, SessionView, SetupRequest, User } from '@tokenauth/shared'
 import { authGetter, commitAuth, dispatchAuth, type AppStore } from '../store/typed-store'
 import { currentFlight, singleFlight } from './flights'
 import type { ReauthOutcome, Recovery } from './lifecycle'
@@ -26,6 +26,8 @@ export function authOf(store: AppStore) {
     login: (body: LoginRequest): Promise<User | SecondFactorRequired> => dispatchAuth(store, 'login', body),
     /** Finishes a sign-in with its second factor; the other tabs follow. */
     loginSecondFactor: (body: SecondFactorLoginRequest): Promise<User> => dispatchAuth(store, 'loginSecondFactor', body),
+    /** Signs in with a passkey's assertion; the other tabs follow. */
+    loginWithPasskey: (body: PasskeyLoginRequest): Promise<User> => dispatchAuth(store, 'loginWithPasskey', body),
     /** Creates the first admin and signs in; the other tabs follow. */
     setup: (body: SetupRequest): Promise<User> => dispatchAuth(store, 'setup', body),
     /** Signs out here and on the server; the other tabs follow. */

@@ -1,5 +1,5 @@
 import type { ActionContext, Module } from 'vuex'
-import type { LoginAnswer, LoginRequest, LoginResponse, Role, SecondFactorLoginRequest, SecondFactorRequired, SessionView, SetupRequest, User } from '@tokenauth/shared'
+import type { LoginAnswer, LoginRequest, LoginResponse, PasskeyLoginRequest, Role, SecondFactorLoginRequest, SecondFactorRequired, SessionView, SetupRequest, User } from '@tokenauth/shared'
 import type { AuthState, FlightName, RootState } from '../store/state'
 import { markHandledGlobally } from '../api/errors'
 import { commitInAuth, dispatchInAuth } from '../store/typed-store'
@@ -11,6 +11,8 @@ export interface AuthApi {
   login(body: LoginRequest): Promise<LoginAnswer>
   /** The second step of a sign-in: the challenge and one factor; answers as a one-step sign-in does. */
   loginSecondFactor(body: SecondFactorLoginRequest): Promise<LoginResponse>
+  /** "Sign in with a passkey": the browser's assertion; answers as a one-step sign-in. */
+  loginWithPasskey(body: PasskeyLoginRequest): Promise<LoginResponse>
   refresh(): Promise<LoginResponse>
   logout(): Promise<void>
   completeSetup(body: SetupRequest): Promise<LoginResponse>
@@ -123,6 +125,9 @@ function createAuthActions(api: AuthApi) {
     },
     async loginSecondFactor(ctx: AuthContext, body: SecondFactorLoginRequest): Promise<User> {
       return started(ctx, await api.loginSecondFactor(body))
+    },
+    async loginWithPasskey(ctx: AuthContext, body: PasskeyLoginRequest): Promise<User> {
+      return started(ctx, await api.loginWithPasskey(body))
     },
     async setup(ctx: AuthContext, body: SetupRequest): Promise<User> {
       return started(ctx, await api.completeSetup(body))

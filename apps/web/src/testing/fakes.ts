@@ -63,6 +63,7 @@ export function fakeAuthApi() {
   return {
     login: vi.fn<AuthApi['login']>(async () => session('token-1')),
     loginSecondFactor: vi.fn<AuthApi['loginSecondFactor']>(async () => session('token-2fa')),
+    loginWithPasskey: vi.fn<AuthApi['loginWithPasskey']>(async () => session('token-passkey')),
     refresh: vi.fn<AuthApi['refresh']>(async () => Promise.reject(apiError(401, 'missing_token'))),
     logout: vi.fn<AuthApi['logout']>(async () => undefined),
     completeSetup: vi.fn<AuthApi['completeSetup']>(async () => session('token-setup')),

@@ -53,7 +53,7 @@ describe('LoginView', () => {
     const password = wrapper.get('#login-password')
     expect(wrapper.get('label[for="login-username"]').text()).toBe('Username')
     expect(wrapper.get('label[for="login-password"]').text()).toBe('Password')
-    expect(username.attributes('autocomplete')).toBe('username')
+    expect(username.attributes('autocomplete')).toBe('username webauthn')
     expect(password.attributes('autocomplete')).toBe('current-password')
     expect(password.attributes('type')).toBe('password')
   })

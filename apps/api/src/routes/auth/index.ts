@@ -3,6 +3,7 @@ import cookieSession from '../../plugins/cookie-session.js'
 import csrf from '../../plugins/csrf.js'
 import { loginRoute } from './login.js'
 import { loginSecondFactorRoute } from './login-second-factor.js'
+import { loginPasskeyRoutes } from './login-passkey.js'
 import { logoutRoute } from './logout.js'
 import { refreshRoute } from './refresh.js'
 import { setupRoutes } from './setup.js'
@@ -22,6 +23,7 @@ export default async function cookieSessionRoutes(app: App): Promise<void> {
       async (auth: App) => {
         loginRoute(auth)
         loginSecondFactorRoute(auth)
+        loginPasskeyRoutes(auth)
         logoutRoute(auth)
       },
       { prefix: '/auth' },

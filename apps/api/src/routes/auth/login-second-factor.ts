@@ -15,7 +15,7 @@ class ChallengeTakenError extends Error {
 
 /**
  * `POST /api/auth/login/second-factor`: the challenge from `POST /api/auth/login` and a
- * code from the authenticator app or a recovery code; then the session starts, as login
+ * code from the authenticator app, a recovery code, or a passkey's assertion; then the session starts, as login
  * does. The code is accepted, and the challenge used up, in one write: two requests with
  * the same code (on any instance) sign in once. Wrong codes count in the sign-in
  * throttle like wrong passwords, per account and per address.
@@ -28,7 +28,7 @@ export function loginSecondFactorRoute(app: App): void {
       config: { auth: 'public' },
       schema: {
         tags: ['auth'],
-        summary: 'Finish a sign-in with an authenticator code or a recovery code',
+        summary: 'Finish a sign-in with an authenticator code, a passkey or a recovery code',
         body: SecondFactorLoginRequest,
         response: { 200: LoginResponse, ...errorResponses(400, 401, 413, 415, 429, 503) },
       },
@@ -40,18 +40,22 @@ export function loginSecondFactorRoute(app: App): void {
       if (!found || !user || user.disabled || credentialStamp(user.passwordHash) !== found.credentialStamp) {
         throw new ApiError(401, 'invalid_challenge')
       }
-      const method = 'totp' in body ? 'totp' : 'recovery_code'
+      const method = 'totp' in body ? 'totp' : 'passkey' in body ? 'passkey' : 'recovery_code'
       const verdict = await services.loginThrottle.guard(
         request.ip,
         user.username,
-        () =>
-          inWriteTransaction(services.engine, NO_SESSION, async (tx): Promise<Verdict> => {
+        async () => {
+          // The signature is checked before the write (it takes the WebAuthn challenge, once); what it proved lands with the challenge's use.
+          const assertion = 'passkey' in body ? await services.passkeys.verifyAssertion('second_factor', user.id, body.passkey, (id) => services.users.findById(id)) : undefined
+          return inWriteTransaction(services.engine, NO_SESSION, async (tx): Promise<Verdict> => {
             const live = await services.secondFactors.findChallenge(body.challenge, tx)
             if (!live || live.userId !== user.id) return 'challenge_gone'
             const accepted =
               'totp' in body
                 ? await services.secondFactors.acceptTotp(user.id, body.totp, tx)
-                : await services.secondFactors.acceptRecoveryCode(user.id, body.recoveryCode, tx)
+                : 'recoveryCode' in body
+                  ? await services.secondFactors.acceptRecoveryCode(user.id, body.recoveryCode, tx)
+                  : assertion?.ok === true && (await services.secondFactors.passkeys.recordUse(assertion.passkey.id, assertion.passkey.counter, assertion.use, tx))
             if (!accepted) {
               await services.secondFactors.challenges.recordFailure(live.idHash, CHALLENGE_MAX_FAILURES, tx)
               return 'wrong_code'
@@ -62,7 +66,8 @@ export function loginSecondFactorRoute(app: App): void {
           }).catch((error: unknown) => {
             if (error instanceof ChallengeTakenError) return 'challenge_gone' as const
             throw error
-          }),
+          })
+        },
         (answer) => answer === 'accepted',
       ).catch(async (error: unknown) => {
         await auditIfThrottled(services.audit, request, error, { userId: user.id, username: user.username })
@@ -71,17 +76,18 @@ export function loginSecondFactorRoute(app: App): void {
       if (verdict === 'challenge_gone') throw new ApiError(401, 'invalid_challenge')
       if (verdict === 'wrong_code') {
         services.metrics.signIn('wrong_password')
-        await services.audit.recordUnauthenticated(request, 'second_factor_failed', { userId: user.id, username: user.username, detail: { reason: method === 'totp' ? 'wrong_totp' : 'wrong_recovery_code' } })
-        throw new ApiError(401, 'invalid_second_factor')
+        const reason = method === 'totp' ? 'wrong_totp' : method === 'passkey' ? 'passkey_not_verified' : 'wrong_recovery_code'
+        await services.audit.recordUnauthenticated(request, 'second_factor_failed', { userId: user.id, username: user.username, detail: { reason } })
+        throw new ApiError(401, method === 'passkey' ? 'invalid_passkey' : 'invalid_second_factor')
       }
-      const response = await startSession(services, request, user, { remember: found.remember, amr: ['pwd', 'otp', 'mfa'] })
+      const response = await startSession(services, request, user, { remember: found.remember, amr: method === 'passkey' ? ['pwd', 'hwk', 'mfa'] : ['pwd', 'otp', 'mfa'] })
       services.metrics.signIn('success')
       request.log.info({ userId: user.id, method }, 'login succeeded with a second factor')
       if (method === 'recovery_code') {
         const left = await services.secondFactors.recoveryCodes.countUnused(user.id)
         await services.audit.record(request, 'recovery_code_used', { userId: user.id, username: user.username, detail: { reason: 'recovery_codes_left', params: { count: left } } })
       }
-      await services.audit.record(request, 'login_succeeded', { userId: user.id, username: user.username, secretRef: request.session.get('auth')?.handle, detail: { reason: method === 'totp' ? 'with_totp' : 'with_recovery_code' } })
+      await services.audit.record(request, 'login_succeeded', { userId: user.id, username: user.username, secretRef: request.session.get('auth')?.handle, detail: { reason: method === 'totp' ? 'with_totp' : method === 'passkey' ? 'with_passkey_second_factor' : 'with_recovery_code' } })
       return response
     },
   )

@@ -1,4 +1,4 @@
-import { LoginAnswer, LoginOptions, LoginRequest } from '@tokenauth/shared'
+import { LoginAnswer, LoginOptions, LoginRequest, type SecondFactorMethod } from '@tokenauth/shared'
 import type { App } from '../../http/app-instance.js'
 import { ApiError } from '../../http/api-error.js'
 import { RetryLaterError } from '../../http/retry-later-error.js'
@@ -66,11 +66,17 @@ export function loginRoute(app: App): void {
       if (secondFactorOn) {
         // No session yet: the second step (login-second-factor.ts) starts it. The challenge
         // is bound to this password hash, so a change that lands meanwhile voids it.
-        const { challenge, expiresAt } = await inWriteTransaction(services.engine, NO_SESSION, (tx) =>
-          services.secondFactors.openChallenge(user, request.body.rememberMe === true, tx),
-        )
+        // The passkey options ride along, so the second step needs no request of its own.
+        const answer = await inWriteTransaction(services.engine, NO_SESSION, async (tx) => {
+          const { challenge, expiresAt } = await services.secondFactors.openChallenge(user, request.body.rememberMe === true, tx)
+          const totp = await services.secondFactors.totpEnabled(user.id, tx)
+          const passkeys = services.passkeys.available && (await services.secondFactors.passkeys.countByUser(user.id, tx)) > 0
+          const methods: SecondFactorMethod[] = [...(totp ? ['totp' as const] : []), ...(passkeys ? ['passkey' as const] : []), 'recovery_code']
+          const passkeyOptions = passkeys ? await services.passkeys.requestOptions('second_factor', user.id, tx) : undefined
+          return { mfaRequired: true as const, challenge, methods, expiresAt: new Date(expiresAt).toISOString(), ...(passkeyOptions ? { passkeyOptions } : {}) }
+        })
         request.log.info({ userId: user.id }, 'login needs a second factor')
-        return { mfaRequired: true as const, challenge, methods: ['totp' as const, 'recovery_code' as const], expiresAt: new Date(expiresAt).toISOString() }
+        return answer
       }
       const response = await startSession(services, request, user, { remember: request.body.rememberMe === true })
       // The hash takes tens of milliseconds; a password change or a disable that landed

@@ -21,7 +21,7 @@ describe('AuthenticatorAppPanel', () => {
 
   beforeEach(() => {
     vi.clearAllMocks()
-    vi.mocked(sfApi.getSecondFactors).mockResolvedValue({ totp: { enabled: false }, recoveryCodesLeft: 0 })
+    vi.mocked(sfApi.getSecondFactors).mockResolvedValue({ totp: { enabled: false }, passkeys: [], recoveryCodesLeft: 0 })
   })
   afterEach(() => view.wrapper.unmount())
 
@@ -49,7 +49,7 @@ describe('AuthenticatorAppPanel', () => {
     expect(view.wrapper.get('#totp-confirm-error').text()).toBe('That code is not right. Enter the code the app shows now.')
 
     vi.mocked(sfApi.confirmTotp).mockResolvedValueOnce(tenCodes)
-    vi.mocked(sfApi.getSecondFactors).mockResolvedValue({ totp: { enabled: true }, recoveryCodesLeft: 10 })
+    vi.mocked(sfApi.getSecondFactors).mockResolvedValue({ totp: { enabled: true }, passkeys: [], recoveryCodesLeft: 10 })
     await get('totp-confirm-code').setValue('123 456')
     await view.wrapper.get('form').trigger('submit')
     await flushPromises()
@@ -67,7 +67,7 @@ describe('AuthenticatorAppPanel', () => {
   })
 
   it('copies and downloads the codes as a text file', async () => {
-    vi.mocked(sfApi.getSecondFactors).mockResolvedValue({ totp: { enabled: true }, recoveryCodesLeft: 1 })
+    vi.mocked(sfApi.getSecondFactors).mockResolvedValue({ totp: { enabled: true }, passkeys: [], recoveryCodesLeft: 1 })
     view = await mountView(AuthenticatorAppPanel, { path: '/profile' })
     expect(get('recovery-codes-left').text()).toBe('1 recovery code left')
     vi.mocked(sfApi.regenerateRecoveryCodes).mockResolvedValueOnce(tenCodes)
@@ -99,7 +99,7 @@ describe('AuthenticatorAppPanel', () => {
   })
 
   it('"new recovery codes" calls the API with no body and shows the ten new codes', async () => {
-    vi.mocked(sfApi.getSecondFactors).mockResolvedValue({ totp: { enabled: true }, recoveryCodesLeft: 3 })
+    vi.mocked(sfApi.getSecondFactors).mockResolvedValue({ totp: { enabled: true }, passkeys: [], recoveryCodesLeft: 3 })
     view = await mountView(AuthenticatorAppPanel, { path: '/profile' })
     vi.mocked(sfApi.regenerateRecoveryCodes).mockResolvedValueOnce(tenCodes)
     await get('recovery-codes-new').trigger('click')
@@ -109,7 +109,7 @@ describe('AuthenticatorAppPanel', () => {
   })
 
   it('a refusal the app did not handle elsewhere is said in words; the state stays', async () => {
-    vi.mocked(sfApi.getSecondFactors).mockResolvedValue({ totp: { enabled: true }, recoveryCodesLeft: 3 })
+    vi.mocked(sfApi.getSecondFactors).mockResolvedValue({ totp: { enabled: true }, passkeys: [], recoveryCodesLeft: 3 })
     view = await mountView(AuthenticatorAppPanel, { path: '/profile' })
     vi.mocked(sfApi.regenerateRecoveryCodes).mockRejectedValueOnce(apiError(429, 'rate_limited'))
     await get('recovery-codes-new').trigger('click')

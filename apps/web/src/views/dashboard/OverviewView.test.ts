@@ -27,7 +27,7 @@ describe('OverviewView', () => {
       { id: 'here', client: chrome, ip: '203.0.113.7', createdAt: minutesAgo(1), lastSeenAt: minutesAgo(0), current: true },
       { id: 'phone', client: { device: 'mobile', browser: 'Safari', browserVersion: '18', os: 'iOS' }, ip: null, createdAt: minutesAgo(600), lastSeenAt: minutesAgo(5), current: false },
     ])
-    vi.mocked(secondFactorsApi.getSecondFactors).mockResolvedValue({ totp: { enabled: false }, recoveryCodesLeft: 0 })
+    vi.mocked(secondFactorsApi.getSecondFactors).mockResolvedValue({ totp: { enabled: false }, passkeys: [], recoveryCodesLeft: 0 })
     vi.mocked(securitySummaryApi.getSecuritySummary).mockResolvedValue({ range: '24h', bucket: 'hour', buckets: [], series: [] })
     view = await mountView(OverviewView)
   })
