@@ -124,7 +124,7 @@ describe('invalidation with acknowledgement on a real redis-server', () => {
     expect(c.cache.get('k1')).toBeUndefined()
     const started = performance.now()
     await a.bus.invalidate({ handles: ['k1'] })
-    expect(performance.now() - started).toBeLessThan(LEASE_MS + 200)
+    expect(performance.now() - started).toBeLessThan(LEASE_MS + 700)
     // It comes back by itself, empty, under a new member.
     await until(() => c.cache.usable, 5000)
     expect(c.cache.size).toBe(0)
@@ -139,7 +139,7 @@ describe('invalidation with acknowledgement on a real redis-server', () => {
     await a.bus.invalidate({ handles: ['x'] })
     const waited = performance.now() - started
     expect(waited).toBeGreaterThan(LEASE_MS - 300)
-    expect(waited).toBeLessThan(LEASE_MS + 300)
+    expect(waited).toBeLessThan(LEASE_MS + 700)
   })
 
   it('an instance that leaves gives its lease back: no write waits for it', async () => {
@@ -148,7 +148,7 @@ describe('invalidation with acknowledgement on a real redis-server', () => {
     await leaving.bus.close()
     const started = performance.now()
     await instances[0]?.bus.invalidate({ handles: ['y'] })
-    expect(performance.now() - started).toBeLessThan(500)
+    expect(performance.now() - started).toBeLessThan(1000)
   })
 
   it('with Redis gone: every cache is unusable within a lease, and a write is answered 503', async () => {
