@@ -23,7 +23,9 @@ const root = path.resolve(import.meta.dirname, '..')
  * starts a redis-server of its own on a free port and sets REDIS_URL; `--postgres` creates a
  * fresh database on the local PostgreSQL (127.0.0.1:5432, user postgres, or BENCH_PG_URL's
  * server) and sets DATABASE_URL, dropping it afterwards; `--quick` stops after the req/s and
- * login figures (no timing-oracle or storm runs).
+ * login figures (no timing-oracle or storm runs). With `--postgres`, `GET /api/me` is also
+ * measured on a SQLite server in the same run (same WORKERS and counters), and the two
+ * compared.
  */
 const { values: options } = parseArgs({
   options: {
@@ -214,6 +216,36 @@ async function startRedis(): Promise<{ url: string; pid: number | undefined; sto
   return { url: `redis://127.0.0.1:${port}`, pid: child.pid, stop: () => child.kill('SIGKILL') }
 }
 
+/**
+ * `GET /api/me` on SQLite (a data folder of its own, the same counters), for the same time
+ * as on PostgreSQL: the reference the PostgreSQL figures are compared with.
+ */
+async function measureSqliteMe(env: NodeJS.ProcessEnv): Promise<{ rps: number; cpu: number }> {
+  const dataDir = mkdtempSync(path.join(tmpdir(), 'tokenauth-bench-sqlite-'))
+  const sqliteEnv = { ...env, DATA_DIR: dataDir, DATABASE_URL: '' }
+  try {
+    const added = spawnSync(process.execPath, [path.join(root, 'apps/api/dist/cli/users.js'), 'add', 'bench'], { input: `${PASSWORD}\n`, env: sqliteEnv, encoding: 'utf8' })
+    if (added.status !== 0) throw new Error(`could not add the bench user on SQLite: ${added.stderr}`)
+    const server = await startServer(sqliteEnv)
+    try {
+      const { token } = await login(server.base, 'bench', PASSWORD)
+      if (!token) throw new Error('bench login failed on SQLite')
+      const { result, cpuPerRequest } = await runMeasured(server.pid, 'GET /api/me (token) on SQLite, for comparison', {
+        url: `${server.base}/api/me`,
+        headers: { token },
+        duration: DURATION_S,
+        connections: CONNECTIONS,
+      })
+      if (result.non2xx > 0 || result.errors > 0) throw new Error(`SQLite /api/me: ${result.non2xx} non-2xx, ${result.errors} errors`)
+      return { rps: result.requests.average, cpu: cpuPerRequest }
+    } finally {
+      await server.stop()
+    }
+  } finally {
+    rmSync(dataDir, { recursive: true, force: true })
+  }
+}
+
 async function main(): Promise<void> {
   const dataDir = mkdtempSync(path.join(tmpdir(), 'tokenauth-bench-'))
   const redis = options.redis ? await startRedis() : undefined
@@ -277,6 +309,13 @@ async function main(): Promise<void> {
       { url: `${base}/api/me`, headers: { token }, duration: DURATION_S, connections: CONNECTIONS },
       dependencies,
     )
+    const sqlite = postgres ? await measureSqliteMe(env) : undefined
+    const sqliteLines = sqlite
+      ? [
+          `GET /api/me on SQLite     ${sqlite.rps.toFixed(0).padStart(7)} req/s   server CPU ${sqlite.cpu.toFixed(1)} µs/request (same run, same counters)`,
+          `PostgreSQL against SQLite ${(me.requests.average / sqlite.rps).toFixed(2).padStart(7)}× the req/s, ${(meCpu / sqlite.cpu).toFixed(2)}× the API CPU per /api/me`,
+        ]
+      : []
     await spreadLastSeen(database, mixUsernames)
     const { result: mix, cpuPerRequest: mixCpu } = await runMeasured(
       server.pid,
@@ -306,6 +345,7 @@ async function main(): Promise<void> {
       process.stdout.write(
         `\n${ratios}` +
         `GET /api/me (with token)  ${me.requests.average.toFixed(0).padStart(7)} req/s   p99 ${me.latency.p99} ms   server CPU ${meCpu.toFixed(1)} µs/request\n` +
+          sqliteLines.map((line) => `${line}\n`).join('') +
           `GET /api/health           ${health.requests.average.toFixed(0).padStart(7)} req/s   server CPU ${healthCpu.toFixed(1)} µs/request\n` +
           `${mixLine}\n` +
           dependencyLines.map((line) => `${line}\n`).join('') +
@@ -327,6 +367,7 @@ async function main(): Promise<void> {
       ratios.trimEnd(),
       `GET /api/health           ${rps(health).toFixed(0).padStart(7)} req/s   p99 ${health.latency.p99} ms   server CPU ${healthCpu.toFixed(1)} µs/request`,
       `GET /api/me (with token)  ${rps(me).toFixed(0).padStart(7)} req/s   p99 ${me.latency.p99} ms   server CPU ${meCpu.toFixed(1)} µs/request`,
+      ...sqliteLines,
       `ratio me/health           ${(rps(me) / rps(health)).toFixed(3).padStart(7)}   (requests per second)`,
       mixLine,
       `auth cost per request     ${(meCpu - healthCpu).toFixed(1).padStart(7)} µs of server CPU (token check, session query, rate limit, response)`,

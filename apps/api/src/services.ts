@@ -4,12 +4,14 @@ import type { Clock } from './clock.js'
 import { openEngine, type Engine } from './store/engine.js'
 import { UserStore } from './store/user-store.js'
 import { SessionStore } from './store/session-store.js'
+import { cachedSessionFinder, LiveSessionCache } from './store/live-session-cache.js'
+import { NO_CACHE, RedisSessionInvalidation } from './store/session-invalidation.js'
 import { NoteStore } from './store/note-store.js'
 import { AuditStore } from './store/audit-store.js'
 import { AuditLog } from './auth/audit.js'
 import { createAccessTokenSigner, type AccessTokenSigner } from './auth/access-tokens.js'
 import { SetupTokens } from './auth/setup-tokens.js'
-import { createCheckAccessToken, createVerifyAccessToken, type VerifyAccessToken } from './auth/verify-access-token.js'
+import { createCheckAccessToken, createVerifyAccessToken, TOUCH_INTERVAL_MS, type VerifyAccessToken } from './auth/verify-access-token.js'
 import { createApplySessionFollowUp } from './auth/session-follow-up.js'
 import { LoginThrottle } from './auth/login-throttle.js'
 import { createDummyHash, createPasswordHasher, type PasswordHasher } from './auth/passwords.js'
@@ -62,10 +64,18 @@ export interface Services {
 export async function createServices(config: Config, secrets: Secrets, clock: Clock, metrics: AppMetrics = noMetrics): Promise<Services> {
   const engine = await openEngine({ dataDir: config.dataDir, databaseUrl: config.databaseUrl })
   const auditStore = new AuditStore(engine)
-  const sessions = new SessionStore(engine)
+  // On PostgreSQL with Redis each instance answers the session check from memory, under a
+  // lease; every write that ends or narrows a session waits for the others to drop it
+  // (store/session-invalidation.ts). SQLite reads its own file on every request instead.
+  const cache = engine.kind === 'postgres' && config.redisUrl !== undefined ? new LiveSessionCache() : undefined
+  const invalidation = cache && config.redisUrl !== undefined ? await RedisSessionInvalidation.start(config.redisUrl, cache) : NO_CACHE
+  const sessions = new SessionStore(engine, invalidation)
+  const idleTimeoutMs = config.sessionIdleTimeoutSeconds * 1000
+  const readSession = (handle: string) => sessions.findLiveView(handle)
   const accessTokens = createAccessTokenSigner(secrets.tokenKeys, config.accessTokenTtlSeconds, clock)
   const audit = new AuditLog(auditStore, clock, config.auditUnauthenticatedPerMinute, config.auditPerAccountPerMinute)
   const counters = await createCounterStores(config, clock).catch(async (error: unknown) => {
+    await invalidation.close()
     await engine.close()
     throw error
   })
@@ -88,9 +98,9 @@ export async function createServices(config: Config, secrets: Secrets, clock: Cl
     verifyAccessToken: createVerifyAccessToken(
       createCheckAccessToken({
         signer: accessTokens,
-        findSession: (handle) => sessions.findLiveView(handle),
+        findSession: cache ? cachedSessionFinder(readSession, cache, clock, Math.min(TOUCH_INTERVAL_MS, idleTimeoutMs)) : readSession,
         clock,
-        idleTimeoutMs: config.sessionIdleTimeoutSeconds * 1000,
+        idleTimeoutMs,
       }),
       createApplySessionFollowUp(sessions, audit, metrics),
     ),
@@ -108,6 +118,7 @@ export async function createServices(config: Config, secrets: Secrets, clock: Cl
     dependencies: [...databaseChecks(engine, config.dataDir), ...counters.dependencies],
     metrics,
     async close() {
+      await invalidation.close()
       await counters.close()
       await engine.close()
     },

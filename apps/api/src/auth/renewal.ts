@@ -60,11 +60,13 @@ export async function renewSession(sessions: SessionStore, cookieId: string, now
 
   if (retired && now - retired.retiredAt > RENEWAL_GRACE_MS) {
     await sessions.end(handle)
+    await sessions.invalidate({ handles: [handle] })
     return { kind: 'replayed', ...who }
   }
   const state = sessionState(view, now, idleTimeoutMs)
   if (state !== 'live') {
     await sessions.end(handle)
+    await sessions.invalidate({ handles: [handle] })
     return { kind: 'ended', ...who, state }
   }
   const candidate = randomBytes(24).toString('base64url')

@@ -28,6 +28,7 @@ export function createApplySessionFollowUp(sessions: SessionStore, audit: AuditL
         return
       case 'end_session':
         if (await sessions.end(followUp.handle)) metrics.sessionsEnded(followUp.state)
+        await sessions.invalidate({ handles: [followUp.handle] })
         await audit.record(request, 'session_ended', {
           userId: followUp.userId,
           username: followUp.username,

@@ -69,6 +69,19 @@ describe('users command', () => {
     expect((await new UserStore(db).list()).map((u) => u.username)).toEqual(['alice'])
   })
 
+  it('a removal tells the running instances to drop the user\'s cached sessions, and says so when they did not all confirm', async () => {
+    await runUsersCommand(['add', 'carol'], io(['secret-pass']))
+    await runUsersCommand(['add', 'dave'], io(['secret-pass']))
+    const [carol, dave] = await new UserStore(db).list()
+    const targets: unknown[] = []
+    expect(await runUsersCommand(['remove', 'carol'], { ...io([]), invalidateSessions: async (target) => void targets.push(target) })).toBe(0)
+    expect(targets).toEqual([{ userIds: [carol?.id] }])
+    const failing = { ...io([]), invalidateSessions: () => Promise.reject(new Error('not acknowledged')) }
+    expect(await runUsersCommand(['remove', 'dave'], failing)).toBe(1)
+    expect(err.join('\n')).toContain('did not all confirm')
+    expect(await new UserStore(db).findById(dave?.id ?? 0)).toBeUndefined()
+  })
+
   it('prints usage for unknown commands', async () => {
     expect(await runUsersCommand(['frobnicate'], io([]))).toBe(2)
     expect(err.join('\n')).toContain('Usage:')

@@ -4,6 +4,8 @@ import { checkNewPassword } from '../auth/password-policy.js'
 import { UserStore, UsernameTakenError } from '../store/user-store.js'
 import type { Engine } from '../store/engine.js'
 import { inWriteTransaction, NO_SESSION } from '../store/write-transaction.js'
+import type { InvalidationTarget } from '../store/live-session-cache.js'
+import { LEASE_MS } from '../store/session-invalidation.js'
 
 /** What the command needs from the outside world; tests pass fakes. */
 export interface UsersCommandIo {
@@ -14,6 +16,8 @@ export interface UsersCommandIo {
   out(line: string): void
   err(line: string): void
   now(): number
+  /** Tells the running instances to drop a removed user's cached sessions (PostgreSQL + Redis); absent, nothing is cached. */
+  invalidateSessions?(target: InvalidationTarget): Promise<void>
 }
 
 export const USAGE = `Usage:
@@ -120,6 +124,12 @@ async function removeUser(args: readonly string[], users: UserStore, io: UsersCo
   const user = await users.findByUsername(username)
   if (!user || !(await inWriteTransaction(io.engine, NO_SESSION, (tx) => users.removeById(user.id, tx)))) {
     io.err(`No user named "${username}".`)
+    return 1
+  }
+  try {
+    await io.invalidateSessions?.({ userIds: [user.id] })
+  } catch (error) {
+    io.err(`Removed user ${username}, but the running instances did not all confirm they dropped the sessions (${String(error)}); they stop using their caches within ${LEASE_MS / 1000} s of losing Redis.`)
     return 1
   }
   io.out(`Removed user ${username} and ended their sessions.`)

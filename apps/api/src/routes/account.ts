@@ -50,6 +50,7 @@ export default async function accountRoutes(app: App): Promise<void> {
         await services.users.setPasswordHash(user.id, passwordHash, tx)
         return services.sessions.deleteByUser(user.id, me.sessionId, tx)
       }, { locks: [[LOCK_KEYS.userCredentials, user.id]] })
+      await services.sessions.invalidate({ userIds: [user.id] })
       services.metrics.sessionsEnded('password_changed', endedSessions)
       await services.audit.record(request, 'password_changed', { userId: user.id, username: user.username, detail: { reason: 'others_ended', params: { count: endedSessions } } })
       return { endedSessions }

@@ -45,6 +45,7 @@ export default async function sessionRoutes(app: App): Promise<void> {
         await services.sessions.deleteByHandle(found.handle, tx)
         return found
       })
+      await services.sessions.invalidate({ handles: [session.handle] })
       services.metrics.sessionsEnded('revoked')
       await services.audit.record(request, 'session_ended', {
         userId: me.id,
@@ -59,6 +60,7 @@ export default async function sessionRoutes(app: App): Promise<void> {
   app.delete('/sessions', { config: rule, schema: { tags, response: { 200: EndedSessions, ...errorResponses(401) } } }, async (request) => {
     const me = currentUser(request)
     const ended = await writeAsActor(request, (tx) => services.sessions.deleteByUser(me.id, me.sessionId, tx))
+    await services.sessions.invalidate({ userIds: [me.id] })
     services.metrics.sessionsEnded('revoked', ended)
     if (ended > 0) await services.audit.record(request, 'session_ended', { userId: me.id, username: me.username, detail: { reason: 'others_ended_by_user', params: { count: ended } } })
     return { ended }

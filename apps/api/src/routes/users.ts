@@ -88,6 +88,7 @@ export default async function userRoutes(app: App): Promise<void> {
         return true
       }, adminsLock)
       if (!changed) throw lastAdmin('it cannot lose the admin role')
+      await services.sessions.invalidate({ userIds: [user.id] })
       const detail: AuditDetail = { reason: 'roles_changed_by_admin', params: { actor: currentUser(request).username, from: [...user.roles], to: [...roles] } }
       await services.audit.record(request, 'user_roles_changed', subject(user, detail))
       const counts = await services.sessions.liveCountsByUser(services.clock(), idleMs)
@@ -123,6 +124,7 @@ export default async function userRoutes(app: App): Promise<void> {
         return true
       }, adminsLock)
       if (!removed) throw lastAdmin('it cannot be deleted')
+      await services.sessions.invalidate({ userIds: [user.id] })
       await services.audit.record(request, 'user_deleted', subject(user, { reason: 'by_admin', params: { actor: currentUser(request).username } }))
       return reply.code(204).send(null)
     },
@@ -144,6 +146,7 @@ export default async function userRoutes(app: App): Promise<void> {
         return services.sessions.deleteByUser(user.id, '', tx)
       }, adminsLock)
       if (ended === undefined) throw lastAdmin('it cannot be disabled')
+      await services.sessions.invalidate({ userIds: [user.id] })
       services.metrics.sessionsEnded('user_disabled', ended)
       await services.audit.record(request, 'user_disabled', subject(user, { reason: 'by_admin_sessions_ended', params: { actor: currentUser(request).username, count: ended } }))
       return { ended }
@@ -161,6 +164,8 @@ export default async function userRoutes(app: App): Promise<void> {
       const user = await target(request.params.id)
       await confirmAdminPassword(request, 'enable_user', { target: user, grantsAdmin: false }, adminPasswordOf(request.body))
       await writeAsActor(request, (tx) => services.users.setDisabled(user.id, false, tx), adminsLock)
+      // Not narrowing, but no instance should keep a copy that says "disabled".
+      await services.sessions.invalidate({ userIds: [user.id] })
       await services.audit.record(request, 'user_enabled', subject(user, { reason: 'by_admin', params: { actor: currentUser(request).username } }))
       return reply.code(204).send(null)
     },
@@ -177,6 +182,7 @@ export default async function userRoutes(app: App): Promise<void> {
       const user = await target(request.params.id)
       await confirmAdminPassword(request, 'end_sessions', { target: user, grantsAdmin: false }, adminPasswordOf(request.body))
       const ended = await writeAsActor(request, (tx) => services.sessions.deleteByUser(user.id, '', tx), adminsLock)
+      await services.sessions.invalidate({ userIds: [user.id] })
       services.metrics.sessionsEnded('revoked_by_admin', ended)
       await services.audit.record(request, 'session_ended', subject(user, { reason: 'all_ended_by_admin', params: { actor: currentUser(request).username, count: ended } }))
       return { ended }
@@ -209,6 +215,7 @@ export default async function userRoutes(app: App): Promise<void> {
         await services.users.setPasswordHash(user.id, passwordHash, tx)
         return services.sessions.deleteByUser(user.id, '', tx)
       }, { locks: [LOCK_KEYS.admins, [LOCK_KEYS.userCredentials, user.id]] })
+      await services.sessions.invalidate({ userIds: [user.id] })
       services.metrics.sessionsEnded('password_reset', ended)
       await services.audit.record(request, 'password_reset', subject(user, { reason: 'by_admin_sessions_ended', params: { actor: actor.username, count: ended } }))
       return { ended }

@@ -68,13 +68,20 @@ export function createFastifySessionStore(sessions: SessionStore, maxPerUser = N
         if (await sessions.findByCookieId(cookieId)) await sessions.updateCookie(cookieId, cookie)
         else {
           const ended = await sessions.create({ cookieId, cookie, lastSeenAt: auth.createdAt, ...auth }, maxPerUser)
-          if (ended.length > 0) endedByLimit.set(session, ended)
+          if (ended.length > 0) {
+            await sessions.invalidate({ handles: ended.map((record) => record.handle) })
+            endedByLimit.set(session, ended)
+          }
         }
       }
       save().then(() => callback(), callback)
     },
     destroy(cookieId, callback) {
-      sessions.deleteByCookieId(cookieId).then(() => callback(), callback)
+      const end = async (): Promise<void> => {
+        const handle = await sessions.deleteByCookieId(cookieId)
+        if (handle !== undefined) await sessions.invalidate({ handles: [handle] })
+      }
+      end().then(() => callback(), callback)
     },
   }
 }

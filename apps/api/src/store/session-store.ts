@@ -6,6 +6,8 @@ import type { Queryable, SessionsTable } from './tables.js'
 import { inWriteTransaction, LOCK_KEYS, NO_SESSION, type WriteTransaction } from './write-transaction.js'
 import { isUnreachable } from './postgres-pool.js'
 import { DependencyUnavailableError } from '../http/unavailable-error.js'
+import type { InvalidationTarget } from './live-session-cache.js'
+import { NO_CACHE, type SessionInvalidation } from './session-invalidation.js'
 
 /**
  * A server session. `cookieId` is the secret id in the (signed) HttpOnly cookie, of which
@@ -63,6 +65,7 @@ interface SessionUserRow {
  */
 export class SessionStore {
   readonly #engine: Engine
+  readonly #invalidation: SessionInvalidation
   // The roles column is re-parsed only when its text changes; most requests hit this.
   #lastRolesText = '[]'
   #lastRoles: readonly string[] = []
@@ -74,8 +77,9 @@ export class SessionStore {
    */
   readonly #liveView: (handle: string) => MaybePromise<LiveSessionView | undefined>
 
-  constructor(engine: Engine) {
+  constructor(engine: Engine, invalidation: SessionInvalidation = NO_CACHE) {
     this.#engine = engine
+    this.#invalidation = invalidation
     if (engine.kind === 'sqlite') {
       const statement = engine.sqlite.prepare<[string], SessionUserRow>(
         `SELECT s.handle, s.user_id, u.username, u.roles, u.disabled, s.last_seen_at, s.absolute_expires_at
@@ -110,6 +114,16 @@ export class SessionStore {
         }
       }
     }
+  }
+
+  /**
+   * The one call every write that ends or narrows a session makes once it has committed
+   * and before it answers: resolves when no instance can still answer from a cached copy
+   * of what `target` names (each has dropped it, or its lease ran out); rejects with a
+   * 503 when that cannot be confirmed. Immediate where nothing is cached (SQLite).
+   */
+  invalidate(target: InvalidationTarget): Promise<void> {
+    return this.#invalidation.invalidate(target)
   }
 
   get #db(): Queryable {
@@ -289,9 +303,10 @@ export class SessionStore {
     await this.#db.updateTable('sessions').set({ last_seen_at: now }).where('handle', '=', handle).where('last_seen_at', '<', now).execute()
   }
 
-  async deleteByCookieId(cookieId: string): Promise<boolean> {
-    const result = await this.#db.deleteFrom('sessions').where('cookie_id', '=', hashCookieId(cookieId)).executeTakeFirst()
-    return result.numDeletedRows > 0n
+  /** Ends the session the cookie id names; answers its handle, if there was one. */
+  async deleteByCookieId(cookieId: string): Promise<string | undefined> {
+    const row = await this.#db.deleteFrom('sessions').where('cookie_id', '=', hashCookieId(cookieId)).returning('handle').executeTakeFirst()
+    return row?.handle
   }
 
   /** Ends one session, for what an actor asked (their own device list, say). */

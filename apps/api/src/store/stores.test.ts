@@ -152,8 +152,8 @@ describe.each(ENGINES)('the stores on %s', (kind) => {
       expect(await sessions.deleteExpired(NOW + 20, 60_000)).toBeGreaterThanOrEqual(1)
       expect(await write((tx) => sessions.deleteByUser(u.id, keep.handle, tx))).toBe(1)
       expect((await sessions.listByUser(u.id)).map((s) => s.handle)).toEqual([keep.handle])
-      expect(await sessions.deleteByCookieId(keep.cookieId)).toBe(true)
-      expect(await sessions.deleteByCookieId(keep.cookieId)).toBe(false)
+      expect(await sessions.deleteByCookieId(keep.cookieId)).toBe(keep.handle)
+      expect(await sessions.deleteByCookieId(keep.cookieId)).toBeUndefined()
     })
 
     it('sees a session deleted through another connection at the very next lookup', async () => {

@@ -39,6 +39,7 @@ export function logoutRoute(app: App): void {
       if (ended.size === 0 && !cookieAuth) return reply.refuseToken(check.ok ? 'missing_token' : check.code, check.ok ? undefined : check.detail)
       for (const [handle, who] of ended) {
         if (await services.sessions.end(handle)) services.metrics.sessionsEnded('logout')
+        await services.sessions.invalidate({ handles: [handle] })
         await services.audit.record(request, 'logout', { ...who, secretRef: handle })
       }
       return reply.code(204).send(null)
