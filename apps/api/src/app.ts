@@ -17,6 +17,7 @@ import cors from './plugins/cors.js'
 import rateLimits from './plugins/rate-limits.js'
 import loadShedding from './plugins/load-shedding.js'
 import { HashSlots, limitHashConcurrency } from './auth/hash-concurrency.js'
+import { stepUpJudge } from './auth/step-up-rule.js'
 import { errorBody } from './http/api-error.js'
 import { loggerOptions } from './http/logger-options.js'
 import { baselineSecurityHeaders } from './http/baseline-headers.js'
@@ -150,6 +151,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
     maxTokenLength: TOKEN_MAX_LENGTH,
     verifyToken: metrics.enabled ? countStoreErrors(services.verifyAccessToken, metrics) : services.verifyAccessToken,
     ruleForUndeclared: apiDocsRule,
+    stepUp: stepUpJudge(services.clock),
     ...(metrics.enabled ? { onFailure: (_request: FastifyRequest, code: string) => metrics.authRefused(code) } : {}),
   })
 

@@ -24,6 +24,9 @@ export const AuditKind = Type.Union([
   Type.Literal('recovery_codes_regenerated'),
   Type.Literal('recovery_code_used'),
   Type.Literal('second_factor_failed'),
+  Type.Literal('second_factors_reset'),
+  Type.Literal('step_up_succeeded'),
+  Type.Literal('step_up_failed'),
 ])
 export type AuditKind = Static<typeof AuditKind>
 

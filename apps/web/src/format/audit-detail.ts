@@ -35,6 +35,9 @@ const REASONS: Readonly<Record<AuditReason, true>> = {
   wrong_recovery_code: true,
   wrong_password_on_disable: true,
   wrong_totp_on_disable: true,
+  second_factors_reset_by_admin: true,
+  with_password: true,
+  password_not_enough: true,
   legacy: true,
 }
 
@@ -62,7 +65,8 @@ export function auditDetailWords(detail: AuditDetail | null): string {
     case 'by_admin_sessions_ended':
       return t(`audit.reasons.${detail.reason}`, { actor: detail.params.actor, count: detail.params.count }, detail.params.count)
     case 'by_admin':
-      return t('audit.reasons.by_admin', { actor: detail.params.actor })
+    case 'second_factors_reset_by_admin':
+      return t(`audit.reasons.${detail.reason}`, { actor: detail.params.actor })
     case 'created_by_admin':
       return t('audit.reasons.created_by_admin', { actor: detail.params.actor, roles: roleList(detail.params.roles) })
     case 'roles_changed_by_admin':

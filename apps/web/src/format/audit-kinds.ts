@@ -27,6 +27,9 @@ const KINDS: Readonly<Record<AuditKind, true>> = {
   recovery_codes_regenerated: true,
   recovery_code_used: true,
   second_factor_failed: true,
+  second_factors_reset: true,
+  step_up_succeeded: true,
+  step_up_failed: true,
 }
 
 /** Every kind, in the order above. */
@@ -38,7 +41,7 @@ export function auditKindWords(kind: AuditKind): string {
 }
 
 /** The kinds that deserve a second look. */
-export const alarmingAuditKinds: ReadonlySet<AuditKind> = new Set<AuditKind>(['login_failed', 'renewal_replayed', 'key_not_found'])
+export const alarmingAuditKinds: ReadonlySet<AuditKind> = new Set<AuditKind>(['login_failed', 'renewal_replayed', 'key_not_found', 'step_up_failed'])
 
 /** Whether a value (say, from the URL) is a known kind. */
 export function isAuditKind(value: unknown): value is AuditKind {
