@@ -45,6 +45,7 @@ import sessionRoutes from './routes/sessions.js'
 import accountRoutes from './routes/account.js'
 import auditRoutes from './routes/audit.js'
 import secondFactorRoutes from './routes/second-factors.js'
+import stepUpRoutes from './routes/auth/step-up.js'
 
 /** The API's version in its OpenAPI document. */
 const API_VERSION = '0.1.0'
@@ -178,6 +179,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
       await api.register(accountRoutes)
       await api.register(auditRoutes)
       await api.register(secondFactorRoutes)
+      await api.register(stepUpRoutes)
     },
     { prefix: API_PREFIX },
   )

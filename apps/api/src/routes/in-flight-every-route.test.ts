@@ -37,6 +37,7 @@ const VALID_BODIES: Readonly<Record<string, unknown>> = {
   'POST /api/me/second-factors/totp/confirm': { code: '123456' },
   'DELETE /api/me/second-factors/totp': { password: PASSWORD },
   'POST /api/me/second-factors/recovery-codes': {},
+  'POST /api/auth/step-up': { password: PASSWORD },
 }
 
 const SAFE = new Set(['GET', 'HEAD', 'OPTIONS'])
