@@ -68,13 +68,6 @@ export const RecoveryCodesResponse = Type.Object(
 )
 export type RecoveryCodesResponse = Static<typeof RecoveryCodesResponse>
 
-/** `DELETE /api/me/second-factors/totp`: the current password or a current code. */
-export const TotpDisableRequest = Type.Union([
-  Type.Object({ password: Type.String({ minLength: 1, maxLength: 256 }) }, { additionalProperties: false }),
-  Type.Object({ code: TotpCode }, { additionalProperties: false }),
-])
-export type TotpDisableRequest = Static<typeof TotpDisableRequest>
-
 /**
  * `POST /api/auth/step-up`: one fresh proof, for a new access token of the same session
  * (RFC 9470). With a second factor on the account, the password alone is refused (403
