@@ -64,6 +64,7 @@ export function fakeAuthApi() {
     login: vi.fn<AuthApi['login']>(async () => session('token-1')),
     loginSecondFactor: vi.fn<AuthApi['loginSecondFactor']>(async () => session('token-2fa')),
     refresh: vi.fn<AuthApi['refresh']>(async () => Promise.reject(apiError(401, 'missing_token'))),
+    stepUp: vi.fn<AuthApi['stepUp']>(async () => session('token-stepped-up')),
     logout: vi.fn<AuthApi['logout']>(async () => undefined),
     completeSetup: vi.fn<AuthApi['completeSetup']>(async () => session('token-setup')),
     getSession: vi.fn<AuthApi['getSession']>(async () => sessionView()),

@@ -168,6 +168,14 @@ const en = {
     earlyText: 'Signing in now starts a new session, so your work is not interrupted when this one ends.',
     cancelHint: 'Cancel opens the sign-in page; anything not yet saved on this page is lost.',
   },
+  stepUp: {
+    title: 'Confirm it is you',
+    text: 'This action needs a recent proof of who you are. Once you confirm, it goes ahead by itself.',
+    password: 'Your password',
+    passwordMissing: 'Enter your password.',
+    submit: 'Confirm',
+    submitting: 'Confirming…',
+  },
   sessionEnd: {
     soon: 'Your session ends at {time} ({relative}). Sign in again now to start a new session and keep working.',
     ended: 'Your session has ended. Sign in again to carry on.',
@@ -256,6 +264,8 @@ const en = {
     turningOn: 'Turning on…',
     wrongCode: 'That code is not right. Enter the code the app shows now.',
     turnedOn: 'The authenticator app is on.',
+    turnOff: 'Turn off',
+    turnedOff: 'The authenticator app is off; your recovery codes no longer work.',
   },
   recoveryCodes: {
     title: 'Your recovery codes',

@@ -167,6 +167,14 @@ const zhCN: Messages = {
     earlyText: '现在登录会开启一个新会话，当前会话结束时你的工作不会被打断。',
     cancelHint: '点击“取消”将打开登录页；此页面上尚未保存的内容会丢失。',
   },
+  stepUp: {
+    title: '确认是你本人',
+    text: '此操作需要你最近确认过身份。确认后，操作会自动继续。',
+    password: '你的密码',
+    passwordMissing: '请输入你的密码。',
+    submit: '确认',
+    submitting: '正在确认…',
+  },
   sessionEnd: {
     soon: '你的会话将于 {time}（{relative}）结束。现在重新登录即可开启新会话，继续工作。',
     ended: '你的会话已结束，请重新登录以继续。',
@@ -254,6 +262,8 @@ const zhCN: Messages = {
     turnOn: '开启',
     turningOn: '正在开启…',
     wrongCode: '验证码不正确。请输入应用当前显示的验证码。',
+    turnOff: '关闭',
+    turnedOff: '身份验证器应用已关闭，恢复码也已失效。',
     turnedOn: '身份验证器应用已开启。',
   },
   recoveryCodes: {
