@@ -79,7 +79,7 @@ export const AuditDetail = Type.Union([
   /** `second_factor_failed`: a wrong or reused code at sign-in. */
   plain('wrong_totp'),
   plain('wrong_recovery_code'),
-  /** `second_factor_failed`: turning the authenticator app off with a wrong password or code. */
+  /** `second_factor_failed`: turning the authenticator app off with a wrong password or code (recorded before step-up replaced that proof). */
   plain('wrong_password_on_disable'),
   plain('wrong_totp_on_disable'),
   /** `second_factors_reset`: an admin removed the person's second factors; they enrol again. */
