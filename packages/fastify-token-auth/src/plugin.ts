@@ -242,7 +242,13 @@ async function tokenAuthPlugin(fastify: FastifyInstance, options: TokenAuthOptio
     }
     // After the roles: a fresh proof cannot give a role, so a 403 is the truer answer.
     if (rule.stepUp !== null) {
-      const shortfall = stepUpShortfall(rule.stepUp, principal as unknown as TokenAuthPrincipal)
+      let shortfall: string | undefined
+      try {
+        shortfall = stepUpShortfall(rule.stepUp, principal as unknown as TokenAuthPrincipal)
+      } catch (error) {
+        // The app's judge failed: nothing is decided, as when verifyToken throws.
+        return refuseUnavailable(request, reply, error)
+      }
       if (shortfall !== undefined) return refuse(request, reply, 'insufficient_user_authentication', shortfall, rule.stepUpRefusal)
     }
     done()

@@ -127,6 +127,17 @@ describe('a stepUp rule', () => {
     }
   })
 
+  it('answers 503 when the app’s judge throws: nothing is decided', async () => {
+    await build({
+      stepUp: {
+        authentication: () => {
+          throw new Error('broken')
+        },
+      },
+    })
+    expect((await call('POST', '/admin', 'fresh')).statusCode).toBe(503)
+  })
+
   it('refuses a stepUp option without authentication', async () => {
     app = Fastify()
     await expect(app.register(tokenAuth, { verifyToken, stepUp: {} as unknown as TokenAuthOptions['stepUp'] })).rejects.toThrow(/`stepUp.authentication` must be a function/)
