@@ -17,6 +17,7 @@ import cors from './plugins/cors.js'
 import rateLimits from './plugins/rate-limits.js'
 import loadShedding from './plugins/load-shedding.js'
 import { HashSlots, limitHashConcurrency } from './auth/hash-concurrency.js'
+import { stepUpJudge } from './auth/step-up-rule.js'
 import { errorBody } from './http/api-error.js'
 import { loggerOptions } from './http/logger-options.js'
 import { baselineSecurityHeaders } from './http/baseline-headers.js'
@@ -46,6 +47,7 @@ import accountRoutes from './routes/account.js'
 import auditRoutes from './routes/audit.js'
 import secondFactorRoutes from './routes/second-factors.js'
 import passkeyRoutes from './routes/passkeys.js'
+import stepUpRoutes from './routes/auth/step-up.js'
 
 /** The API's version in its OpenAPI document. */
 const API_VERSION = '0.1.0'
@@ -152,6 +154,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
     maxTokenLength: TOKEN_MAX_LENGTH,
     verifyToken: metrics.enabled ? countStoreErrors(services.verifyAccessToken, metrics) : services.verifyAccessToken,
     ruleForUndeclared: apiDocsRule,
+    stepUp: stepUpJudge(services.clock),
     ...(metrics.enabled ? { onFailure: (_request: FastifyRequest, code: string) => metrics.authRefused(code) } : {}),
   })
 
@@ -180,6 +183,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
       await api.register(auditRoutes)
       await api.register(secondFactorRoutes)
       await api.register(passkeyRoutes)
+      await api.register(stepUpRoutes)
     },
     { prefix: API_PREFIX },
   )

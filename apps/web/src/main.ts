@@ -13,6 +13,7 @@ import { installNavigationProgress } from './router/progress'
 import { endSharedSessionReadOnLeave } from './router/session-read'
 import { createSessionLifecycle, sessionLifecycleKey } from './session-lifecycle/lifecycle'
 import { appSignInPrompt } from './session-lifecycle/sign-in-prompt'
+import { appStepUpPrompt } from './session-lifecycle/step-up-prompt'
 import { createAppStore, storeKey } from './store'
 import { authOf } from './session-lifecycle/auth-access'
 import { createAuthChannel } from './sync/auth-channel'
@@ -34,7 +35,7 @@ const router = createAppRouter()
 // that ends in the middle of work is resumed in place (the sign-in-again dialog).
 const lifecycle = createSessionLifecycle({ auth, prompt: appSignInPrompt, router, notifier: appToasts })
 
-installInterceptors(http, { auth, lifecycle, notifier: appToasts, progress: appProgress })
+installInterceptors(http, { auth, lifecycle, stepUpPrompt: appStepUpPrompt, notifier: appToasts, progress: appProgress })
 installNavigationProgress(router, appProgress)
 
 // The token lives in memory only; a reload renews it through the HttpOnly session

@@ -1,5 +1,6 @@
 import type { FastifyReply } from 'fastify'
 import type { TokenAuthFailureCode, TokenFailureReason } from './messages.js'
+import type { CompiledStepUp } from './rules.js'
 
 /**
  * The one place refusals get their shape: status, `WWW-Authenticate` (RFC 6750 §3),
@@ -42,9 +43,32 @@ export function buildRefusals(scheme: string, realm: string, messages: Readonly<
     // The token is fine, the principal is not enough: no challenge (RFC 6750 §3.1 would say
     // `insufficient_scope`, but roles are not OAuth scopes and re-authenticating cannot help).
     insufficient_role: { status: 403, challenge: undefined, body: serializeError('insufficient_role') },
+    // Without a route's rule (`reply.refuseToken`): the challenge without `max_age`.
+    insufficient_user_authentication: stepUpRefusal(scheme, realm, messages, null),
     bad_request: { status: 400, challenge: `${base}, error="invalid_request"`, body: serializeError('bad_request') },
     service_unavailable: { status: 503, challenge: undefined, body: serializeError('service_unavailable') },
   })
+}
+
+/**
+ * RFC 9470 §3: the token is good, but its authentication is too old (`max_age`) or not
+ * of the kind asked (`acr_values`). Built once per route rule, at start-up.
+ */
+export function stepUpRefusal(
+  scheme: string,
+  realm: string,
+  messages: Readonly<Record<TokenAuthFailureCode, string>>,
+  stepUp: CompiledStepUp | null,
+): Refusal {
+  const code = 'insufficient_user_authentication'
+  const parts = [
+    `${scheme} realm=${quotedString(realm)}`,
+    `error="${code}"`,
+    `error_description=${quotedString(errorDescription(messages[code]))}`,
+  ]
+  if (stepUp?.factors != null) parts.push(`acr_values=${quotedString(stepUp.factors)}`)
+  if (stepUp !== null) parts.push(`max_age=${stepUp.maxAge}`)
+  return { status: 401, challenge: parts.join(', '), body: JSON.stringify({ error: { code, message: messages[code] } }) }
 }
 
 /**

@@ -1,11 +1,13 @@
 /**
  * Token authentication for Fastify, fail-closed, with a rule on every route:
- * `config: { auth: 'public' | 'optional' | 'required' | { roles: { anyOf?, allOf? } } }`.
+ * `config: { auth: 'public' | 'optional' | 'required' | { roles?: { anyOf?, allOf? }, stepUp?: { maxAge, factors? } } }`.
  */
 export { routeRuleAdmits, tokenAuth, tokenAuth as default, type TokenAuthRequestDecorator, type TokenCheck } from './plugin.js'
 export { currentUser } from './current-user.js'
-export { AuthRuleError, type AuthRule, type RoleRequirement } from './rules.js'
+export { AuthRuleError, type AuthRule, type RoleRequirement, type StepUpRequirement } from './rules.js'
 export type {
+  AuthenticationProof,
+  StepUpOptions,
   TokenAuthDecorator,
   TokenAuthDecoratorName,
   TokenAuthOptions,

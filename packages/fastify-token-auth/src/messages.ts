@@ -2,7 +2,12 @@
 export type TokenFailureReason = 'missing_token' | 'malformed_token' | 'invalid_token' | 'expired_token' | 'revoked_token'
 
 /** Every refusal the plugin can answer with, as the `code` of the JSON error body. */
-export type TokenAuthFailureCode = TokenFailureReason | 'insufficient_role' | 'bad_request' | 'service_unavailable'
+export type TokenAuthFailureCode =
+  | TokenFailureReason
+  | 'insufficient_role'
+  | 'insufficient_user_authentication'
+  | 'bad_request'
+  | 'service_unavailable'
 
 /** The plugin's own words for each refusal; an app passes its own with the `messages` option. */
 export const DEFAULT_MESSAGES: Readonly<Record<TokenAuthFailureCode, string>> = Object.freeze({
@@ -12,6 +17,7 @@ export const DEFAULT_MESSAGES: Readonly<Record<TokenAuthFailureCode, string>> = 
   expired_token: 'The access token has expired.',
   revoked_token: 'The session has ended. Please sign in again.',
   insufficient_role: 'You do not have permission to do this.',
+  insufficient_user_authentication: 'This needs a recent proof of who you are. Please confirm it and try again.',
   bad_request: 'The request is not valid.',
   service_unavailable: 'The service is busy. Please try again shortly.',
 })

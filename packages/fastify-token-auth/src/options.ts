@@ -1,5 +1,5 @@
 import { DEFAULT_MESSAGES, type TokenAuthFailureCode } from './messages.js'
-import type { TokenAuthOptions } from './types.js'
+import type { StepUpOptions, TokenAuthOptions } from './types.js'
 
 /** The options with defaults applied and checked, so a typo fails at start-up, not per request. */
 export interface ResolvedOptions {
@@ -14,6 +14,14 @@ export interface ResolvedOptions {
   readonly messages: Readonly<Record<TokenAuthFailureCode, string>>
   readonly onFailure: TokenAuthOptions['onFailure']
   readonly ruleForUndeclared: TokenAuthOptions['ruleForUndeclared']
+  readonly stepUp: ResolvedStepUp | undefined
+}
+
+/** `stepUp` with its defaults. */
+export interface ResolvedStepUp {
+  readonly authentication: StepUpOptions['authentication']
+  readonly satisfies: NonNullable<StepUpOptions['satisfies']>
+  readonly now: () => number
 }
 
 export const DEFAULT_DECORATOR_NAME = 'user'
@@ -42,6 +50,22 @@ export function resolveOptions(options: TokenAuthOptions): ResolvedOptions {
     messages: resolveMessages(options.messages),
     onFailure,
     ruleForUndeclared,
+    stepUp: resolveStepUp(options.stepUp),
+  }
+}
+
+function resolveStepUp(value: StepUpOptions | undefined): ResolvedStepUp | undefined {
+  if (value === undefined) return undefined
+  if (typeof value !== 'object' || value === null || typeof value.authentication !== 'function') {
+    fail('`stepUp.authentication` must be a function')
+  }
+  const { authentication, satisfies, now } = value
+  if (satisfies !== undefined && typeof satisfies !== 'function') fail('`stepUp.satisfies` must be a function')
+  if (now !== undefined && typeof now !== 'function') fail('`stepUp.now` must be a function')
+  return {
+    authentication,
+    satisfies: satisfies ?? ((factors, methods) => methods.includes(factors)),
+    now: now ?? Date.now,
   }
 }
 

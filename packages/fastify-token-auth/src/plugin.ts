@@ -1,10 +1,10 @@
 import fp from 'fastify-plugin'
 import type { FastifyInstance, FastifyReply, FastifyRequest, HookHandlerDoneFunction, RouteOptions } from 'fastify'
 import type { TokenAuthFailureCode as FailureCode, TokenFailureReason } from './messages.js'
-import { buildRefusals, sendRefusal } from './challenge.js'
+import { buildRefusals, sendRefusal, stepUpRefusal, type Refusal } from './challenge.js'
 import { TOKEN_ABSENT, TOKEN_CONFLICT, TOKEN_REPEATED, createTokenExtractor, type TokenProblem } from './extract-token.js'
 import { resolveOptions } from './options.js'
-import { RULE_OPTIONAL, RULE_PUBLIC, RULE_ROLES, compileRule, rolesSatisfy, type AuthRule, type CompiledRule } from './rules.js'
+import { AuthRuleError, RULE_OPTIONAL, RULE_PUBLIC, RULE_ROLES, compileRule, rolesSatisfy, type AuthRule, type CompiledRule, type CompiledStepUp } from './rules.js'
 import { kPrincipalProperty, type WithPrincipalProperty } from './current-user.js'
 import type { TokenAuthDecoratorName, TokenAuthOptions, TokenAuthPrincipal } from './types.js'
 
@@ -43,7 +43,12 @@ export type TokenCheck =
 /** Where `onRoute` leaves the compiled rule: on the route's own config, so the lookup is one property read. */
 const kCompiledRule = Symbol('tokenauth.compiledRule')
 interface WithCompiledRule {
-  readonly [kCompiledRule]?: CompiledRule
+  readonly [kCompiledRule]?: RouteRule
+}
+
+/** A compiled rule with its step-up refusal (`max_age`, `acr_values`) ready to send. */
+interface RouteRule extends CompiledRule {
+  readonly stepUpRefusal?: Refusal
 }
 
 /** The token `onRequest` accepted, kept on the request for the check after the body. */
@@ -74,7 +79,7 @@ const AUTH_FAILURE_CODES: Readonly<Record<TokenFailureReason, true>> = {
  * @see https://fastify.dev/docs/latest/Reference/Hooks/#onroute
  */
 async function tokenAuthPlugin(fastify: FastifyInstance, options: TokenAuthOptions): Promise<void> {
-  const { verifyToken, onFailure, ruleForUndeclared, decoratorName, ...settings } = resolveOptions(options)
+  const { verifyToken, onFailure, ruleForUndeclared, decoratorName, stepUp, ...settings } = resolveOptions(options)
   const extractToken = createTokenExtractor(settings)
   const refusals = buildRefusals(settings.scheme, settings.realm, settings.messages)
 
@@ -117,7 +122,7 @@ async function tokenAuthPlugin(fastify: FastifyInstance, options: TokenAuthOptio
   fastify.addHook('onRoute', (route) => {
     const declared = route.config?.auth
     const rule = declared === undefined && ruleForUndeclared !== undefined ? ruleForUndeclared(route) : declared
-    const compiled = compileRule(rule, describeRoute(route))
+    const compiled = withStepUpRefusal(compileRule(rule, describeRoute(route)), describeRoute(route))
     route.config = { ...route.config, [kCompiledRule]: compiled } as RouteOptions['config']
     // Only a route that takes a state-changing method gets the second check: a GET never
     // pays for a preHandler hook (Fastify skips the hook runner for a route without one).
@@ -125,6 +130,28 @@ async function tokenAuthPlugin(fastify: FastifyInstance, options: TokenAuthOptio
   })
 
   fastify.addHook('onRequest', authenticate)
+
+  function withStepUpRefusal(compiled: CompiledRule, route: string): RouteRule {
+    if (compiled.stepUp === null) return compiled
+    if (stepUp === undefined) {
+      throw new AuthRuleError(
+        `@tokenauth/fastify-token-auth: route ${route} declares stepUp, but the plugin was registered without the \`stepUp\` option ` +
+          'that says when and how a principal last proved who they are.',
+      )
+    }
+    return Object.freeze({ ...compiled, stepUpRefusal: stepUpRefusal(settings.scheme, settings.realm, settings.messages, compiled.stepUp) })
+  }
+
+  /** Why the principal's last proof does not meet `required`, or `undefined` when it does. */
+  function stepUpShortfall(required: CompiledStepUp, principal: TokenAuthPrincipal): string | undefined {
+    if (stepUp === undefined) return 'no stepUp option'
+    const proof = stepUp.authentication(principal)
+    if (proof === undefined || !Number.isFinite(proof.time)) return 'no authentication time'
+    // A proof from the future (clock skew between instances) counts as now, never as older.
+    if (stepUp.now() / 1000 - proof.time > required.maxAge) return `authenticated more than ${required.maxAge} s ago`
+    if (required.factors !== null && !stepUp.satisfies(required.factors, proof.methods, principal)) return `not ${required.factors}`
+    return undefined
+  }
 
   /**
    * The second check of a state-changing request, after its body was read and validated:
@@ -163,7 +190,7 @@ async function tokenAuthPlugin(fastify: FastifyInstance, options: TokenAuthOptio
     verify(token, rule, request, reply, done)
   }
 
-  function verify(token: string, rule: CompiledRule, request: FastifyRequest, reply: FastifyReply, done: HookHandlerDoneFunction): void {
+  function verify(token: string, rule: RouteRule, request: FastifyRequest, reply: FastifyReply, done: HookHandlerDoneFunction): void {
     let result: unknown
     try {
       result = verifyToken(token, request)
@@ -179,7 +206,7 @@ async function tokenAuthPlugin(fastify: FastifyInstance, options: TokenAuthOptio
 
   async function settleLater(
     pending: PromiseLike<unknown>,
-    rule: CompiledRule,
+    rule: RouteRule,
     request: FastifyRequest,
     reply: FastifyReply,
     done: HookHandlerDoneFunction,
@@ -195,7 +222,7 @@ async function tokenAuthPlugin(fastify: FastifyInstance, options: TokenAuthOptio
 
   function settle(
     result: unknown,
-    rule: CompiledRule,
+    rule: RouteRule,
     request: FastifyRequest,
     reply: FastifyReply,
     done: HookHandlerDoneFunction,
@@ -213,6 +240,17 @@ async function tokenAuthPlugin(fastify: FastifyInstance, options: TokenAuthOptio
       const roles = principal.roles
       if (!Array.isArray(roles) || !rolesSatisfy(rule, roles)) return refuse(request, reply, 'insufficient_role', undefined)
     }
+    // After the roles: a fresh proof cannot give a role, so a 403 is the truer answer.
+    if (rule.stepUp !== null) {
+      let shortfall: string | undefined
+      try {
+        shortfall = stepUpShortfall(rule.stepUp, principal as unknown as TokenAuthPrincipal)
+      } catch (error) {
+        // The app's judge failed: nothing is decided, as when verifyToken throws.
+        return refuseUnavailable(request, reply, error)
+      }
+      if (shortfall !== undefined) return refuse(request, reply, 'insufficient_user_authentication', shortfall, rule.stepUpRefusal)
+    }
     done()
   }
 
@@ -220,7 +258,7 @@ async function tokenAuthPlugin(fastify: FastifyInstance, options: TokenAuthOptio
     ;(request as unknown as WithPrincipalProperty)[decoratorName] = principal
   }
 
-  function refuse(request: FastifyRequest, reply: FastifyReply, code: FailureCode, detail: string | undefined) {
+  function refuse(request: FastifyRequest, reply: FastifyReply, code: FailureCode, detail: string | undefined, refusal = refusals[code]) {
     if (onFailure !== undefined) {
       try {
         onFailure(request, code, detail)
@@ -228,7 +266,7 @@ async function tokenAuthPlugin(fastify: FastifyInstance, options: TokenAuthOptio
         request.log.error({ err: error }, 'token auth: onFailure threw')
       }
     }
-    sendRefusal(reply, refusals[code])
+    sendRefusal(reply, refusal)
   }
 
   function refuseUnavailable(request: FastifyRequest, reply: FastifyReply, error: unknown) {

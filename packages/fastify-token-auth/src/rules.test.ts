@@ -13,7 +13,7 @@ describe('compileRule', () => {
     const anyOf = ['admin']
     const compiled = compileRule({ roles: { anyOf } }, 'GET /')
     anyOf.push('guest')
-    expect(compiled).toEqual({ kind: RULE_ROLES, anyOf: ['admin'], allOf: null })
+    expect(compiled).toEqual({ kind: RULE_ROLES, anyOf: ['admin'], allOf: null, stepUp: null })
     expect(Object.isFrozen(compiled.anyOf)).toBe(true)
   })
 
@@ -40,5 +40,17 @@ describe('rolesSatisfy', () => {
     [both, ['user'], false],
   ])('%o with %j → %s', (rule, roles, expected) => {
     expect(rolesSatisfy(rule, roles)).toBe(expected)
+  })
+})
+
+describe('compileRule with stepUp', () => {
+  it('compiles stepUp alone as required, and with roles as a roles rule', () => {
+    expect(compileRule({ stepUp: { maxAge: 300 } }, 'POST /')).toEqual({ kind: RULE_REQUIRED, anyOf: null, allOf: null, stepUp: { maxAge: 300, factors: null } })
+    expect(compileRule({ roles: { anyOf: ['admin'] }, stepUp: { maxAge: 60, factors: 'mfa' } }, 'POST /')).toEqual({
+      kind: RULE_ROLES,
+      anyOf: ['admin'],
+      allOf: null,
+      stepUp: { maxAge: 60, factors: 'mfa' },
+    })
   })
 })

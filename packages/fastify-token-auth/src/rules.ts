@@ -10,12 +10,31 @@ export interface RoleRequirement {
 }
 
 /**
+ * How recently, and (optionally) how, the person behind the token must have proved who
+ * they are (RFC 9470). `maxAge`: seconds since that proof (the token's authentication
+ * time, as the `stepUp.authentication` option reads it). `factors`: an authentication
+ * context the app names (RFC 9470's `acr_values`, e.g. `mfa`), judged by the app's
+ * `stepUp.satisfies`.
+ */
+export interface StepUpRequirement {
+  readonly maxAge: number
+  readonly factors?: string
+}
+
+/**
  * - `public`: no check; the token is not even read and `request.user` stays `null`.
  * - `optional`: no token → `request.user = null`; a token that is bad → 401 as for `required`.
  * - `required`: a valid token, or 401.
  * - `{ roles }`: a valid token (or 401) whose principal holds the roles (or 403).
+ * - `{ stepUp }`, `{ roles, stepUp }`: as `required` or `{ roles }`, and a recent enough
+ *   proof (else 401 `insufficient_user_authentication` with RFC 9470's challenge).
  */
-export type AuthRule = 'public' | 'optional' | 'required' | { readonly roles: RoleRequirement }
+export type AuthRule =
+  | 'public'
+  | 'optional'
+  | 'required'
+  | { readonly roles: RoleRequirement; readonly stepUp?: StepUpRequirement }
+  | { readonly roles?: undefined; readonly stepUp: StepUpRequirement }
 
 export const RULE_PUBLIC = 0
 export const RULE_OPTIONAL = 1
@@ -23,18 +42,29 @@ export const RULE_REQUIRED = 2
 export const RULE_ROLES = 3
 type RuleKind = typeof RULE_PUBLIC | typeof RULE_OPTIONAL | typeof RULE_REQUIRED | typeof RULE_ROLES
 
-/** A validated rule. `anyOf`/`allOf` are `null` when not given (never empty). */
+/** A validated step-up requirement. */
+export interface CompiledStepUp {
+  readonly maxAge: number
+  readonly factors: string | null
+}
+
+/** A validated rule. `anyOf`/`allOf` are `null` when not given (never empty); `stepUp` `null` when none. */
 export interface CompiledRule {
   readonly kind: RuleKind
   readonly anyOf: readonly string[] | null
   readonly allOf: readonly string[] | null
+  readonly stepUp: CompiledStepUp | null
 }
 
-const PUBLIC: CompiledRule = Object.freeze({ kind: RULE_PUBLIC, anyOf: null, allOf: null })
-const OPTIONAL: CompiledRule = Object.freeze({ kind: RULE_OPTIONAL, anyOf: null, allOf: null })
-const REQUIRED: CompiledRule = Object.freeze({ kind: RULE_REQUIRED, anyOf: null, allOf: null })
+const PUBLIC: CompiledRule = Object.freeze({ kind: RULE_PUBLIC, anyOf: null, allOf: null, stepUp: null })
+const OPTIONAL: CompiledRule = Object.freeze({ kind: RULE_OPTIONAL, anyOf: null, allOf: null, stepUp: null })
+const REQUIRED: CompiledRule = Object.freeze({ kind: RULE_REQUIRED, anyOf: null, allOf: null, stepUp: null })
 
-const RULE_SYNTAX = "'public' | 'optional' | 'required' | { roles: { anyOf?: string[], allOf?: string[] } }"
+const RULE_SYNTAX =
+  "'public' | 'optional' | 'required' | { roles?: { anyOf?: string[], allOf?: string[] }, stepUp?: { maxAge: number, factors?: string } }"
+
+/** An acr value: RFC 6749's NQCHAR without space, so it fits in the challenge's quoted `acr_values`. */
+const FACTOR_NAME = /^[\x21\x23-\x5b\x5d-\x7e]{1,64}$/
 
 /** Thrown at start-up for a route whose rule is missing or not valid. */
 export class AuthRuleError extends Error {
@@ -55,18 +85,19 @@ export function compileRule(rule: unknown, route: string): CompiledRule {
   if (rule === 'public') return PUBLIC
   if (rule === 'optional') return OPTIONAL
   if (rule === 'required') return REQUIRED
-  const problem = roleRuleProblem(rule)
+  const problem = objectRuleProblem(rule)
   if (problem !== undefined) {
     throw new AuthRuleError(
       `@tokenauth/fastify-token-auth: route ${route} has an invalid auth rule ${describe(rule)}: ${problem}. ` +
         `Expected ${RULE_SYNTAX}.`,
     )
   }
-  const { anyOf, allOf } = (rule as { roles: RoleRequirement }).roles
+  const { roles, stepUp } = rule as { roles?: RoleRequirement; stepUp?: StepUpRequirement }
   return Object.freeze({
-    kind: RULE_ROLES,
-    anyOf: anyOf === undefined ? null : Object.freeze([...anyOf]),
-    allOf: allOf === undefined ? null : Object.freeze([...allOf]),
+    kind: roles === undefined ? RULE_REQUIRED : RULE_ROLES,
+    anyOf: roles?.anyOf === undefined ? null : Object.freeze([...roles.anyOf]),
+    allOf: roles?.allOf === undefined ? null : Object.freeze([...roles.allOf]),
+    stepUp: stepUp === undefined ? null : Object.freeze({ maxAge: stepUp.maxAge, factors: stepUp.factors ?? null }),
   })
 }
 
@@ -87,11 +118,29 @@ export function rolesSatisfy(rule: CompiledRule, roles: readonly string[]): bool
   return true
 }
 
-function roleRuleProblem(rule: unknown): string | undefined {
+function objectRuleProblem(rule: unknown): string | undefined {
   if (!isPlainObject(rule)) return 'not one of the rule forms'
   const keys = Object.keys(rule)
-  if (keys.length !== 1 || keys[0] !== 'roles') return 'an object rule must have exactly one key, `roles`'
-  const roles = rule.roles
+  if (keys.length === 0 || keys.some((key) => key !== 'roles' && key !== 'stepUp')) {
+    return 'an object rule has `roles`, `stepUp` or both, and no other key'
+  }
+  return (rule.roles === undefined ? undefined : roleRuleProblem(rule.roles)) ?? (rule.stepUp === undefined ? undefined : stepUpProblem(rule.stepUp))
+}
+
+function stepUpProblem(stepUp: unknown): string | undefined {
+  if (!isPlainObject(stepUp)) return '`stepUp` must be an object'
+  for (const key of Object.keys(stepUp)) {
+    if (key !== 'maxAge' && key !== 'factors') return `unknown key \`stepUp.${key}\``
+  }
+  const { maxAge, factors } = stepUp
+  if (typeof maxAge !== 'number' || !Number.isSafeInteger(maxAge) || maxAge < 0) return '`stepUp.maxAge` must be a whole number of seconds, 0 or more'
+  if (factors !== undefined && (typeof factors !== 'string' || !FACTOR_NAME.test(factors))) {
+    return '`stepUp.factors` must be one acr value (printable ASCII, no space, quote or backslash)'
+  }
+  return undefined
+}
+
+function roleRuleProblem(roles: unknown): string | undefined {
   if (!isPlainObject(roles)) return '`roles` must be an object'
   for (const key of Object.keys(roles)) {
     if (key !== 'anyOf' && key !== 'allOf') return `unknown key \`roles.${key}\``

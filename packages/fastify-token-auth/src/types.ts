@@ -89,4 +89,30 @@ export interface TokenAuthOptions<P extends TokenAuthPrincipal = TokenAuthPrinci
    * route at start-up. Called once per route (and once for its automatic HEAD route).
    */
   ruleForUndeclared?(route: RouteOptions): AuthRule | undefined
+  /**
+   * What the `stepUp` route rules judge (RFC 9470). Needed by any route that declares
+   * `stepUp`: without it, such a route fails at start-up.
+   */
+  stepUp?: StepUpOptions<P>
+}
+
+/** When and how a principal last proved who they are: what a `stepUp` rule is held to. */
+export interface AuthenticationProof {
+  /** Seconds since the epoch (a token's `auth_time`). */
+  readonly time: number
+  /** How (a token's `amr`, RFC 8176 values). */
+  readonly methods: readonly string[]
+}
+
+/** The app's side of step-up: the plugin compares times, the app says what a proof and a factor are. */
+export interface StepUpOptions<P extends TokenAuthPrincipal = TokenAuthPrincipal> {
+  /** The principal's last proof; `undefined` when unknown, which no `stepUp` rule accepts. */
+  authentication(principal: P): AuthenticationProof | undefined
+  /**
+   * Whether `methods` satisfy a rule's `factors` (its acr value). Default: `methods`
+   * includes `factors` itself (so `factors: 'mfa'` asks for the RFC 8176 value `mfa`).
+   */
+  satisfies?(factors: string, methods: readonly string[], principal: P): boolean
+  /** The clock, in milliseconds since the epoch. Default `Date.now`. */
+  now?(): number
 }

@@ -37,11 +37,15 @@ describe('the route option `auth`', () => {
     expect(app.get).type.toBeCallableWith('/b', { config: { auth: 'optional' } }, async () => 'ok')
     expect(app.get).type.toBeCallableWith('/c', { config: { auth: 'required' } }, async () => 'ok')
     expect(app.get).type.toBeCallableWith('/d', { config: { auth: { roles: { anyOf: ['admin'], allOf: ['staff'] } } } }, async () => 'ok')
+    expect(app.get).type.toBeCallableWith('/e', { config: { auth: { stepUp: { maxAge: 300 } } } }, async () => 'ok')
+    expect(app.get).type.toBeCallableWith('/f', { config: { auth: { roles: { anyOf: ['admin'] }, stepUp: { maxAge: 300, factors: 'mfa' } } } }, async () => 'ok')
   })
 
   test('refuses a misspelt rule or a malformed role list', () => {
     expect(app.get).type.not.toBeCallableWith('/a', { config: { auth: 'requried' } }, async () => 'ok')
     expect(app.get).type.not.toBeCallableWith('/c', { config: { auth: { roles: { anyOf: 'admin' } } } }, async () => 'ok')
+    expect(app.get).type.not.toBeCallableWith('/e', { config: { auth: { stepUp: { maxAge: '5m' } } } }, async () => 'ok')
+    expect(app.get).type.not.toBeCallableWith('/e', { config: { auth: {} } }, async () => 'ok')
   })
 })
 
@@ -50,6 +54,10 @@ describe('the options', () => {
     expect(app.register).type.toBeCallableWith(tokenAuth, {
       verifyToken: () => ({ ok: true as const, principal: { id: 1, roles: ['admin'] } }),
       decoratorName: 'user',
+    })
+    expect(app.register).type.toBeCallableWith(tokenAuth, {
+      verifyToken: () => ({ ok: true as const, principal: { id: 1, roles: ['admin'] } }),
+      stepUp: { authentication: (principal: TokenAuthPrincipal) => ({ time: principal.id, methods: ['pwd'] }) },
     })
     expect(app.register).type.not.toBeCallableWith(tokenAuth, { tokenHeader: 'token' })
     expect(app.register).type.not.toBeCallableWith(tokenAuth, {

@@ -19,7 +19,7 @@ const actor = Type.String()
 /** Role names are data: the app shows them as the users page does. */
 const roles = Type.Array(Type.String())
 
-/** The user-management action an admin's own password was asked for. */
+/** The user-management action an admin's own password was asked for (events recorded before step-up replaced it). */
 export const AdminActionName = Type.Union([
   Type.Literal('create_user'),
   Type.Literal('set_roles'),
@@ -46,7 +46,7 @@ export const AuditDetail = Type.Union([
   plain('credentials_changed'),
   /** The current password given to change one's own password was wrong. */
   plain('wrong_current_password'),
-  /** An admin's own password, asked for an admin-level action, was wrong. */
+  /** An admin's own password, asked for an admin-level action, was wrong (recorded before step-up replaced it). */
   withParams('wrong_admin_password', { action: AdminActionName }),
   /** `login_throttled`: nothing was checked; the next try was allowed this many seconds later. */
   withParams('throttled', { retryAfterSeconds: Type.Integer({ minimum: 1 }) }),
@@ -81,7 +81,7 @@ export const AuditDetail = Type.Union([
   /** `second_factor_failed`: a wrong or reused code at sign-in. */
   plain('wrong_totp'),
   plain('wrong_recovery_code'),
-  /** `second_factor_failed`: turning the authenticator app off with a wrong password or code. */
+  /** `second_factor_failed`: turning the authenticator app off with a wrong password or code (recorded before step-up replaced that proof). */
   plain('wrong_password_on_disable'),
   plain('wrong_totp_on_disable'),
   /** `login_succeeded` with a passkey alone; `verified`: the authenticator checked the person (two factors). */
@@ -94,6 +94,13 @@ export const AuditDetail = Type.Union([
   plain('unknown_passkey'),
   /** `passkey_added`, `passkey_renamed`, `passkey_removed`: the passkey's name (as it is now). */
   withParams('passkey_named', { name: Type.String() }),
+  /** `second_factors_reset`: an admin removed the person's second factors; they enrol again. */
+  withParams('second_factors_reset_by_admin', { actor }),
+  // Step-up (`step_up_succeeded`, `step_up_failed`; a wrong proof reuses `wrong_password`, `wrong_totp`, `wrong_recovery_code`).
+  /** `step_up_succeeded` with the password; `with_totp` and `with_recovery_code` name the others. */
+  plain('with_password'),
+  /** `step_up_failed`: the password alone, on an account with a second factor. */
+  plain('password_not_enough'),
   // Renewal (`renewal_replayed`, `token_renewed`).
   /** A retired session cookie came back after the grace window: the session was revoked. */
   plain('retired_cookie_replayed'),

@@ -30,6 +30,9 @@ export const AuditKind = Type.Union([
   Type.Literal('passkey_added'),
   Type.Literal('passkey_renamed'),
   Type.Literal('passkey_removed'),
+  Type.Literal('second_factors_reset'),
+  Type.Literal('step_up_succeeded'),
+  Type.Literal('step_up_failed'),
 ])
 export type AuditKind = Static<typeof AuditKind>
 

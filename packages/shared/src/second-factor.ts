@@ -73,9 +73,17 @@ export const RecoveryCodesResponse = Type.Object(
 )
 export type RecoveryCodesResponse = Static<typeof RecoveryCodesResponse>
 
-/** `DELETE /api/me/second-factors/totp`: the current password or a current code. */
-export const TotpDisableRequest = Type.Union([
+/**
+ * `POST /api/auth/step-up`: one fresh proof, for a new access token of the same session
+ * (RFC 9470). With a second factor on the account, the password alone is refused (403
+ * `second_factor_required`). A passkey assertion joins this union as `{ passkey }`.
+ */
+export const StepUpRequest = Type.Union([
   Type.Object({ password: Type.String({ minLength: 1, maxLength: 256 }) }, { additionalProperties: false }),
-  Type.Object({ code: TotpCode }, { additionalProperties: false }),
+  Type.Object({ totp: TotpCode }, { additionalProperties: false }),
+  Type.Object({ recoveryCode: RecoveryCode }, { additionalProperties: false }),
 ])
-export type TotpDisableRequest = Static<typeof TotpDisableRequest>
+export type StepUpRequest = Static<typeof StepUpRequest>
+
+/** The proof a step-up takes, as `StepUpRequest` names it (the web's dialog offers them in this order). */
+export type StepUpMethod = 'totp' | 'recoveryCode' | 'password'

@@ -62,9 +62,17 @@ describe('sign', () => {
     ['nbf', { ...claims, nbf: 1 }, /"nbf" is set by the signer/],
     ['a NaN claim', { ...claims, n: Number.NaN }, /"n" must be/],
     ['an object claim', { ...claims, o: {} }, /"o" must be/],
+    ['a list holding a number', { ...claims, amr: ['pwd', 1] }, /"amr" must be/],
   ])('refuses %s', async (_, bad, message) => {
     const { signer } = setup()
     await expect(signer.sign(bad as unknown as TokenClaims)).rejects.toThrow(message)
+  })
+
+  it('carries a list of strings (RFC 8176 amr) through sign and verify', async () => {
+    const { signer } = setup()
+    const { token } = await signer.sign({ ...claims, auth_time: 1_893_499_000, amr: ['pwd', 'otp', 'mfa'] })
+    expect(decodeJwt(token)).toMatchObject({ auth_time: 1_893_499_000, amr: ['pwd', 'otp', 'mfa'] })
+    expect(await signer.verify(token)).toMatchObject({ ok: true, payload: { amr: ['pwd', 'otp', 'mfa'] } })
   })
 
   it('refuses to mint a token too long for verify to accept', async () => {

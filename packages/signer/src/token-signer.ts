@@ -42,7 +42,8 @@ export interface TokenSignerOptions {
 export interface TokenClaims {
   sub: string
   sid: string
-  [claim: string]: string | number | boolean
+  /** Lists are lists of strings (RFC 8176 `amr`, say). */
+  [claim: string]: string | number | boolean | readonly string[]
 }
 
 /** A freshly signed token. */
@@ -96,8 +97,9 @@ function assertClaims(claims: TokenClaims): void {
   if (typeof claims.sid !== 'string' || claims.sid === '') throw new TypeError('sid must be a non-empty string')
   for (const [name, value] of Object.entries(claims)) {
     if (RESERVED_CLAIMS.has(name)) throw new TypeError(`claim "${name}" is set by the signer`)
-    const allowed = typeof value === 'string' || typeof value === 'boolean' || Number.isFinite(value)
-    if (!allowed) throw new TypeError(`claim "${name}" must be a string, a finite number or a boolean`)
+    const allowed =
+      typeof value === 'string' || typeof value === 'boolean' || Number.isFinite(value) || (Array.isArray(value) && value.every((item) => typeof item === 'string'))
+    if (!allowed) throw new TypeError(`claim "${name}" must be a string, a finite number, a boolean or a list of strings`)
   }
 }
 

@@ -7,6 +7,10 @@ declare module '@tokenauth/fastify-token-auth' {
     readonly username: string
     /** The session's public handle (the token's `sid`). */
     readonly sessionId: string
+    /** When the person last proved who they are, seconds since the epoch (the token's `auth_time`); unknown for older sessions. */
+    readonly authTime: number | undefined
+    /** How (the token's `amr`, RFC 8176 values: `pwd`, `otp`, `mfa`). */
+    readonly amr: readonly string[]
   }
 }
 

@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto'
 import type { FastifyRequest } from 'fastify'
 import type { LoginResponse } from '@tokenauth/shared'
+import type { TokenClaims } from '@tokenauth/signer'
 import type { Services } from '../services.js'
 import { toPublicUser } from './principal.js'
 import { storedUserAgent } from './user-agent.js'
@@ -42,15 +43,32 @@ export async function startSession(
   for (const ended of takeSessionsEndedByLimit(request.session)) {
     await services.audit.record(request, 'session_ended', { userId: user.id, username: user.username, secretRef: ended.handle, detail: { reason: 'session_limit' } })
   }
-  return issueAccessToken(services, user, handle)
+  return issueAccessToken(services, user, handle, { authTime: now, amr })
 }
 
-/** Signs an access token for a session that exists. */
+/** When and how the session's person last proved who they are, as the session stores it (ms). */
+export interface SessionAuthentication {
+  readonly authTime?: number | null
+  readonly amr?: readonly string[] | null
+}
+
+/**
+ * Signs an access token for a session that exists, carrying the session's `auth_time`
+ * (seconds) and `amr` (RFC 9470, RFC 8176): what step-up rules judge. A session that
+ * does not know them (older than step-up) gets neither, so every step-up rule asks again.
+ */
 export async function issueAccessToken(
   services: Services,
   user: { id: number; username: string; roles: readonly string[] },
   handle: string,
+  authentication: SessionAuthentication,
 ): Promise<LoginResponse> {
-  const { token, expiresAt } = await services.accessTokens.sign({ sub: String(user.id), sid: handle })
+  const { authTime, amr } = authentication
+  const claims: TokenClaims = { sub: String(user.id), sid: handle }
+  if (authTime != null && amr != null) {
+    claims.auth_time = Math.floor(authTime / 1000)
+    claims.amr = [...amr]
+  }
+  const { token, expiresAt } = await services.accessTokens.sign(claims)
   return { token, tokenType: 'Bearer', expiresAt: expiresAt.toISOString(), user: toPublicUser(user) }
 }

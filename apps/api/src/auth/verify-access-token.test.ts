@@ -25,8 +25,15 @@ describe('createCheckAccessToken', () => {
     now = start + 1000
     const { token } = await signer.sign({ sub: '7', sid: 'h1' })
     const checked = await check(token)
-    expect(checked.result).toEqual({ ok: true, principal: { id: 7, username: 'alice', roles: [], sessionId: 'h1' } })
+    expect(checked.result).toEqual({ ok: true, principal: { id: 7, username: 'alice', roles: [], sessionId: 'h1', authTime: undefined, amr: [] } })
     expect(checked.followUp).toBeUndefined()
+  })
+
+  it('carries the token’s auth_time and amr to the principal, and ignores them when malformed', async () => {
+    const { token } = await signer.sign({ sub: '7', sid: 'h1', auth_time: 1_767_000_000, amr: ['pwd', 'otp', 'mfa'] })
+    expect((await check(token)).result).toMatchObject({ ok: true, principal: { authTime: 1_767_000_000, amr: ['pwd', 'otp', 'mfa'] } })
+    const { token: odd } = await signer.sign({ sub: '7', sid: 'h1', auth_time: 'yesterday', amr: ['pwd'] })
+    expect((await check(odd)).result).toMatchObject({ ok: true, principal: { authTime: undefined, amr: [] } })
   })
 
   it('asks for a touch once the interval has passed', async () => {

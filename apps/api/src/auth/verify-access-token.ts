@@ -1,6 +1,6 @@
 import type { FastifyRequest } from 'fastify'
 import type { AuthFailureCode } from '@tokenauth/shared'
-import type { TokenFailure, VerifyResult } from '@tokenauth/signer'
+import type { TokenFailure, TokenPayload, VerifyResult } from '@tokenauth/signer'
 import type { TokenAuthPrincipal, VerifyTokenResult } from '@tokenauth/fastify-token-auth'
 import type { Clock } from '../clock.js'
 import type { LiveSessionView } from '../store/session-store.js'
@@ -61,11 +61,12 @@ export function createCheckAccessToken(deps: CheckAccessTokenDeps): CheckAccessT
       return verified.reason === 'unknown_key' ? { result, followUp: { kind: 'unknown_key', token } } : { result }
     }
     const { sid, sub } = verified.payload
+    const proof = authenticationOf(verified.payload)
     const found = findSession(sid)
-    return found instanceof Promise ? found.then((session) => judge(session, sid, sub)) : judge(found, sid, sub)
+    return found instanceof Promise ? found.then((session) => judge(session, sid, sub, proof)) : judge(found, sid, sub, proof)
   }
 
-  function judge(session: LiveSessionView | undefined, sid: string, sub: string): AccessCheck {
+  function judge(session: LiveSessionView | undefined, sid: string, sub: string, proof: TokenAuthentication): AccessCheck {
     if (!session || String(session.userId) !== sub) return { result: { ok: false, code: 'revoked_token', detail: 'no_session' } }
     const now = clock()
     const state = sessionState(session, now, idleTimeoutMs)
@@ -77,7 +78,7 @@ export function createCheckAccessToken(deps: CheckAccessTokenDeps): CheckAccessT
     }
     const touch = now - session.lastSeenAt >= TOUCH_INTERVAL_MS
     return {
-      result: { ok: true, principal: { id: session.userId, username: session.username, roles: session.roles, sessionId: sid } },
+      result: { ok: true, principal: { id: session.userId, username: session.username, roles: session.roles, sessionId: sid, ...proof } },
       // The idle clock restarts only when the touch is written, so it is that, not "now + timeout".
       idleEndsAt: (touch ? now : session.lastSeenAt) + idleTimeoutMs,
       ...(touch ? { followUp: { kind: 'touch', handle: sid, at: now } as const } : {}),
@@ -90,6 +91,21 @@ export function createCheckAccessToken(deps: CheckAccessTokenDeps): CheckAccessT
     if (cached !== undefined) return checkSession(cached, token)
     return signer.verify(token).then((verified) => checkSession(verified, token))
   }
+}
+
+interface TokenAuthentication {
+  readonly authTime: number | undefined
+  readonly amr: readonly string[]
+}
+
+const NO_PROOF: TokenAuthentication = Object.freeze({ authTime: undefined, amr: Object.freeze([]) })
+
+/** The token's `auth_time` and `amr`, when well formed; else none (every step-up rule then asks again). */
+function authenticationOf(payload: TokenPayload): TokenAuthentication {
+  const { auth_time: authTime, amr } = payload
+  if (typeof authTime !== 'number' || !Number.isFinite(authTime) || !Array.isArray(amr)) return NO_PROOF
+  const methods: unknown[] = amr
+  return methods.every((method): method is string => typeof method === 'string') ? { authTime, amr: methods } : NO_PROOF
 }
 
 /** The plugin's `verifyToken`: the check, then its follow-up, then the verdict. */

@@ -21,6 +21,8 @@ export interface Config {
   /** The issuer an authenticator app shows next to the account (`MFA_ISSUER`). */
   readonly mfaIssuer: string
   readonly accessTokenTtlSeconds: number
+  /** How recent a proof of who the person is the step-up routes need (`STEP_UP_MAX_AGE`). */
+  readonly stepUpMaxAgeSeconds: number
   readonly sessionIdleTimeoutSeconds: number
   readonly sessionAbsoluteTimeoutSeconds: number
   /** Absolute lifetime of a "keep me signed in" session; 0 turns the option off. */
@@ -175,6 +177,7 @@ export function loadConfig(env: Env = process.env): Config {
     dataKeys,
     mfaIssuer: mfaIssuer(env.MFA_ISSUER),
     accessTokenTtlSeconds,
+    stepUpMaxAgeSeconds: duration(env, 'STEP_UP_MAX_AGE', 5 * 60),
     sessionIdleTimeoutSeconds,
     sessionAbsoluteTimeoutSeconds,
     rememberMeTimeoutSeconds,

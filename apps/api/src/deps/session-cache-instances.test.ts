@@ -89,10 +89,10 @@ async function newTokens(count: number, userId = aliceId): Promise<string[]> {
       const batch = Array.from({ length: Math.min(20, count - i) }, () => randomBytes(18).toString('base64url'))
       await Promise.all(
         batch.map((handle) =>
-          sessions.create({ cookieId: randomBytes(24).toString('base64url'), handle, userId, createdAt: now, lastSeenAt: now, absoluteExpiresAt: now + 3_600_000, cookie: '{}', userAgent: null, ip: null }),
+          sessions.create({ cookieId: randomBytes(24).toString('base64url'), handle, userId, createdAt: now, lastSeenAt: now, absoluteExpiresAt: now + 3_600_000, cookie: '{}', userAgent: null, ip: null, authTime: now, amr: ['pwd'] }),
         ),
       )
-      for (const handle of batch) tokens.push((await signer.sign({ sub: String(userId), sid: handle })).token)
+      for (const handle of batch) tokens.push((await signer.sign({ sub: String(userId), sid: handle, auth_time: Math.floor(now / 1000), amr: ['pwd'] })).token)
     }
     return tokens
   } finally {

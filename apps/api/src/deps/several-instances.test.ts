@@ -94,8 +94,11 @@ describe.each(ENGINES)('on %s', (engine) => {
           cookie: '{}',
           userAgent: null,
           ip: null,
+          // Signed in with the password just now: a proof fresh enough for the step-up routes.
+          authTime: now,
+          amr: ['pwd'],
         })
-        created.push({ handle, token: (await signer.sign({ sub: String(userId), sid: handle })).token })
+        created.push({ handle, token: (await signer.sign({ sub: String(userId), sid: handle, auth_time: Math.floor(now / 1000), amr: ['pwd'] })).token })
       }
     } finally {
       await db.close()

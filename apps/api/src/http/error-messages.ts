@@ -11,6 +11,7 @@ export const errorMessages: Readonly<Record<ErrorCode, string>> = {
   ...DEFAULT_MESSAGES,
   invalid_credentials: 'Incorrect username or password.',
   invalid_second_factor: 'That code is not correct, or was already used.',
+  second_factor_required: 'This account has a second factor: confirm with a code, not the password alone.',
   invalid_challenge: 'This sign-in has expired. Please sign in again.',
   invalid_passkey: 'This passkey could not be verified. Please try again.',
   recent_sign_in_required: 'Sign in again first: this needs a recent sign-in.',

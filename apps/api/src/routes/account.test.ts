@@ -16,6 +16,16 @@ const change = (currentPassword: string, newPassword: string) =>
   t.app.inject({ method: 'POST', url: '/api/me/password', headers: { token: here }, payload: { currentPassword, newPassword } })
 
 describe('POST /api/me/password', () => {
+  it('needs a recent proof (step-up) besides the current password', async () => {
+    t.clock.advance(5 * 60_000 + 1000)
+    const stale = await change('correct horse battery', 'a brand new passphrase')
+    expect(stale.statusCode).toBe(401)
+    expect(stale.json().error.code).toBe('insufficient_user_authentication')
+    const stepUp = await t.app.inject({ method: 'POST', url: '/api/auth/step-up', headers: { token: here }, payload: { password: 'correct horse battery' } })
+    here = (stepUp.json() as { token: string }).token
+    expect((await change('correct horse battery', 'a brand new passphrase')).statusCode).toBe(200)
+  })
+
   it('changes the password and ends my other sessions, saying how many', async () => {
     const response = await change('correct horse battery', 'a brand new passphrase')
     expect(response.statusCode).toBe(200)

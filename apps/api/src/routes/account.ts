@@ -9,8 +9,8 @@ import { TokenRefusal } from '../http/token-refusal.js'
 import { LOCK_KEYS } from '../store/write-transaction.js'
 
 /**
- * `POST /api/me/password`: needs the current password, re-hashes, and ends my other
- * sessions (whoever knew the old password is out). A wrong current password is 403,
+ * `POST /api/me/password`: needs a recent proof (step-up) and the current password,
+ * re-hashes, and ends my other sessions (whoever knew the old password is out). A wrong current password is 403,
  * not 401: the caller's session is fine, and a 401 would log the app out.
  */
 export default async function accountRoutes(app: App): Promise<void> {
@@ -18,7 +18,7 @@ export default async function accountRoutes(app: App): Promise<void> {
   app.post(
     '/me/password',
     {
-      config: { auth: 'required' },
+      config: { auth: { stepUp: { maxAge: services.config.stepUpMaxAgeSeconds } } },
       schema: {
         tags: ['account'],
         body: ChangePasswordRequest,

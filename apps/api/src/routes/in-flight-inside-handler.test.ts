@@ -20,13 +20,13 @@ const PASSKEY_RESPONSE = { id: 'AAAA', rawId: 'AAAA', type: 'public-key', respon
 const VALID_BODIES: Readonly<Record<string, unknown>> = {
   'POST /api/notes': { text: 'written after the author was disabled' },
   'DELETE /api/notes/:id': {},
-  'POST /api/users': { username: 'newcomer', password: 'a brand new passphrase', roles: ['admin'], adminPassword: PASSWORD },
-  'PUT /api/users/:id/roles': { roles: ['admin', 'editor'], adminPassword: PASSWORD },
-  'DELETE /api/users/:id': { adminPassword: PASSWORD },
-  'POST /api/users/:id/disable': { adminPassword: PASSWORD },
-  'POST /api/users/:id/enable': { adminPassword: PASSWORD },
-  'DELETE /api/users/:id/sessions': { adminPassword: PASSWORD },
-  'POST /api/users/:id/password': { newPassword: 'a brand new passphrase', adminPassword: PASSWORD },
+  'POST /api/users': { username: 'newcomer', password: 'a brand new passphrase', roles: ['admin'] },
+  'PUT /api/users/:id/roles': { roles: ['admin', 'editor'] },
+  'DELETE /api/users/:id': {},
+  'POST /api/users/:id/disable': {},
+  'POST /api/users/:id/enable': {},
+  'DELETE /api/users/:id/sessions': {},
+  'POST /api/users/:id/password': { newPassword: 'a brand new passphrase' },
   'PUT /api/session/items/:key': { value: 'dark' },
   'DELETE /api/session/items/:key': {},
   'DELETE /api/session/items': {},
@@ -37,12 +37,14 @@ const VALID_BODIES: Readonly<Record<string, unknown>> = {
   'POST /api/me/password': { currentPassword: PASSWORD, newPassword: 'a brand new passphrase' },
   'POST /api/me/second-factors/totp': {},
   'POST /api/me/second-factors/totp/confirm': { code: '123456' },
-  'DELETE /api/me/second-factors/totp': { password: PASSWORD },
+  'DELETE /api/me/second-factors/totp': {},
+  'DELETE /api/users/:id/second-factors': {},
   'POST /api/me/second-factors/recovery-codes': {},
   'POST /api/me/passkeys/options': {},
   'POST /api/me/passkeys': { name: 'Laptop', response: PASSKEY_RESPONSE },
   'PATCH /api/me/passkeys/:id': { name: 'Laptop' },
   'DELETE /api/me/passkeys/:id': {},
+  'POST /api/auth/step-up': { password: PASSWORD },
 }
 
 const SAFE = new Set(['GET', 'HEAD', 'OPTIONS'])
@@ -68,7 +70,7 @@ beforeAll(async () => {
 afterAll(async () => t.close())
 
 const asKeeper = (method: 'POST' | 'PUT', url: string, payload: object) =>
-  t.app.inject({ method, url, headers: { token: keeper.token }, payload: { ...payload, adminPassword: PASSWORD } })
+  t.app.inject({ method, url, headers: { token: keeper.token }, payload: payload })
 
 /** Root signed in on two devices, with a note, a target user and a cookie for the route to act on; its request held inside the handler. */
 async function holdRootInside(route: CollectedRoute) {

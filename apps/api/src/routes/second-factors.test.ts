@@ -147,7 +147,9 @@ describe('signing in with a second factor', () => {
     expect(wrongPassword.body).toBe(unknown.body)
     // Turning the factor off voids pending sign-ins.
     const pending = await passwordStep()
-    const off = await t.app.inject({ method: 'DELETE', url: '/api/me/second-factors/totp', headers: auth(alice), payload: { password: PASSWORD } })
+    // The sign-in is older than STEP_UP_MAX_AGE now: a step-up with a code first.
+    const fresh = (await t.app.inject({ method: 'POST', url: '/api/auth/step-up', headers: auth(alice), payload: { totp: oathtool(secret, t.clock()) } })).json() as { token: string }
+    const off = await t.app.inject({ method: 'DELETE', url: '/api/me/second-factors/totp', headers: auth(fresh) })
     expect(off.statusCode).toBe(204)
     expect((await secondStep({ challenge: pending, recoveryCode: 'aaaa-aaaa-aaaa' })).json().error.code).toBe('invalid_challenge')
   })
@@ -162,15 +164,36 @@ describe('signing in with a second factor', () => {
 })
 
 describe('managing second factors', () => {
-  it('turns the app off with the password or a code, not with a wrong one', async () => {
+  it('turns the app off with a recent proof only: 401 insufficient_user_authentication after the window, done after a step-up', async () => {
     const { secret } = await enrol(alice)
-    const wrong = await t.app.inject({ method: 'DELETE', url: '/api/me/second-factors/totp', headers: auth(alice), payload: { password: 'not the password' } })
-    expect(wrong.statusCode).toBe(403)
-    t.clock.advance(30_000)
-    const off = await t.app.inject({ method: 'DELETE', url: '/api/me/second-factors/totp', headers: auth(alice), payload: { code: oathtool(secret, t.clock()) } })
+    t.clock.advance(5 * 60_000 + 1000)
+    const stale = await t.app.inject({ method: 'DELETE', url: '/api/me/second-factors/totp', headers: auth(alice) })
+    expect(stale.statusCode).toBe(401)
+    expect(stale.json().error.code).toBe('insufficient_user_authentication')
+    expect(stale.headers['www-authenticate']).toMatch(/error="insufficient_user_authentication".*max_age=300$/)
+    expect((await t.app.inject({ method: 'GET', url: '/api/me/second-factors', headers: auth(alice) })).json().totp).toEqual({ enabled: true })
+    const fresh = (await t.app.inject({ method: 'POST', url: '/api/auth/step-up', headers: auth(alice), payload: { totp: oathtool(secret, t.clock()) } })).json() as { token: string }
+    const off = await t.app.inject({ method: 'DELETE', url: '/api/me/second-factors/totp', headers: auth(fresh) })
     expect(off.statusCode).toBe(204)
     expect((await t.app.inject({ method: 'GET', url: '/api/me/second-factors', headers: auth(alice) })).json()).toEqual({ totp: { enabled: false }, passkeys: [], recoveryCodesLeft: 0 })
     expect((await t.app.inject({ method: 'POST', url: '/api/auth/login', payload: { username: 'alice', password: PASSWORD } })).json()).toHaveProperty('token')
+    expect((await t.app.inject({ method: 'DELETE', url: '/api/me/second-factors/totp', headers: auth(fresh) })).statusCode).toBe(404)
+  })
+
+  it('regenerating recovery codes and beginning an enrolment need a recent proof too', async () => {
+    await enrol(alice)
+    t.clock.advance(5 * 60_000 + 1000)
+    const codes = await t.app.inject({ method: 'POST', url: '/api/me/second-factors/recovery-codes', headers: auth(alice) })
+    expect(codes.statusCode).toBe(401)
+    expect(codes.json().error.code).toBe('insufficient_user_authentication')
+    const other = await t.addUser('bob', PASSWORD)
+    expect(other.id).toBeGreaterThan(0)
+    const bob = await t.login('bob', PASSWORD)
+    t.clock.advance(5 * 60_000 + 1000)
+    const begin = await t.app.inject({ method: 'POST', url: '/api/me/second-factors/totp', headers: auth(bob) })
+    expect(begin.statusCode).toBe(401)
+    expect(begin.json().error.code).toBe('insufficient_user_authentication')
+    expect(await allRows(t.services, 'totp_factors')).toHaveLength(1)
   })
 
   it('regenerates recovery codes, voiding the old ones', async () => {

@@ -2,7 +2,6 @@ import {
   RecoveryCodesResponse,
   SecondFactorStatus,
   TotpConfirmRequest,
-  TotpDisableRequest,
   TotpEnrolment,
 } from '@tokenauth/shared'
 import { currentUser } from '@tokenauth/fastify-token-auth'
@@ -10,19 +9,23 @@ import type { FastifyRequest } from 'fastify'
 import type { App } from '../http/app-instance.js'
 import { ApiError } from '../http/api-error.js'
 import { errorResponses } from '../http/schemas.js'
-import { confirmActorLive, writeAsActor } from '../auth/acting-write.js'
+import { writeAsActor } from '../auth/acting-write.js'
 import { TokenRefusal } from '../http/token-refusal.js'
 import type { UserRecord } from '../store/user-store.js'
 import { toPasskeySummary } from './passkeys.js'
 
 /**
  * The signed-in person's second factors: `GET /api/me/second-factors`, enrol and confirm
- * an authenticator app, turn it off, regenerate recovery codes. A wrong password or code
- * here is 403, not 401: the session is fine, and a 401 would sign the app out.
+ * an authenticator app, turn it off, regenerate recovery codes. Beginning an enrolment
+ * needs a recent sign-in, turning a factor off and new recovery codes a recent proof
+ * (both `STEP_UP_MAX_AGE`, `POST /api/auth/step-up`): a stolen token alone can neither
+ * plant its own authenticator nor remove the person's. A wrong code here is 403, not
+ * 401: the session is fine, and a 401 would sign the app out.
  */
 export default async function secondFactorRoutes(app: App): Promise<void> {
   const { services } = app
   const sf = services.secondFactors
+  const recentProof = { auth: { stepUp: { maxAge: services.config.stepUpMaxAgeSeconds } } } as const
 
   const me = async (request: FastifyRequest): Promise<UserRecord> => {
     const user = await services.users.findById(currentUser(request).id)
@@ -43,7 +46,7 @@ export default async function secondFactorRoutes(app: App): Promise<void> {
   app.post(
     '/me/second-factors/totp',
     {
-      config: { auth: 'required' },
+      config: recentProof,
       schema: { tags: ['account'], summary: 'Begin enrolling an authenticator app', response: { 200: TotpEnrolment, ...errorResponses(401, 409) } },
     },
     async (request) => {
@@ -77,36 +80,16 @@ export default async function secondFactorRoutes(app: App): Promise<void> {
   app.delete(
     '/me/second-factors/totp',
     {
-      config: { auth: 'required' },
+      config: recentProof,
       schema: {
         tags: ['account'],
-        summary: 'Turn the authenticator app off (with the current password or a code)',
-        body: TotpDisableRequest,
-        response: { 204: { type: 'null' }, ...errorResponses(400, 401, 403, 404, 429, 503) },
+        summary: 'Turn the authenticator app off (needs a recent step-up)',
+        response: { 204: { type: 'null' }, ...errorResponses(401, 404, 503) },
       },
     },
     async (request, reply) => {
       const user = await me(request)
-      if (!(await sf.totpEnabled(user.id))) {
-        // A session revoked meanwhile hears that first, as from every other write.
-        await confirmActorLive(request)
-        throw new ApiError(404, 'not_found', 'No authenticator app is on.')
-      }
-      const body = request.body
-      // The sign-in throttle guards both proofs: a stolen token must not become an oracle.
-      const proved = await services.loginThrottle.guard(
-        request.ip,
-        user.username,
-        () =>
-          'password' in body
-            ? services.passwords.verify(user.passwordHash, body.password).then(async (ok) => ok && (await writeAsActor(request, (tx) => sf.disableTotp(user.id, tx))))
-            : writeAsActor(request, async (tx) => (await sf.acceptTotp(user.id, body.code, tx)) && sf.disableTotp(user.id, tx)),
-        (ok) => ok,
-      )
-      if (!proved) {
-        await services.audit.record(request, 'second_factor_failed', { userId: user.id, username: user.username, detail: { reason: 'password' in body ? 'wrong_password_on_disable' : 'wrong_totp_on_disable' } })
-        throw new ApiError(403, 'password' in body ? 'invalid_credentials' : 'invalid_second_factor')
-      }
+      if (!(await writeAsActor(request, (tx) => sf.disableTotp(user.id, tx)))) throw new ApiError(404, 'not_found', 'No authenticator app is on.')
       await services.audit.record(request, 'totp_disabled', { userId: user.id, username: user.username })
       return reply.code(204).send(null)
     },
@@ -115,7 +98,7 @@ export default async function secondFactorRoutes(app: App): Promise<void> {
   app.post(
     '/me/second-factors/recovery-codes',
     {
-      config: { auth: 'required' },
+      config: recentProof,
       schema: { tags: ['account'], summary: 'New recovery codes (the old ones are void)', response: { 200: RecoveryCodesResponse, ...errorResponses(401, 409) } },
     },
     async (request) => {

@@ -68,7 +68,7 @@ describe('POST /api/users', () => {
 
 describe('PUT /api/users/:id/roles', () => {
   it("replaces a user's roles, takes effect at their next sign-in, and records old and new", async () => {
-    const response = await send('PUT', `/api/users/${aliceId}/roles`, { roles: ['admin', 'editor'], adminPassword: 'correct horse battery' })
+    const response = await send('PUT', `/api/users/${aliceId}/roles`, { roles: ['admin', 'editor'] })
     expect(response.statusCode).toBe(200)
     expect(response.json()).toMatchObject({ username: 'alice', roles: ['admin', 'editor'], sessions: 1 })
     expect((await t.login('alice', 'correct horse battery')).user.roles).toEqual(['admin', 'editor'])
@@ -83,11 +83,10 @@ describe('PUT /api/users/:id/roles', () => {
     // Keeping admin is fine, even for the last one.
     expect((await send('PUT', `/api/users/${rootId}/roles`, { roles: ['admin', 'editor'] })).statusCode).toBe(200)
     // A disabled admin does not count as one who can sign in.
-    const adminPassword = 'correct horse battery'
-    expect((await send('PUT', `/api/users/${aliceId}/roles`, { roles: ['admin'], adminPassword })).statusCode).toBe(200)
-    expect((await send('POST', `/api/users/${aliceId}/disable`, { adminPassword })).statusCode).toBe(200)
+    expect((await send('PUT', `/api/users/${aliceId}/roles`, { roles: ['admin'] })).statusCode).toBe(200)
+    expect((await send('POST', `/api/users/${aliceId}/disable`, {})).statusCode).toBe(200)
     expect((await send('PUT', `/api/users/${rootId}/roles`, { roles: [] })).statusCode).toBe(409)
-    expect((await send('POST', `/api/users/${aliceId}/enable`, { adminPassword })).statusCode).toBe(204)
+    expect((await send('POST', `/api/users/${aliceId}/enable`, {})).statusCode).toBe(204)
     expect((await send('PUT', `/api/users/${rootId}/roles`, { roles: [] })).statusCode).toBe(200)
   })
 

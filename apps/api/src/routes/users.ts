@@ -1,6 +1,5 @@
-import { type AuditDetail, AdminConfirmationRequest, CreateUserRequest, EndedSessions, ResetPasswordRequest, SetRolesRequest, UserIdParams, UserList, UserSummary } from '@tokenauth/shared'
+import { type AuditDetail, CreateUserRequest, EndedSessions, ResetPasswordRequest, SetRolesRequest, UserIdParams, UserList, UserSummary } from '@tokenauth/shared'
 import { currentUser } from '@tokenauth/fastify-token-auth'
-import type { FastifyReply, FastifyRequest, HookHandlerDoneFunction } from 'fastify'
 import type { App } from '../http/app-instance.js'
 import { ApiError } from '../http/api-error.js'
 import { errorResponses } from '../http/schemas.js'
@@ -8,17 +7,19 @@ import { checkNewPassword } from '../auth/password-policy.js'
 import { UsernameTakenError, type UserRecord } from '../store/user-store.js'
 import { LOCK_KEYS, type WriteOptions } from '../store/write-transaction.js'
 import { writeAsActor } from '../auth/acting-write.js'
-import { confirmAdminPassword } from '../auth/admin-password.js'
 
 /**
  * `/api/users` (role `admin`): list, create and delete accounts, change their roles,
- * disable and enable them, end their sessions, reset their password. Disabling,
- * resetting or deleting ends the user's sessions at once; the last admin who can sign in
- * cannot be disabled, demoted or deleted (409), so the site always keeps one.
+ * disable and enable them, end their sessions, reset their password or their second
+ * factors. Disabling, resetting or deleting ends the user's sessions at once; the last
+ * admin who can sign in cannot be disabled, demoted or deleted (409), so the site always
+ * keeps one. Every write needs a proof within `STEP_UP_MAX_AGE` (step-up): a stolen
+ * admin token alone can neither make a backdoor admin nor shut the real admins out.
  */
 export default async function userRoutes(app: App): Promise<void> {
   const { services } = app
   const rule = { auth: { roles: { anyOf: ['admin'] } } } as const
+  const writeRule = { auth: { roles: { anyOf: ['admin'] }, stepUp: { maxAge: services.config.stepUpMaxAgeSeconds } } } as const
   const tags = ['users']
   const idleMs = services.config.sessionIdleTimeoutSeconds * 1000
 
@@ -53,10 +54,9 @@ export default async function userRoutes(app: App): Promise<void> {
 
   app.post(
     '/users',
-    { config: rule, schema: { tags, body: CreateUserRequest, response: { 201: UserSummary, ...errorResponses(400, 401, 403, 409, 429, 503) } } },
+    { config: writeRule, schema: { tags, body: CreateUserRequest, response: { 201: UserSummary, ...errorResponses(400, 401, 403, 409, 429, 503) } } },
     async (request, reply) => {
-      const { username, password, roles, adminPassword } = request.body
-      await confirmAdminPassword(request, 'create_user', { grantsAdmin: roles.includes('admin') }, adminPassword)
+      const { username, password, roles } = request.body
       const check = checkNewPassword(password, { username })
       if (!check.ok) throw new ApiError(400, 'invalid_password', check.message)
       const passwordHash = await services.passwords.hash(password)
@@ -75,13 +75,12 @@ export default async function userRoutes(app: App): Promise<void> {
   app.put(
     '/users/:id/roles',
     {
-      config: rule,
+      config: writeRule,
       schema: { tags, params: UserIdParams, body: SetRolesRequest, response: { 200: UserSummary, ...errorResponses(400, 401, 403, 404, 409, 429, 503) } },
     },
     async (request) => {
       const user = await target(request.params.id)
-      const { roles, adminPassword } = request.body
-      await confirmAdminPassword(request, 'set_roles', { target: user, grantsAdmin: roles.includes('admin') && !user.roles.includes('admin') }, adminPassword)
+      const { roles } = request.body
       const changed = await writeAsActor(request, async (tx) => {
         if (!roles.includes('admin') && (await services.users.isLastAdmin(user.id, tx))) return false
         await services.users.setRoles(user.id, roles, tx)
@@ -96,27 +95,14 @@ export default async function userRoutes(app: App): Promise<void> {
     },
   )
 
-  const confirmationBody = { body: AdminConfirmationRequest }
-  /**
-   * The requests whose body is only the acting admin's password may leave it out (a
-   * request on a plain account needs none): no body is read as `{}`, then validated.
-   */
-  const bodyMayBeLeftOut = (request: FastifyRequest, _reply: FastifyReply, done: HookHandlerDoneFunction): void => {
-    request.body ??= {}
-    done()
-  }
-  const adminPasswordOf = (body: AdminConfirmationRequest): string | undefined => body.adminPassword
-
   app.delete(
     '/users/:id',
     {
-      config: rule,
-      preValidation: bodyMayBeLeftOut,
-      schema: { tags, params: UserIdParams, ...confirmationBody, response: { 204: { type: 'null' }, ...errorResponses(401, 403, 404, 409, 429, 503) } },
+      config: writeRule,
+      schema: { tags, params: UserIdParams, response: { 204: { type: 'null' }, ...errorResponses(401, 403, 404, 409, 429, 503) } },
     },
     async (request, reply) => {
       const user = await target(request.params.id)
-      await confirmAdminPassword(request, 'delete_user', { target: user, grantsAdmin: false }, adminPasswordOf(request.body))
       // Its sessions and notes go with it (foreign keys cascade); the audit log keeps the name.
       const removed = await writeAsActor(request, async (tx) => {
         if (await services.users.isLastAdmin(user.id, tx)) return false
@@ -133,13 +119,11 @@ export default async function userRoutes(app: App): Promise<void> {
   app.post(
     '/users/:id/disable',
     {
-      config: rule,
-      preValidation: bodyMayBeLeftOut,
-      schema: { tags, params: UserIdParams, ...confirmationBody, response: { 200: EndedSessions, ...errorResponses(401, 403, 404, 409, 429, 503) } },
+      config: writeRule,
+      schema: { tags, params: UserIdParams, response: { 200: EndedSessions, ...errorResponses(401, 403, 404, 409, 429, 503) } },
     },
     async (request) => {
       const user = await target(request.params.id)
-      await confirmAdminPassword(request, 'disable_user', { target: user, grantsAdmin: false }, adminPasswordOf(request.body))
       const ended = await writeAsActor(request, async (tx) => {
         if (await services.users.isLastAdmin(user.id, tx)) return undefined
         await services.users.setDisabled(user.id, true, tx)
@@ -156,13 +140,11 @@ export default async function userRoutes(app: App): Promise<void> {
   app.post(
     '/users/:id/enable',
     {
-      config: rule,
-      preValidation: bodyMayBeLeftOut,
-      schema: { tags, params: UserIdParams, ...confirmationBody, response: { 204: { type: 'null' }, ...errorResponses(401, 403, 404, 429, 503) } },
+      config: writeRule,
+      schema: { tags, params: UserIdParams, response: { 204: { type: 'null' }, ...errorResponses(401, 403, 404, 429, 503) } },
     },
     async (request, reply) => {
       const user = await target(request.params.id)
-      await confirmAdminPassword(request, 'enable_user', { target: user, grantsAdmin: false }, adminPasswordOf(request.body))
       await writeAsActor(request, (tx) => services.users.setDisabled(user.id, false, tx), adminsLock)
       // Not narrowing, but no instance should keep a copy that says "disabled".
       await services.sessions.invalidate({ userIds: [user.id] })
@@ -174,13 +156,11 @@ export default async function userRoutes(app: App): Promise<void> {
   app.delete(
     '/users/:id/sessions',
     {
-      config: rule,
-      preValidation: bodyMayBeLeftOut,
-      schema: { tags, params: UserIdParams, ...confirmationBody, response: { 200: EndedSessions, ...errorResponses(401, 403, 404, 429, 503) } },
+      config: writeRule,
+      schema: { tags, params: UserIdParams, response: { 200: EndedSessions, ...errorResponses(401, 403, 404, 429, 503) } },
     },
     async (request) => {
       const user = await target(request.params.id)
-      await confirmAdminPassword(request, 'end_sessions', { target: user, grantsAdmin: false }, adminPasswordOf(request.body))
       const ended = await writeAsActor(request, (tx) => services.sessions.deleteByUser(user.id, '', tx), adminsLock)
       await services.sessions.invalidate({ userIds: [user.id] })
       services.metrics.sessionsEnded('revoked_by_admin', ended)
@@ -192,7 +172,7 @@ export default async function userRoutes(app: App): Promise<void> {
   app.post(
     '/users/:id/password',
     {
-      config: rule,
+      config: writeRule,
       schema: {
         tags,
         params: UserIdParams,
@@ -207,7 +187,6 @@ export default async function userRoutes(app: App): Promise<void> {
       if (user.id === actor.id) {
         throw new ApiError(409, 'conflict', 'Change your own password with POST /api/me/password; it needs your current password.')
       }
-      await confirmAdminPassword(request, 'reset_password', { target: user, grantsAdmin: false }, request.body.adminPassword)
       const check = checkNewPassword(request.body.newPassword, { username: user.username })
       if (!check.ok) throw new ApiError(400, 'invalid_password', check.message)
       const passwordHash = await services.passwords.hash(request.body.newPassword)
@@ -219,6 +198,27 @@ export default async function userRoutes(app: App): Promise<void> {
       services.metrics.sessionsEnded('password_reset', ended)
       await services.audit.record(request, 'password_reset', subject(user, { reason: 'by_admin_sessions_ended', params: { actor: actor.username, count: ended } }))
       return { ended }
+    },
+  )
+
+  app.delete(
+    '/users/:id/second-factors',
+    {
+      config: writeRule,
+      schema: {
+        tags,
+        summary: "Reset a person's second factors: they enrol again",
+        params: UserIdParams,
+        response: { 204: { type: 'null' }, ...errorResponses(401, 403, 404, 503) },
+      },
+    },
+    async (request, reply) => {
+      const user = await target(request.params.id)
+      // A person who lost every factor: the app, the passkeys, the recovery codes and any pending sign-in go.
+      const removed = await writeAsActor(request, (tx) => services.secondFactors.resetAll(user.id, tx), { locks: [LOCK_KEYS.admins, [LOCK_KEYS.userCredentials, user.id]] })
+      // Idempotent: none left either way; only a removal is an event.
+      if (removed) await services.audit.record(request, 'second_factors_reset', subject(user, { reason: 'second_factors_reset_by_admin', params: { actor: currentUser(request).username } }))
+      return reply.code(204).send(null)
     },
   )
 }

@@ -129,6 +129,17 @@ export class SecondFactors {
     return removed
   }
 
+  /**
+   * An admin's reset for a person who lost every factor: the authenticator app, every
+   * passkey, the recovery codes and pending sign-ins go. True when there was a factor.
+   */
+  async resetAll(userId: number, tx: WriteTransaction): Promise<boolean> {
+    const totp = await this.totp.remove(userId, tx)
+    const passkeys = await this.passkeys.removeAllOf(userId, tx)
+    await this.#forgetIfNoFactorLeft(userId, tx)
+    return totp || passkeys > 0
+  }
+
   async #forgetIfNoFactorLeft(userId: number, tx: WriteTransaction): Promise<void> {
     if (await this.required(userId, tx)) return
     await this.recoveryCodes.removeAll(userId, tx)

@@ -101,6 +101,12 @@ export class PasskeyStore {
     const result = await tx.deleteFrom('passkeys').where('id', '=', id).where('user_id', '=', userId).executeTakeFirst()
     return result.numDeletedRows > 0n
   }
+
+  /** Every passkey of the account; how many there were. */
+  async removeAllOf(userId: number, tx: WriteTransaction): Promise<number> {
+    const result = await tx.deleteFrom('passkeys').where('user_id', '=', userId).executeTakeFirst()
+    return Number(result.numDeletedRows)
+  }
 }
 
 function toRecord(row: {

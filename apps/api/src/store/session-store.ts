@@ -324,6 +324,16 @@ export class SessionStore {
     return result.numDeletedRows > 0n
   }
 
+  /**
+   * Records a fresh proof of who the session's person is (a step-up): when (ms) and how
+   * (RFC 8176 `amr`). Renewals copy these into each new token. False when the session
+   * no longer exists.
+   */
+  async recordAuthentication(handle: string, authTime: number, amr: readonly string[], tx: WriteTransaction): Promise<boolean> {
+    const result = await tx.updateTable('sessions').set({ auth_time: authTime, amr: JSON.stringify(amr) }).where('handle', '=', handle).executeTakeFirst()
+    return result.numUpdatedRows > 0n
+  }
+
   /** Replaces the session's key-value items; false when the session no longer exists. */
   async setItems(handle: string, items: Readonly<Record<string, string>>, tx: WriteTransaction): Promise<boolean> {
     const result = await tx.updateTable('sessions').set({ items: JSON.stringify(items) }).where('handle', '=', handle).executeTakeFirst()

@@ -7,6 +7,7 @@ import {
   type PasskeyLoginRequest,
   type PasskeyRequestOptions,
   type SecondFactorLoginRequest,
+  type StepUpRequest,
 } from '@tokenauth/shared'
 import { http } from './http'
 
@@ -62,4 +63,15 @@ export async function refresh(): Promise<LoginResponse> {
  */
 export async function logout(): Promise<void> {
   await http.post('/auth/logout', undefined, { authEndpoint: 'needs-token' })
+}
+
+/**
+ * `POST /api/auth/step-up`: a fresh proof (the password, or with a second factor on, a
+ * code) for a new token of the same session. 403 for a wrong one (`invalid_credentials`,
+ * `invalid_second_factor`, `second_factor_required`), 429 when throttled; the dialog
+ * that calls it shows them.
+ */
+export async function stepUp(body: StepUpRequest): Promise<LoginResponse> {
+  const { data } = await http.post<LoginResponse>('/auth/step-up', body, { inlineErrors: true })
+  return data
 }

@@ -19,6 +19,8 @@ declare module 'axios' {
      * `signed-in-again` — the one retry after signing in again in place, never retried again.
      */
     recovery?: 'renewed' | 'signed-in-again'
+    /** Set only on the one replay of a request refused for a too-old proof, after the step-up dialog. */
+    stepUp?: 'replayed'
   }
 }
 

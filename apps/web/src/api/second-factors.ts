@@ -27,3 +27,8 @@ export async function regenerateRecoveryCodes(): Promise<string[]> {
   const { data } = await http.post<RecoveryCodesResponse>('/me/second-factors/recovery-codes', undefined, { inlineErrors: true })
   return data.recoveryCodes
 }
+
+/** `DELETE /api/me/second-factors/totp`: turns the app off (and voids the recovery codes); needs a recent step-up. */
+export async function disableTotp(): Promise<void> {
+  await http.delete('/me/second-factors/totp', { inlineErrors: true })
+}

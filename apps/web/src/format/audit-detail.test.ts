@@ -41,6 +41,9 @@ const EVERY_REASON: readonly AuditDetail[] = [
   { reason: 'passkey_not_verified' },
   { reason: 'unknown_passkey' },
   { reason: 'passkey_named', params: { name: '笔记本' } },
+  { reason: 'second_factors_reset_by_admin', params: { actor: 'root' } },
+  { reason: 'with_password' },
+  { reason: 'password_not_enough' },
 ]
 
 describe('audit reasons in words', () => {
@@ -52,6 +55,7 @@ describe('audit reasons in words', () => {
 
   it('in English, with the parameters in place', () => {
     expect(auditDetailWords({ reason: 'wrong_password' })).toBe('wrong password')
+    expect(auditDetailWords({ reason: 'second_factors_reset_by_admin', params: { actor: 'root' } })).toBe('by root; enrols again at next sign-in')
     expect(auditDetailWords({ reason: 'by_admin_sessions_ended', params: { actor: 'root', count: 1 } })).toBe('by root; 1 session ended')
     expect(auditDetailWords({ reason: 'all_ended_by_admin', params: { actor: 'root', count: 3 } })).toBe('all 3 sessions, by root')
     expect(auditDetailWords({ reason: 'roles_changed_by_admin', params: { actor: 'root', from: [], to: ['admin', 'editor'] } })).toBe('by root; none → admin and editor')

@@ -42,6 +42,9 @@ const REASONS: Readonly<Record<AuditReason, true>> = {
   passkey_not_verified: true,
   unknown_passkey: true,
   passkey_named: true,
+  second_factors_reset_by_admin: true,
+  with_password: true,
+  password_not_enough: true,
   legacy: true,
 }
 
@@ -71,7 +74,8 @@ export function auditDetailWords(detail: AuditDetail | null): string {
     case 'by_admin_sessions_ended':
       return t(`audit.reasons.${detail.reason}`, { actor: detail.params.actor, count: detail.params.count }, detail.params.count)
     case 'by_admin':
-      return t('audit.reasons.by_admin', { actor: detail.params.actor })
+    case 'second_factors_reset_by_admin':
+      return t(`audit.reasons.${detail.reason}`, { actor: detail.params.actor })
     case 'created_by_admin':
       return t('audit.reasons.created_by_admin', { actor: detail.params.actor, roles: roleList(detail.params.roles) })
     case 'roles_changed_by_admin':

@@ -31,6 +31,9 @@ const KINDS: Readonly<Record<AuditKind, true>> = {
   passkey_added: true,
   passkey_renamed: true,
   passkey_removed: true,
+  second_factors_reset: true,
+  step_up_succeeded: true,
+  step_up_failed: true,
 }
 
 /** Every kind, in the order above. */
@@ -42,7 +45,7 @@ export function auditKindWords(kind: AuditKind): string {
 }
 
 /** The kinds that deserve a second look. */
-export const alarmingAuditKinds: ReadonlySet<AuditKind> = new Set<AuditKind>(['login_failed', 'login_throttled', 'renewal_replayed', 'key_not_found'])
+export const alarmingAuditKinds: ReadonlySet<AuditKind> = new Set<AuditKind>(['login_failed', 'login_throttled', 'renewal_replayed', 'key_not_found', 'step_up_failed'])
 
 /** Whether a value (say, from the URL) is a known kind. */
 export function isAuditKind(value: unknown): value is AuditKind {

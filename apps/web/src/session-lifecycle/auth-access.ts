@@ -1,4 +1,4 @@
-import type { LoginRequest, LoginResponse, PasskeyLoginRequest, Role, SecondFactorLoginRequest, SecondFactorRequired, SessionView, SetupRequest, User } from '@tokenauth/shared'
+import type { LoginRequest, LoginResponse, PasskeyLoginRequest, Role, SecondFactorLoginRequest, SecondFactorRequired, SessionView, SetupRequest, StepUpRequest, User } from '@tokenauth/shared'
 import { authGetter, commitAuth, dispatchAuth, type AppStore } from '../store/typed-store'
 import { currentFlight, singleFlight } from './flights'
 import type { ReauthOutcome, Recovery } from './lifecycle'
@@ -30,6 +30,8 @@ export function authOf(store: AppStore) {
     loginWithPasskey: (body: PasskeyLoginRequest): Promise<User> => dispatchAuth(store, 'loginWithPasskey', body),
     /** Creates the first admin and signs in; the other tabs follow. */
     setup: (body: SetupRequest): Promise<User> => dispatchAuth(store, 'setup', body),
+    /** A fresh proof (step-up): a new token for the same session. */
+    stepUp: (body: StepUpRequest): Promise<void> => dispatchAuth(store, 'stepUp', body),
     /** Signs out here and on the server; the other tabs follow. */
     logout: (): Promise<void> => dispatchAuth(store, 'logout'),
     /** A new access token through the HttpOnly session cookie; rejects when the session is gone. */

@@ -1,5 +1,5 @@
 import type { ActionContext, Module } from 'vuex'
-import type { LoginAnswer, LoginRequest, LoginResponse, PasskeyLoginRequest, Role, SecondFactorLoginRequest, SecondFactorRequired, SessionView, SetupRequest, User } from '@tokenauth/shared'
+import type { LoginAnswer, LoginRequest, LoginResponse, PasskeyLoginRequest, Role, SecondFactorLoginRequest, SecondFactorRequired, SessionView, SetupRequest, StepUpRequest, User } from '@tokenauth/shared'
 import type { AuthState, FlightName, RootState } from '../store/state'
 import { markHandledGlobally } from '../api/errors'
 import { commitInAuth, dispatchInAuth } from '../store/typed-store'
@@ -14,6 +14,8 @@ export interface AuthApi {
   /** "Sign in with a passkey": the browser's assertion; answers as a one-step sign-in. */
   loginWithPasskey(body: PasskeyLoginRequest): Promise<LoginResponse>
   refresh(): Promise<LoginResponse>
+  /** A fresh proof for a new token of the same session (RFC 9470 step-up). */
+  stepUp(body: StepUpRequest): Promise<LoginResponse>
   logout(): Promise<void>
   completeSetup(body: SetupRequest): Promise<LoginResponse>
   /**
@@ -131,6 +133,16 @@ function createAuthActions(api: AuthApi) {
     },
     async setup(ctx: AuthContext, body: SetupRequest): Promise<User> {
       return started(ctx, await api.completeSetup(body))
+    },
+    /**
+     * A fresh proof of who the person is: the same session, a new token (no sign-in, so
+     * nothing to tell the other tabs: their renewals carry the proof the session records).
+     */
+    async stepUp(ctx: AuthContext, body: StepUpRequest): Promise<void> {
+      const session = await api.stepUp(body)
+      // Signed out, or someone else signed in, while the proof was checked: keep nothing.
+      if (ctx.state.user?.id !== session.user.id) throw signedOutMeanwhile()
+      commitInAuth(ctx, 'setSession', session)
     },
     async logout(ctx: AuthContext): Promise<void> {
       try {

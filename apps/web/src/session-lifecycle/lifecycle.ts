@@ -112,6 +112,12 @@ export function createSessionLifecycle(deps: SessionLifecycleDeps) {
   }
 
   const lifecycle = {
+    /** Whether the request went out for the person signed in now (a step-up replays only for them). */
+    sentForCurrentUser(config: InternalAxiosRequestConfig): boolean {
+      const user = sentFor.get(config)
+      return user !== undefined && user !== null && auth.user?.id === user
+    },
+
     /** A request is about to go out (its token attached): note whom it is for. */
     noteSent(config: InternalAxiosRequestConfig): void {
       sentFor.set(config, auth.user?.id ?? null)
@@ -237,7 +243,16 @@ export type SessionLifecycle = ReturnType<typeof createSessionLifecycle>
 /** Provided by main.ts, for the warning's "Sign in again now". */
 export const sessionLifecycleKey: InjectionKey<Pick<SessionLifecycle, 'signInEarly'>> = Symbol('sessionLifecycle')
 
-/** Whether an error is a 401 the lifecycle should recover from (not an auth endpoint's own answer). */
+/**
+ * Whether an error is a 401 the lifecycle should recover from: not an auth endpoint's own
+ * answer, and not a step-up refusal (the session is fine; `step-up-recovery.ts` asks).
+ */
 export function isLostSession(error: unknown): error is { config: InternalAxiosRequestConfig } {
-  return isAxiosError(error) && statusOf(error) === 401 && error.config !== undefined && !error.config.authEndpoint
+  return (
+    isAxiosError(error) &&
+    statusOf(error) === 401 &&
+    error.config !== undefined &&
+    !error.config.authEndpoint &&
+    errorCodeOf(error) !== 'insufficient_user_authentication'
+  )
 }

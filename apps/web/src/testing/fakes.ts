@@ -65,6 +65,7 @@ export function fakeAuthApi() {
     loginSecondFactor: vi.fn<AuthApi['loginSecondFactor']>(async () => session('token-2fa')),
     loginWithPasskey: vi.fn<AuthApi['loginWithPasskey']>(async () => session('token-passkey')),
     refresh: vi.fn<AuthApi['refresh']>(async () => Promise.reject(apiError(401, 'missing_token'))),
+    stepUp: vi.fn<AuthApi['stepUp']>(async () => session('token-stepped-up')),
     logout: vi.fn<AuthApi['logout']>(async () => undefined),
     completeSetup: vi.fn<AuthApi['completeSetup']>(async () => session('token-setup')),
     getSession: vi.fn<AuthApi['getSession']>(async () => sessionView()),

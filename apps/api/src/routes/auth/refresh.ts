@@ -54,11 +54,13 @@ export function refreshRoute(app: App): void {
           throw new ApiError(401, 'revoked_token')
         case 'renewed': {
           const session = await services.sessions.findByHandle(outcome.handle)
-          if (session) rotateSessionCookie(reply, cookie, outcome.cookieId, session.absoluteExpiresAt, now)
+          if (!session) throw new ApiError(401, 'revoked_token')
+          rotateSessionCookie(reply, cookie, outcome.cookieId, session.absoluteExpiresAt, now)
           // A renewal restarts the idle clock (renewSession touches the session).
           request.sessionIdleEndsAt = now + idleTimeoutMs
           await services.audit.recordRenewal(request, { ...auditSubject(outcome), detail: outcome.rotated ? null : { reason: 'grace_cookie_resent' } })
-          return issueAccessToken(services, { id: outcome.userId, username: outcome.username, roles: outcome.roles }, outcome.handle)
+          // The session's own proof, never "now": a renewal is not a new proof of who the person is.
+          return issueAccessToken(services, { id: outcome.userId, username: outcome.username, roles: outcome.roles }, outcome.handle, session)
         }
       }
     },

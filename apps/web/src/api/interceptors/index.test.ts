@@ -16,7 +16,7 @@ describe('the installed interceptors', () => {
         ? { status: 200, data: {} }
         : { status: config.url === '/refused' ? 403 : 200, data: {}, headers: { 'x-session-idle-ends-in': '120000' } },
     )
-    installInterceptors(http, { auth, lifecycle: { noteSent: vi.fn(), renewBefore: vi.fn(), recoverFrom: vi.fn() }, notifier: { notify: vi.fn() }, progress: createProgress() })
+    installInterceptors(http, { auth, lifecycle: { noteSent: vi.fn(), renewBefore: vi.fn(), recoverFrom: vi.fn(), sentForCurrentUser: vi.fn() }, stepUpPrompt: { ask: vi.fn() }, notifier: { notify: vi.fn() }, progress: createProgress() })
 
     await http.get('/setup')
     expect(idleEndsAt.value).toBeNull()

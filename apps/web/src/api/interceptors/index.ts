@@ -9,6 +9,8 @@ import { createNetworkNotices } from './notices'
 import { createProgressInterceptors } from './progress'
 import { createRenewAhead } from './renew-ahead'
 import { createSignInRecovery } from './sign-in-recovery'
+import { createStepUpRecovery } from './step-up-recovery'
+import type { StepUpPrompt } from '../../session-lifecycle/step-up-prompt'
 import { createTokenInterceptor } from './token'
 
 /** Milliseconds from an answer to the session's idle end, when the answer says so. */
@@ -23,8 +25,9 @@ function readIdleEnd(headers: AxiosResponse['headers']): void {
 export function installInterceptors(
   http: AxiosInstance,
   deps: {
-    auth: Pick<Auth, 'token' | 'expiresAt'>
-    lifecycle: Pick<SessionLifecycle, 'noteSent' | 'renewBefore' | 'recoverFrom'>
+    auth: Pick<Auth, 'token' | 'expiresAt' | 'user'>
+    lifecycle: Pick<SessionLifecycle, 'noteSent' | 'renewBefore' | 'recoverFrom' | 'sentForCurrentUser'>
+    stepUpPrompt: Pick<StepUpPrompt, 'ask'>
     notifier: Notifier
     progress: Progress
   },
@@ -38,7 +41,8 @@ export function installInterceptors(
     http.interceptors.request.use(createTokenInterceptor(() => auth.token, lifecycle.noteSent)),
     http.interceptors.request.use(createRenewAhead(auth, lifecycle)),
   ]
-  // Response interceptors run in order: stop the timer, toast network trouble, recover 401s.
+  // Response interceptors run in order: stop the timer, toast network trouble, ask for a
+  // step-up (a 401 that is not a lost session), recover 401s.
   const responseIds = [
     http.interceptors.response.use(progress.onResponse, progress.onError),
     // Every answer a session authenticated says when that session ends for inactivity, refusals (403, 409) too.
@@ -53,6 +57,15 @@ export function installInterceptors(
       },
     ),
     http.interceptors.response.use(undefined, createNetworkNotices(deps.notifier)),
+    http.interceptors.response.use(
+      undefined,
+      createStepUpRecovery({
+        prompt: deps.stepUpPrompt,
+        currentUserId: () => auth.user?.id ?? null,
+        sentForCurrentUser: (config) => lifecycle.sentForCurrentUser(config),
+        retry: (config) => http.request(config),
+      }),
+    ),
     http.interceptors.response.use(
       undefined,
       createSignInRecovery({ lifecycle, retry: (config) => http.request(config) }),

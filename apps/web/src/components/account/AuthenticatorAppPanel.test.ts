@@ -2,6 +2,7 @@ import { flushPromises } from '@vue/test-utils'
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import * as sfApi from '../../api/second-factors'
 import { apiError } from '../../testing/fakes'
+import { markHandledGlobally } from '../../api/errors'
 import { mountView } from '../../testing/mount-view'
 import AuthenticatorAppPanel from './AuthenticatorAppPanel.vue'
 
@@ -10,6 +11,7 @@ vi.mock('../../api/second-factors', () => ({
   beginTotp: vi.fn(),
   confirmTotp: vi.fn(),
   regenerateRecoveryCodes: vi.fn(),
+  disableTotp: vi.fn(),
 }))
 
 const tenCodes = Array.from({ length: 10 }, (_, i) => `code-${i}000-aaaa`)
@@ -106,6 +108,26 @@ describe('AuthenticatorAppPanel', () => {
     await flushPromises()
     expect(sfApi.regenerateRecoveryCodes).toHaveBeenCalledWith()
     expect(get('recovery-codes').findAll('li')).toHaveLength(10)
+  })
+
+  it('turns the app off; a step-up the person cancelled leaves it on and says nothing', async () => {
+    vi.mocked(sfApi.getSecondFactors).mockResolvedValue({ totp: { enabled: true }, passkeys: [], recoveryCodesLeft: 10 })
+    view = await mountView(AuthenticatorAppPanel, { path: '/profile' })
+    const cancelled = apiError(401, 'insufficient_user_authentication')
+    markHandledGlobally(cancelled)
+    vi.mocked(sfApi.disableTotp).mockRejectedValueOnce(cancelled)
+    await get('totp-turn-off').trigger('click')
+    await flushPromises()
+    expect(get('totp-state').text()).toBe('On')
+    expect(view.wrapper.text()).not.toContain('recent proof')
+
+    vi.mocked(sfApi.disableTotp).mockResolvedValueOnce(undefined)
+    vi.mocked(sfApi.getSecondFactors).mockResolvedValue({ totp: { enabled: false }, passkeys: [], recoveryCodesLeft: 0 })
+    await get('totp-turn-off').trigger('click')
+    await flushPromises()
+    expect(sfApi.disableTotp).toHaveBeenCalledTimes(2)
+    expect(get('totp-state').text()).toBe('Off')
+    expect(view.wrapper.text()).toContain('The authenticator app is off')
   })
 
   it('a refusal the app did not handle elsewhere is said in words; the state stays', async () => {

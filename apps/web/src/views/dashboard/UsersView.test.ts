@@ -16,6 +16,7 @@ vi.mock('../../api/users', () => ({
   createUser: vi.fn(),
   setUserRoles: vi.fn(),
   deleteUser: vi.fn(),
+  resetUserSecondFactors: vi.fn(),
 }))
 
 const user = (id: number, username: string, change: Partial<UserSummary> = {}): UserSummary => ({
@@ -65,7 +66,7 @@ describe('UsersView: what an admin can do to an account', () => {
     expect(dialog().text()).toContain('Disable bob?')
     await buttonNamed(dialog(), 'Disable').trigger('click')
     await flushPromises()
-    expect(usersApi.disableUser).toHaveBeenCalledWith(2, undefined)
+    expect(usersApi.disableUser).toHaveBeenCalledWith(2)
     expect(message()).toBe('bob is disabled; 2 sessions ended.')
     expect(row('bob').text()).toContain('disabled')
   })
@@ -85,7 +86,7 @@ describe('UsersView: what an admin can do to an account', () => {
     vi.mocked(usersApi.enableUser).mockResolvedValueOnce(undefined)
     await row('carol').get('button[aria-label="Enable carol"]').trigger('click')
     await flushPromises()
-    expect(usersApi.enableUser).toHaveBeenCalledWith(3, undefined)
+    expect(usersApi.enableUser).toHaveBeenCalledWith(3)
     expect(message()).toBe('carol can sign in again.')
   })
 
@@ -113,7 +114,7 @@ describe('UsersView: what an admin can do to an account', () => {
     await view.wrapper.get('#reset-password').setValue('a much better passphrase')
     await dialog().get('form').trigger('submit')
     await flushPromises()
-    expect(usersApi.resetUserPassword).toHaveBeenLastCalledWith(2, 'a much better passphrase', undefined)
+    expect(usersApi.resetUserPassword).toHaveBeenLastCalledWith(2, 'a much better passphrase')
     expect(view.wrapper.find('dialog').exists()).toBe(false)
     expect(message()).toBe("bob's password was reset; 2 sessions ended.")
   })
@@ -121,33 +122,6 @@ describe('UsersView: what an admin can do to an account', () => {
   it('offers no admin reset of the admin’s own password (that is the profile’s change-password form)', () => {
     expect(row('alice').find('button[aria-label="Reset password of alice"]').exists()).toBe(false)
     expect(row('bob').find('button[aria-label="Reset password of bob"]').exists()).toBe(true)
-  })
-
-  it('asks for the admin’s own password before resetting another admin’s, and says when it is wrong', async () => {
-    vi.mocked(usersApi.listUsers).mockResolvedValue([user(1, 'alice'), user(4, 'dave', { roles: ['admin'] })])
-    view.wrapper.unmount()
-    view = await mountView(UsersView, { path: '/users' })
-    await row('dave').get('button[aria-label="Reset password of dave"]').trigger('click')
-    expect(view.wrapper.get('#reset-own-password').attributes('autocomplete')).toBe('current-password')
-
-    await view.wrapper.get('#reset-password').setValue('a much better passphrase')
-    await dialog().get('form').trigger('submit')
-    await flushPromises()
-    expect(usersApi.resetUserPassword).not.toHaveBeenCalled()
-    expect(view.wrapper.get('#reset-own-password-error').text()).toContain('Enter your own password')
-
-    vi.mocked(usersApi.resetUserPassword).mockRejectedValueOnce(apiError(403, 'invalid_credentials'))
-    await view.wrapper.get('#reset-own-password').setValue('not my password')
-    await dialog().get('form').trigger('submit')
-    await flushPromises()
-    expect(view.wrapper.get('#reset-own-password-error').text()).toBe('Your own password is not correct.')
-
-    vi.mocked(usersApi.resetUserPassword).mockResolvedValueOnce(1)
-    await view.wrapper.get('#reset-own-password').setValue('alice passphrase 1')
-    await dialog().get('form').trigger('submit')
-    await flushPromises()
-    expect(usersApi.resetUserPassword).toHaveBeenLastCalledWith(4, 'a much better passphrase', 'alice passphrase 1')
-    expect(view.wrapper.find('dialog').exists()).toBe(false)
   })
 
   it('every action button’s accessible name starts with its visible word (no label–content mismatch)', () => {
@@ -183,14 +157,10 @@ describe('UsersView: what an admin can do to an account', () => {
     await dialog().get('form').trigger('submit')
     expect(view.wrapper.get('#create-user-error').text()).toMatch(/lowercase letters/)
     await dialog().get('input[type="text"]:not(#create-username)').setValue('editor')
-    // A new admin needs the acting admin's own password.
-    await dialog().get('form').trigger('submit')
-    expect(view.wrapper.get('#create-own-password-error').text()).toContain('Enter your own password')
-    expect(usersApi.createUser).not.toHaveBeenCalled()
-    await view.wrapper.get('#create-own-password').setValue('alice passphrase 1')
     await dialog().get('form').trigger('submit')
     await flushPromises()
-    expect(usersApi.createUser).toHaveBeenLastCalledWith({ username: 'dave', password: 'a fine long passphrase', roles: ['admin', 'editor'], adminPassword: 'alice passphrase 1' })
+    expect(usersApi.createUser).toHaveBeenLastCalledWith({ username: 'dave', password: 'a fine long passphrase', roles: ['admin', 'editor'] })
+    expect(view.wrapper.find('#create-own-password').exists()).toBe(false)
     expect(view.wrapper.get('#create-user-error').text()).toBe('This username is taken.')
 
     vi.mocked(usersApi.createUser).mockResolvedValueOnce(user(4, 'dave2', { roles: ['editor'], sessions: 0 }))
@@ -209,17 +179,16 @@ describe('UsersView: what an admin can do to an account', () => {
     await dialog().get('[data-testid="role-admin"]').setValue(false)
     await dialog().get('form').trigger('submit')
     await flushPromises()
-    expect(usersApi.setUserRoles).toHaveBeenLastCalledWith(1, [], undefined)
+    expect(usersApi.setUserRoles).toHaveBeenLastCalledWith(1, [])
     expect(view.wrapper.get('#roles-error').text()).toBe('This is the last admin who can sign in: keep at least one.')
     await dialog().findAll('button').find((b) => b.text() === 'Cancel')?.trigger('click')
 
     vi.mocked(usersApi.setUserRoles).mockResolvedValueOnce(user(2, 'bob', { roles: ['admin'] }))
     await row('bob').get('button[aria-label="Roles of bob"]').trigger('click')
     await dialog().get('[data-testid="role-admin"]').setValue(true)
-    await view.wrapper.get('#roles-own-password').setValue('alice passphrase 1')
     await dialog().get('form').trigger('submit')
     await flushPromises()
-    expect(usersApi.setUserRoles).toHaveBeenLastCalledWith(2, ['admin'], 'alice passphrase 1')
+    expect(usersApi.setUserRoles).toHaveBeenLastCalledWith(2, ['admin'])
     expect(row('bob').text()).toContain('admin')
     expect(message()).toBe('Roles of bob: admin.')
   })
@@ -230,49 +199,39 @@ describe('UsersView: what an admin can do to an account', () => {
     expect(dialog().text()).toContain('Delete bob?')
     await buttonNamed(dialog(), 'Delete').trigger('click')
     await flushPromises()
-    expect(usersApi.deleteUser).toHaveBeenCalledWith(2, undefined)
+    expect(usersApi.deleteUser).toHaveBeenCalledWith(2)
     expect(view.wrapper.findAll('tbody tr').some((tr) => tr.get('th').text().startsWith('bob'))).toBe(false)
     expect(message()).toBe('bob was deleted.')
     expect(document.activeElement).toBe(view.wrapper.get('[data-testid="users-message"]').element)
   })
 
-  it('acting on another admin asks for the admin’s own password in the confirmation; a wrong one keeps it open', async () => {
-    vi.mocked(usersApi.listUsers).mockResolvedValue([user(1, 'alice'), user(4, 'dave', { roles: ['admin'] })])
+  it('acting on another admin asks for no password in the page: the server’s step-up does', async () => {
+    vi.mocked(usersApi.listUsers).mockResolvedValue([user(1, 'alice'), user(4, 'dave', { roles: ['admin'], disabled: true, sessions: 0 }), user(5, 'erin', { roles: ['admin'] })])
     view.wrapper.unmount()
     view = await mountView(UsersView, { path: '/users' })
-    await row('dave').get('button[aria-label="Disable dave"]').trigger('click')
-    await buttonNamed(dialog(), 'Disable').trigger('click')
-    await flushPromises()
-    expect(usersApi.disableUser).not.toHaveBeenCalled()
-    expect(view.wrapper.get('#confirm-own-password-error').text()).toContain('Enter your own password')
-
-    vi.mocked(usersApi.disableUser).mockRejectedValueOnce(apiError(403, 'invalid_credentials'))
-    await view.wrapper.get('#confirm-own-password').setValue('not my password')
-    await buttonNamed(dialog(), 'Disable').trigger('click')
-    await flushPromises()
-    expect(view.wrapper.get('#confirm-own-password-error').text()).toBe('Your own password is not correct.')
-
     vi.mocked(usersApi.disableUser).mockResolvedValueOnce(1)
-    await view.wrapper.get('#confirm-own-password').setValue('alice passphrase 1')
+    await row('erin').get('button[aria-label="Disable erin"]').trigger('click')
+    expect(view.wrapper.find('#confirm-own-password').exists()).toBe(false)
     await buttonNamed(dialog(), 'Disable').trigger('click')
     await flushPromises()
-    expect(usersApi.disableUser).toHaveBeenLastCalledWith(4, 'alice passphrase 1')
-    expect(view.wrapper.find('dialog').exists()).toBe(false)
-    expect(message()).toBe('dave is disabled; 1 session ended.')
+    expect(usersApi.disableUser).toHaveBeenLastCalledWith(5)
+    expect(message()).toBe('erin is disabled; 1 session ended.')
+    // Enable gives back what an admin took: no confirmation.
+    vi.mocked(usersApi.enableUser).mockResolvedValueOnce(undefined)
+    await row('dave').get('button[aria-label="Enable dave"]').trigger('click')
+    await flushPromises()
+    expect(usersApi.enableUser).toHaveBeenLastCalledWith(4)
+    expect(message()).toBe('dave can sign in again.')
   })
 
-  it('enables a disabled admin only after asking for the admin’s own password', async () => {
-    vi.mocked(usersApi.listUsers).mockResolvedValue([user(1, 'alice'), user(4, 'dave', { roles: ['admin'], disabled: true, sessions: 0 })])
-    view.wrapper.unmount()
-    view = await mountView(UsersView, { path: '/users' })
-    await row('dave').get('button[aria-label="Enable dave"]').trigger('click')
-    expect(usersApi.enableUser).not.toHaveBeenCalled()
-    expect(dialog().text()).toContain('Enable dave?')
-    vi.mocked(usersApi.enableUser).mockResolvedValueOnce(undefined)
-    await view.wrapper.get('#confirm-own-password').setValue('alice passphrase 1')
-    await buttonNamed(dialog(), 'Enable').trigger('click')
+  it('resets another person’s second factors after confirming', async () => {
+    expect(row('alice').find('button[aria-label="Reset second factors of alice"]').exists()).toBe(false)
+    vi.mocked(usersApi.resetUserSecondFactors).mockResolvedValueOnce(undefined)
+    await row('bob').get('button[aria-label="Reset second factors of bob"]').trigger('click')
+    expect(dialog().text()).toContain('Reset the second factors of bob?')
+    await buttonNamed(dialog(), 'Reset second factors').trigger('click')
     await flushPromises()
-    expect(usersApi.enableUser).toHaveBeenLastCalledWith(4, 'alice passphrase 1')
-    expect(message()).toBe('dave can sign in again.')
+    expect(usersApi.resetUserSecondFactors).toHaveBeenCalledWith(2)
+    expect(message()).toBe('bob has no second factor now and enrols again.')
   })
 })
