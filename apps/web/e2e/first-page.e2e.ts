@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs'
+import { existsSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { Route } from 'playwright-core'
@@ -13,9 +13,12 @@ interface ManifestChunk {
   css?: string[]
 }
 
+const DIST = join(REPO_ROOT, 'apps/web/dist')
+const readManifest = () => JSON.parse(readFileSync(join(DIST, '.vite/manifest.json'), 'utf8')) as Record<string, ManifestChunk>
+
 /** The built files of the login view's chunk and of the chunks it imports (not the entry). */
 function loginViewFiles(): { js: string[]; css: string[] } {
-  const manifest = JSON.parse(readFileSync(join(REPO_ROOT, 'apps/web/dist/.vite/manifest.json'), 'utf8')) as Record<string, ManifestChunk>
+  const manifest = readManifest()
   const js: string[] = []
   const css: string[] = []
   const visit = (key: string) => {
@@ -97,6 +100,18 @@ describe('the first page, /login', () => {
     await page.getByText('For up to 30 days.', { exact: false }).waitFor()
     expect(await button.boundingBox()).toEqual(before)
     await context.close()
+  })
+
+  it("loads at most 89.3 kB of JavaScript, brotli as the server sends it (the entry and the view's chunks)", () => {
+    const manifest = readManifest()
+    const entry = Object.values(manifest).find((chunk) => chunk.isEntry)
+    expect(entry).toBeDefined()
+    const files = [`/${entry?.file}`, ...loginViewFiles().js]
+    const bytes = files.reduce((total, file) => {
+      const copy = join(DIST, `${file}.br`)
+      return total + readFileSync(existsSync(copy) ? copy : join(DIST, file)).length
+    }, 0)
+    expect(bytes / 1024).toBeLessThanOrEqual(89.3)
   })
 
   it('has its largest contentful paint in the form, not waiting for GET /api/auth/login', async () => {
