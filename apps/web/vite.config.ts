@@ -28,7 +28,7 @@ export default defineConfig(({ command }) => ({
     conditions: ['source', ...defaultClientConditions],
     // No devtools in a build (`__VUE_PROD_DEVTOOLS__` is false), but vuex reaches the
     // devtools API past a runtime check only: a no-op in its place (about 1.5 kB brotli).
-    alias: command === 'build' ? { '@vue/devtools-api': fileURLToPath(new URL('./build/no-devtools.ts', import.meta.url)) } : {},
+    alias: command === 'build' ? [{ find: '@vue/devtools-api', replacement: fileURLToPath(new URL('./build/no-devtools.ts', import.meta.url)) }] : [],
   },
   server: {
     proxy: { '/api': { target: apiTarget(process.env, fileURLToPath(new URL('../../.env', import.meta.url))), changeOrigin: false } },
