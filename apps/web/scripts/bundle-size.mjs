@@ -1,16 +1,24 @@
 #!/usr/bin/env node
-// Gzipped size of the JavaScript (and CSS) each part of the SPA loads, read from the
-// Vite manifest of `vite build` (`build.manifest: true`). Run after a build:
+// Compressed size of the JavaScript (and CSS) each part of the SPA loads, read from the
+// Vite manifest of `vite build` (`build.manifest: true`): brotli as the server sends it (the
+// build's `.br` copies, quality 11) and gzip level 9. Run after a build:
 //   node apps/web/scripts/bundle-size.mjs          (or: pnpm --filter @tokenauth/web size)
-import { readFileSync } from 'node:fs'
+import { existsSync, readFileSync } from 'node:fs'
 import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
-import { gzipSync } from 'node:zlib'
+import { brotliCompressSync, constants, gzipSync } from 'node:zlib'
 
 const dist = join(dirname(fileURLToPath(import.meta.url)), '..', 'dist')
 const manifest = JSON.parse(readFileSync(join(dist, '.vite', 'manifest.json'), 'utf8'))
 
 const gzipped = (file) => gzipSync(readFileSync(join(dist, file)), { level: 9 }).length
+/** The `.br` copy the build wrote; a file too small to get one is sent as it is (precompress.ts). */
+const brotli = (file) => {
+  const copy = join(dist, `${file}.br`)
+  if (existsSync(copy)) return readFileSync(copy).length
+  const content = readFileSync(join(dist, file))
+  return Math.min(content.length, brotliCompressSync(content, { params: { [constants.BROTLI_PARAM_QUALITY]: 11 } }).length)
+}
 
 /** Every chunk key a set of entries loads before rendering: themselves and their static imports. */
 function closure(keys) {
@@ -34,8 +42,8 @@ function measure(keys, already = []) {
     js.add(manifest[key].file)
     for (const file of manifest[key].css ?? []) css.add(file)
   }
-  const sum = (files) => [...files].reduce((total, file) => total + gzipped(file), 0)
-  return { js: sum(js), css: sum(css), files: js.size }
+  const sum = (files, size) => [...files].reduce((total, file) => total + size(file), 0)
+  return { js: sum(js, gzipped), css: sum(css, gzipped), jsBr: sum(js, brotli), cssBr: sum(css, brotli), files: js.size }
 }
 
 const entry = Object.keys(manifest).find((key) => manifest[key].isEntry)
@@ -68,7 +76,8 @@ const rows = [
 
 const kB = (bytes) => `${(bytes / 1024).toFixed(1)} kB`
 const width = Math.max(...rows.map(([label]) => label.length))
-console.log(`${'gzipped'.padEnd(width)}  ${'JS'.padStart(9)}  ${'CSS'.padStart(8)}  chunks`)
+console.log(`${''.padEnd(width)}  ${'brotli JS'.padStart(9)}  ${'CSS'.padStart(8)}  ${'gzip JS'.padStart(9)}  ${'CSS'.padStart(8)}  chunks`)
 for (const [label, size] of rows) {
-  console.log(`${label.padEnd(width)}  ${kB(size.js).padStart(9)}  ${kB(size.css).padStart(8)}  ${size.files}`)
+  const cells = [size.jsBr, size.cssBr, size.js, size.css].map((bytes, i) => kB(bytes).padStart(i % 2 ? 8 : 9))
+  console.log(`${label.padEnd(width)}  ${cells.join('  ')}  ${size.files}`)
 }

@@ -1,6 +1,8 @@
 import { createApp } from 'vue'
+import { I18nT } from 'vue-i18n'
 import App from './App.vue'
 import * as authApi from './api/auth'
+import { prefetchLoginPageReads } from './api/login-page'
 import { getSession } from './api/session'
 import { completeSetup } from './api/setup'
 import { http } from './api/http'
@@ -42,6 +44,7 @@ installNavigationProgress(router, appProgress)
 // cookie. The first navigation waits for that one attempt, so a reload never flashes
 // the login page, and a dead session lands on it exactly once.
 const restored = auth.restore()
+if (window.location.pathname === '/login') prefetchLoginPageReads()
 router.beforeEach(createAuthGuard({ currentUser: () => auth.user, ready: () => restored }))
 followOtherTabs(channel, lifecycle)
 endSharedSessionReadOnLeave(router, auth)
@@ -54,6 +57,8 @@ app.config.errorHandler = (error) => {
 }
 app
   .use(i18n)
+  // The one vue-i18n component in use; its full install is compiled out (vite.config.ts).
+  .component('i18n-t', I18nT)
   .use(store, storeKey)
   .use(router)
   .provide(sessionLifecycleKey, lifecycle)

@@ -1,6 +1,6 @@
 import { Type, type Static } from 'typebox'
-import { PASSWORD_MAX_LENGTH } from './limits.js'
-import { User, USERNAME_MAX_LENGTH } from './user.js'
+import { PASSWORD_MAX_LENGTH, USERNAME_MAX_LENGTH } from './limits.js'
+import { User } from './user.js'
 import { SecondFactorRequired } from './second-factor.js'
 
 /**

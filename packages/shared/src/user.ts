@@ -1,14 +1,11 @@
 import { Type, type Static } from 'typebox'
-import { PASSWORD_MAX_LENGTH, PASSWORD_MIN_LENGTH } from './limits.js'
+import { PASSWORD_MAX_LENGTH, PASSWORD_MIN_LENGTH, USERNAME_MAX_LENGTH, USERNAME_PATTERN } from './limits.js'
 
 /** A role name. `admin` is the one the API itself gives meaning to. */
 export const Role = Type.String({ minLength: 1, maxLength: 32, pattern: '^[a-z][a-z0-9_-]*$' })
 export type Role = Static<typeof Role>
 
 /** Usernames: 1–64 characters of letters, digits, `.`, `_`, `-`; compared case-insensitively. */
-/** The username rule (ASCII only); the API refuses a sign-in name outside it before any lookup. */
-export const USERNAME_PATTERN = '^[A-Za-z0-9._-]+$'
-export const USERNAME_MAX_LENGTH = 64
 export const Username = Type.String({ minLength: 1, maxLength: USERNAME_MAX_LENGTH, pattern: USERNAME_PATTERN })
 export type Username = Static<typeof Username>
 

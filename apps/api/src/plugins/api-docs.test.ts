@@ -21,6 +21,24 @@ describe('GET /api/docs', () => {
     expect(asset.statusCode).toBe(200)
   })
 
+  it("links tokenauth's stylesheet and icon, served under the page's own policy, and no Fastify logo", async () => {
+    const page = await t.app.inject({ url: '/api/docs/' })
+    expect(page.body).toContain('<title>tokenauth API</title>')
+    expect(page.body).toContain('static/theme/tokenauth.css')
+    expect(page.body).toContain('static/theme/favicon.svg')
+
+    const css = await t.app.inject({ url: '/api/docs/static/theme/tokenauth.css' })
+    expect(css.statusCode).toBe(200)
+    expect(css.body).toContain('.download-url-wrapper { display: none; }')
+    expect(css.body).toContain('html.dark-mode body')
+
+    const initializer = await t.app.inject({ url: '/api/docs/static/swagger-initializer.js' })
+    const logo = /data:image\/svg\+xml;base64,([A-Za-z0-9+/=]+)/.exec(initializer.body)?.[1] ?? ''
+    const svg = Buffer.from(logo, 'base64').toString()
+    expect(svg).toContain('tokenauth')
+    expect(svg.toLowerCase()).not.toContain('fastify')
+  })
+
   it('leaves the rest of the app on the strict policy', async () => {
     const health = await t.app.inject({ url: '/api/health' })
     expect(String(health.headers['content-security-policy'])).toContain("style-src 'self';")

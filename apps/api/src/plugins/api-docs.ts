@@ -2,6 +2,7 @@ import fastifySwaggerUi from '@fastify/swagger-ui'
 import type { RouteOptions } from 'fastify'
 import { API_PREFIX } from '@tokenauth/shared'
 import type { App } from '../http/app-instance.js'
+import { API_DOCS_CSS, API_DOCS_FAVICON, API_DOCS_LOGO } from './api-docs-theme.js'
 import { CONTENT_SECURITY_POLICY, routePolicy } from './security-headers.js'
 
 /** Where the interactive API reference lives. */
@@ -19,7 +20,8 @@ const API_DOCS_CSP = {
 
 /**
  * The interactive API reference (Swagger UI, served from the package's own files; nothing
- * is loaded from elsewhere) over the OpenAPI document of `plugins/openapi.ts`. Register
+ * is loaded from elsewhere) over the OpenAPI document of `plugins/openapi.ts`, in tokenauth's
+ * look (`api-docs-theme.ts`: its name, no "Explore" box, dark when the system is). Register
  * after `openapi`, security-headers and token-auth, without fastify-plugin: the page policy
  * applies to these routes only. The routes are public reads — the page and its assets carry
  * no data; calls made from it send the token typed into its Authorize dialog.
@@ -31,6 +33,13 @@ export default async function apiDocs(app: App, { production }: { production: bo
     routePrefix: API_DOCS_PREFIX,
     // No call home to validator.swagger.io.
     uiConfig: { validatorUrl: null, deepLinking: true },
+    // tokenauth's name and mark instead of Fastify's; back to the app from it.
+    logo: { type: 'image/svg+xml', content: API_DOCS_LOGO, href: '/', target: '_self' },
+    theme: {
+      title: 'tokenauth API',
+      css: [{ filename: 'tokenauth.css', content: API_DOCS_CSS }],
+      favicon: [{ filename: 'favicon.svg', rel: 'icon', type: 'image/svg+xml', sizes: 'any', content: API_DOCS_FAVICON }],
+    },
   })
 }
 

@@ -2,6 +2,7 @@ import fp from 'fastify-plugin'
 import fastifySwagger from '@fastify/swagger'
 import type { FastifySchema } from 'fastify'
 import { API_PREFIX, TOKEN_HEADER } from '@tokenauth/shared'
+import { describedResponses } from './response-descriptions.js'
 
 /** Both ways to send the token, as OpenAPI security schemes; either one will do. */
 const TOKEN_SECURITY: Record<string, string[]>[] = [{ tokenHeader: [] }, { bearer: [] }]
@@ -33,6 +34,10 @@ export default fp<{ version: string }>(
         const isPublic = route.config?.auth === 'public'
         const documented: FastifySchema & { security?: unknown } = { ...schema }
         if (!isPublic) documented.security = TOKEN_SECURITY
+        // Every answer named ("The signed-in user"), none left as "Default Response".
+        const method = Array.isArray(route.method) ? route.method[0] : route.method
+        const response = describedResponses(String(method), url, schema?.response)
+        if (response) documented.response = response
         // Only the API is documented, not the SPA's catch-all route.
         if (!url.startsWith(API_PREFIX)) documented.hide = true
         return { schema: documented, url }

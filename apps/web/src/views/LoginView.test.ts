@@ -171,6 +171,22 @@ describe('LoginView', () => {
     plain.unmount()
   })
 
+  it('shows the option before the server answers, with … for the days, and unticks it if the server turns it off', async () => {
+    const options = deferred<{ rememberMeSeconds: number }>()
+    vi.mocked(authApi.getLoginOptions).mockReturnValueOnce(options.promise)
+    const early = await mountLogin()
+    expect(early.get('#remember-hint').text()).toBe('For up to … days. Only on a device nobody else uses.')
+    await early.get('[data-testid="remember-me"]').setValue(true)
+    options.resolve({ rememberMeSeconds: 0 })
+    await flushPromises()
+    expect(early.find('[data-testid="remember-me"]').exists()).toBe(false)
+    await fillIn(early)
+    await early.get('form').trigger('submit')
+    await flushPromises()
+    expect(api.login).toHaveBeenCalledWith({ username: 'alice', password: 'correct horse' })
+    early.unmount()
+  })
+
   it('says why the user is here: signed out, session ended, or a page that needs signing in', async () => {
     expect(wrapper.find('[data-testid="login-notice"]').exists()).toBe(false)
     for (const [path, words] of [
