@@ -13,7 +13,6 @@ export const ERROR_CODES = [
   'second_factor_required',
   'invalid_challenge',
   'invalid_passkey',
-  'recent_sign_in_required',
   'invalid_password',
   'invalid_setup_token',
   'setup_complete',

@@ -76,9 +76,11 @@ export type RecoveryCodesResponse = Static<typeof RecoveryCodesResponse>
 /**
  * `POST /api/auth/step-up`: one fresh proof, for a new access token of the same session
  * (RFC 9470). With a second factor on the account, the password alone is refused (403
- * `second_factor_required`). A passkey assertion joins this union as `{ passkey }`.
+ * `second_factor_required`). `{ passkey }` is the assertion for the challenge of
+ * `POST /api/auth/step-up/options`.
  */
 export const StepUpRequest = Type.Union([
+  Type.Object({ passkey: PasskeyAssertion }, { additionalProperties: false }),
   Type.Object({ password: Type.String({ minLength: 1, maxLength: 256 }) }, { additionalProperties: false }),
   Type.Object({ totp: TotpCode }, { additionalProperties: false }),
   Type.Object({ recoveryCode: RecoveryCode }, { additionalProperties: false }),
@@ -86,4 +88,4 @@ export const StepUpRequest = Type.Union([
 export type StepUpRequest = Static<typeof StepUpRequest>
 
 /** The proof a step-up takes, as `StepUpRequest` names it (the web's dialog offers them in this order). */
-export type StepUpMethod = 'totp' | 'recoveryCode' | 'password'
+export type StepUpMethod = 'passkey' | 'totp' | 'recoveryCode' | 'password'

@@ -14,7 +14,6 @@ export const errorMessages: Readonly<Record<ErrorCode, string>> = {
   second_factor_required: 'This account has a second factor: confirm with a code, not the password alone.',
   invalid_challenge: 'This sign-in has expired. Please sign in again.',
   invalid_passkey: 'This passkey could not be verified. Please try again.',
-  recent_sign_in_required: 'Sign in again first: this needs a recent sign-in.',
   invalid_password: 'The password does not meet the requirements.',
   invalid_setup_token: 'This setup link is not valid, has expired or was already used.',
   setup_complete: 'Setup is already complete. Please sign in.',

@@ -46,6 +46,7 @@ const VALID_BODIES: Readonly<Record<string, unknown>> = {
   'PATCH /api/me/passkeys/:id': { name: 'Laptop' },
   'DELETE /api/me/passkeys/:id': {},
   'POST /api/auth/step-up': { password: PASSWORD },
+  'POST /api/auth/step-up/options': {},
 }
 
 const SAFE = new Set(['GET', 'HEAD', 'OPTIONS'])

@@ -94,11 +94,16 @@ describe('adding passkeys from the profile', () => {
     expect(audit.map((e) => JSON.parse(String(e.params)))).toEqual([{ name: 'Laptop' }, { name: 'Phone' }])
   })
 
-  it('asks for a recent sign-in before the options: five minutes after it, 403 recent_sign_in_required', async () => {
-    t.clock.advance(5 * 60_000 + 1)
-    const response = await t.app.inject({ method: 'POST', url: '/api/me/passkeys/options', headers: auth(alice) })
-    expect(response.statusCode).toBe(403)
-    expect(response.json().error.code).toBe('recent_sign_in_required')
+  it('asks for a proof within STEP_UP_MAX_AGE before the options or a removal: 401 insufficient_user_authentication after it', async () => {
+    const { id } = await enrol()
+    t.clock.advance(5 * 60_000 + 1000)
+    for (const [method, url] of [['POST', '/api/me/passkeys/options'], ['DELETE', `/api/me/passkeys/${id}`]] as const) {
+      const response = await t.app.inject({ method, url, headers: auth(alice) })
+      expect(response.statusCode).toBe(401)
+      expect(response.json().error.code).toBe('insufficient_user_authentication')
+      expect(response.headers['www-authenticate']).toMatch(/max_age=300$/)
+    }
+    expect((await t.app.inject({ url: '/api/me/second-factors', headers: auth(alice) })).json().passkeys).toHaveLength(1)
     expect((await t.app.inject({ method: 'POST', url: '/api/me/passkeys/options' })).statusCode).toBe(401)
   })
 

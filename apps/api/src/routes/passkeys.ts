@@ -6,7 +6,6 @@ import type { App } from '../http/app-instance.js'
 import { ApiError } from '../http/api-error.js'
 import { errorResponses } from '../http/schemas.js'
 import { confirmActorLive, writeAsActor } from '../auth/acting-write.js'
-import { requireRecentSignIn } from '../auth/recent-sign-in.js'
 import { TokenRefusal } from '../http/token-refusal.js'
 import type { UserRecord } from '../store/user-store.js'
 import type { PasskeyRecord } from '../store/passkey-store.js'
@@ -34,6 +33,9 @@ export default async function passkeyRoutes(app: App): Promise<void> {
     if (!user) throw new TokenRefusal('revoked_token')
     return user
   }
+  // Adding a passkey needs a sign-in within the step-up window, removing one a step-up:
+  // a stolen token alone can neither add its holder's passkey nor strip the person's own.
+  const recentProof = { auth: { stepUp: { maxAge: services.config.stepUpMaxAgeSeconds } } } as const
   const passkeysOn = (): void => {
     if (!services.passkeys.available) throw new ApiError(404, 'not_found', 'Passkeys are off: the site is served on an IP address, which WebAuthn cannot use.')
   }
@@ -41,12 +43,11 @@ export default async function passkeyRoutes(app: App): Promise<void> {
   app.post(
     '/me/passkeys/options',
     {
-      config: { auth: 'required' },
-      schema: { tags: ['account'], summary: 'Begin adding a passkey (needs a recent sign-in)', response: { 200: PasskeyCreationOptions, ...errorResponses(401, 403, 404) } },
+      config: recentProof,
+      schema: { tags: ['account'], summary: 'Begin adding a passkey (needs a recent sign-in or step-up)', response: { 200: PasskeyCreationOptions, ...errorResponses(401, 404) } },
     },
     async (request) => {
       passkeysOn()
-      await requireRecentSignIn(request)
       const user = await me(request)
       return writeAsActor(request, (tx) => services.passkeys.creationOptions(user, tx))
     },
@@ -107,8 +108,8 @@ export default async function passkeyRoutes(app: App): Promise<void> {
   app.delete(
     '/me/passkeys/:id',
     {
-      config: { auth: 'required' },
-      schema: { tags: ['account'], summary: 'Remove a passkey', params: PasskeyIdParams, response: { 204: { type: 'null' }, ...errorResponses(400, 401, 404) } },
+      config: recentProof,
+      schema: { tags: ['account'], summary: 'Remove a passkey (needs a recent step-up)', params: PasskeyIdParams, response: { 204: { type: 'null' }, ...errorResponses(400, 401, 404) } },
     },
     async (request, reply) => {
       const { id: userId, username } = currentUser(request)

@@ -1,7 +1,7 @@
 import type { WriteTransaction } from './write-transaction.js'
 
 /** What a WebAuthn challenge was made for: a response answers only its own ceremony. */
-export type WebauthnPurpose = 'register' | 'sign_in' | 'second_factor'
+export type WebauthnPurpose = 'register' | 'sign_in' | 'second_factor' | 'step_up'
 
 /** A challenge waiting for its ceremony's response. */
 export interface WebauthnChallengeRecord {

@@ -1,6 +1,8 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { allRows, createTestApp, type LoginResult, type TestApp } from '../../test-support/test-app.js'
 import { totpCode } from '../../second-factor/totp.js'
+import { SoftAuthenticator } from '../../test-support/soft-authenticator.js'
+import type { PasskeyCreationOptions, PasskeyRequestOptions } from '@tokenauth/shared'
 
 const PASSWORD = 'correct horse battery'
 let t: TestApp
@@ -105,6 +107,34 @@ describe('POST /api/auth/step-up', () => {
     )
   })
 
+  it('with a passkey: options bound to the account, amr hwk user, the challenge proves once; another account’s passkey is refused', async () => {
+    const device = new SoftAuthenticator()
+    const creation = (await t.app.inject({ method: 'POST', url: '/api/me/passkeys/options', headers: auth(alice) })).json() as PasskeyCreationOptions
+    expect((await t.app.inject({ method: 'POST', url: '/api/me/passkeys', headers: auth(alice), payload: { name: 'Laptop', response: device.register(creation) } })).statusCode).toBe(200)
+    t.clock.advance(10 * 60_000)
+    const optionsResponse = await t.app.inject({ method: 'POST', url: '/api/auth/step-up/options', headers: auth(alice) })
+    expect(optionsResponse.statusCode).toBe(200)
+    const options = optionsResponse.json() as PasskeyRequestOptions
+    expect(options.allowCredentials?.map((c) => c.id)).toEqual(device.credentialIds)
+    const assertion = device.assert(options)
+    const response = await stepUp(alice, { passkey: assertion })
+    expect(response.statusCode, response.body).toBe(200)
+    expect(claims((response.json() as { token: string }).token)).toMatchObject({ auth_time: Math.floor(t.clock() / 1000), amr: ['hwk', 'user'] })
+    expect(await auditKinds()).toContainEqual(['step_up_succeeded', { reason: 'with_passkey', params: { verified: true } }])
+    // The same assertion again: its challenge is used up.
+    const replayed = await stepUp(alice, { passkey: assertion })
+    expect(replayed.statusCode).toBe(403)
+    expect(replayed.json().error.code).toBe('invalid_passkey')
+    // Bob's token with Alice's passkey: refused, nothing proved for Bob.
+    await t.addUser('bob', PASSWORD)
+    const bob = await t.login('bob', PASSWORD)
+    const forBob = await t.app.inject({ method: 'POST', url: '/api/auth/step-up/options', headers: auth(bob) })
+    expect(forBob.statusCode).toBe(409)
+    const stolen = await stepUp(bob, { passkey: device.assert((await t.app.inject({ method: 'POST', url: '/api/auth/step-up/options', headers: auth(alice) })).json() as PasskeyRequestOptions) })
+    expect(stolen.statusCode).toBe(403)
+    expect(await auditKinds()).toContainEqual(['step_up_failed', { reason: 'passkey_not_verified' }])
+  })
+
   it('a recovery code or a code on an account without a second factor proves nothing (403)', async () => {
     expect((await stepUp(alice, { totp: '123456' })).statusCode).toBe(403)
     expect((await stepUp(alice, { recoveryCode: 'abcd-efgh-jkmn' })).statusCode).toBe(403)
@@ -116,7 +146,7 @@ describe('POST /api/auth/step-up', () => {
     ['a short code', { totp: '12345' }],
     ['letters in a code', { totp: '12345a' }],
     ['an empty password', { password: '' }],
-    ['a passkey (not offered here)', { passkey: { id: 'x' } }],
+    ['a malformed passkey assertion', { passkey: { id: 'x' } }],
     ['an unknown field', { pin: '1234' }],
   ])('bad input (%s): 400 in the error shape', async (_, payload) => {
     const response = await stepUp(alice, payload)

@@ -1,4 +1,4 @@
-import { LoginResponse, StepUpRequest, type AuditDetail } from '@tokenauth/shared'
+import { LoginResponse, PasskeyRequestOptions, StepUpRequest, type AuditDetail } from '@tokenauth/shared'
 import { currentUser } from '@tokenauth/fastify-token-auth'
 import type { FastifyRequest } from 'fastify'
 import type { App } from '../../http/app-instance.js'
@@ -17,10 +17,12 @@ interface Proof {
   readonly succeeded: AuditDetail
   readonly failed: AuditDetail
   /** The refusal for a wrong proof: 403, the session itself is fine. */
-  readonly wrong: 'invalid_credentials' | 'invalid_second_factor'
+  readonly wrong: 'invalid_credentials' | 'invalid_second_factor' | 'invalid_passkey'
 }
 
 const PROOFS = {
+  // Something held; `user` joins it when the authenticator checked the person (see below).
+  passkey: { amr: ['hwk'], succeeded: { reason: 'with_passkey', params: { verified: false } }, failed: { reason: 'passkey_not_verified' }, wrong: 'invalid_passkey' },
   password: { amr: ['pwd'], succeeded: { reason: 'with_password' }, failed: { reason: 'wrong_password' }, wrong: 'invalid_credentials' },
   totp: { amr: ['otp'], succeeded: { reason: 'with_totp' }, failed: { reason: 'wrong_totp' }, wrong: 'invalid_second_factor' },
   // A recovery code is a one-time password of its own (RFC 8176 has no closer value).
@@ -30,8 +32,8 @@ const PROOFS = {
 type ProofName = keyof typeof PROOFS
 
 /**
- * `POST /api/auth/step-up` (RFC 9470): a fresh proof of who the person is — the password,
- * an authenticator code or a recovery code — answered with a new access token for the
+ * `POST /api/auth/step-up` (RFC 9470): a fresh proof of who the person is — a passkey,
+ * an authenticator code, a recovery code or the password — answered with a new access token for the
  * same session, whose `auth_time` is now and whose `amr` says what was proved. No new
  * session, no new cookie; the session records the proof, so renewals keep it. With a
  * second factor on the account the password alone is refused (403
@@ -41,6 +43,26 @@ type ProofName = keyof typeof PROOFS
 export default async function stepUpRoutes(app: App): Promise<void> {
   const { services } = app
   const sf = services.secondFactors
+
+  app.post(
+    '/auth/step-up/options',
+    {
+      config: { auth: 'required' },
+      schema: {
+        tags: ['auth'],
+        summary: "WebAuthn request options for a step-up with one of the account's passkeys",
+        response: { 200: PasskeyRequestOptions, ...errorResponses(401, 404, 409) },
+      },
+    },
+    async (request) => {
+      if (!services.passkeys.available) throw new ApiError(404, 'not_found', 'Passkeys are off: the site is served on an IP address, which WebAuthn cannot use.')
+      const { id } = currentUser(request)
+      // Inside the write: a session revoked meanwhile hears that, not "no passkey".
+      const options = await writeAsActor(request, async (tx) => ((await sf.passkeys.countByUser(id, tx)) === 0 ? null : services.passkeys.requestOptions('step_up', id, tx)))
+      if (!options) throw new ApiError(409, 'conflict', 'This account has no passkey.')
+      return options
+    },
+  )
 
   app.post(
     '/auth/step-up',
@@ -58,8 +80,8 @@ export default async function stepUpRoutes(app: App): Promise<void> {
       const user = await services.users.findById(actor.id)
       if (!user || user.disabled) throw new TokenRefusal('revoked_token')
       const body = request.body
-      const name: ProofName = 'password' in body ? 'password' : 'totp' in body ? 'totp' : 'recoveryCode'
-      const proof: Proof = PROOFS[name]
+      const name: ProofName = 'passkey' in body ? 'passkey' : 'password' in body ? 'password' : 'totp' in body ? 'totp' : 'recoveryCode'
+      let proof: Proof = PROOFS[name]
       const authTime = services.clock()
 
       if (name === 'password' && (await sf.required(user.id))) {
@@ -72,6 +94,15 @@ export default async function stepUpRoutes(app: App): Promise<void> {
         user.username,
         async () => {
           if ('password' in body) return (await services.passwords.verify(user.passwordHash, body.password)) && writeAsActor(request, record)
+          if ('passkey' in body) {
+            // The signature is checked first (it takes the WebAuthn challenge, once); the use and the proof land in one write.
+            if (!services.passkeys.available) return false
+            const assertion = await services.passkeys.verifyAssertion('step_up', user.id, body.passkey, (id) => services.users.findById(id))
+            if (!assertion.ok) return false
+            if (assertion.userVerified) proof = { ...proof, amr: ['hwk', 'user'], succeeded: { reason: 'with_passkey', params: { verified: true } } }
+            const amr = proof.amr
+            return writeAsActor(request, async (tx) => (await sf.passkeys.recordUse(assertion.passkey.id, assertion.passkey.counter, assertion.use, tx)) && services.sessions.recordAuthentication(actor.sessionId, authTime, amr, tx))
+          }
           // The code is used up and the proof recorded in one write: a code proves once.
           return writeAsActor(request, async (tx) => {
             const accepted = 'totp' in body ? await sf.acceptTotp(user.id, body.totp, tx) : await sf.acceptRecoveryCode(user.id, body.recoveryCode, tx)

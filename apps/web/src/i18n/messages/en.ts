@@ -69,7 +69,6 @@ const en = {
     second_factor_required: 'This account has an authenticator app: confirm with a code.',
     invalid_challenge: 'This sign-in has expired. Please sign in again.',
     invalid_passkey: 'That passkey was not accepted. Try again, or sign in another way.',
-    recent_sign_in_required: 'For your safety this needs a recent sign-in. Sign out, sign in again, then try once more.',
     invalid_password: 'This password is too weak or too common. Try a longer one, or a few unrelated words.',
     invalid_setup_token: 'This setup link is not valid, has expired or was already used.',
     setup_complete: 'Setup is already complete. Please sign in.',

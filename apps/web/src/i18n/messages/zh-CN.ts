@@ -68,7 +68,6 @@ const zhCN: Messages = {
     second_factor_required: '此账号已启用身份验证器应用：请使用验证码确认。',
     invalid_challenge: '本次登录已过期，请重新登录。',
     invalid_passkey: '该通行密钥未被接受。请重试，或换一种方式登录。',
-    recent_sign_in_required: '为了安全，此操作需要最近登录过。请退出并重新登录后再试。',
     invalid_password: '这个密码太弱或太常见。请换一个更长的，或用几个不相关的词组成。',
     invalid_setup_token: '此设置链接无效、已过期或已被使用。',
     setup_complete: '已经完成初始设置，请直接登录。',
