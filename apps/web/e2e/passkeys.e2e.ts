@@ -117,3 +117,45 @@ describe('passkeys, in Chromium with a virtual authenticator', () => {
     await other.close()
   })
 })
+
+describe('a step-up with a passkey, in Chromium with a virtual authenticator', () => {
+  /** A short step-up window: the sign-in is too old for a dangerous action after a few seconds. */
+  const WINDOW_S = 5
+  let app: E2eApp
+
+  beforeAll(async () => {
+    app = await startAppWithAdmin({ users: [ERIN], env: { STEP_UP_MAX_AGE: `${WINDOW_S}s` } })
+  })
+  afterAll(() => stopApp(app))
+
+  it('new recovery codes after the sign-in went stale: the dialog offers the passkey first, and the action completes by itself', async () => {
+    const base = app.server.baseURL.replace('//127.0.0.1:', '//localhost:')
+    const context = await app.browser.newContext({ locale: 'en-US' })
+    const page = await context.newPage()
+    await page.addInitScript(() => {
+      Object.defineProperty(PublicKeyCredential, 'isConditionalMediationAvailable', { value: async () => false })
+    })
+    const { cdp, authenticatorId } = await addVirtualAuthenticator(page)
+    await page.goto(`${base}/profile`)
+    await signIn(page, ERIN)
+    const panel = page.getByTestId('passkeys')
+    await panel.getByLabel('Name for a new passkey').fill('Laptop')
+    await panel.getByRole('button', { name: 'Add a passkey' }).click()
+    await panel.getByTestId('recovery-codes').getByRole('button', { name: 'I have saved them' }).click()
+    await panel.getByTestId('passkey-name').filter({ hasText: 'Laptop' }).waitFor()
+    const signCount = (await cdp.send('WebAuthn.getCredentials', { authenticatorId })).credentials[0]?.signCount ?? 0
+
+    await page.waitForTimeout((WINDOW_S + 1) * 1000)
+    await panel.getByRole('button', { name: 'New recovery codes' }).click()
+    const stepUp = page.getByRole('dialog', { name: 'Confirm it is you' })
+    await stepUp.getByTestId('step-up-passkey').waitFor()
+    expect(await axeViolations(page)).toEqual([])
+    await stepUp.getByRole('button', { name: 'Confirm' }).click()
+    // The refused request is sent again once the passkey proved it: ten new codes, no second click.
+    await panel.getByTestId('recovery-codes').waitFor()
+    expect(await panel.getByTestId('recovery-codes').locator('li').count()).toBe(10)
+    expect(await stepUp.count()).toBe(0)
+    expect((await cdp.send('WebAuthn.getCredentials', { authenticatorId })).credentials[0]?.signCount).toBeGreaterThan(signCount)
+    await context.close()
+  })
+})

@@ -66,12 +66,18 @@ export async function logout(): Promise<void> {
 }
 
 /**
- * `POST /api/auth/step-up`: a fresh proof (the password, or with a second factor on, a
- * code) for a new token of the same session. 403 for a wrong one (`invalid_credentials`,
+ * `POST /api/auth/step-up`: a fresh proof (a passkey's assertion, a code, or without a
+ * second factor the password) for a new token of the same session. 403 for a wrong one (`invalid_credentials`,
  * `invalid_second_factor`, `second_factor_required`), 429 when throttled; the dialog
  * that calls it shows them.
  */
 export async function stepUp(body: StepUpRequest): Promise<LoginResponse> {
   const { data } = await http.post<LoginResponse>('/auth/step-up', body, { inlineErrors: true })
+  return data
+}
+
+/** `POST /api/auth/step-up/options`: WebAuthn request options for a step-up with one of my passkeys. */
+export async function stepUpPasskeyOptions(): Promise<PasskeyRequestOptions> {
+  const { data } = await http.post<PasskeyRequestOptions>('/auth/step-up/options', undefined, { inlineErrors: true })
   return data
 }

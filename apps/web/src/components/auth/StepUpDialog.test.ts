@@ -1,6 +1,8 @@
 import { flushPromises, mount, type VueWrapper } from '@vue/test-utils'
 import { afterEach, describe, expect, it, vi } from 'vitest'
 import * as secondFactorsApi from '../../api/second-factors'
+import * as ceremony from '../../passkeys/ceremony'
+import type { PasskeyAssertion } from '@tokenauth/shared'
 import { createStepUpPrompt, type StepUpAnswer, type StepUpPrompt } from '../../session-lifecycle/step-up-prompt'
 import { createAppStore, storeKey } from '../../store'
 import { authOf } from '../../session-lifecycle/auth-access'
@@ -8,6 +10,9 @@ import { alice, apiError, fakeAuthApi, session } from '../../testing/fakes'
 import StepUpDialog from './StepUpDialog.vue'
 
 vi.mock('../../api/second-factors', () => ({ getSecondFactors: vi.fn() }))
+vi.mock('../../api/auth', () => ({ stepUpPasskeyOptions: vi.fn(async () => ({ challenge: 'c' })) }))
+vi.mock('../../passkeys/support', () => ({ passkeyUnavailable: vi.fn(() => null) }))
+vi.mock('../../passkeys/ceremony', () => ({ assertWithPasskey: vi.fn(), isCancelled: (error: unknown) => error instanceof Error && error.name === 'NotAllowedError' }))
 
 describe('the step-up dialog', () => {
   let api: ReturnType<typeof fakeAuthApi>
@@ -16,8 +21,9 @@ describe('the step-up dialog', () => {
   let wrapper: VueWrapper
   let answer: Promise<StepUpAnswer>
 
-  async function open(totp: boolean): Promise<void> {
-    vi.mocked(secondFactorsApi.getSecondFactors).mockResolvedValue({ totp: { enabled: totp }, passkeys: [], recoveryCodesLeft: totp ? 10 : 0 })
+  async function open(totp: boolean, passkeys = 0): Promise<void> {
+    const laptop = { id: 1, name: 'Laptop', createdAt: '2030-01-01T00:00:00.000Z', lastUsedAt: null }
+    vi.mocked(secondFactorsApi.getSecondFactors).mockResolvedValue({ totp: { enabled: totp }, passkeys: passkeys ? [laptop] : [], recoveryCodesLeft: totp || passkeys ? 10 : 0 })
     api = fakeAuthApi()
     const store = createAppStore(api)
     auth = authOf(store)
@@ -47,6 +53,23 @@ describe('the step-up dialog', () => {
     expect(await answer).toEqual({ kind: 'confirmed' })
     expect(auth.token).toBe('token-stepped-up')
     expect(wrapper.find('dialog').exists()).toBe(false)
+  })
+
+  it('with a passkey offers it first; the browser’s assertion proves it; a closed passkey dialog stays here', async () => {
+    await open(true, 1)
+    expect(wrapper.get('[data-testid="step-up-passkey"]').text()).toContain('passkey')
+    expect(wrapper.findAll('[data-testid="step-up-switch"]').map((b) => b.text())).toEqual(['Use a recovery code', 'Use the authenticator app'])
+    vi.mocked(ceremony.assertWithPasskey).mockRejectedValueOnce(Object.assign(new Error('closed'), { name: 'NotAllowedError' }))
+    await wrapper.get('form').trigger('submit')
+    await flushPromises()
+    expect(wrapper.get('#step-up-error').text()).toBe('No passkey was used. Try again, or use another way.')
+    expect(api.stepUp).not.toHaveBeenCalled()
+    const assertion = { id: 'cred' } as unknown as PasskeyAssertion
+    vi.mocked(ceremony.assertWithPasskey).mockResolvedValueOnce(assertion)
+    await wrapper.get('form').trigger('submit')
+    await flushPromises()
+    expect(api.stepUp).toHaveBeenLastCalledWith({ passkey: assertion })
+    expect(await answer).toEqual({ kind: 'confirmed' })
   })
 
   it('with an authenticator app asks for its code first, with "use a recovery code"', async () => {
