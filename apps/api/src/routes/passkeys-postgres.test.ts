@@ -60,9 +60,10 @@ describe('passkeys on PostgreSQL', () => {
     const [stored] = await allRows(t.services, 'passkeys')
     const alice = await t.login('alice', PASSWORD).catch(() => undefined)
     expect(alice).toBeUndefined() // a second factor is on: the password alone does not sign in
-    // Removing a passkey needs a recent proof: a step-up with the passkey itself.
+    // Removing a passkey needs a recent proof: a step-up with the passkey itself (the stored one:
+    // the device also holds the credentials of the refused registrations above).
     const options = (await t.app.inject({ method: 'POST', url: '/api/auth/step-up/options', headers })).json() as PasskeyRequestOptions
-    const stepUp = await t.app.inject({ method: 'POST', url: '/api/auth/step-up', headers, payload: { passkey: device.assert(options) } })
+    const stepUp = await t.app.inject({ method: 'POST', url: '/api/auth/step-up', headers, payload: { passkey: device.assert(options, String(stored?.credential_id)) } })
     expect(stepUp.statusCode, stepUp.body).toBe(200)
     const fresh = { authorization: `Bearer ${(stepUp.json() as { token: string }).token}` }
     expect((await t.app.inject({ method: 'DELETE', url: `/api/me/passkeys/${String(stored?.id)}`, headers: fresh })).statusCode).toBe(204)
