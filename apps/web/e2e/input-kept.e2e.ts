@@ -54,7 +54,7 @@ describe('input past a limit is kept, measured and held back, never cut', () => 
     const page = await signedIn('/notes')
     await paste(page, '#note-text', 'x'.repeat(10_000))
     expect(await page.locator('#note-text').inputValue()).toHaveLength(10_000)
-    expect(await page.getByTestId('note-remaining').textContent()).toBe('8000 characters over the limit of 2000: shorten the note to post it.')
+    expect(await page.getByTestId('note-remaining').textContent()).toBe('8,000 characters over the limit of 2,000: shorten the note to post it.')
     const post = page.getByRole('button', { name: 'Post note' })
     expect(await post.isDisabled()).toBe(true)
 
