@@ -1,10 +1,20 @@
 import type { RecoveryCodesResponse, SecondFactorStatus, TotpEnrolment } from '@tokenauth/shared'
 import { http } from './http'
 
-/** `GET /api/me/second-factors`: whether the authenticator app is on, and how many recovery codes are left. */
-export async function getSecondFactors(): Promise<SecondFactorStatus> {
-  const { data } = await http.get<SecondFactorStatus>('/me/second-factors')
-  return data
+let asking: Promise<SecondFactorStatus> | null = null
+
+/**
+ * `GET /api/me/second-factors`: the authenticator app, the passkeys and how many recovery
+ * codes are left. The profile's panels ask together when it opens: one request answers both.
+ */
+export function getSecondFactors(): Promise<SecondFactorStatus> {
+  asking ??= http
+    .get<SecondFactorStatus>('/me/second-factors')
+    .then(({ data }) => data)
+    .finally(() => {
+      asking = null
+    })
+  return asking
 }
 
 /** `POST /api/me/second-factors/totp`: a new secret, its URI and QR code; nothing is on until confirmed. */
