@@ -38,6 +38,8 @@ import cookieSessionRoutes from './routes/auth/index.js'
 import healthRoutes from './routes/health.js'
 import meRoutes from './routes/me.js'
 import mySignInRoutes from './routes/my-sign-ins.js'
+import myPermissionRoutes from './routes/my-permissions.js'
+import { collectPermissions } from './auth/permissions.js'
 import noteRoutes from './routes/notes.js'
 import userRoutes from './routes/users.js'
 import sessionItemRoutes from './routes/session-items.js'
@@ -157,6 +159,8 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
     stepUp: stepUpJudge(services.clock),
     ...(metrics.enabled ? { onFailure: (_request: FastifyRequest, code: string) => metrics.authRefused(code) } : {}),
   })
+  // After the token plugin: its onRoute hook compiles each rule before this one reads it.
+  const permissions = collectPermissions(app)
 
   await app.register(openapi, { version: API_VERSION })
   if (config.apiDocs) await app.register(apiDocs, { production: config.env === 'production' })
@@ -175,6 +179,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
       })
       await api.register(meRoutes)
       await api.register(mySignInRoutes)
+      await api.register(myPermissionRoutes, { permissions })
       await api.register(noteRoutes)
       await api.register(userRoutes)
       await api.register(sessionItemRoutes)

@@ -2,7 +2,7 @@
  * Token authentication for Fastify, fail-closed, with a rule on every route:
  * `config: { auth: 'public' | 'optional' | 'required' | { roles?: { anyOf?, allOf? }, stepUp?: { maxAge, factors? } } }`.
  */
-export { routeRuleAdmits, tokenAuth, tokenAuth as default, type TokenAuthRequestDecorator, type TokenCheck } from './plugin.js'
+export { compiledRuleAdmits, routeRuleAdmits, tokenAuth, tokenAuth as default, type TokenAuthRequestDecorator, type TokenCheck } from './plugin.js'
 export { currentUser } from './current-user.js'
 export { AuthRuleError, type AuthRule, type RoleRequirement, type StepUpRequirement } from './rules.js'
 export type {

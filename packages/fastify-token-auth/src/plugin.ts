@@ -292,7 +292,16 @@ async function tokenAuthPlugin(fastify: FastifyInstance, options: TokenAuthOptio
  * rule admits none.
  */
 export function routeRuleAdmits(request: FastifyRequest, roles: readonly string[]): boolean {
-  const rule = (request.routeOptions.config as WithCompiledRule)[kCompiledRule]
+  return compiledRuleAdmits(request.routeOptions.config, roles)
+}
+
+/**
+ * Whether `roles` satisfy the rule compiled into a route's `config` — as an `onRoute` hook
+ * added after the plugin sees it: for an app that tells a person what they may do, from
+ * the same rules that refuse them. Only roles are judged (a step-up can still be asked).
+ */
+export function compiledRuleAdmits(config: unknown, roles: readonly string[]): boolean {
+  const rule = isObject(config) ? (config as WithCompiledRule)[kCompiledRule] : undefined
   if (rule === undefined) return false
   return rule.kind !== RULE_ROLES || rolesSatisfy(rule, roles)
 }

@@ -23,7 +23,7 @@ export default async function auditRoutes(app: App): Promise<void> {
   app.get(
     '/audit',
     {
-      config: { auth: { roles: { anyOf: ['admin'] } } },
+      config: { auth: { roles: { anyOf: ['admin'] } }, permission: 'audit.read' },
       schema: { tags: ['audit'], querystring: AuditQuery, response: { 200: AuditPage, ...errorResponses(400, 401, 403) } },
     },
     async (request) => {
@@ -51,7 +51,7 @@ export default async function auditRoutes(app: App): Promise<void> {
   app.get(
     '/audit/summary',
     {
-      config: { auth: { roles: { anyOf: ['admin'] } } },
+      config: { auth: { roles: { anyOf: ['admin'] } }, permission: 'audit.read' },
       schema: {
         tags: ['audit'],
         summary: 'Sign-ins, failed sign-ins and throttled tries per hour (24 h) or day (30 days)',

@@ -18,8 +18,8 @@ import { writeAsActor } from '../auth/acting-write.js'
  */
 export default async function userRoutes(app: App): Promise<void> {
   const { services } = app
-  const rule = { auth: { roles: { anyOf: ['admin'] } } } as const
-  const writeRule = { auth: { roles: { anyOf: ['admin'] }, stepUp: { maxAge: services.config.stepUpMaxAgeSeconds } } } as const
+  const rule = { auth: { roles: { anyOf: ['admin'] } }, permission: 'users.read' } as const
+  const writeRule = { auth: { roles: { anyOf: ['admin'] }, stepUp: { maxAge: services.config.stepUpMaxAgeSeconds } }, permission: 'users.write' } as const
   const tags = ['users']
   const idleMs = services.config.sessionIdleTimeoutSeconds * 1000
 

@@ -1,4 +1,4 @@
-import type { ChangePasswordRequest, ChangePasswordResponse, MySignIn, MySignIns } from '@tokenauth/shared'
+import type { ChangePasswordRequest, ChangePasswordResponse, MyPermissions, MySignIn, MySignIns, Permission } from '@tokenauth/shared'
 import { http } from './http'
 
 /**
@@ -15,4 +15,10 @@ export async function changePassword(body: ChangePasswordRequest): Promise<numbe
 export async function listMySignIns(): Promise<MySignIn[]> {
   const { data } = await http.get<MySignIns>('/me/sign-ins')
   return data.signIns
+}
+
+/** `GET /api/me/permissions`: what my roles let me do, by the server's own route rules. */
+export async function listMyPermissions(): Promise<Permission[]> {
+  const { data } = await http.get<MyPermissions>('/me/permissions')
+  return data.permissions
 }

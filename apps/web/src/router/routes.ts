@@ -1,5 +1,5 @@
 import type { RouteRecordRaw } from 'vue-router'
-import type { Role } from '@tokenauth/shared'
+import type { Permission, Role } from '@tokenauth/shared'
 
 declare module 'vue-router' {
   interface RouteMeta {
@@ -15,6 +15,8 @@ declare module 'vue-router' {
     nav?: boolean
     /** Shown in the account menu on the signed-in person's name. */
     account?: boolean
+    /** The server's permission behind the page: its navigation link shows only to those who hold it. */
+    permission?: Permission
   }
 }
 
@@ -64,13 +66,13 @@ export const routes: RouteRecordRaw[] = [
         path: 'users',
         name: 'users',
         component: () => import('../views/dashboard/UsersView.vue'),
-        meta: { title: 'nav.users', nav: true, roles: ['admin'] },
+        meta: { title: 'nav.users', nav: true, roles: ['admin'], permission: 'users.read' },
       },
       {
         path: 'audit',
         name: 'audit',
         component: () => import('../views/dashboard/AuditView.vue'),
-        meta: { title: 'nav.audit', nav: true, roles: ['admin'] },
+        meta: { title: 'nav.audit', nav: true, roles: ['admin'], permission: 'audit.read' },
       },
       {
         path: 'session',

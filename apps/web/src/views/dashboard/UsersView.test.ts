@@ -3,10 +3,13 @@ import { flushPromises } from '@vue/test-utils'
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import type { UserSummary } from '@tokenauth/shared'
 import * as usersApi from '../../api/users'
-import { apiError } from '../../testing/fakes'
+import { alice, apiError } from '../../testing/fakes'
+import * as accountApi from '../../api/account'
+import { appPermissions } from '../../permissions/permissions'
 import { buttonNamed, mountView } from '../../testing/mount-view'
 import UsersView from './UsersView.vue'
 
+vi.mock('../../api/account', () => ({ listMyPermissions: vi.fn() }))
 vi.mock('../../api/users', () => ({
   listUsers: vi.fn(),
   disableUser: vi.fn(),
@@ -40,9 +43,14 @@ describe('UsersView: what an admin can do to an account', () => {
   beforeEach(async () => {
     vi.clearAllMocks()
     vi.mocked(usersApi.listUsers).mockResolvedValue([user(1, 'alice'), user(2, 'bob'), user(3, 'carol', { disabled: true, sessions: 0 })])
+    vi.mocked(accountApi.listMyPermissions).mockResolvedValue(['audit.read', 'users.read', 'users.write'])
+    await appPermissions.follow(alice)
     view = await mountView(UsersView, { path: '/users' })
   })
-  afterEach(() => view.wrapper.unmount())
+  afterEach(() => {
+    view.wrapper.unmount()
+    void appPermissions.follow(null)
+  })
 
   const row = (name: string) => {
     const found = view.wrapper.findAll('tbody tr').find((tr) => tr.get('th').text().startsWith(name))
@@ -235,3 +243,17 @@ describe('UsersView: what an admin can do to an account', () => {
     expect(message()).toBe('bob has no second factor now and enrols again.')
   })
 })
+
+describe('UsersView follows the server’s permissions, not a role written in the app', () => {
+  it('without users.write (the server’s rule for the writes did not admit these roles): no Create user, no row actions', async () => {
+    vi.mocked(usersApi.listUsers).mockResolvedValue([user(1, 'alice'), user(2, 'bob')])
+    vi.mocked(accountApi.listMyPermissions).mockResolvedValue(['audit.read', 'users.read'])
+    await appPermissions.follow({ ...alice, roles: ['admin', 'auditor'] })
+    const view = await mountView(UsersView, { path: '/users' })
+    expect(view.wrapper.get('[data-testid="create-user"]').attributes('hidden')).toBeDefined()
+    expect(view.wrapper.findAll('tbody tr button')).toHaveLength(0)
+    view.wrapper.unmount()
+    void appPermissions.follow(null)
+  })
+})
+
