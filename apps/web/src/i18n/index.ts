@@ -1,6 +1,5 @@
 import { createI18n } from 'vue-i18n'
 import en, { type Messages } from './messages/en'
-import zhCN from './messages/zh-CN'
 import { LOCALE_STORAGE_KEY, pickLocale, regionalVariant, type Locale } from './locales'
 
 export { LOCALES, type Locale } from './locales'
@@ -20,12 +19,16 @@ function storedLocale(): string | null {
 /**
  * The app's i18n instance (Composition API mode). Components use `useI18n()`/`$t`;
  * code outside components (errors, toasts, dates) uses `t` and `currentLocale` below.
+ * Its messages start as English only (the type's `messages: 'en'`); the other languages
+ * are added by `loadMessages`.
  */
-export const i18n = createI18n<[Messages], Locale, false>({
+export const i18n = createI18n<[Messages], { messages: 'en'; datetimeFormats: Locale; numberFormats: Locale }, false>({
   legacy: false,
   locale: pickLocale(storedLocale(), browserLanguages()),
   fallbackLocale: 'en',
-  messages: { en, 'zh-CN': zhCN },
+  // English is in the entry chunk (and is every language's fallback); the others are
+  // fetched when first used (`loadMessages`), so a first page in English carries no other.
+  messages: { en },
   missingWarn: false,
   fallbackWarn: false,
 })
@@ -47,8 +50,38 @@ export function formatLocale(): string {
   return regionalVariant(currentLocale(), browserLanguages())
 }
 
-/** Switches at once, remembers it on this device, and keeps `<html lang>` in step. */
-export function setLocale(locale: Locale): void {
+/** The languages other than English, each in a chunk of its own. */
+const otherLanguages: Record<Exclude<Locale, 'en'>, () => Promise<{ default: Messages }>> = {
+  'zh-CN': () => import('./messages/zh-CN'),
+}
+const loaded = new Set<Locale>(['en'])
+const loading = new Map<Locale, Promise<void>>()
+
+/** Fetches a language's messages once (a failed fetch is tried again on the next call). */
+export function loadMessages(locale: Locale): Promise<void> {
+  if (locale === 'en' || loaded.has(locale)) return Promise.resolve()
+  let pending = loading.get(locale)
+  if (!pending) {
+    pending = otherLanguages[locale]().then(
+      (module) => {
+        i18n.global.setLocaleMessage(locale, module.default)
+        loaded.add(locale)
+        loading.delete(locale)
+      },
+      (failure: unknown) => {
+        loading.delete(locale)
+        throw failure
+      },
+    )
+    loading.set(locale, pending)
+  }
+  return pending
+}
+
+/** The language last asked for: a slow fetch must not undo a later choice. */
+let wanted: Locale | null = null
+
+function apply(locale: Locale): void {
   i18n.global.locale.value = locale
   document.documentElement.lang = locale
   try {
@@ -58,7 +91,32 @@ export function setLocale(locale: Locale): void {
   }
 }
 
-/** At start: `<html lang>` says the language the page opens in. */
-export function applyInitialLocale(): void {
+/**
+ * Switches, remembers it on this device, and keeps `<html lang>` in step: at once when the
+ * language's messages are in (English, or one used before), else once they are fetched.
+ * Rejects, leaving the language as it was, when they cannot be fetched.
+ */
+export function setLocale(locale: Locale): Promise<void> {
+  wanted = locale
+  if (loaded.has(locale)) {
+    apply(locale)
+    return Promise.resolve()
+  }
+  return loadMessages(locale).then(() => {
+    if (wanted === locale) apply(locale)
+  })
+}
+
+/**
+ * At start, before the app mounts: the messages of the language the page opens in (so
+ * nothing paints in English first), and `<html lang>` saying it. When they cannot be
+ * fetched the page opens in English.
+ */
+export async function applyInitialLocale(): Promise<void> {
+  try {
+    await loadMessages(currentLocale())
+  } catch {
+    i18n.global.locale.value = 'en'
+  }
   document.documentElement.lang = currentLocale()
 }
