@@ -114,6 +114,32 @@ describe('the first page, /login', () => {
     expect(bytes / 1024).toBeLessThanOrEqual(89.3)
   })
 
+  it("carries English only for an English browser, and paints a Chinese browser's page in Chinese from the first frame", async () => {
+    const chinese = Object.entries(readManifest()).find(([key]) => key.endsWith('messages/zh-CN.ts'))?.[1]
+    expect(chinese).toBeDefined()
+    const chineseFile = `/${chinese?.file}`
+
+    const english = await app.browser.newContext({ locale: 'en-US' })
+    const englishPage = await english.newPage()
+    const fetched: string[] = []
+    englishPage.on('request', (request) => fetched.push(new URL(request.url()).pathname))
+    await englishPage.goto(`${app.server.baseURL}/login`)
+    await englishPage.getByRole('heading', { name: 'Sign in' }).waitFor()
+    expect(fetched).not.toContain(chineseFile)
+    await english.close()
+
+    const context = await app.browser.newContext({ locale: 'zh-CN' })
+    const page = await context.newPage()
+    // Every text the page ever shows, from before the app's first render.
+    await page.addInitScript(`window.__shown = []; new MutationObserver(() => { if (document.body) window.__shown.push(document.body.innerText) }).observe(document, { childList: true, subtree: true, characterData: true })`)
+    await page.goto(`${app.server.baseURL}/login`)
+    await page.getByRole('heading', { name: '登录' }).waitFor()
+    const shown = (await page.evaluate('window.__shown')) as string[]
+    expect(shown.some((text) => text.includes('登录'))).toBe(true)
+    expect(shown.filter((text) => /Sign in|Username|Password/.test(text))).toEqual([])
+    await context.close()
+  })
+
   it('has its largest contentful paint in the form, not waiting for GET /api/auth/login', async () => {
     const context = await app.browser.newContext({ locale: 'en-US' })
     const page = await context.newPage()
