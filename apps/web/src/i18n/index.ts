@@ -1,5 +1,5 @@
 import { createI18n } from 'vue-i18n'
-import en, { type Messages } from './messages/en'
+import type { Messages } from './messages/en'
 import { LOCALE_STORAGE_KEY, pickLocale, regionalVariant, type Locale } from './locales'
 
 export { LOCALES, type Locale } from './locales'
@@ -19,16 +19,14 @@ function storedLocale(): string | null {
 /**
  * The app's i18n instance (Composition API mode). Components use `useI18n()`/`$t`;
  * code outside components (errors, toasts, dates) uses `t` and `currentLocale` below.
- * Its messages start as English only (the type's `messages: 'en'`); the other languages
- * are added by `loadMessages`.
+ * It starts without messages: each language is a chunk of its own, fetched when first
+ * used (`loadMessages`), so a first page carries the words of its own language only, and
+ * the app mounts once they are in (`applyInitialLocale`).
  */
-export const i18n = createI18n<[Messages], { messages: 'en'; datetimeFormats: Locale; numberFormats: Locale }, false>({
+export const i18n = createI18n<[Messages], Locale, false>({
   legacy: false,
   locale: pickLocale(storedLocale(), browserLanguages()),
   fallbackLocale: 'en',
-  // English is in the entry chunk (and is every language's fallback); the others are
-  // fetched when first used (`loadMessages`), so a first page in English carries no other.
-  messages: { en },
   missingWarn: false,
   fallbackWarn: false,
 })
@@ -50,19 +48,20 @@ export function formatLocale(): string {
   return regionalVariant(currentLocale(), browserLanguages())
 }
 
-/** The languages other than English, each in a chunk of its own. */
-const otherLanguages: Record<Exclude<Locale, 'en'>, () => Promise<{ default: Messages }>> = {
+/** Each language's messages, a chunk of its own. */
+const languages: Record<Locale, () => Promise<{ default: Messages }>> = {
+  en: () => import('./messages/en'),
   'zh-CN': () => import('./messages/zh-CN'),
 }
-const loaded = new Set<Locale>(['en'])
+const loaded = new Set<Locale>()
 const loading = new Map<Locale, Promise<void>>()
 
 /** Fetches a language's messages once (a failed fetch is tried again on the next call). */
 export function loadMessages(locale: Locale): Promise<void> {
-  if (locale === 'en' || loaded.has(locale)) return Promise.resolve()
+  if (loaded.has(locale)) return Promise.resolve()
   let pending = loading.get(locale)
   if (!pending) {
-    pending = otherLanguages[locale]().then(
+    pending = languages[locale]().then(
       (module) => {
         i18n.global.setLocaleMessage(locale, module.default)
         loaded.add(locale)
@@ -93,7 +92,8 @@ function apply(locale: Locale): void {
 
 /**
  * Switches, remembers it on this device, and keeps `<html lang>` in step: at once when the
- * language's messages are in (English, or one used before), else once they are fetched.
+ * language's messages are in (the page's first language, or one used before), else once
+ * they are fetched.
  * Rejects, leaving the language as it was, when they cannot be fetched.
  */
 export function setLocale(locale: Locale): Promise<void> {
@@ -109,14 +109,16 @@ export function setLocale(locale: Locale): Promise<void> {
 
 /**
  * At start, before the app mounts: the messages of the language the page opens in (so
- * nothing paints in English first), and `<html lang>` saying it. When they cannot be
- * fetched the page opens in English.
+ * nothing paints without words, or in the other language first), and `<html lang>`
+ * saying it. When they cannot be fetched the page opens in English.
  */
 export async function applyInitialLocale(): Promise<void> {
   try {
     await loadMessages(currentLocale())
   } catch {
     i18n.global.locale.value = 'en'
+    // Without words either way; the page still works, and a reload tries again.
+    await loadMessages('en').catch(() => undefined)
   }
   document.documentElement.lang = currentLocale()
 }
