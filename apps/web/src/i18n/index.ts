@@ -1,5 +1,5 @@
 import { createI18n } from 'vue-i18n'
-import type { Messages } from './messages/en'
+import type { Messages } from './schema'
 import { LOCALE_STORAGE_KEY, pickLocale, regionalVariant, type Locale } from './locales'
 
 export { LOCALES, type Locale } from './locales'

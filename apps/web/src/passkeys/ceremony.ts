@@ -1,6 +1,7 @@
+import type * as SimpleWebAuthn from '@simplewebauthn/browser'
 import type { PasskeyAssertion, PasskeyCreationOptions, PasskeyRegistrationResponse, PasskeyRequestOptions } from '@tokenauth/shared'
 
-type WebAuthnBrowser = typeof import('@simplewebauthn/browser')
+type WebAuthnBrowser = typeof SimpleWebAuthn
 
 let library: Promise<WebAuthnBrowser> | undefined
 

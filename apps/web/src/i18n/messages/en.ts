@@ -1,8 +1,8 @@
 /**
  * Every word the app shows, in English. `zh-CN.ts` has exactly the same keys (the type
- * and `messages.test.ts` check it). Placeholders are `{name}`; `a | b` is singular | plural.
- * Each file default-exports a plain object literal: the build compiles the messages in it
- * (vite.config.ts), which needs exactly that form.
+ * `Messages` in `../schema.ts` and `messages.test.ts` check it). Placeholders are
+ * `{name}`; `a | b` is singular | plural. Each file default-exports a plain object
+ * literal: the build compiles the messages in it (vite.config.ts), which needs that form.
  */
 export default {
   app: {
@@ -601,6 +601,3 @@ export default {
     noCookie: 'Your browser sent no cookie named {name}.',
   },
 }
-
-/** The shape every language's messages have. */
-export type Messages = typeof import('./en').default

@@ -1,4 +1,4 @@
-import type { Messages } from './en'
+import type { Messages } from '../schema'
 
 /** 简体中文。键与 en.ts 完全一致（由类型和 messages.test.ts 检查）。 */
 export default {
