@@ -32,6 +32,13 @@ function loginViewFiles(): { js: string[]; css: string[] } {
   return { js, css }
 }
 
+/** The built file of a language's messages (each language is a chunk of its own). */
+function messagesFile(locale: 'en' | 'zh-CN'): string {
+  const chunk = Object.entries(readManifest()).find(([key]) => key.endsWith(`/i18n/messages/${locale}.ts`))?.[1]
+  if (!chunk) throw new Error(`no chunk for the ${locale} messages`)
+  return `/${chunk.file}`
+}
+
 describe('the first page, /login', () => {
   let app: E2eApp
 
@@ -67,7 +74,8 @@ describe('the first page, /login', () => {
     })
     await page.goto(`${app.server.baseURL}/login`)
     await page.getByRole('heading', { name: 'Sign in' }).waitFor()
-    expect(requested).toEqual(expect.arrayContaining(js))
+    // The page's words too: fetched as the entry starts, beside the renewal check.
+    expect(requested).toEqual(expect.arrayContaining([...js, messagesFile('en')]))
     await context.close()
   })
 
@@ -102,16 +110,45 @@ describe('the first page, /login', () => {
     await context.close()
   })
 
-  it("loads at most 89.3 kB of JavaScript, brotli as the server sends it (the entry and the view's chunks)", () => {
+  it("loads at most 89.3 kB of JavaScript, brotli as the server sends it (the entry, the view's chunks and the page's words), in either language", () => {
     const manifest = readManifest()
     const entry = Object.values(manifest).find((chunk) => chunk.isEntry)
     expect(entry).toBeDefined()
-    const files = [`/${entry?.file}`, ...loginViewFiles().js]
-    const bytes = files.reduce((total, file) => {
-      const copy = join(DIST, `${file}.br`)
-      return total + readFileSync(existsSync(copy) ? copy : join(DIST, file)).length
-    }, 0)
-    expect(bytes / 1024).toBeLessThanOrEqual(89.3)
+    for (const locale of ['en', 'zh-CN'] as const) {
+      const files = [`/${entry?.file}`, ...loginViewFiles().js, messagesFile(locale)]
+      const bytes = files.reduce((total, file) => {
+        const copy = join(DIST, `${file}.br`)
+        return total + readFileSync(existsSync(copy) ? copy : join(DIST, file)).length
+      }, 0)
+      expect(bytes / 1024, locale).toBeLessThanOrEqual(89.3)
+    }
+  })
+
+  it("carries the words of its own language only, and paints a Chinese browser's page in Chinese from the first frame", async () => {
+    const english = await app.browser.newContext({ locale: 'en-US' })
+    const englishPage = await english.newPage()
+    const fetched: string[] = []
+    englishPage.on('request', (request) => fetched.push(new URL(request.url()).pathname))
+    await englishPage.goto(`${app.server.baseURL}/login`)
+    await englishPage.getByRole('heading', { name: 'Sign in' }).waitFor()
+    expect(fetched).toContain(messagesFile('en'))
+    expect(fetched).not.toContain(messagesFile('zh-CN'))
+    await english.close()
+
+    const context = await app.browser.newContext({ locale: 'zh-CN' })
+    const page = await context.newPage()
+    const fetchedInChinese: string[] = []
+    page.on('request', (request) => fetchedInChinese.push(new URL(request.url()).pathname))
+    // Every text the page ever shows, from before the app's first render.
+    await page.addInitScript(`window.__shown = []; new MutationObserver(() => { if (document.body) window.__shown.push(document.body.innerText) }).observe(document, { childList: true, subtree: true, characterData: true })`)
+    await page.goto(`${app.server.baseURL}/login`)
+    await page.getByRole('heading', { name: '登录' }).waitFor()
+    const shown = (await page.evaluate('window.__shown')) as string[]
+    expect(shown.some((text) => text.includes('登录'))).toBe(true)
+    expect(shown.filter((text) => /Sign in|Username|Password/.test(text))).toEqual([])
+    expect(fetchedInChinese).toContain(messagesFile('zh-CN'))
+    expect(fetchedInChinese).not.toContain(messagesFile('en'))
+    await context.close()
   })
 
   it('has its largest contentful paint in the form, not waiting for GET /api/auth/login', async () => {

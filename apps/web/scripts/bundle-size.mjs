@@ -64,13 +64,20 @@ const dashboard = [
   'ForbiddenView',
 ].map(view)
 
-const overview = [entry, view('DashboardLayout'), view('OverviewView')]
+/** A language's messages: a chunk of its own, which a page loads before it mounts. */
+const words = (locale) => {
+  const key = Object.keys(manifest).find((k) => k.endsWith(`/i18n/messages/${locale}.ts`))
+  if (!key) throw new Error(`No chunk for the ${locale} messages in the manifest`)
+  return key
+}
+const overview = [entry, words('en'), view('DashboardLayout'), view('OverviewView')]
 
 const rows = [
-  ['/login (first paint)', measure([entry, view('LoginView')])],
-  ['/ dashboard overview', measure(overview)],
+  ['/login (first paint), English', measure([entry, words('en'), view('LoginView')])],
+  ['/login (first paint), Chinese', measure([entry, words('zh-CN'), view('LoginView')])],
+  ['/ dashboard overview, English', measure(overview)],
   ['+ security chart (admins, on demand)', measure([view('SecurityChart')], overview)],
-  ['whole dashboard (all its pages)', measure([entry, ...dashboard])],
+  ['whole dashboard (all its pages), English', measure([entry, words('en'), ...dashboard])],
   ['everything', measure(Object.keys(manifest))],
 ]
 

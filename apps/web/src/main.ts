@@ -24,8 +24,9 @@ import { applyInitialLocale, i18n, t } from './i18n'
 import { applyStoredTheme } from './preferences/theme'
 import './styles/main.css'
 
-// Before anything renders: the remembered (or the browser's) language and theme.
-applyInitialLocale()
+// Before anything renders: the remembered (or the browser's) language and theme. A
+// language other than English is fetched first, beside the renewal check below.
+const localeReady = applyInitialLocale()
 applyStoredTheme()
 
 const channel = createAuthChannel()
@@ -55,11 +56,14 @@ app.config.errorHandler = (error) => {
   console.error(error)
   appToasts.notify({ kind: 'error', text: t('app.pageError') })
 }
-app
-  .use(i18n)
-  // The one vue-i18n component in use; its full install is compiled out (vite.config.ts).
-  .component('i18n-t', I18nT)
-  .use(store, storeKey)
-  .use(router)
-  .provide(sessionLifecycleKey, lifecycle)
-  .mount('#app')
+// Mounts once the page's language is in: English at once, another language when fetched.
+void localeReady.then(() =>
+  app
+    .use(i18n)
+    // The one vue-i18n component in use; its full install is compiled out (vite.config.ts).
+    .component('i18n-t', I18nT)
+    .use(store, storeKey)
+    .use(router)
+    .provide(sessionLifecycleKey, lifecycle)
+    .mount('#app'),
+)

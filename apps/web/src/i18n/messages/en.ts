@@ -1,8 +1,10 @@
 /**
  * Every word the app shows, in English. `zh-CN.ts` has exactly the same keys (the type
- * and `messages.test.ts` check it). Placeholders are `{name}`; `a | b` is singular | plural.
+ * `Messages` in `../schema.ts` and `messages.test.ts` check it). Placeholders are
+ * `{name}`; `a | b` is singular | plural. Each file default-exports a plain object
+ * literal: the build compiles the messages in it (vite.config.ts), which needs that form.
  */
-const en = {
+export default {
   app: {
     name: 'tokenauth',
     loading: 'Loading…',
@@ -17,6 +19,7 @@ const en = {
   },
   preferences: {
     language: 'Language',
+    languageUnavailable: 'That language could not be loaded. Check the connection and try again.',
     theme: 'Theme',
     themes: { system: 'System', light: 'Light', dark: 'Dark' },
   },
@@ -600,8 +603,3 @@ const en = {
     noCookie: 'Your browser sent no cookie named {name}.',
   },
 }
-
-export default en
-
-/** The shape every language's messages have. */
-export type Messages = typeof en

@@ -1,7 +1,7 @@
-import type { Messages } from './en'
+import type { Messages } from '../schema'
 
 /** 简体中文。键与 en.ts 完全一致（由类型和 messages.test.ts 检查）。 */
-const zhCN: Messages = {
+export default {
   app: {
     name: 'tokenauth',
     loading: '加载中…',
@@ -16,6 +16,7 @@ const zhCN: Messages = {
   },
   preferences: {
     language: '语言',
+    languageUnavailable: '无法加载该语言，请检查网络连接后重试。',
     theme: '主题',
     themes: { system: '跟随系统', light: '浅色', dark: '深色' },
   },
@@ -597,6 +598,4 @@ const zhCN: Messages = {
     signatureBad: '已签名，但签名校验未通过',
     noCookie: '浏览器没有发送名为 {name} 的 Cookie。',
   },
-}
-
-export default zhCN
+} satisfies Messages
