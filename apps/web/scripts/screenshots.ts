@@ -39,7 +39,9 @@ async function main(): Promise<void> {
     await fetch(`${baseURL}/api/auth/login`, { method: 'POST', headers: headers(phoneAgent), body: JSON.stringify(ADMIN) })
     for (const language of LANGUAGES) {
       const desktop = await signedIn(app.browser, baseURL, language, { width: 1440, height: 900 }, 'light')
-      await desktop.screenshot({ path: join(OUT, `overview-${language.lang}.png`) })
+      // The whole page, down to the admin's Security chart.
+      await desktop.getByTestId('security-overview').locator('canvas').waitFor()
+      await desktop.screenshot({ path: join(OUT, `overview-${language.lang}.png`), fullPage: true })
       await desktop.getByTestId('account-menu-button').click()
       await desktop.getByTestId('account-menu').waitFor()
       await desktop.screenshot({ path: join(OUT, `account-menu-${language.lang}.png`), clip: { x: 720, y: 0, width: 720, height: 320 } })
