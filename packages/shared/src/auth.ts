@@ -23,6 +23,8 @@ export const LoginOptions = Type.Object(
   {
     /** How long a "keep me signed in" session lasts at most, in seconds; 0 when the option is off. */
     rememberMeSeconds: Type.Integer({ minimum: 0 }),
+    /** Whom to ask when the password is lost (`ADMIN_CONTACT`); absent when not configured. */
+    adminContact: Type.Optional(Type.String({ minLength: 1, maxLength: 200 })),
   },
   { additionalProperties: false },
 )
@@ -46,7 +48,18 @@ export const LoginAnswer = Type.Union([LoginResponse, SecondFactorRequired])
 export type LoginAnswer = Static<typeof LoginAnswer>
 
 /** `GET /api/me`. */
-export const MeResponse = User
+export const MeResponse = Type.Object(
+  {
+    ...User.properties,
+    /**
+     * Present while the session is restricted: every route but the few that lift the
+     * restriction answers 403 with this code, until the account changes its password
+     * (`password_change_required`) or enrols a second factor (`second_factor_enrolment_required`).
+     */
+    restriction: Type.Optional(Type.Union([Type.Literal('password_change_required'), Type.Literal('second_factor_enrolment_required')])),
+  },
+  { additionalProperties: false },
+)
 export type MeResponse = Static<typeof MeResponse>
 
 /** `GET /api/health`. */

@@ -14,6 +14,8 @@ export interface UserRecord {
   readonly passwordHash: string
   readonly disabled: boolean
   readonly createdAt: number
+  /** Its sessions may only change the password until the person does. */
+  readonly mustChangePassword: boolean
 }
 
 /** The username is taken (usernames are unique without regard to case). */
@@ -26,6 +28,7 @@ export interface NewUser {
   readonly passwordHash: string
   readonly roles: readonly string[]
   readonly createdAt: number
+  readonly mustChangePassword?: boolean
 }
 
 /**
@@ -50,6 +53,12 @@ export class UserStore {
 
   async setPasswordHash(id: number, passwordHash: string, tx: WriteTransaction): Promise<boolean> {
     const result = await tx.updateTable('users').set({ password_hash: passwordHash }).where('id', '=', id).executeTakeFirst()
+    return result.numUpdatedRows > 0n
+  }
+
+  /** Sets or clears "must change the password at the next sign-in". */
+  async setMustChangePassword(id: number, must: boolean, tx: WriteTransaction): Promise<boolean> {
+    const result = await tx.updateTable('users').set({ must_change_password: must ? 1 : 0 }).where('id', '=', id).executeTakeFirst()
     return result.numUpdatedRows > 0n
   }
 
@@ -91,7 +100,13 @@ export class UserStore {
     try {
       const row = await tx
         .insertInto('users')
-        .values({ username: user.username, password_hash: user.passwordHash, roles: JSON.stringify(user.roles), created_at: user.createdAt })
+        .values({
+          username: user.username,
+          password_hash: user.passwordHash,
+          roles: JSON.stringify(user.roles),
+          created_at: user.createdAt,
+          must_change_password: user.mustChangePassword === true ? 1 : 0,
+        })
         .returningAll()
         .executeTakeFirstOrThrow()
       return toRecord(row)
@@ -142,5 +157,6 @@ function toRecord(row: Selectable<UsersTable>): UserRecord {
     passwordHash: row.password_hash,
     disabled: row.disabled !== 0,
     createdAt: row.created_at,
+    mustChangePassword: row.must_change_password !== 0,
   }
 }

@@ -64,6 +64,8 @@ const en = {
     revoked_token: 'Your session has ended. Please sign in again.',
     insufficient_role: 'You do not have permission to do this.',
     insufficient_user_authentication: 'This needs a recent proof of who you are. Confirm it and try again.',
+    second_factor_enrolment_required: 'Set up a second factor first: an authenticator app or a passkey.',
+    password_change_required: 'Choose a new password first.',
     invalid_credentials: 'Incorrect username or password.',
     invalid_second_factor: 'That code is not correct, or was already used.',
     second_factor_required: 'This account has an authenticator app: confirm with a code.',
@@ -526,6 +528,9 @@ const en = {
       by_admin: 'by {actor}',
       by_admin_sessions_ended: 'by {actor}; {count} session ended | by {actor}; {count} sessions ended',
       created_by_admin: 'by {actor}; roles: {roles}',
+      created_by_admin_must_change: 'by {actor}; roles: {roles}; must change the password at first sign-in',
+      by_admin_must_change:
+        'by {actor}; {count} session ended; must change the password at next sign-in | by {actor}; {count} sessions ended; must change the password at next sign-in',
       roles_changed_by_admin: 'by {actor}; {from} → {to}',
       retired_cookie_replayed: 'an old session cookie was presented after the grace period',
       grace_cookie_resent: 'the current cookie was sent again (grace period)',
