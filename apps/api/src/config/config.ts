@@ -109,7 +109,7 @@ export type MfaPolicy = (typeof MFA_POLICIES)[number]
 function adminContact(value: string | undefined): string | undefined {
   const contact = value?.trim()
   if (!contact) return undefined
-  if (contact.length > 200 || /[\u0000-\u001f\u007f]/.test(contact)) throw new ConfigError('ADMIN_CONTACT must be one line of at most 200 characters')
+  if (contact.length > 200 || /\p{Cc}/u.test(contact)) throw new ConfigError('ADMIN_CONTACT must be one line of at most 200 characters')
   return contact
 }
 
