@@ -34,10 +34,10 @@ async function expectRefused(login: { token: string }, code: string): Promise<vo
   }
 }
 
-async function refresh(login: LoginResult): Promise<{ token: string }> {
+async function refresh(login: LoginResult): Promise<{ token: string; restriction?: string }> {
   const response = await t.app.inject({ method: 'POST', url: '/api/auth/refresh', headers: { cookie: login.cookie, 'x-tokenauth-refresh': '1' } })
   expect(response.statusCode).toBe(200)
-  return { token: response.json().token as string }
+  return response.json() as { token: string; restriction?: string }
 }
 
 async function enrolTotp(login: { token: string }): Promise<void> {
@@ -53,6 +53,8 @@ describe('MFA_REQUIRED=everyone', () => {
     t = await createTestApp({ MFA_REQUIRED: 'everyone' })
     await t.addUser('alice', PASSWORD)
     const alice = await t.login('alice', PASSWORD)
+    // The sign-in answer tells the client where to send the person.
+    expect(alice.restriction).toBe('second_factor_enrolment_required')
     const me = await get('/api/me', alice)
     expect(me.statusCode).toBe(200)
     expect(me.json()).toMatchObject({ username: 'alice', restriction: 'second_factor_enrolment_required' })
@@ -66,6 +68,7 @@ describe('MFA_REQUIRED=everyone', () => {
     await expectRefused(await refresh(alice), 'second_factor_enrolment_required')
 
     await enrolTotp(alice)
+    expect(await refresh(alice)).not.toHaveProperty('restriction')
     const after = await get('/api/me', alice)
     expect(after.json()).not.toHaveProperty('restriction')
     expect((await get('/api/notes', alice)).statusCode).toBe(200)
@@ -122,11 +125,14 @@ describe('must change the password', () => {
     const created = await post('/api/users', root, { username: 'bob', password: PASSWORD, roles: [], mustChangePassword: true })
     expect(created.statusCode).toBe(201)
     const bob = await t.login('bob', PASSWORD)
+    expect(bob.restriction).toBe('password_change_required')
     expect((await get('/api/me', bob)).json()).toMatchObject({ username: 'bob', restriction: 'password_change_required' })
     await expectRefused(bob, 'password_change_required')
     // Enrolling a second factor is not the way out.
     expect((await post('/api/me/second-factors/totp', bob)).json().error.code).toBe('password_change_required')
-    await expectRefused(await refresh(bob), 'password_change_required')
+    const renewed = await refresh(bob)
+    expect(renewed.restriction).toBe('password_change_required')
+    await expectRefused(renewed, 'password_change_required')
     // The new password must pass the policy, and the current one is still asked for.
     expect((await post('/api/me/password', bob, { currentPassword: 'not it at all', newPassword: NEW_PASSWORD })).statusCode).toBe(403)
     expect((await post('/api/me/password', bob, { currentPassword: PASSWORD, newPassword: 'password1' })).statusCode).toBe(400)

@@ -138,6 +138,21 @@ export class UserStore {
     return row && toRecord(row)
   }
 
+  /** What a restriction is judged from (as the live session view has it), for a token being signed. */
+  async restrictionState(id: number): Promise<{ roles: readonly string[]; mustChangePassword: boolean; hasSecondFactor: boolean } | undefined> {
+    const row = await this.#db
+      .selectFrom('users as u')
+      .select(['u.roles', 'u.must_change_password'])
+      .select(
+        sql<number | boolean>`(EXISTS (SELECT 1 FROM totp_factors t WHERE t.user_id = u.id AND t.enabled_at IS NOT NULL)
+          OR EXISTS (SELECT 1 FROM passkeys p WHERE p.user_id = u.id))`.as('has_second_factor'),
+      )
+      .where('u.id', '=', id)
+      .executeTakeFirst()
+    if (!row) return undefined
+    return { roles: parseRoles(row.roles), mustChangePassword: row.must_change_password !== 0, hasSecondFactor: row.has_second_factor === true || row.has_second_factor === 1 }
+  }
+
   async list(): Promise<UserRecord[]> {
     const rows = await this.#db.selectFrom('users').selectAll().orderBy('id').execute()
     return rows.map(toRecord)
