@@ -45,7 +45,7 @@ installNavigationProgress(router, appProgress)
 // the login page, and a dead session lands on it exactly once.
 const restored = auth.restore()
 if (window.location.pathname === '/login') prefetchLoginPageReads()
-router.beforeEach(createAuthGuard({ currentUser: () => auth.user, ready: () => restored }))
+router.beforeEach(createAuthGuard({ currentUser: () => auth.user, restriction: () => auth.restriction, ready: () => restored }))
 followOtherTabs(channel, lifecycle)
 endSharedSessionReadOnLeave(router, auth)
 

@@ -1,4 +1,4 @@
-import type { ChangePasswordRequest, ChangePasswordResponse, MySignIn, MySignIns } from '@tokenauth/shared'
+import type { ChangePasswordRequest, ChangePasswordResponse, MeResponse, MySignIn, MySignIns } from '@tokenauth/shared'
 import { http } from './http'
 
 /**
@@ -15,4 +15,10 @@ export async function changePassword(body: ChangePasswordRequest): Promise<numbe
 export async function listMySignIns(): Promise<MySignIn[]> {
   const { data } = await http.get<MySignIns>('/me/sign-ins')
   return data.signIns
+}
+
+/** `GET /api/me`: who I am, and what my session must do first (`restriction`), as the server judges it now. */
+export async function getMe(): Promise<MeResponse> {
+  const { data } = await http.get<MeResponse>('/me')
+  return data
 }

@@ -1,5 +1,5 @@
 import type { RouteRecordRaw } from 'vue-router'
-import type { Role } from '@tokenauth/shared'
+import type { Restriction, Role } from '@tokenauth/shared'
 
 declare module 'vue-router' {
   interface RouteMeta {
@@ -15,6 +15,8 @@ declare module 'vue-router' {
     nav?: boolean
     /** Shown in the account menu on the signed-in person's name. */
     account?: boolean
+    /** The page a session with this restriction is kept on (and only such a session). */
+    restriction?: Restriction
   }
 }
 
@@ -31,6 +33,18 @@ export const routes: RouteRecordRaw[] = [
     name: 'setup',
     component: () => import('../views/SetupView.vue'),
     meta: { public: true, title: 'nav.setup' },
+  },
+  {
+    path: '/change-password',
+    name: 'password-change-required',
+    component: () => import('../views/PasswordChangeRequiredView.vue'),
+    meta: { restriction: 'password_change_required', title: 'restricted.password.title' },
+  },
+  {
+    path: '/set-up-second-factor',
+    name: 'second-factor-enrolment',
+    component: () => import('../views/SecondFactorEnrolmentView.vue'),
+    meta: { restriction: 'second_factor_enrolment_required', title: 'restricted.enrolment.title' },
   },
   {
     path: '/',

@@ -106,6 +106,8 @@ const en = {
   },
   login: {
     title: 'Sign in',
+    forgot: 'Forgot your password? Ask an administrator.',
+    forgotContact: 'Forgot your password? Ask an administrator: {contact}',
     submit: 'Sign in',
     submitting: 'Signing in…',
     missing: 'Enter your username and password.',
@@ -366,6 +368,26 @@ const en = {
     account: 'Account',
     devices: 'Devices',
     devicesLink: 'See where you are signed in',
+  },
+  restricted: {
+    password: {
+      title: 'Choose a new password',
+      intro: 'An administrator set your password. Choose one of your own before you go on: type the one you just signed in with, then the new one.',
+    },
+    enrolment: {
+      title: 'Set up a second factor',
+      intro: 'This site asks your account for a second factor. Turn on an authenticator app or add a passkey, then go on.',
+      done: 'Your second factor is on. Save your recovery codes, then go on.',
+      continue: 'Continue',
+    },
+  },
+  initialPassword: {
+    generate: 'Generate a password',
+    generated: 'Generated password:',
+    copy: 'Copy',
+    copied: 'Copied.',
+    mustChange: 'Must change the password at first sign-in',
+    mustChangeHint: 'Until they choose their own, they can do nothing else.',
   },
   changePassword: {
     title: 'Change password',
