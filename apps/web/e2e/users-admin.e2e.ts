@@ -49,7 +49,7 @@ describe('an admin manages users in the app', () => {
     await roles.getByLabel('Admin: can manage users and read the audit log').check()
     // Just signed in, so no step-up is asked (e2e/step-up.e2e.ts: when it is).
     await roles.getByRole('button', { name: 'Save roles' }).click()
-    await admin.getByTestId('users-message').filter({ hasText: 'Roles of carol: admin, editor.' }).waitFor()
+    await admin.getByTestId('users-message').filter({ hasText: 'Roles of carol: admin and editor.' }).waitFor()
     const carolAgain = await signedIn(NEWCOMER)
     await carolAgain.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Users' }).waitFor()
 
