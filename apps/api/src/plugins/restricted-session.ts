@@ -1,4 +1,5 @@
 import fp from 'fastify-plugin'
+import type { FastifyReply, FastifyRequest, HookHandlerDoneFunction } from 'fastify'
 import type { Restriction } from '@tokenauth/shared'
 import { errorBody } from '../http/api-error.js'
 
@@ -11,6 +12,8 @@ declare module 'fastify' {
     openWhileRestricted?: readonly Restriction[]
   }
 }
+
+const SAFE_METHODS: ReadonlySet<string> = new Set(['GET', 'HEAD', 'OPTIONS'])
 
 /**
  * A restricted session: a signed-in token that can do nothing but one thing until it is
@@ -25,12 +28,22 @@ declare module 'fastify' {
  */
 export default fp(
   async (app) => {
-    app.addHook('onRequest', (request, reply, done) => {
+    function enforce(request: FastifyRequest, reply: FastifyReply, done: HookHandlerDoneFunction): void {
       const restriction = request.user?.restriction
       if (restriction === undefined) return done()
       const open = request.routeOptions.config.openWhileRestricted
       if (open !== undefined && open.includes(restriction)) return done()
       void reply.code(403).send(errorBody(restriction))
+    }
+    app.addHook('onRequest', enforce)
+    // The token plugin checks a state-changing request again once its body is in (a
+    // route-level preHandler it adds in its own onRoute); this one's onRoute runs after it,
+    // so the restriction is judged again on that fresher principal too.
+    app.addHook('onRoute', (route) => {
+      const methods = Array.isArray(route.method) ? route.method : [route.method]
+      if (methods.every((method) => SAFE_METHODS.has(method))) return
+      const before = route.preHandler === undefined ? [] : Array.isArray(route.preHandler) ? route.preHandler : [route.preHandler]
+      route.preHandler = [...before, enforce]
     })
   },
   { name: 'restricted-session', dependencies: ['@tokenauth/fastify-token-auth'] },

@@ -1,4 +1,6 @@
 import { execFileSync } from 'node:child_process'
+import { PassThrough } from 'node:stream'
+import { setTimeout as sleep } from 'node:timers/promises'
 import { afterEach, describe, expect, it } from 'vitest'
 import { loadConfig, ConfigError } from '../config/config.js'
 import { createTestApp, type LoginResult, type TestApp } from '../test-support/test-app.js'
@@ -96,6 +98,25 @@ describe('MFA_REQUIRED=everyone', () => {
     const alice = await t.login('alice', PASSWORD)
     expect((await get('/api/notes', alice)).statusCode).toBe(200)
     expect((await get('/api/me', alice)).json()).not.toHaveProperty('restriction')
+  })
+})
+
+describe('a restriction that begins while a body is on its way', () => {
+  it('is judged again once the body is in: no note from a session that lost its last factor meanwhile', async () => {
+    t = await createTestApp({ MFA_REQUIRED: 'everyone' })
+    await t.addUser('alice', PASSWORD)
+    const alice = await t.login('alice', PASSWORD)
+    await enrolTotp(alice)
+    const body = new PassThrough()
+    const pending = t.app.inject({ method: 'POST', url: '/api/notes', headers: { ...as(alice), 'content-type': 'application/json' }, payload: body })
+    await sleep(20)
+    const off = await t.app.inject({ method: 'DELETE', url: '/api/me/second-factors/totp', headers: as(alice) })
+    expect(off.statusCode).toBe(204)
+    body.end(JSON.stringify({ text: 'sent with a factor, finished without' }))
+    const response = await pending
+    expect(response.statusCode).toBe(403)
+    expect(response.json().error.code).toBe('second_factor_enrolment_required')
+    expect(await t.services.notes.list()).toHaveLength(0)
   })
 })
 
