@@ -1,5 +1,6 @@
 import { execFileSync } from 'node:child_process'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import type { Page } from 'playwright-core'
 import { ADMIN, location, signIn } from './support/app'
 import { axeViolations } from './support/axe'
 import { startAppWithAdmin, stopApp, type E2eApp } from './support/suite'
@@ -7,6 +8,14 @@ import { startAppWithAdmin, stopApp, type E2eApp } from './support/suite'
 /** A code computed outside the app, by oathtool (RFC 6238: 30 s, 6 digits, SHA-1). */
 function totpNow(secret: string): string {
   return execFileSync('oathtool', ['--totp', '-b', '-N', 'now', secret], { encoding: 'utf8' }).trim()
+}
+
+/** Nothing wider than a 320 px phone, then back to the desktop width. */
+async function noHorizontalScroll(page: Page, what: string): Promise<void> {
+  await page.setViewportSize({ width: 320, height: 700 })
+  const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth)
+  expect(overflow, `${what} at 320 px`).toBe(0)
+  await page.setViewportSize({ width: 1280, height: 800 })
 }
 
 describe('a password an admin set must be changed at first sign-in, in Chromium', () => {
@@ -42,6 +51,7 @@ describe('a password an admin set must be changed at first sign-in, in Chromium'
     await page.waitForURL((url) => url.pathname === '/change-password')
     await page.getByRole('heading', { name: 'Choose a new password' }).waitFor()
     expect(await axeViolations(page)).toEqual([])
+    await noHorizontalScroll(page, 'the change-password page')
     // Notes stay closed, by the app and by the server.
     await page.goto(`${app.server.baseURL}/notes`)
     await page.waitForURL((url) => url.pathname === '/change-password')
@@ -84,6 +94,7 @@ describe('MFA_REQUIRED=everyone: a new user enrols a second factor before anythi
     await page.goto(`${app.server.baseURL}/notes`)
     await page.waitForURL((url) => url.pathname === '/set-up-second-factor')
     expect(await axeViolations(page)).toEqual([])
+    await noHorizontalScroll(page, 'the enrolment page')
 
     const panel = page.getByTestId('authenticator-app')
     await panel.getByRole('button', { name: 'Set up an authenticator app' }).click()
