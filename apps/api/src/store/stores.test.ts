@@ -141,7 +141,7 @@ describe.each(ENGINES)('the stores on %s', (kind) => {
       await write((tx) =>
         tx
           .insertInto('passkeys')
-          .values({ user_id: u.id, credential_id: `cred-${u.id}`, public_key: 'pk', device_type: 'singleDevice', name: 'Laptop', created_at: NOW })
+          .values({ user_id: u.id, credential_id: `cred-${u.id}`, public_key: 'pk', counter: 0, transports: '[]', device_type: 'singleDevice', backed_up: 0, name: 'Laptop', created_at: NOW, last_used_at: null })
           .execute(),
       )
       await write((tx) => users.setMustChangePassword(u.id, false, tx))
