@@ -2,6 +2,7 @@ import { isMainThread } from 'node:worker_threads'
 import Fastify, { type FastifyReply, type FastifyRequest, type FastifyServerOptions } from 'fastify'
 import fastifyCookie from '@fastify/cookie'
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
+import restrictedSession from './plugins/restricted-session.js'
 import tokenAuth from '@tokenauth/fastify-token-auth'
 import { API_PREFIX, REQUEST_ID_HEADER, TOKEN_HEADER, TOKEN_MAX_LENGTH, TOKEN_SCHEME } from '@tokenauth/shared'
 import { metricsEnabled, type Config } from './config/config.js'
@@ -159,6 +160,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
     stepUp: stepUpJudge(services.clock),
     ...(metrics.enabled ? { onFailure: (_request: FastifyRequest, code: string) => metrics.authRefused(code) } : {}),
   })
+  await app.register(restrictedSession)
   // After the token plugin: its onRoute hook compiles each rule before this one reads it.
   const permissions = collectPermissions(app)
 

@@ -101,6 +101,7 @@ export async function createServices(config: Config, secrets: Secrets, clock: Cl
         findSession: cache ? cachedSessionFinder(readSession, cache, clock, Math.min(TOUCH_INTERVAL_MS, idleTimeoutMs)) : readSession,
         clock,
         idleTimeoutMs,
+        mfaRequired: config.mfaRequired,
       }),
       createApplySessionFollowUp(sessions, audit, metrics),
     ),

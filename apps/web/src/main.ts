@@ -10,7 +10,7 @@ import { installInterceptors } from './api/interceptors'
 import { appProgress } from './feedback/progress'
 import { appToasts } from './feedback/toasts'
 import { createAppRouter } from './router'
-import { createAuthGuard } from './router/guards'
+import { createAuthGuard, RESTRICTED_PAGES } from './router/guards'
 import { installNavigationProgress } from './router/progress'
 import { endSharedSessionReadOnLeave } from './router/session-read'
 import { createSessionLifecycle, sessionLifecycleKey } from './session-lifecycle/lifecycle'
@@ -38,7 +38,19 @@ const router = createAppRouter()
 // that ends in the middle of work is resumed in place (the sign-in-again dialog).
 const lifecycle = createSessionLifecycle({ auth, prompt: appSignInPrompt, router, notifier: appToasts })
 
-installInterceptors(http, { auth, lifecycle, stepUpPrompt: appStepUpPrompt, notifier: appToasts, progress: appProgress })
+installInterceptors(http, {
+  auth,
+  lifecycle,
+  stepUpPrompt: appStepUpPrompt,
+  notifier: appToasts,
+  progress: appProgress,
+  // Restricted after the sign-in (an admin's reset, a factor removed): to the page that lifts it.
+  restricted: (restriction) => {
+    auth.setRestriction(restriction)
+    const here = router.currentRoute.value
+    if (here.meta.restriction !== restriction) void router.replace({ name: RESTRICTED_PAGES[restriction], query: { redirect: here.fullPath } })
+  },
+})
 installNavigationProgress(router, appProgress)
 
 // The token lives in memory only; a reload renews it through the HttpOnly session
@@ -46,7 +58,7 @@ installNavigationProgress(router, appProgress)
 // the login page, and a dead session lands on it exactly once.
 const restored = auth.restore()
 if (window.location.pathname === '/login') prefetchLoginPageReads()
-router.beforeEach(createAuthGuard({ currentUser: () => auth.user, ready: () => restored }))
+router.beforeEach(createAuthGuard({ currentUser: () => auth.user, restriction: () => auth.restriction, ready: () => restored }))
 followOtherTabs(channel, lifecycle)
 endSharedSessionReadOnLeave(router, auth)
 

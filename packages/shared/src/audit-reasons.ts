@@ -71,6 +71,9 @@ export const AuditDetail = Type.Union([
   /** `user_disabled`, `password_reset`: the user's sessions ended with it. */
   withParams('by_admin_sessions_ended', { actor, count }),
   withParams('created_by_admin', { actor, roles }),
+  /** `user_created`, `password_reset` with "must change the password at first sign-in". */
+  withParams('created_by_admin_must_change', { actor, roles }),
+  withParams('by_admin_must_change', { actor, count }),
   withParams('roles_changed_by_admin', { actor, from: roles, to: roles }),
   // Second factors.
   /** `login_succeeded` after the password and an authenticator-app code. */

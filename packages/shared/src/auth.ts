@@ -23,10 +23,19 @@ export const LoginOptions = Type.Object(
   {
     /** How long a "keep me signed in" session lasts at most, in seconds; 0 when the option is off. */
     rememberMeSeconds: Type.Integer({ minimum: 0 }),
+    /** Whom to ask when the password is lost (`ADMIN_CONTACT`); absent when not configured. */
+    adminContact: Type.Optional(Type.String({ minLength: 1, maxLength: 200 })),
   },
   { additionalProperties: false },
 )
 export type LoginOptions = Static<typeof LoginOptions>
+
+/**
+ * A restricted session: every route but the few that lift the restriction answers 403 with
+ * this code, until the account changes its password (`password_change_required`) or enrols
+ * a second factor (`second_factor_enrolment_required`). Judged by the server on every request.
+ */
+export const RestrictionSchema = Type.Union([Type.Literal('password_change_required'), Type.Literal('second_factor_enrolment_required')])
 
 /** A freshly signed access token and who it belongs to. */
 export const LoginResponse = Type.Object(
@@ -36,6 +45,8 @@ export const LoginResponse = Type.Object(
     /** ISO 8601 instant after which the token is refused with `expired_token`. */
     expiresAt: Type.String({ format: 'date-time' }),
     user: User,
+    /** Present while the session is restricted (see `RestrictionSchema`): where the client sends the person. */
+    restriction: Type.Optional(RestrictionSchema),
   },
   { additionalProperties: false },
 )
@@ -46,7 +57,7 @@ export const LoginAnswer = Type.Union([LoginResponse, SecondFactorRequired])
 export type LoginAnswer = Static<typeof LoginAnswer>
 
 /** `GET /api/me`. */
-export const MeResponse = User
+export const MeResponse = Type.Object({ ...User.properties, restriction: Type.Optional(RestrictionSchema) }, { additionalProperties: false })
 export type MeResponse = Static<typeof MeResponse>
 
 /** `GET /api/health`. */

@@ -8,6 +8,8 @@ export const ERROR_CODES = [
   'revoked_token',
   'insufficient_role',
   'insufficient_user_authentication',
+  'second_factor_enrolment_required',
+  'password_change_required',
   'invalid_credentials',
   'invalid_second_factor',
   'second_factor_required',
@@ -34,3 +36,10 @@ export const ERROR_CODES = [
 export function isErrorCode(value: unknown): value is (typeof ERROR_CODES)[number] {
   return typeof value === 'string' && (ERROR_CODES as readonly string[]).includes(value)
 }
+
+/**
+ * What a restricted session may still do: a token that carries one of these can call only
+ * the routes that stay open for it, until the account's state lifts it.
+ */
+export const RESTRICTIONS = ['password_change_required', 'second_factor_enrolment_required'] as const
+export type Restriction = (typeof RESTRICTIONS)[number]

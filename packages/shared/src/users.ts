@@ -24,19 +24,25 @@ export const UserIdParams = Type.Object(
 )
 export type UserIdParams = Static<typeof UserIdParams>
 
+/** Set on create and reset: the person's sessions can do nothing but `POST /api/me/password` until they change it. */
+const MustChangePassword = Type.Optional(Type.Boolean())
+
 /**
  * `POST /api/users/:id/password` (admin, step-up): set a new password; all the user's
  * sessions end. Never for the caller's own account (that is `POST /api/me/password`,
  * which needs the current password).
  */
-export const ResetPasswordRequest = Type.Object({ newPassword: Password }, { additionalProperties: false })
+export const ResetPasswordRequest = Type.Object({ newPassword: Password, mustChangePassword: MustChangePassword }, { additionalProperties: false })
 export type ResetPasswordRequest = Static<typeof ResetPasswordRequest>
 
 /** The roles of a user: at most 16, each once. */
 export const RoleList = Type.Array(Role, { maxItems: 16, uniqueItems: true })
 
 /** `POST /api/users` (admin, step-up): a new account; the password passes the same policy as any other. */
-export const CreateUserRequest = Type.Object({ username: Username, password: Password, roles: RoleList }, { additionalProperties: false })
+export const CreateUserRequest = Type.Object(
+  { username: Username, password: Password, roles: RoleList, mustChangePassword: MustChangePassword },
+  { additionalProperties: false },
+)
 export type CreateUserRequest = Static<typeof CreateUserRequest>
 
 /** `PUT /api/users/:id/roles` (admin, step-up): the user's roles from now on (replaces them). */

@@ -1,4 +1,4 @@
-import type { User } from '@tokenauth/shared'
+import type { Restriction, User } from '@tokenauth/shared'
 
 declare module '@tokenauth/fastify-token-auth' {
   /** Who `request.user` is in this app. */
@@ -11,6 +11,11 @@ declare module '@tokenauth/fastify-token-auth' {
     readonly authTime: number | undefined
     /** How (the token's `amr`, RFC 8176 values: `pwd`, `otp`, `mfa`). */
     readonly amr: readonly string[]
+    /**
+     * What the session must do before anything else (see `restricted-session.ts`), judged
+     * from the account's state on this request's session read; `undefined` when nothing.
+     */
+    readonly restriction: Restriction | undefined
   }
 }
 

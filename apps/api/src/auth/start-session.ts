@@ -4,6 +4,7 @@ import type { LoginResponse } from '@tokenauth/shared'
 import type { TokenClaims } from '@tokenauth/signer'
 import type { Services } from '../services.js'
 import { toPublicUser } from './principal.js'
+import { restrictionOf } from './verify-access-token.js'
 import { storedUserAgent } from './user-agent.js'
 import { issueSessionCookie } from './session-cookie.js'
 import { takeSessionsEndedByLimit } from '../store/fastify-session-store.js'
@@ -70,5 +71,9 @@ export async function issueAccessToken(
     claims.amr = [...amr]
   }
   const { token, expiresAt } = await services.accessTokens.sign(claims)
-  return { token, tokenType: 'Bearer', expiresAt: expiresAt.toISOString(), user: toPublicUser(user) }
+  const answer: LoginResponse = { token, tokenType: 'Bearer', expiresAt: expiresAt.toISOString(), user: toPublicUser(user) }
+  // Only for the client to know where to send the person: every request judges it again.
+  const state = await services.users.restrictionState(user.id)
+  const restriction = state && restrictionOf(state, services.config.mfaRequired)
+  return restriction === undefined ? answer : { ...answer, restriction }
 }

@@ -15,10 +15,12 @@ const session: LiveSessionView = {
   username: 'alice',
   roles: [],
   disabled: false,
+  mustChangePassword: false,
+  hasSecondFactor: false,
   lastSeenAt: start,
   absoluteExpiresAt: start + 12 * 3600_000,
 }
-const check = createCheckAccessToken({ signer, findSession: (handle) => (handle === 'h1' ? session : undefined), clock, idleTimeoutMs: 30 * 60_000 })
+const check = createCheckAccessToken({ signer, findSession: (handle) => (handle === 'h1' ? session : undefined), clock, idleTimeoutMs: 30 * 60_000, mfaRequired: 'none' })
 
 describe('createCheckAccessToken', () => {
   it('accepts a live session of the token’s user, and asks for no write within the touch interval', async () => {

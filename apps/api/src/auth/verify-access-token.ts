@@ -1,8 +1,9 @@
 import type { FastifyRequest } from 'fastify'
-import type { AuthFailureCode } from '@tokenauth/shared'
+import type { AuthFailureCode, Restriction } from '@tokenauth/shared'
 import type { TokenFailure, TokenPayload, VerifyResult } from '@tokenauth/signer'
 import type { TokenAuthPrincipal, VerifyTokenResult } from '@tokenauth/fastify-token-auth'
 import type { Clock } from '../clock.js'
+import type { MfaPolicy } from '../config/config.js'
 import type { LiveSessionView } from '../store/session-store.js'
 import type { AccessTokenSigner } from './access-tokens.js'
 import { sessionState } from './session-liveness.js'
@@ -39,6 +40,8 @@ export interface CheckAccessTokenDeps {
   readonly findSession: (handle: string) => LiveSessionView | undefined | Promise<LiveSessionView | undefined>
   readonly clock: Clock
   readonly idleTimeoutMs: number
+  /** `MFA_REQUIRED`: whose accounts without a second factor are restricted to enrolling one. */
+  readonly mfaRequired: MfaPolicy
 }
 
 /** Synchronous when the signature is in the signer's cache (the common case), else a promise. */
@@ -52,7 +55,7 @@ export type CheckAccessToken = (token: string) => AccessCheck | Promise<AccessCh
  * `applySessionFollowUp` to carry out.
  */
 export function createCheckAccessToken(deps: CheckAccessTokenDeps): CheckAccessToken {
-  const { signer, findSession, clock, idleTimeoutMs } = deps
+  const { signer, findSession, clock, idleTimeoutMs, mfaRequired } = deps
 
   function checkSession(verified: VerifyResult, token: string): AccessCheck | Promise<AccessCheck> {
     if (!verified.ok) {
@@ -78,7 +81,17 @@ export function createCheckAccessToken(deps: CheckAccessTokenDeps): CheckAccessT
     }
     const touch = now - session.lastSeenAt >= TOUCH_INTERVAL_MS
     return {
-      result: { ok: true, principal: { id: session.userId, username: session.username, roles: session.roles, sessionId: sid, ...proof } },
+      result: {
+        ok: true,
+        principal: {
+          id: session.userId,
+          username: session.username,
+          roles: session.roles,
+          sessionId: sid,
+          ...proof,
+          restriction: restrictionOf(session, mfaRequired),
+        },
+      },
       // The idle clock restarts only when the touch is written, so it is that, not "now + timeout".
       idleEndsAt: (touch ? now : session.lastSeenAt) + idleTimeoutMs,
       ...(touch ? { followUp: { kind: 'touch', handle: sid, at: now } as const } : {}),
@@ -91,6 +104,18 @@ export function createCheckAccessToken(deps: CheckAccessTokenDeps): CheckAccessT
     if (cached !== undefined) return checkSession(cached, token)
     return signer.verify(token).then((verified) => checkSession(verified, token))
   }
+}
+
+/**
+ * The restriction the account's state puts on its sessions, read on every request from
+ * the same session read (so nothing a client sends, and no token claim, can lift it). A
+ * password to change comes first: enrolling needs a step-up, and the new password is it.
+ */
+export function restrictionOf(session: Pick<LiveSessionView, 'mustChangePassword' | 'hasSecondFactor' | 'roles'>, mfaRequired: MfaPolicy): Restriction | undefined {
+  if (session.mustChangePassword) return 'password_change_required'
+  if (session.hasSecondFactor || mfaRequired === 'none') return undefined
+  if (mfaRequired === 'everyone' || session.roles.includes('admin')) return 'second_factor_enrolment_required'
+  return undefined
 }
 
 interface TokenAuthentication {

@@ -20,6 +20,10 @@ export interface Config {
   readonly dataKeys: string | undefined
   /** The issuer an authenticator app shows next to the account (`MFA_ISSUER`). */
   readonly mfaIssuer: string
+  /** `MFA_REQUIRED`: whose accounts must have a second factor (OWASP ASVS 5.0 level 2 asks for `everyone`). */
+  readonly mfaRequired: MfaPolicy
+  /** `ADMIN_CONTACT`: whom the sign-in page tells a person who lost the password to ask. */
+  readonly adminContact: string | undefined
   readonly accessTokenTtlSeconds: number
   /** How recent a proof of who the person is the step-up routes need (`STEP_UP_MAX_AGE`). */
   readonly stepUpMaxAgeSeconds: number
@@ -95,6 +99,18 @@ export interface Config {
   readonly overloadEventLoopDelayMs: number
   /** `/api` answers 503 while the V8 heap in use is above this (bytes); 0 never. */
   readonly overloadHeapUsedBytes: number
+}
+
+/** Whose accounts without a second factor are signed in to enrolling one and nothing else. */
+export const MFA_POLICIES = ['none', 'admins', 'everyone'] as const
+export type MfaPolicy = (typeof MFA_POLICIES)[number]
+
+/** Shown as text on the sign-in page: one line, and short enough for it. */
+function adminContact(value: string | undefined): string | undefined {
+  const contact = value?.trim()
+  if (!contact) return undefined
+  if (contact.length > 200 || /\p{Cc}/u.test(contact)) throw new ConfigError('ADMIN_CONTACT must be one line of at most 200 characters')
+  return contact
 }
 
 /** WebAuthn's relying party: the ID passkeys are bound to, and the pages that may use them. */
@@ -176,6 +192,8 @@ export function loadConfig(env: Env = process.env): Config {
     sessionSecrets,
     dataKeys,
     mfaIssuer: mfaIssuer(env.MFA_ISSUER),
+    mfaRequired: oneOf(env, 'MFA_REQUIRED', MFA_POLICIES, 'none'),
+    adminContact: adminContact(env.ADMIN_CONTACT),
     accessTokenTtlSeconds,
     stepUpMaxAgeSeconds: duration(env, 'STEP_UP_MAX_AGE', 5 * 60),
     sessionIdleTimeoutSeconds,

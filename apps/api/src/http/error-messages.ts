@@ -9,6 +9,8 @@ import type { ErrorCode } from '@tokenauth/shared'
  */
 export const errorMessages: Readonly<Record<ErrorCode, string>> = {
   ...DEFAULT_MESSAGES,
+  second_factor_enrolment_required: 'This account must set up a second factor first (an authenticator app or a passkey).',
+  password_change_required: 'This account must choose a new password first (POST /api/me/password).',
   invalid_credentials: 'Incorrect username or password.',
   invalid_second_factor: 'That code is not correct, or was already used.',
   second_factor_required: 'This account has a second factor: confirm with a code, not the password alone.',

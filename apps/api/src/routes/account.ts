@@ -7,6 +7,7 @@ import { checkNewPassword } from '../auth/password-policy.js'
 import { writeAsActor } from '../auth/acting-write.js'
 import { TokenRefusal } from '../http/token-refusal.js'
 import { LOCK_KEYS } from '../store/write-transaction.js'
+import { OPEN_WHILE_RESTRICTED } from '../plugins/restricted-session.js'
 
 /**
  * `POST /api/me/password`: needs a recent proof (step-up) and the current password,
@@ -18,7 +19,7 @@ export default async function accountRoutes(app: App): Promise<void> {
   app.post(
     '/me/password',
     {
-      config: { auth: { stepUp: { maxAge: services.config.stepUpMaxAgeSeconds } } },
+      config: { auth: { stepUp: { maxAge: services.config.stepUpMaxAgeSeconds } }, openWhileRestricted: OPEN_WHILE_RESTRICTED.passwordChange },
       schema: {
         tags: ['account'],
         body: ChangePasswordRequest,
@@ -48,6 +49,8 @@ export default async function accountRoutes(app: App): Promise<void> {
       // first ends the other, which then answers 401.
       const endedSessions = await writeAsActor(request, async (tx) => {
         await services.users.setPasswordHash(user.id, passwordHash, tx)
+        // In the same write as the new password: the restriction lifts exactly when it is met.
+        if (user.mustChangePassword) await services.users.setMustChangePassword(user.id, false, tx)
         return services.sessions.deleteByUser(user.id, me.sessionId, tx)
       }, { locks: [[LOCK_KEYS.userCredentials, user.id]] })
       await services.sessions.invalidate({ userIds: [user.id] })

@@ -9,6 +9,7 @@ import { confirmActorLive, writeAsActor } from '../auth/acting-write.js'
 import { TokenRefusal } from '../http/token-refusal.js'
 import type { UserRecord } from '../store/user-store.js'
 import type { PasskeyRecord } from '../store/passkey-store.js'
+import { OPEN_WHILE_RESTRICTED } from '../plugins/restricted-session.js'
 
 /** A passkey as the profile lists it. */
 export function toPasskeySummary(passkey: Pick<PasskeyRecord, 'id' | 'name' | 'createdAt' | 'lastUsedAt'>): PasskeySummary {
@@ -43,7 +44,7 @@ export default async function passkeyRoutes(app: App): Promise<void> {
   app.post(
     '/me/passkeys/options',
     {
-      config: recentProof,
+      config: { ...recentProof, openWhileRestricted: OPEN_WHILE_RESTRICTED.enrolment },
       schema: { tags: ['account'], summary: 'Begin adding a passkey (needs a recent sign-in or step-up)', response: { 200: PasskeyCreationOptions, ...errorResponses(401, 404) } },
     },
     async (request) => {
@@ -56,7 +57,7 @@ export default async function passkeyRoutes(app: App): Promise<void> {
   app.post(
     '/me/passkeys',
     {
-      config: { auth: 'required' },
+      config: { auth: 'required', openWhileRestricted: OPEN_WHILE_RESTRICTED.enrolment },
       schema: {
         tags: ['account'],
         summary: "Store a passkey from the browser's registration response",
@@ -78,6 +79,8 @@ export default async function passkeyRoutes(app: App): Promise<void> {
       const createdAt = services.clock()
       const added = await writeAsActor(request, (tx) => sf.addPasskey({ ...verified, name, createdAt }, tx))
       if (!added) throw new ApiError(409, 'conflict', 'This passkey is already registered.')
+      // Whether the account has a second factor is part of the cached session view (MFA_REQUIRED).
+      await services.sessions.invalidate({ userIds: [user.id] })
       await services.audit.record(request, 'passkey_added', { userId: user.id, username: user.username, detail: { reason: 'passkey_named', params: { name } } })
       return { passkey: toPasskeySummary({ id: added.id, name, createdAt, lastUsedAt: null }), recoveryCodes: added.recoveryCodes }
     },
@@ -118,6 +121,8 @@ export default async function passkeyRoutes(app: App): Promise<void> {
         return passkey && (await sf.removePasskey(userId, passkey.id, tx)) ? passkey : undefined
       })
       if (!removed) throw new ApiError(404, 'not_found', 'No such passkey.')
+      // Whether the account has a second factor is part of the cached session view (MFA_REQUIRED).
+      await services.sessions.invalidate({ userIds: [userId] })
       await services.audit.record(request, 'passkey_removed', { userId, username, detail: { reason: 'passkey_named', params: { name: removed.name } } })
       return reply.code(204).send(null)
     },

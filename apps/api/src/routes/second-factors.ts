@@ -13,6 +13,7 @@ import { writeAsActor } from '../auth/acting-write.js'
 import { TokenRefusal } from '../http/token-refusal.js'
 import type { UserRecord } from '../store/user-store.js'
 import { toPasskeySummary } from './passkeys.js'
+import { OPEN_WHILE_RESTRICTED } from '../plugins/restricted-session.js'
 
 /**
  * The signed-in person's second factors: `GET /api/me/second-factors`, enrol and confirm
@@ -35,7 +36,7 @@ export default async function secondFactorRoutes(app: App): Promise<void> {
 
   app.get(
     '/me/second-factors',
-    { config: { auth: 'required' }, schema: { tags: ['account'], response: { 200: SecondFactorStatus, ...errorResponses(401) } } },
+    { config: { auth: 'required', openWhileRestricted: OPEN_WHILE_RESTRICTED.enrolment }, schema: { tags: ['account'], response: { 200: SecondFactorStatus, ...errorResponses(401) } } },
     async (request) => {
       const { id } = currentUser(request)
       const passkeys = (await sf.passkeys.listByUser(id)).map(toPasskeySummary)
@@ -46,7 +47,7 @@ export default async function secondFactorRoutes(app: App): Promise<void> {
   app.post(
     '/me/second-factors/totp',
     {
-      config: recentProof,
+      config: { ...recentProof, openWhileRestricted: OPEN_WHILE_RESTRICTED.enrolment },
       schema: { tags: ['account'], summary: 'Begin enrolling an authenticator app', response: { 200: TotpEnrolment, ...errorResponses(401, 409) } },
     },
     async (request) => {
@@ -60,7 +61,7 @@ export default async function secondFactorRoutes(app: App): Promise<void> {
   app.post(
     '/me/second-factors/totp/confirm',
     {
-      config: { auth: 'required' },
+      config: { auth: 'required', openWhileRestricted: OPEN_WHILE_RESTRICTED.enrolment },
       schema: {
         tags: ['account'],
         summary: 'Turn the authenticator app on with its first code',
@@ -72,6 +73,8 @@ export default async function secondFactorRoutes(app: App): Promise<void> {
       const user = await me(request)
       const recoveryCodes = await writeAsActor(request, (tx) => sf.confirmTotp(user.id, request.body.code, tx))
       if (recoveryCodes === null) throw new ApiError(403, 'invalid_second_factor')
+      // Whether the account has a second factor is part of the cached session view (MFA_REQUIRED).
+      await services.sessions.invalidate({ userIds: [user.id] })
       await services.audit.record(request, 'totp_enabled', { userId: user.id, username: user.username })
       return { recoveryCodes }
     },
@@ -90,6 +93,8 @@ export default async function secondFactorRoutes(app: App): Promise<void> {
     async (request, reply) => {
       const user = await me(request)
       if (!(await writeAsActor(request, (tx) => sf.disableTotp(user.id, tx)))) throw new ApiError(404, 'not_found', 'No authenticator app is on.')
+      // Whether the account has a second factor is part of the cached session view (MFA_REQUIRED).
+      await services.sessions.invalidate({ userIds: [user.id] })
       await services.audit.record(request, 'totp_disabled', { userId: user.id, username: user.username })
       return reply.code(204).send(null)
     },

@@ -13,6 +13,7 @@ import type { SessionRecord } from '../store/session-store.js'
 import type { FastifyRequest } from 'fastify'
 import { writeAsActor } from '../auth/acting-write.js'
 import { TokenRefusal } from '../http/token-refusal.js'
+import { OPEN_WHILE_RESTRICTED } from '../plugins/restricted-session.js'
 
 /**
  * `/api/session/*`: the seed's Flask `session[...]`, made useful — see what the server
@@ -41,7 +42,7 @@ export default async function sessionItemRoutes(app: App): Promise<void> {
       await services.sessions.setItems(sessionId, change({ ...session.items }), tx)
     })
 
-  app.get('/session', { config: rule, schema: { tags, response: { 200: SessionView, ...errorResponses(401) } } }, async (request) => {
+  app.get('/session', { config: { ...rule, openWhileRestricted: OPEN_WHILE_RESTRICTED.always }, schema: { tags, response: { 200: SessionView, ...errorResponses(401) } } }, async (request) => {
     const session = await currentSession(request)
     return {
       id: session.handle,

@@ -21,7 +21,7 @@ export default async function sessionRoutes(app: App): Promise<void> {
     const me = currentUser(request)
     const now = services.clock()
     const sessions = (await services.sessions.listByUser(me.id))
-      .filter((s) => sessionState({ ...s, username: '', roles: [], disabled: false }, now, idleMs) === 'live')
+      .filter((s) => sessionState({ ...s, disabled: false }, now, idleMs) === 'live')
       .map((s) => ({
         id: s.handle,
         client: describeUserAgent(s.userAgent),

@@ -56,18 +56,18 @@ export default async function userRoutes(app: App): Promise<void> {
     '/users',
     { config: writeRule, schema: { tags, body: CreateUserRequest, response: { 201: UserSummary, ...errorResponses(400, 401, 403, 409, 429, 503) } } },
     async (request, reply) => {
-      const { username, password, roles } = request.body
+      const { username, password, roles, mustChangePassword = false } = request.body
       const check = checkNewPassword(password, { username })
       if (!check.ok) throw new ApiError(400, 'invalid_password', check.message)
       const passwordHash = await services.passwords.hash(password)
       let user: UserRecord
       try {
-        user = await writeAsActor(request, (tx) => services.users.create({ username, passwordHash, roles, createdAt: services.clock() }, tx), adminsLock)
+        user = await writeAsActor(request, (tx) => services.users.create({ username, passwordHash, roles, createdAt: services.clock(), mustChangePassword }, tx), adminsLock)
       } catch (error) {
         if (error instanceof UsernameTakenError) throw new ApiError(409, 'conflict', 'This username is taken.')
         throw error
       }
-      await services.audit.record(request, 'user_created', subject(user, { reason: 'created_by_admin', params: { actor: currentUser(request).username, roles: [...roles] } }))
+      await services.audit.record(request, 'user_created', subject(user, { reason: mustChangePassword ? 'created_by_admin_must_change' : 'created_by_admin', params: { actor: currentUser(request).username, roles: [...roles] } }))
       return reply.code(201).send(summary(user, 0))
     },
   )
@@ -192,11 +192,13 @@ export default async function userRoutes(app: App): Promise<void> {
       const passwordHash = await services.passwords.hash(request.body.newPassword)
       const ended = await writeAsActor(request, async (tx) => {
         await services.users.setPasswordHash(user.id, passwordHash, tx)
+        // Set or cleared with the password: the flag speaks of this password only.
+        await services.users.setMustChangePassword(user.id, request.body.mustChangePassword === true, tx)
         return services.sessions.deleteByUser(user.id, '', tx)
       }, { locks: [LOCK_KEYS.admins, [LOCK_KEYS.userCredentials, user.id]] })
       await services.sessions.invalidate({ userIds: [user.id] })
       services.metrics.sessionsEnded('password_reset', ended)
-      await services.audit.record(request, 'password_reset', subject(user, { reason: 'by_admin_sessions_ended', params: { actor: actor.username, count: ended } }))
+      await services.audit.record(request, 'password_reset', subject(user, { reason: request.body.mustChangePassword === true ? 'by_admin_must_change' : 'by_admin_sessions_ended', params: { actor: actor.username, count: ended } }))
       return { ended }
     },
   )
@@ -216,6 +218,8 @@ export default async function userRoutes(app: App): Promise<void> {
       const user = await target(request.params.id)
       // A person who lost every factor: the app, the passkeys, the recovery codes and any pending sign-in go.
       const removed = await writeAsActor(request, (tx) => services.secondFactors.resetAll(user.id, tx), { locks: [LOCK_KEYS.admins, [LOCK_KEYS.userCredentials, user.id]] })
+      // Whether the account has a second factor is part of the cached session view (MFA_REQUIRED).
+      await services.sessions.invalidate({ userIds: [user.id] })
       // Idempotent: none left either way; only a removal is an event.
       if (removed) await services.audit.record(request, 'second_factors_reset', subject(user, { reason: 'second_factors_reset_by_admin', params: { actor: currentUser(request).username } }))
       return reply.code(204).send(null)

@@ -8,6 +8,8 @@ const view = (handle: string, userId = 1, lastSeenAt = 1_000): LiveSessionView =
   username: `user${userId}`,
   roles: [],
   disabled: false,
+  mustChangePassword: false,
+  hasSecondFactor: false,
   lastSeenAt,
   absoluteExpiresAt: 10_000_000,
 })

@@ -155,6 +155,11 @@ export const MIGRATIONS: readonly string[] = [
   );
   CREATE INDEX webauthn_challenges_expires_at ON webauthn_challenges(expires_at);
   `,
+  // A restricted session: an account an admin created or reset with "must change the
+  // password" can do nothing but change it.
+  `
+  ALTER TABLE users ADD COLUMN must_change_password INTEGER NOT NULL DEFAULT 0;
+  `,
 ]
 
 /** Applies the migrations the database has not seen yet, each in its own transaction. */

@@ -148,6 +148,11 @@ export const POSTGRES_MIGRATIONS: readonly PostgresMigration[] = [
   );
   CREATE INDEX webauthn_challenges_expires_at ON webauthn_challenges(expires_at);
   `,
+  // A restricted session: an account an admin created or reset with "must change the
+  // password" can do nothing but change it.
+  `
+  ALTER TABLE users ADD COLUMN must_change_password INTEGER NOT NULL DEFAULT 0;
+  `,
 ]
 
 /** The advisory lock key every instance takes before it looks at the schema version. */

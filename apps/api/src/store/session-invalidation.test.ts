@@ -24,6 +24,8 @@ const view = (handle: string, userId = 1): LiveSessionView => ({
   username: 'alice',
   roles: [],
   disabled: false,
+  mustChangePassword: false,
+  hasSecondFactor: false,
   lastSeenAt: Date.now(),
   absoluteExpiresAt: Date.now() + 3_600_000,
 })

@@ -42,6 +42,10 @@ export interface LiveSessionView {
   readonly username: string
   readonly roles: readonly string[]
   readonly disabled: boolean
+  /** An admin set "must change the password": the session is restricted until it changes. */
+  readonly mustChangePassword: boolean
+  /** An authenticator app turned on, or a passkey: what `MFA_REQUIRED` asks for. */
+  readonly hasSecondFactor: boolean
   readonly lastSeenAt: number
   readonly absoluteExpiresAt: number
 }
@@ -49,12 +53,27 @@ export interface LiveSessionView {
 /** A value now (SQLite's synchronous read) or later (a PostgreSQL query). */
 export type MaybePromise<T> = T | Promise<T>
 
+/**
+ * The live view's select, on both engines. Whether the account has a second factor is two
+ * primary-key or indexed probes in the same statement: the restriction `MFA_REQUIRED` puts
+ * on an account without one is judged from the database on every read, at no extra round
+ * trip, so enrolling lifts it at once and removing the last factor brings it back.
+ */
+const LIVE_VIEW_COLUMNS = `SELECT s.handle, s.user_id, u.username, u.roles, u.disabled, u.must_change_password,
+         (EXISTS (SELECT 1 FROM totp_factors t WHERE t.user_id = u.id AND t.enabled_at IS NOT NULL)
+           OR EXISTS (SELECT 1 FROM passkeys p WHERE p.user_id = u.id)) AS has_second_factor,
+         s.last_seen_at, s.absolute_expires_at
+         FROM sessions s JOIN users u ON u.id = s.user_id`
+
 interface SessionUserRow {
   handle: string
   user_id: number
   username: string
   roles: string
   disabled: number
+  must_change_password: number
+  /** 0 or 1 (SQLite), false or true (PostgreSQL). */
+  has_second_factor: number | boolean
   last_seen_at: number
   absolute_expires_at: number
 }
@@ -82,8 +101,7 @@ export class SessionStore {
     this.#invalidation = invalidation
     if (engine.kind === 'sqlite') {
       const statement = engine.sqlite.prepare<[string], SessionUserRow>(
-        `SELECT s.handle, s.user_id, u.username, u.roles, u.disabled, s.last_seen_at, s.absolute_expires_at
-         FROM sessions s JOIN users u ON u.id = s.user_id WHERE s.handle = ?`,
+        `${LIVE_VIEW_COLUMNS} WHERE s.handle = ?`,
       )
       this.#liveView = (handle) => this.#toView(statement.get(handle))
     } else {
@@ -92,8 +110,7 @@ export class SessionStore {
       const pool = engine.pool
       const statement = {
         name: 'tokenauth_live_view',
-        text: `SELECT s.handle, s.user_id, u.username, u.roles, u.disabled, s.last_seen_at, s.absolute_expires_at
-               FROM sessions s JOIN users u ON u.id = s.user_id WHERE s.handle = $1`,
+        text: `${LIVE_VIEW_COLUMNS} WHERE s.handle = $1`,
       }
       this.#liveView = async (handle) => {
         let client
@@ -293,6 +310,8 @@ export class SessionStore {
       username: row.username,
       roles: this.#lastRoles,
       disabled: row.disabled !== 0,
+      mustChangePassword: row.must_change_password !== 0,
+      hasSecondFactor: row.has_second_factor === true || row.has_second_factor === 1,
       lastSeenAt: row.last_seen_at,
       absoluteExpiresAt: row.absolute_expires_at,
     })

@@ -118,10 +118,35 @@ describe.each(ENGINES)('the stores on %s', (kind) => {
         username: u.username,
         roles: ['editor'],
         disabled: false,
+        mustChangePassword: false,
+        hasSecondFactor: false,
         lastSeenAt: NOW,
         absoluteExpiresAt: NOW + 3_600_000,
       })
       expect(await sessions.findLiveView('no-such-handle')).toBeUndefined()
+    })
+
+    it('the live view says whether the password must change and whether the account has a second factor', async () => {
+      const u = await newUser()
+      const s = await newSession(u.id)
+      await write((tx) => users.setMustChangePassword(u.id, true, tx))
+      expect(await sessions.findLiveView(s.handle)).toMatchObject({ mustChangePassword: true, hasSecondFactor: false })
+      expect(await users.restrictionState(u.id)).toEqual({ roles: [], mustChangePassword: true, hasSecondFactor: false })
+      // An authenticator app counts once it is turned on, not while it is being set up.
+      await write((tx) => tx.insertInto('totp_factors').values({ user_id: u.id, secret: 'sealed', created_at: NOW }).execute())
+      expect((await sessions.findLiveView(s.handle))?.hasSecondFactor).toBe(false)
+      await write((tx) => tx.updateTable('totp_factors').set({ enabled_at: NOW }).where('user_id', '=', u.id).execute())
+      expect(await sessions.findLiveView(s.handle)).toMatchObject({ mustChangePassword: true, hasSecondFactor: true })
+      await write((tx) => tx.deleteFrom('totp_factors').where('user_id', '=', u.id).execute())
+      await write((tx) =>
+        tx
+          .insertInto('passkeys')
+          .values({ user_id: u.id, credential_id: `cred-${u.id}`, public_key: 'pk', counter: 0, transports: '[]', device_type: 'singleDevice', backed_up: 0, name: 'Laptop', created_at: NOW, last_used_at: null })
+          .execute(),
+      )
+      await write((tx) => users.setMustChangePassword(u.id, false, tx))
+      expect(await sessions.findLiveView(s.handle)).toMatchObject({ mustChangePassword: false, hasSecondFactor: true })
+      expect((await users.restrictionState(u.id))?.hasSecondFactor).toBe(true)
     })
 
     it('rotates a cookie id once: the old id is retired and unseals the new one', async () => {

@@ -27,6 +27,8 @@ export interface UsersTable {
   roles: Generated<string>
   disabled: Generated<number>
   created_at: number
+  /** 1: the person's sessions may only change the password (see `Restriction`). */
+  must_change_password: Generated<number>
 }
 
 export interface SessionsTable {

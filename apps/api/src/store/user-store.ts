@@ -14,6 +14,8 @@ export interface UserRecord {
   readonly passwordHash: string
   readonly disabled: boolean
   readonly createdAt: number
+  /** Its sessions may only change the password until the person does. */
+  readonly mustChangePassword: boolean
 }
 
 /** The username is taken (usernames are unique without regard to case). */
@@ -26,6 +28,7 @@ export interface NewUser {
   readonly passwordHash: string
   readonly roles: readonly string[]
   readonly createdAt: number
+  readonly mustChangePassword?: boolean
 }
 
 /**
@@ -50,6 +53,12 @@ export class UserStore {
 
   async setPasswordHash(id: number, passwordHash: string, tx: WriteTransaction): Promise<boolean> {
     const result = await tx.updateTable('users').set({ password_hash: passwordHash }).where('id', '=', id).executeTakeFirst()
+    return result.numUpdatedRows > 0n
+  }
+
+  /** Sets or clears "must change the password at the next sign-in". */
+  async setMustChangePassword(id: number, must: boolean, tx: WriteTransaction): Promise<boolean> {
+    const result = await tx.updateTable('users').set({ must_change_password: must ? 1 : 0 }).where('id', '=', id).executeTakeFirst()
     return result.numUpdatedRows > 0n
   }
 
@@ -91,7 +100,13 @@ export class UserStore {
     try {
       const row = await tx
         .insertInto('users')
-        .values({ username: user.username, password_hash: user.passwordHash, roles: JSON.stringify(user.roles), created_at: user.createdAt })
+        .values({
+          username: user.username,
+          password_hash: user.passwordHash,
+          roles: JSON.stringify(user.roles),
+          created_at: user.createdAt,
+          must_change_password: user.mustChangePassword === true ? 1 : 0,
+        })
         .returningAll()
         .executeTakeFirstOrThrow()
       return toRecord(row)
@@ -123,6 +138,21 @@ export class UserStore {
     return row && toRecord(row)
   }
 
+  /** What a restriction is judged from (as the live session view has it), for a token being signed. */
+  async restrictionState(id: number): Promise<{ roles: readonly string[]; mustChangePassword: boolean; hasSecondFactor: boolean } | undefined> {
+    const row = await this.#db
+      .selectFrom('users as u')
+      .select(['u.roles', 'u.must_change_password'])
+      .select(
+        sql<number | boolean>`(EXISTS (SELECT 1 FROM totp_factors t WHERE t.user_id = u.id AND t.enabled_at IS NOT NULL)
+          OR EXISTS (SELECT 1 FROM passkeys p WHERE p.user_id = u.id))`.as('has_second_factor'),
+      )
+      .where('u.id', '=', id)
+      .executeTakeFirst()
+    if (!row) return undefined
+    return { roles: parseRoles(row.roles), mustChangePassword: row.must_change_password !== 0, hasSecondFactor: row.has_second_factor === true || row.has_second_factor === 1 }
+  }
+
   async list(): Promise<UserRecord[]> {
     const rows = await this.#db.selectFrom('users').selectAll().orderBy('id').execute()
     return rows.map(toRecord)
@@ -142,5 +172,6 @@ function toRecord(row: Selectable<UsersTable>): UserRecord {
     passwordHash: row.password_hash,
     disabled: row.disabled !== 0,
     createdAt: row.created_at,
+    mustChangePassword: row.must_change_password !== 0,
   }
 }

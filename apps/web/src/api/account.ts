@@ -1,4 +1,4 @@
-import type { ChangePasswordRequest, ChangePasswordResponse, MyPermissions, MySignIn, MySignIns, Permission } from '@tokenauth/shared'
+import type { ChangePasswordRequest, ChangePasswordResponse, MeResponse, MyPermissions, MySignIn, MySignIns, Permission } from '@tokenauth/shared'
 import { http } from './http'
 
 /**
@@ -21,4 +21,10 @@ export async function listMySignIns(): Promise<MySignIn[]> {
 export async function listMyPermissions(): Promise<Permission[]> {
   const { data } = await http.get<MyPermissions>('/me/permissions')
   return data.permissions
+}
+
+/** `GET /api/me`: who I am, and what my session must do first (`restriction`), as the server judges it now. */
+export async function getMe(): Promise<MeResponse> {
+  const { data } = await http.get<MeResponse>('/me')
+  return data
 }

@@ -40,8 +40,8 @@ export async function resetUserSecondFactors(id: number): Promise<void> {
  * `POST /api/users/:id/password`: a new password; all their sessions end. 400
  * `invalid_password` says why. Never the caller's own account (409).
  */
-export async function resetUserPassword(id: number, newPassword: string): Promise<number> {
-  const body: ResetPasswordRequest = { newPassword }
+export async function resetUserPassword(id: number, newPassword: string, mustChangePassword = false): Promise<number> {
+  const body: ResetPasswordRequest = { newPassword, mustChangePassword }
   const { data } = await http.post<EndedSessions>(userPath(id, 'password'), body, { inlineErrors: true })
   return data.ended
 }

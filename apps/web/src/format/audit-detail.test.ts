@@ -25,6 +25,8 @@ const EVERY_REASON: readonly AuditDetail[] = [
   { reason: 'by_admin', params: { actor: 'root' } },
   { reason: 'by_admin_sessions_ended', params: { actor: 'root', count: 0 } },
   { reason: 'created_by_admin', params: { actor: 'root', roles: ['admin', 'editor'] } },
+  { reason: 'created_by_admin_must_change', params: { actor: 'root', roles: [] } },
+  { reason: 'by_admin_must_change', params: { actor: 'root', count: 2 } },
   { reason: 'roles_changed_by_admin', params: { actor: 'root', from: [], to: ['admin'] } },
   { reason: 'retired_cookie_replayed' },
   { reason: 'grace_cookie_resent' },
@@ -64,6 +66,7 @@ describe('audit reasons in words', () => {
     expect(auditDetailWords({ reason: 'throttled', params: { retryAfterSeconds: 1 } })).toBe('not checked: too many failed tries; the next was allowed 1 second later')
     expect(auditDetailWords({ reason: 'with_passkey', params: { verified: false } })).toBe('with a passkey, without user verification')
     expect(auditDetailWords({ reason: 'passkey_named', params: { name: 'Laptop' } })).toBe('“Laptop”')
+    expect(auditDetailWords({ reason: 'by_admin_must_change', params: { actor: 'root', count: 2 } })).toBe('by root; 2 sessions ended; must change the password at next sign-in')
     expect(auditDetailWords(null)).toBe('')
   })
 

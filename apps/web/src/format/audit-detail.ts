@@ -26,6 +26,8 @@ const REASONS: Readonly<Record<AuditReason, true>> = {
   by_admin: true,
   by_admin_sessions_ended: true,
   created_by_admin: true,
+  created_by_admin_must_change: true,
+  by_admin_must_change: true,
   roles_changed_by_admin: true,
   retired_cookie_replayed: true,
   grace_cookie_resent: true,
@@ -72,12 +74,14 @@ export function auditDetailWords(detail: AuditDetail | null): string {
       return t('audit.reasons.throttled', { count: detail.params.retryAfterSeconds }, detail.params.retryAfterSeconds)
     case 'all_ended_by_admin':
     case 'by_admin_sessions_ended':
+    case 'by_admin_must_change':
       return t(`audit.reasons.${detail.reason}`, { actor: detail.params.actor, count: detail.params.count }, detail.params.count)
     case 'by_admin':
     case 'second_factors_reset_by_admin':
       return t(`audit.reasons.${detail.reason}`, { actor: detail.params.actor })
     case 'created_by_admin':
-      return t('audit.reasons.created_by_admin', { actor: detail.params.actor, roles: roleList(detail.params.roles) })
+    case 'created_by_admin_must_change':
+      return t(`audit.reasons.${detail.reason}`, { actor: detail.params.actor, roles: roleList(detail.params.roles) })
     case 'roles_changed_by_admin':
       return t('audit.reasons.roles_changed_by_admin', { actor: detail.params.actor, from: roleList(detail.params.from), to: roleList(detail.params.to) })
     case 'with_passkey':

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { createMemoryHistory, type Router } from 'vue-router'
-import type { User } from '@tokenauth/shared'
+import type { Restriction, User } from '@tokenauth/shared'
 import { alice, bob, deferred } from '../testing/fakes'
 import { stubbedRoutes } from '../testing/routes'
 import { createAppRouter } from '.'
@@ -85,5 +85,38 @@ describe('auth guard', () => {
   it('treats a failed restore as signed out, not as a hang', async () => {
     const route = await land(routerFor(null, Promise.reject(new Error('offline'))), '/notes')
     expect(route.name).toBe('login')
+  })
+})
+
+describe('auth guard, restricted sessions', () => {
+  function restrictedRouter(restriction: { current: Restriction | null }): Router {
+    const router = createAppRouter(createMemoryHistory(), stubbedRoutes())
+    router.beforeEach(createAuthGuard({ currentUser: () => bob, restriction: () => restriction.current, ready: () => Promise.resolve() }))
+    return router
+  }
+
+  it('keeps a session that must change its password on that page, remembering where it was going', async () => {
+    const router = restrictedRouter({ current: 'password_change_required' })
+    const route = await land(router, '/notes?tab=mine')
+    expect(route.name).toBe('password-change-required')
+    expect(route.query.redirect).toBe('/notes?tab=mine')
+    for (const path of ['/', '/profile', '/users', '/set-up-second-factor']) expect((await land(router, path)).name, path).toBe('password-change-required')
+  })
+
+  it('keeps a session without its required second factor on the enrolment page, and lets it go on once enrolled', async () => {
+    const restriction: { current: Restriction | null } = { current: 'second_factor_enrolment_required' }
+    const router = restrictedRouter(restriction)
+    expect((await land(router, '/')).name).toBe('second-factor-enrolment')
+    expect((await land(router, '/notes')).query.redirect).toBe('/notes')
+    restriction.current = null
+    expect((await land(router, '/set-up-second-factor?redirect=/sessions')).name).toBe('devices')
+    expect((await land(router, '/change-password')).name).toBe('overview')
+  })
+
+  it('sends a signed-in, restricted person from the login page to the restricted page', async () => {
+    const router = restrictedRouter({ current: 'password_change_required' })
+    const route = await land(router, '/login?redirect=/notes')
+    expect(route.name).toBe('password-change-required')
+    expect(route.query.redirect).toBe('/notes')
   })
 })

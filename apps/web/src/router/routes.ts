@@ -1,5 +1,5 @@
 import type { RouteRecordRaw } from 'vue-router'
-import type { Permission, Role } from '@tokenauth/shared'
+import type { Permission, Restriction, Role } from '@tokenauth/shared'
 
 declare module 'vue-router' {
   interface RouteMeta {
@@ -17,6 +17,8 @@ declare module 'vue-router' {
     account?: boolean
     /** The server's permission behind the page: its navigation link shows only to those who hold it. */
     permission?: Permission
+    /** The page a session with this restriction is kept on (and only such a session). */
+    restriction?: Restriction
   }
 }
 
@@ -33,6 +35,18 @@ export const routes: RouteRecordRaw[] = [
     name: 'setup',
     component: () => import('../views/SetupView.vue'),
     meta: { public: true, title: 'nav.setup' },
+  },
+  {
+    path: '/change-password',
+    name: 'password-change-required',
+    component: () => import('../views/PasswordChangeRequiredView.vue'),
+    meta: { restriction: 'password_change_required', title: 'restricted.password.title' },
+  },
+  {
+    path: '/set-up-second-factor',
+    name: 'second-factor-enrolment',
+    component: () => import('../views/SecondFactorEnrolmentView.vue'),
+    meta: { restriction: 'second_factor_enrolment_required', title: 'restricted.enrolment.title' },
   },
   {
     path: '/',

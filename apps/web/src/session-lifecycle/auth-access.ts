@@ -1,4 +1,4 @@
-import type { LoginRequest, LoginResponse, PasskeyLoginRequest, Role, SecondFactorLoginRequest, SecondFactorRequired, SessionView, SetupRequest, StepUpRequest, User } from '@tokenauth/shared'
+import type { LoginRequest, LoginResponse, PasskeyLoginRequest, Restriction, Role, SecondFactorLoginRequest, SecondFactorRequired, SessionView, SetupRequest, StepUpRequest, User } from '@tokenauth/shared'
 import { authGetter, commitAuth, dispatchAuth, type AppStore } from '../store/typed-store'
 import { currentFlight, singleFlight } from './flights'
 import type { ReauthOutcome, Recovery } from './lifecycle'
@@ -11,6 +11,10 @@ export function authOf(store: AppStore) {
     },
     get user(): User | null {
       return store.state.auth.user
+    },
+    /** What the session must do before anything else, or null. */
+    get restriction(): Restriction | null {
+      return store.state.auth.restriction
     },
     get expiresAt(): string | null {
       return store.state.auth.expiresAt
@@ -49,6 +53,7 @@ export function authOf(store: AppStore) {
     /** Reads when the session ends (`absoluteExpiresAt`, `idleTimeoutMs`). Never rejects. */
     loadLifetime: (): Promise<void> => dispatchAuth(store, 'loadLifetime'),
     setSession: (session: LoginResponse): void => commitAuth(store, 'setSession', session),
+    setRestriction: (restriction: Restriction | null): void => commitAuth(store, 'setRestriction', restriction),
     /** The session ended: forget the token, keep the user on screen while they sign in again. */
     dropToken: (): void => commitAuth(store, 'dropToken'),
     clear: (): void => commitAuth(store, 'clear'),

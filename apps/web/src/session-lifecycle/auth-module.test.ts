@@ -29,6 +29,21 @@ describe('auth store module', () => {
     expect(auth.hasRole('auditor')).toBe(false)
   })
 
+  it('keeps the restriction a sign-in or renewal carries, and forgets it on sign-out', async () => {
+    api.login.mockResolvedValueOnce({ ...session('token-r'), restriction: 'password_change_required' })
+    await auth.login({ username: 'alice', password: 'pw' })
+    expect(auth.restriction).toBe('password_change_required')
+    api.refresh.mockResolvedValueOnce({ ...session('token-s'), restriction: 'second_factor_enrolment_required' })
+    await auth.renew()
+    expect(auth.restriction).toBe('second_factor_enrolment_required')
+    api.refresh.mockResolvedValueOnce(session('token-t'))
+    await auth.renew()
+    expect(auth.restriction).toBeNull()
+    auth.setRestriction('password_change_required')
+    await auth.logout()
+    expect(auth.restriction).toBeNull()
+  })
+
   it('a failed login rejects and keeps nothing', async () => {
     api.login.mockRejectedValueOnce(apiError(401, 'invalid_credentials'))
     await expect(auth.login({ username: 'alice', password: 'nope' })).rejects.toThrow()

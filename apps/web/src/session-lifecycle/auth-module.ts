@@ -1,5 +1,5 @@
 import type { ActionContext, Module } from 'vuex'
-import type { LoginAnswer, LoginRequest, LoginResponse, PasskeyLoginRequest, Role, SecondFactorLoginRequest, SecondFactorRequired, SessionView, SetupRequest, StepUpRequest, User } from '@tokenauth/shared'
+import type { LoginAnswer, LoginRequest, LoginResponse, PasskeyLoginRequest, Restriction, Role, SecondFactorLoginRequest, SecondFactorRequired, SessionView, SetupRequest, StepUpRequest, User } from '@tokenauth/shared'
 import type { AuthState, FlightName, RootState } from '../store/state'
 import { markHandledGlobally } from '../api/errors'
 import { commitInAuth, dispatchInAuth } from '../store/typed-store'
@@ -32,7 +32,7 @@ export interface AuthApi {
 }
 
 /** What one session holds: emptied by every sign-in and sign-out. */
-const noSession = () => ({ token: null, expiresAt: null, user: null, absoluteExpiresAt: null, idleTimeoutMs: null })
+const noSession = () => ({ token: null, expiresAt: null, user: null, restriction: null, absoluteExpiresAt: null, idleTimeoutMs: null })
 const nothingInFlight = (): Record<FlightName, boolean> => ({ renewal: false, recovery: false, reauthentication: false })
 const emptyState = (): AuthState => ({ ...noSession(), signIns: 0, sessionRead: null, inFlight: nothingInFlight() })
 
@@ -42,11 +42,16 @@ export const authMutations = {
     state.token = session.token
     state.expiresAt = session.expiresAt
     state.user = session.user
+    state.restriction = session.restriction ?? null
   },
   /** A new server session (sign-in or setup): its end is not known until `loadLifetime`. */
   startSession(state: AuthState, session: LoginResponse): void {
-    Object.assign(state, noSession(), { token: session.token, expiresAt: session.expiresAt, user: session.user })
+    Object.assign(state, noSession(), { token: session.token, expiresAt: session.expiresAt, user: session.user, restriction: session.restriction ?? null })
     state.signIns++
+  },
+  /** What the server now says the session must do first (`GET /api/me`, or a 403 with the code). */
+  setRestriction(state: AuthState, restriction: Restriction | null): void {
+    state.restriction = restriction
   },
   setLifetime(state: AuthState, absoluteExpiresAt: string | null): void {
     state.absoluteExpiresAt = absoluteExpiresAt

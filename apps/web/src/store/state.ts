@@ -1,4 +1,4 @@
-import type { User } from '@tokenauth/shared'
+import type { Restriction, User } from '@tokenauth/shared'
 
 /** What the `auth` module keeps. */
 export interface AuthState {
@@ -11,6 +11,11 @@ export interface AuthState {
    * session ended (the token is gone then), so the page keeps showing their work.
    */
   user: User | null
+  /**
+   * What the session must do before anything else (change the password, enrol a second
+   * factor), as the server last said; the server judges it on every request whatever this says.
+   */
+  restriction: Restriction | null
   /** When the server session ends whatever happens (its absolute timeout, ISO 8601); null until known. */
   absoluteExpiresAt: string | null
   /** How long the session may go without a request before it ends (its idle timeout, ms); null until known. */

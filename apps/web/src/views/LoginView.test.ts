@@ -171,6 +171,14 @@ describe('LoginView', () => {
     plain.unmount()
   })
 
+  it('says how to get back in without the password, with the admin contact when the server has one', async () => {
+    expect(wrapper.get('[data-testid="forgot-password"]').text()).toBe('Forgot your password? Ask an administrator.')
+    vi.mocked(authApi.getLoginOptions).mockResolvedValueOnce({ rememberMeSeconds: 0, adminContact: 'it-help@example.com' })
+    const withContact = await mountLogin()
+    expect(withContact.get('[data-testid="forgot-password"]').text()).toBe('Forgot your password? Ask an administrator: it-help@example.com')
+    withContact.unmount()
+  })
+
   it('shows the option before the server answers, with … for the days, and unticks it if the server turns it off', async () => {
     const options = deferred<{ rememberMeSeconds: number }>()
     vi.mocked(authApi.getLoginOptions).mockReturnValueOnce(options.promise)

@@ -22,7 +22,10 @@ export function loginRoute(app: App): void {
       config: { auth: 'public' },
       schema: { tags: ['auth'], summary: 'What the sign-in form may offer', response: { 200: LoginOptions } },
     },
-    async () => ({ rememberMeSeconds: services.config.rememberMeTimeoutSeconds }),
+    async () => {
+      const { rememberMeTimeoutSeconds, adminContact } = services.config
+      return adminContact === undefined ? { rememberMeSeconds: rememberMeTimeoutSeconds } : { rememberMeSeconds: rememberMeTimeoutSeconds, adminContact }
+    },
   )
 
   app.post(

@@ -9,6 +9,7 @@ import { writeAsActor } from '../../auth/acting-write.js'
 import { issueAccessToken } from '../../auth/start-session.js'
 import type { WriteTransaction } from '../../store/write-transaction.js'
 import type { UserRecord } from '../../store/user-store.js'
+import { OPEN_WHILE_RESTRICTED } from '../../plugins/restricted-session.js'
 
 /** What a step-up proves, and how it is recorded. */
 interface Proof {
@@ -47,7 +48,7 @@ export default async function stepUpRoutes(app: App): Promise<void> {
   app.post(
     '/auth/step-up/options',
     {
-      config: { auth: 'required' },
+      config: { auth: 'required', openWhileRestricted: OPEN_WHILE_RESTRICTED.always },
       schema: {
         tags: ['auth'],
         summary: "WebAuthn request options for a step-up with one of the account's passkeys",
@@ -67,7 +68,7 @@ export default async function stepUpRoutes(app: App): Promise<void> {
   app.post(
     '/auth/step-up',
     {
-      config: { auth: 'required' },
+      config: { auth: 'required', openWhileRestricted: OPEN_WHILE_RESTRICTED.always },
       schema: {
         tags: ['auth'],
         summary: 'A fresh proof of who you are, for a new token of the same session',

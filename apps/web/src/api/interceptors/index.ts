@@ -1,5 +1,5 @@
 import { isAxiosError, type AxiosInstance, type AxiosResponse } from 'axios'
-import { SESSION_IDLE_ENDS_IN_HEADER } from '@tokenauth/shared'
+import { SESSION_IDLE_ENDS_IN_HEADER, type Restriction } from '@tokenauth/shared'
 import type { Auth } from '../../session-lifecycle/auth-access'
 import type { Notifier } from '../../feedback/toasts'
 import type { Progress } from '../../feedback/progress'
@@ -8,6 +8,7 @@ import { noteIdleEnd } from '../../feedback/idle-end'
 import { createNetworkNotices } from './notices'
 import { createProgressInterceptors } from './progress'
 import { createRenewAhead } from './renew-ahead'
+import { createRestrictionNotice } from './restriction'
 import { createSignInRecovery } from './sign-in-recovery'
 import { createStepUpRecovery } from './step-up-recovery'
 import type { StepUpPrompt } from '../../session-lifecycle/step-up-prompt'
@@ -30,6 +31,8 @@ export function installInterceptors(
     stepUpPrompt: Pick<StepUpPrompt, 'ask'>
     notifier: Notifier
     progress: Progress
+    /** The server said the session is restricted (a 403 with its code). */
+    restricted?: (restriction: Restriction) => void
   },
 ): () => void {
   const { auth, lifecycle } = deps
@@ -57,6 +60,7 @@ export function installInterceptors(
       },
     ),
     http.interceptors.response.use(undefined, createNetworkNotices(deps.notifier)),
+    ...(deps.restricted ? [http.interceptors.response.use(undefined, createRestrictionNotice(deps.restricted))] : []),
     http.interceptors.response.use(
       undefined,
       createStepUpRecovery({

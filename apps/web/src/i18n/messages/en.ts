@@ -67,6 +67,8 @@ export default {
     revoked_token: 'Your session has ended. Please sign in again.',
     insufficient_role: 'You do not have permission to do this.',
     insufficient_user_authentication: 'This needs a recent proof of who you are. Confirm it and try again.',
+    second_factor_enrolment_required: 'Set up a second factor first: an authenticator app or a passkey.',
+    password_change_required: 'Choose a new password first.',
     invalid_credentials: 'Incorrect username or password.',
     invalid_second_factor: 'That code is not correct, or was already used.',
     second_factor_required: 'This account has an authenticator app: confirm with a code.',
@@ -107,6 +109,8 @@ export default {
   },
   login: {
     title: 'Sign in',
+    forgot: 'Forgot your password? Ask an administrator.',
+    forgotContact: 'Forgot your password? Ask an administrator: {contact}',
     submit: 'Sign in',
     submitting: 'Signing in…',
     missing: 'Enter your username and password.',
@@ -368,6 +372,26 @@ export default {
     devices: 'Devices',
     devicesLink: 'See where you are signed in',
   },
+  restricted: {
+    password: {
+      title: 'Choose a new password',
+      intro: 'An administrator set your password. Choose one of your own before you go on: type the one you just signed in with, then the new one.',
+    },
+    enrolment: {
+      title: 'Set up a second factor',
+      intro: 'This site asks your account for a second factor. Turn on an authenticator app or add a passkey, then go on.',
+      done: 'Your second factor is on. Save your recovery codes, then go on.',
+      continue: 'Continue',
+    },
+  },
+  initialPassword: {
+    generate: 'Generate a password',
+    generated: 'Generated password:',
+    copy: 'Copy',
+    copied: 'Copied.',
+    mustChange: 'Must change the password at first sign-in',
+    mustChangeHint: 'Until they choose their own, they can do nothing else.',
+  },
   changePassword: {
     title: 'Change password',
     intro: 'Every other device signed in as you is signed out; this one stays signed in.',
@@ -529,6 +553,9 @@ export default {
       by_admin: 'by {actor}',
       by_admin_sessions_ended: 'by {actor}; {count} session ended | by {actor}; {count} sessions ended',
       created_by_admin: 'by {actor}; roles: {roles}',
+      created_by_admin_must_change: 'by {actor}; roles: {roles}; must change the password at first sign-in',
+      by_admin_must_change:
+        'by {actor}; {count} session ended; must change the password at next sign-in | by {actor}; {count} sessions ended; must change the password at next sign-in',
       roles_changed_by_admin: 'by {actor}; {from} → {to}',
       retired_cookie_replayed: 'an old session cookie was presented after the grace period',
       grace_cookie_resent: 'the current cookie was sent again (grace period)',

@@ -64,6 +64,8 @@ export default {
     revoked_token: '你的会话已结束，请重新登录。',
     insufficient_role: '你没有执行此操作的权限。',
     insufficient_user_authentication: '此操作需要你最近确认过身份。请确认后重试。',
+    second_factor_enrolment_required: '请先设置第二因素：身份验证器应用或通行密钥。',
+    password_change_required: '请先设置新密码。',
     invalid_credentials: '用户名或密码不正确。',
     invalid_second_factor: '验证码不正确或已被使用。',
     second_factor_required: '此账号已启用身份验证器应用：请使用验证码确认。',
@@ -104,6 +106,8 @@ export default {
   },
   login: {
     title: '登录',
+    forgot: '忘记密码？请联系管理员。',
+    forgotContact: '忘记密码？请联系管理员：{contact}',
     submit: '登录',
     submitting: '正在登录…',
     missing: '请输入用户名和密码。',
@@ -364,6 +368,26 @@ export default {
     devices: '设备',
     devicesLink: '查看你在哪些设备上登录',
   },
+  restricted: {
+    password: {
+      title: '设置新密码',
+      intro: '管理员为你设置了密码。继续之前，请设置你自己的密码：先输入刚才登录用的密码，再输入新密码。',
+    },
+    enrolment: {
+      title: '设置第二因素',
+      intro: '本站要求你的账号使用第二因素。请启用身份验证器应用或添加通行密钥，然后继续。',
+      done: '第二因素已启用。请先保存恢复码，然后继续。',
+      continue: '继续',
+    },
+  },
+  initialPassword: {
+    generate: '生成密码',
+    generated: '生成的密码：',
+    copy: '复制',
+    copied: '已复制。',
+    mustChange: '首次登录时必须修改密码',
+    mustChangeHint: '在设置自己的密码之前，对方无法进行其他操作。',
+  },
   changePassword: {
     title: '修改密码',
     intro: '其他以你的身份登录的设备都会退出登录；此设备保持登录。',
@@ -525,6 +549,8 @@ export default {
       by_admin: '操作人：{actor}',
       by_admin_sessions_ended: '操作人：{actor}；结束了 {count} 个会话 | 操作人：{actor}；结束了 {count} 个会话',
       created_by_admin: '操作人：{actor}；角色：{roles}',
+      created_by_admin_must_change: '操作人：{actor}；角色：{roles}；首次登录时须修改密码',
+      by_admin_must_change: '操作人：{actor}；结束了 {count} 个会话；下次登录时须修改密码 | 操作人：{actor}；结束了 {count} 个会话；下次登录时须修改密码',
       roles_changed_by_admin: '操作人：{actor}；{from} → {to}',
       retired_cookie_replayed: '宽限期过后仍出示了旧的会话 Cookie',
       grace_cookie_resent: '再次发送了当前的 Cookie（宽限期内）',
