@@ -1,4 +1,4 @@
-import { readonly, shallowRef } from 'vue'
+import { createDialogPrompt } from './dialog-prompt'
 import type { User } from '@tokenauth/shared'
 
 /** Why the dialog asks: the session has ended, or the user chose to renew it before it does. */
@@ -26,37 +26,10 @@ export type SignInPromptAnswer =
  * open `ending-soon` dialog into an `ended` one: there is only ever one dialog.
  */
 export function createSignInPrompt() {
-  const current = shallowRef<SignInPromptRequest | null>(null)
-  let pending: Promise<SignInPromptAnswer> | null = null
-  let settle: ((answer: SignInPromptAnswer) => void) | null = null
-
-  function ask(request: SignInPromptRequest): Promise<SignInPromptAnswer> {
-    if (pending && current.value) {
-      if (request.reason === 'ended' && current.value.reason !== 'ended') current.value = { ...current.value, reason: 'ended' }
-      return pending
-    }
-    current.value = request
-    pending = new Promise<SignInPromptAnswer>((resolve) => (settle = resolve))
-    return pending
-  }
-
-  function answer(result: SignInPromptAnswer): void {
-    const resolve = settle
-    current.value = null
-    pending = null
-    settle = null
-    resolve?.(result)
-  }
-
-  return {
-    /** The open request, or null when the dialog is closed. */
-    current: readonly(current),
-    get isOpen(): boolean {
-      return current.value !== null
-    },
-    ask,
-    answer,
-  }
+  return createDialogPrompt<SignInPromptRequest, SignInPromptAnswer>({
+    join: (open, next) => (next.reason === 'ended' && open.reason !== 'ended' ? { ...open, reason: 'ended' } : open),
+    cancelled: { kind: 'cancelled' },
+  })
 }
 
 /** The kind of object `createSignInPrompt` returns. */

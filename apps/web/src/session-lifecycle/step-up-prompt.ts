@@ -1,4 +1,4 @@
-import { readonly, shallowRef } from 'vue'
+import { createDialogPrompt } from './dialog-prompt'
 
 /** What the step-up dialog asks for: a fresh proof from the person signed in as `userId`. */
 export interface StepUpPromptRequest {
@@ -14,36 +14,11 @@ export type StepUpAnswer = { kind: 'confirmed' } | { kind: 'cancelled' }
  * resolves with the answer; the dialog calls `answer`.
  */
 export function createStepUpPrompt() {
-  const current = shallowRef<StepUpPromptRequest | null>(null)
-  let pending: Promise<StepUpAnswer> | null = null
-  let settle: ((answer: StepUpAnswer) => void) | null = null
-
-  function ask(request: StepUpPromptRequest): Promise<StepUpAnswer> {
-    if (pending && current.value?.userId === request.userId) return pending
+  return createDialogPrompt<StepUpPromptRequest, StepUpAnswer>({
     // A dialog open for someone else (another tab signed in meanwhile) is over.
-    if (pending) answer({ kind: 'cancelled' })
-    current.value = request
-    pending = new Promise<StepUpAnswer>((resolve) => (settle = resolve))
-    return pending
-  }
-
-  function answer(result: StepUpAnswer): void {
-    const resolve = settle
-    current.value = null
-    pending = null
-    settle = null
-    resolve?.(result)
-  }
-
-  return {
-    /** The open request, or null when the dialog is closed. */
-    current: readonly(current),
-    get isOpen(): boolean {
-      return current.value !== null
-    },
-    ask,
-    answer,
-  }
+    join: (open, next) => (open.userId === next.userId ? open : null),
+    cancelled: { kind: 'cancelled' },
+  })
 }
 
 /** The kind of object `createStepUpPrompt` returns. */
