@@ -1,17 +1,19 @@
 import { onMounted, ref } from 'vue'
 import type { SecondFactorStatus } from '@tokenauth/shared'
-import { getSecondFactors } from '../api/second-factors'
+import { getSecondFactors, regenerateRecoveryCodes } from '../api/second-factors'
 import { errorWords, isHandledGlobally } from '../api/errors'
 
 /**
  * What the profile's second-factor panels share: the account's factors (loaded on mount),
- * one status line, and one action at a time whose failure is put in words — unless the
+ * recovery codes to show once, one status line, and one action at a time whose failure is put in words — unless the
  * app already said it, or `explain` has words of its own for it.
  */
 export function useFactorPanel(explain: (failure: unknown) => string | null = () => null) {
   const status = ref<SecondFactorStatus | null>(null)
   const pending = ref(false)
   const message = ref<{ kind: 'error' | 'success'; text: string } | null>(null)
+  /** Codes to show once (after the first factor, or after asking for new ones). */
+  const freshCodes = ref<string[] | null>(null)
 
   async function load(): Promise<void> {
     try {
@@ -37,5 +39,12 @@ export function useFactorPanel(explain: (failure: unknown) => string | null = ()
     }
   }
 
-  return { status, pending, message, load, act }
+  /** New recovery codes, shown once; the old ones are void. */
+  const newCodes = () =>
+    act(async () => {
+      freshCodes.value = await regenerateRecoveryCodes()
+      await load()
+    })
+
+  return { status, pending, message, freshCodes, load, act, newCodes }
 }
